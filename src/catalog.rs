@@ -1,0 +1,266 @@
+//! The catalogs of `templates/catalog/`: indicator texts, family factors, the six domains with
+//! their questions, and every option list, verbatim from seed 003. They are compiled into the
+//! binary (the tool runs offline from one file) and parsed once per process.
+
+use crate::model::fold;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const OPTIONS: &str = include_str!("../templates/catalog/options.toml");
+const CHILD_INDICATORS: &str = include_str!("../templates/catalog/child_indicators.toml");
+const FAMILY_FACTORS: &str = include_str!("../templates/catalog/family_factors.toml");
+const DOMAINS: &str = include_str!("../templates/catalog/domains.toml");
+const HOUSING: &str = include_str!("../templates/catalog/housing.toml");
+
+#[derive(Debug, Deserialize)]
+pub struct Criterion {
+    pub number: u8,
+    pub title: String,
+    pub indicators: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChildIndicators {
+    #[serde(default)]
+    pub notes: Vec<String>,
+    pub criterion: Vec<Criterion>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FactorSection {
+    pub number: String,
+    pub title: String,
+    pub factors: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FamilyFactors {
+    pub section: Vec<FactorSection>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Question {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub about: Option<String>,
+    pub text: String,
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DomainEntry {
+    pub code: String,
+    pub title: String,
+    #[serde(default)]
+    pub heading: Option<String>,
+    #[serde(default)]
+    pub plan_title: Option<String>,
+    #[serde(default)]
+    pub dynamics_title: Option<String>,
+    #[serde(default)]
+    pub analysis_note: Option<String>,
+    #[serde(default)]
+    pub question: Vec<Question>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Domains {
+    #[serde(default)]
+    pub level_note: Option<String>,
+    pub domain: Vec<DomainEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Housing {
+    #[serde(default)]
+    pub question: Vec<Question>,
+    #[serde(flatten)]
+    pub lists: HashMap<String, toml::Value>,
+}
+
+/// All catalogs, parsed.
+pub struct Catalog {
+    pub child: ChildIndicators,
+    pub family: FamilyFactors,
+    pub domains: Domains,
+    pub housing: Housing,
+    /// Option lists by name: (code, text) in the form's order.
+    lists: HashMap<String, Vec<(String, String)>>,
+}
+
+static CATALOG: OnceLock<Catalog> = OnceLock::new();
+
+/// The catalogs, parsed on first use. They are part of the binary, so a parse failure is a
+/// build defect caught by the tests, not a user error.
+pub fn catalog() -> &'static Catalog {
+    CATALOG.get_or_init(|| Catalog::parse().expect("templates/catalog is malformed"))
+}
+
+impl Catalog {
+    fn parse() -> Result<Catalog, toml::de::Error> {
+        let options: HashMap<String, toml::Table> = toml::from_str(OPTIONS)?;
+        let mut lists: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        // toml::Table keeps the file's order (preserve_order is off, so sort by position in text).
+        for (name, table) in options {
+            let mut entries: Vec<(String, String)> = table
+                .into_iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+                .collect();
+            entries.sort_by_key(|(k, _)| position_in(OPTIONS, &name, k));
+            lists.insert(name, entries);
+        }
+        let child: ChildIndicators = toml::from_str(CHILD_INDICATORS)?;
+        let family: FamilyFactors = toml::from_str(FAMILY_FACTORS)?;
+        let domains: Domains = toml::from_str(DOMAINS)?;
+        let housing: Housing = toml::from_str(HOUSING)?;
+        lists.insert(
+            "domain".into(),
+            domains
+                .domain
+                .iter()
+                .map(|d| (d.code.clone(), d.title.clone()))
+                .collect(),
+        );
+        for (name, value) in &housing.lists {
+            if let Some(items) = value.as_array() {
+                let items: Vec<(String, String)> = items
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .map(|s| (s.to_string(), s.to_string()))
+                    .collect();
+                lists.insert(format!("housing.{name}"), items);
+            }
+        }
+        Ok(Catalog {
+            child,
+            family,
+            domains,
+            housing,
+            lists,
+        })
+    }
+
+    /// The (code, text) pairs of a list, in the form's order.
+    pub fn list(&self, name: &str) -> &[(String, String)] {
+        self.lists.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn labels(&self, name: &str) -> Vec<&str> {
+        self.list(name).iter().map(|(_, l)| l.as_str()).collect()
+    }
+
+    pub fn labels_joined(&self, name: &str) -> String {
+        self.labels(name)
+            .iter()
+            .map(|l| format!("«{l}»"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The text of an option; the code itself when the catalog lacks it.
+    pub fn label<'a>(&'a self, name: &str, code: &'a str) -> &'a str {
+        self.list(name)
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, l)| l.as_str())
+            .unwrap_or(code)
+    }
+
+    /// Finds the code of an option from its text or code, ignoring case, ё/е and spacing.
+    pub fn lookup(&self, name: &str, text: &str) -> Option<&str> {
+        let key = fold(text);
+        if key.is_empty() {
+            return None;
+        }
+        let list = self.list(name);
+        list.iter()
+            .find(|(c, l)| fold(l) == key || fold(c) == key)
+            .map(|(c, _)| c.as_str())
+            // «−» typed as a dash or a hyphen both mean «-» (folded already); «✓»/«v» never guessed.
+            .or_else(|| {
+                (name == "presence" && matches!(text.trim(), "−" | "–" | "—"))
+                    .then_some("minus")
+            })
+    }
+
+    /// The canonical text of a free option list entry (housing act lists), if it is one.
+    pub fn canonical(&self, name: &str, text: &str) -> Option<&str> {
+        let key = fold(text);
+        self.list(name)
+            .iter()
+            .find(|(_, l)| fold(l) == key)
+            .map(|(_, l)| l.as_str())
+    }
+
+    pub fn criterion(&self, number: u8) -> Option<&Criterion> {
+        self.child.criterion.iter().find(|c| c.number == number)
+    }
+
+    pub fn indicator(&self, criterion: u8, indicator: u8) -> Option<&str> {
+        self.criterion(criterion)?
+            .indicators
+            .get(usize::from(indicator).checked_sub(1)?)
+            .map(String::as_str)
+    }
+
+    /// Every family factor as («I.1», text).
+    pub fn factors(&self) -> Vec<(String, &str)> {
+        self.family
+            .section
+            .iter()
+            .flat_map(|s| {
+                s.factors
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, f)| (format!("{}.{}", s.number, i + 1), f.as_str()))
+            })
+            .collect()
+    }
+
+    pub fn domain(&self, code: &str) -> Option<&DomainEntry> {
+        self.domains.domain.iter().find(|d| d.code == code)
+    }
+}
+
+/// Where `key` of `[table]` stands in the TOML text, to keep the file's order.
+fn position_in(text: &str, table: &str, key: &str) -> usize {
+    let header = format!("[{table}]");
+    let start = text.find(&header).unwrap_or(0);
+    text[start..]
+        .lines()
+        .position(|l| l.split('=').next().map(str::trim) == Some(key))
+        .unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn child_catalog_has_seven_criteria_with_the_seed_counts() {
+        let counts: Vec<usize> = catalog()
+            .child
+            .criterion
+            .iter()
+            .map(|c| c.indicators.len())
+            .collect();
+        assert_eq!(counts, vec![5, 7, 6, 6, 6, 6, 6]);
+    }
+
+    #[test]
+    fn option_lists_keep_the_forms_order_and_match_tolerantly() {
+        let c = catalog();
+        assert_eq!(
+            c.labels("risk_level"),
+            vec!["Нет риска", "Низкий", "Средний", "Высокий", "Угроза жизни"]
+        );
+        assert_eq!(c.lookup("risk_level", " угроза  ЖИЗНИ "), Some("threat_to_life"));
+        assert_eq!(c.lookup("sex", "ж"), Some("F"));
+        assert_eq!(c.lookup("presence", "−"), Some("minus"));
+        assert_eq!(c.lookup("sex", "X"), None);
+        assert_eq!(c.list("domain").len(), 6);
+    }
+}

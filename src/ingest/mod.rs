@@ -1,0 +1,397 @@
+//! Ingest: a file (JSON, TOML, case workbook, register) becomes `Case` values, each with a
+//! `SourceMap` that remembers where every value came from so that a diagnostic about the
+//! model can point at the file, sheet and cell.
+//!
+//! Every reader first builds a JSON value shaped like the model and then goes through one
+//! deserialization (`case_from_value`), so a date or an option is read the same way whatever
+//! the input. A value that cannot be read is reported at its place and left out; the rest of
+//! the case is still read and checked.
+
+pub(crate) mod cells;
+mod json;
+mod register;
+mod workbook;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Case;
+use crate::model::values::{DATE_ERROR_TAG, OPTION_ERROR_TAG};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub use workbook::is_register;
+
+/// One case read from an input, with where its values came from.
+#[derive(Debug, Clone)]
+pub struct IngestedCase {
+    pub case: Case,
+    pub source: SourceMap,
+    /// Problems met while reading (unknown columns, unreadable values), already located.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What a file gave: its cases and the problems that concern the file as a whole.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    pub file: String,
+    pub cases: Vec<IngestedCase>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a file could not be read at all (exit status 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct Unreadable {
+    pub file: String,
+    pub message: String,
+}
+
+/// Where the values of one case live in its file.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    pub file: String,
+    /// For JSON/TOML: the pointer of the case inside the file (`/cases/2`), prefixed to
+    /// model pointers.
+    pub json_prefix: Option<String>,
+    /// For spreadsheets: model pointer → (sheet, cell).
+    pub cells: HashMap<String, (String, String)>,
+    /// Model pointer prefixes → sheet, for values whose cell is unknown (a sheet not filled).
+    pub sheets: Vec<(String, String)>,
+    /// The place of the case as a whole (the register row's first cell).
+    pub default: Option<(String, Option<String>)>,
+}
+
+impl SourceMap {
+    /// Fills the file, sheet and cell of a diagnostic about this case.
+    pub fn locate(&self, d: &mut Diagnostic) {
+        d.file = self.file.clone();
+        if let Some(prefix) = &self.json_prefix {
+            d.pointer = format!("{prefix}{}", d.pointer);
+            return;
+        }
+        let mut p = d.pointer.as_str();
+        loop {
+            if let Some((sheet, cell)) = self.cells.get(p) {
+                d.sheet = Some(sheet.clone());
+                d.cell = Some(cell.clone());
+                return;
+            }
+            match p.rfind('/') {
+                Some(i) if i > 0 => p = &p[..i],
+                _ => break,
+            }
+        }
+        if let Some((_, sheet)) = self
+            .sheets
+            .iter()
+            .filter(|(prefix, _)| d.pointer.starts_with(prefix.as_str()))
+            .max_by_key(|(prefix, _)| prefix.len())
+        {
+            d.sheet = Some(sheet.clone());
+        } else if let Some((sheet, cell)) = &self.default {
+            d.sheet = Some(sheet.clone());
+            d.cell = cell.clone();
+        }
+    }
+}
+
+/// Reads any input okno understands, by its extension.
+pub fn read_path(path: &Path) -> Result<Ingested, Unreadable> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Unreadable {
+        file: file.clone(),
+        message: format!("не удалось прочитать файл: {}", io_reason(&e)),
+    })?;
+    read_bytes(&file, &bytes)
+}
+
+/// The kinds of input, by file extension.
+pub fn is_input(path: &Path) -> bool {
+    matches!(
+        extension(path).as_str(),
+        "json" | "toml" | "xlsx" | "xlsm" | "xls" | "ods"
+    )
+}
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase()
+}
+
+/// Reads an input from memory; `name` gives its kind by extension and names it in messages.
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
+    let unreadable = |message: String| Unreadable {
+        file: name.to_string(),
+        message,
+    };
+    match extension(Path::new(name)).as_str() {
+        "json" => json::read_json(name, bytes),
+        "toml" => json::read_toml(name, bytes),
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            // calamine parses untrusted archives; a panic in it must not take the batch down.
+            std::panic::catch_unwind(|| workbook::read_workbook(name, bytes)).unwrap_or_else(|_| {
+                Err(unreadable(
+                    "файл таблицы повреждён и не может быть прочитан".to_string(),
+                ))
+            })
+        }
+        other => Err(unreadable(format!(
+            "неизвестный вид файла «.{other}»: okno читает .xlsx, .xls, .ods, .json и .toml"
+        ))),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "файл не найден".into(),
+        std::io::ErrorKind::PermissionDenied => "нет прав на чтение".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Deserializes one case from its JSON shape. A value that does not fit its field is
+/// reported (with the field's rule) and removed, and the rest is read again, so one bad
+/// cell never hides the others. Unknown fields are reported as I-UNKNOWN.
+pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    drop_empty(&mut value);
+    for _ in 0..10_000 {
+        let mut unknown: Vec<String> = Vec::new();
+        let result: Result<Case, _> = {
+            let mut on_unknown = |path: serde_ignored::Path| unknown.push(ignored_pointer(&path));
+            let de = serde_ignored::Deserializer::new(&value, &mut on_unknown);
+            serde_path_to_error::deserialize(de)
+        };
+        match result {
+            Ok(case) => {
+                if report_unknown {
+                    for p in unknown {
+                        diags.push(Diagnostic::warning(
+                            "I-UNKNOWN",
+                            p.clone(),
+                            format!("поле «{}» неизвестно okno и не будет использовано: проверьте его название", last_segment(&p)),
+                        ));
+                    }
+                }
+                return (Some(case), diags);
+            }
+            Err(err) => {
+                let pointer = path_pointer(err.path());
+                let message = err.inner().to_string();
+                diags.push(value_diagnostic(&pointer, &message));
+                if pointer.is_empty() || value.pointer(&pointer).is_none() || !remove_pointer(&mut value, &pointer) {
+                    return (None, diags);
+                }
+            }
+        }
+    }
+    (None, diags)
+}
+
+fn last_segment(pointer: &str) -> &str {
+    pointer.rsplit('/').next().unwrap_or(pointer)
+}
+
+/// A diagnostic for a value that could not be read, with the rule of its field.
+fn value_diagnostic(pointer: &str, message: &str) -> Diagnostic {
+    let label = crate::layout::label_of(pointer)
+        .map(|l| format!("«{l}»: "))
+        .unwrap_or_default();
+    if let Some(m) = message.strip_prefix(DATE_ERROR_TAG) {
+        return Diagnostic::error("I-DATE", pointer, format!("{label}{m}"));
+    }
+    if let Some(m) = message.strip_prefix(OPTION_ERROR_TAG) {
+        return Diagnostic::error(option_rule(pointer), pointer, format!("{label}{m}"));
+    }
+    let m = message.strip_prefix("[I-FORMAT] ").unwrap_or(message);
+    let m = if m.contains("expected u") || m.contains("expected i") || m.contains("expected usize") {
+        format!("{} — нужно целое число", quoted_value(m))
+    } else if m.contains("expected a boolean") {
+        "нужно «да» или «нет»".to_string()
+    } else if m.contains("expected a sequence") {
+        "здесь нужен список значений".to_string()
+    } else if m.contains("expected struct") || m.contains("expected a map") {
+        "здесь нужен объект с полями".to_string()
+    } else if m.contains("expected a string") {
+        "здесь нужен текст".to_string()
+    } else if m.contains("invalid type") || m.contains("invalid value") {
+        format!("значение не подходит для этого поля ({m})")
+    } else {
+        m.to_string()
+    };
+    Diagnostic::error("I-FORMAT", pointer, format!("{label}{m}"))
+}
+
+fn quoted_value(serde_msg: &str) -> String {
+    // serde says: invalid type: string "abc", expected u8
+    serde_msg
+        .split_once(':')
+        .map(|(_, rest)| rest.split(", expected").next().unwrap_or("").trim().to_string())
+        .map(|v| format!("«{v}»"))
+        .unwrap_or_else(|| "значение".into())
+}
+
+/// The rule an unreadable option belongs to: the field's own rule where RULES.md has one.
+fn option_rule(pointer: &str) -> &'static str {
+    let generic: Vec<&str> = pointer.split('/').filter(|s| !s.chars().all(|c| c.is_ascii_digit())).collect();
+    let generic = generic.join("/");
+    match generic.as_str() {
+        s if s.ends_with("/sex") => "N-SEX",
+        "/notification/signal_check" => "N-SIGNAL",
+        "/notification/primary_assessment" => "N-PRIMARY",
+        "/conclusion/risk_level" => "C-LEVEL",
+        "/monitoring/kind" | "/monitoring/risk_level" => "M-KIND",
+        "/support_card/domains/level" | "/support_card/domains/summary_level" => "K-DOMAINS",
+        s if s.starts_with("/support_card/results/dynamics") => "K-DYNAMICS",
+        _ => "I-OPTION",
+    }
+}
+
+/// Empty strings, empty objects and nulls mean "not filled": removing them keeps one notion
+/// of absence for every input.
+fn drop_empty(v: &mut Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Object(map) => {
+            map.retain(|_, child| !drop_empty(child));
+            map.is_empty()
+        }
+        Value::Array(items) => {
+            for item in items.iter_mut() {
+                drop_empty(item);
+            }
+            // Keep positions of array items (diagnostics point at them); drop only empty scalars.
+            items.retain(|i| !matches!(i, Value::Null) && !matches!(i, Value::String(s) if s.trim().is_empty()));
+            false
+        }
+        _ => false,
+    }
+}
+
+fn remove_pointer(value: &mut Value, pointer: &str) -> bool {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    let key = key.replace("~1", "/").replace("~0", "~");
+    match value.pointer_mut(parent) {
+        Some(Value::Object(map)) => map.remove(&key).is_some(),
+        Some(Value::Array(items)) => match key.parse::<usize>() {
+            // Replace rather than remove, so the other items keep their positions.
+            Ok(i) if i < items.len() => {
+                items[i] = Value::Object(Default::default());
+                true
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn escape(seg: &str) -> String {
+    seg.replace('~', "~0").replace('/', "~1")
+}
+
+fn path_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", escape(key))),
+            Segment::Enum { variant } => out.push_str(&format!("/{}", escape(variant))),
+            Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+fn ignored_pointer(path: &serde_ignored::Path) -> String {
+    use serde_ignored::Path as P;
+    match path {
+        P::Root => String::new(),
+        P::Seq { parent, index } => format!("{}/{index}", ignored_pointer(parent)),
+        P::Map { parent, key } => format!("{}/{}", ignored_pointer(parent), escape(key)),
+        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+            ignored_pointer(parent)
+        }
+    }
+}
+
+/// Sets a value at a JSON pointer, creating the objects and arrays on the way.
+pub(crate) fn set_pointer(root: &mut Value, pointer: &str, value: Value) {
+    let mut cur = root;
+    let segs: Vec<&str> = pointer.split('/').skip(1).collect();
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        let next_is_index = segs
+            .get(i + 1)
+            .is_some_and(|s| s.chars().all(|c| c.is_ascii_digit()));
+        let fresh = || if next_is_index { Value::Array(vec![]) } else { Value::Object(Default::default()) };
+        if let Ok(index) = seg.parse::<usize>() {
+            if !cur.is_array() {
+                *cur = Value::Array(vec![]);
+            }
+            let items = cur.as_array_mut().expect("array");
+            while items.len() <= index {
+                items.push(Value::Object(Default::default()));
+            }
+            if last {
+                items[index] = value;
+                return;
+            }
+            if !(items[index].is_object() || items[index].is_array()) {
+                items[index] = fresh();
+            }
+            cur = &mut items[index];
+        } else {
+            if !cur.is_object() {
+                *cur = Value::Object(Default::default());
+            }
+            let map = cur.as_object_mut().expect("object");
+            if last {
+                map.insert(seg.to_string(), value);
+                return;
+            }
+            let entry = map.entry(seg.to_string()).or_insert_with(fresh);
+            if !(entry.is_object() || entry.is_array()) {
+                *entry = fresh();
+            }
+            cur = entry;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_bad_value_is_reported_and_the_rest_is_kept() {
+        let v = json!({
+            "case_id": "T-1",
+            "family": {"children": [{"name": "Петров Илья", "birth_date": "31.02.2015", "sex": "X"}]},
+            "notification": {"date_sent": "2026-03-05", "grounds": "x", "colour": "red"}
+        });
+        let (case, diags) = case_from_value(v, true);
+        let case = case.expect("case is read");
+        assert_eq!(case.family.children[0].name.given_name, "Илья");
+        assert!(case.family.children[0].birth_date.is_none());
+        assert!(case.notification.unwrap().date_sent.is_some());
+        let rules: Vec<(&str, &str)> = diags.iter().map(|d| (d.rule, d.pointer.as_str())).collect();
+        assert!(rules.contains(&("I-DATE", "/family/children/0/birth_date")), "{rules:?}");
+        assert!(rules.contains(&("N-SEX", "/family/children/0/sex")), "{rules:?}");
+        assert!(rules.contains(&("I-UNKNOWN", "/notification/colour")), "{rules:?}");
+    }
+
+    #[test]
+    fn set_pointer_builds_nested_arrays_and_objects() {
+        let mut v = Value::Null;
+        set_pointer(&mut v, "/a/b/0/c", json!(1));
+        set_pointer(&mut v, "/a/b/1/c", json!(2));
+        assert_eq!(v, json!({"a": {"b": [{"c": 1}, {"c": 2}]}}));
+    }
+}

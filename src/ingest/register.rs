@@ -1,0 +1,237 @@
+//! The register: one row per notification, with the detection log's columns (App. 1) and the
+//! notification's other fields. Each row becomes a case; a bad row is reported alone.
+
+use super::cells::{address, split_list, text, value};
+use super::{Ingested, IngestedCase, SourceMap, case_from_value, set_pointer};
+use crate::diagnostic::Diagnostic;
+use crate::layout::{
+    FATHER_NAME, FATHER_PHONE, Field, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REGISTER_SHEET, REP_NAMES,
+    REP_PHONES,
+};
+use crate::model::fold;
+use calamine::{Data, Range};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The header: its last row, and absolute column → field. Also the header cells that matched
+/// nothing.
+pub struct Header {
+    pub last_row: u32,
+    pub columns: HashMap<u32, &'static Field>,
+    pub unknown: Vec<(u32, u32, String)>,
+}
+
+fn column_for(label: &str) -> Option<&'static Field> {
+    let key = fold(label);
+    REGISTER_COLUMNS.iter().find(|f| fold(f.label) == key)
+}
+
+/// Finds the header row among the first rows: the row matching most register columns (at
+/// least three). The seed's two-row header («Сведения о родителях» over «ФИО» and
+/// «телефон») is read too, and a row of column numbers under it is skipped.
+pub fn find_header(range: &Range<Data>) -> Option<Header> {
+    let (r0, c0) = range.start()?;
+    let (r1, c1) = range.end()?;
+    let mut best: Option<Header> = None;
+    for r in r0..=r1.min(r0 + 20) {
+        let mut columns = HashMap::new();
+        let mut unknown = Vec::new();
+        let mut parent = String::new();
+        let mut used_second_row = false;
+        for c in c0..=c1 {
+            let top = range.get_value((r, c)).and_then(text);
+            if let Some(t) = &top {
+                parent = t.clone();
+            }
+            let below = range.get_value((r + 1, c)).and_then(text);
+            let field = top.as_deref().and_then(column_for).or_else(|| {
+                let below = below.as_deref()?;
+                let f = column_for(&format!("{parent}: {below}"))?;
+                used_second_row = true;
+                Some(f)
+            });
+            match (field, top) {
+                (Some(f), _) => {
+                    columns.insert(c, f);
+                }
+                (None, Some(t)) if fold(&t) != fold(&parent) || below.is_none() => unknown.push((r, c, t)),
+                _ => {}
+            }
+        }
+        if columns.len() >= 3 && best.as_ref().is_none_or(|b| columns.len() > b.columns.len()) {
+            // Parent cells that only head a second row are not unknown columns.
+            unknown.retain(|(_, c, _)| !columns.contains_key(c));
+            let mut last_row = if used_second_row { r + 1 } else { r };
+            // The seed numbers its columns 1, 2, 3 … under the header.
+            let numbers = (c0..=c1).filter_map(|c| range.get_value((last_row + 1, c)).and_then(text)).collect::<Vec<_>>();
+            if numbers.len() >= 3 && numbers.iter().enumerate().all(|(i, t)| t == &(i + 1).to_string()) {
+                last_row += 1;
+            }
+            best = Some(Header {
+                last_row,
+                columns,
+                unknown,
+            });
+        }
+    }
+    best
+}
+
+pub fn read_register(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested {
+    let mut out = Ingested {
+        file: name.to_string(),
+        ..Default::default()
+    };
+    let index = sheets
+        .iter()
+        .position(|(n, _)| fold(n) == fold(REGISTER_SHEET))
+        .unwrap_or(0);
+    for (i, (sheet, range)) in sheets.iter().enumerate() {
+        if i != index && range.used_cells().any(|(_, _, c)| text(c).is_some()) && fold(sheet) != fold(crate::layout::INSTRUCTION_SHEET) && fold(sheet) != fold(crate::layout::LISTS_SHEET) {
+            let mut d = Diagnostic::warning(
+                "I-UNKNOWN",
+                "",
+                format!("лист «{sheet}» не относится к реестру и не будет прочитан"),
+            );
+            d.file = name.to_string();
+            d.sheet = Some(sheet.clone());
+            out.diagnostics.push(d);
+        }
+    }
+    let Some((sheet, range)) = sheets.get(index) else {
+        return out;
+    };
+    let Some(header) = find_header(range) else {
+        let mut d = Diagnostic::error(
+            "I-FORMAT",
+            "",
+            "не найдена строка заголовков реестра: нужны столбцы журнала учета (Прил. 1), например «Дата поступления сведений», «Дата рождения ребенка»",
+        );
+        d.file = name.to_string();
+        d.sheet = Some(sheet.clone());
+        out.diagnostics.push(d);
+        return out;
+    };
+    for (r, c, t) in &header.unknown {
+        let mut d = Diagnostic::warning(
+            "I-UNKNOWN",
+            "",
+            format!("столбец «{t}» неизвестен: его значения не будут прочитаны; проверьте заголовок"),
+        );
+        d.file = name.to_string();
+        d.sheet = Some(sheet.clone());
+        d.cell = Some(address(*r, *c));
+        out.diagnostics.push(d);
+    }
+    let stem = Path::new(name)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .map(safe_stem)
+        .unwrap_or_else(|| "реестр".into());
+    let Some((r1, _)) = range.end() else { return out };
+    for r in (header.last_row + 1)..=r1 {
+        let filled: Vec<(u32, String)> = header
+            .columns
+            .keys()
+            .filter_map(|c| range.get_value((r, *c)).and_then(text).map(|t| (*c, t)))
+            .collect();
+        if filled.is_empty() {
+            continue;
+        }
+        out.cases.push(read_row(name, sheet, range, &header, r, &stem));
+    }
+    out
+}
+
+/// Keeps the letters and digits of a file stem for default case IDs.
+fn safe_stem(stem: &str) -> String {
+    let s: String = stem
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    if s.is_empty() { "реестр".into() } else { s }
+}
+
+fn read_row(name: &str, sheet: &str, range: &Range<Data>, header: &Header, r: u32, stem: &str) -> IngestedCase {
+    let mut root = json!({});
+    let mut source = SourceMap {
+        file: name.to_string(),
+        default: Some((sheet.to_string(), Some(address(r, header.columns.keys().min().copied().unwrap_or(0))))),
+        ..Default::default()
+    };
+    let at = |c: u32| (sheet.to_string(), address(r, c));
+    // Parents: (name, phone, role, name cell, phone cell).
+    let mut reps: Vec<(Option<String>, Option<String>, Option<&str>, u32, Option<u32>)> = Vec::new();
+    let mut by_marker: HashMap<&str, (u32, Option<String>)> = HashMap::new();
+    let mut cols: Vec<(&u32, &&Field)> = header.columns.iter().collect();
+    cols.sort_by_key(|(c, _)| **c);
+    for (c, f) in cols {
+        let cell = range.get_value((r, *c));
+        if f.path.starts_with('#') {
+            by_marker.insert(f.path, (*c, cell.and_then(text)));
+            continue;
+        }
+        if f.path.is_empty() {
+            continue;
+        }
+        source.cells.insert(f.path.to_string(), at(*c));
+        if let Some(v) = cell.and_then(|cell| value(cell, f.kind)) {
+            set_pointer(&mut root, f.path, v);
+        }
+    }
+    for (name_marker, phone_marker, role) in [
+        (MOTHER_NAME, MOTHER_PHONE, Some("mother")),
+        (FATHER_NAME, FATHER_PHONE, Some("father")),
+    ] {
+        if let Some((c, Some(n))) = by_marker.get(name_marker) {
+            let phone = by_marker.get(phone_marker);
+            reps.push((Some(n.clone()), phone.and_then(|(_, p)| p.clone()), role, *c, phone.map(|(c, _)| *c)));
+        }
+    }
+    if let Some((c, Some(names))) = by_marker.get(REP_NAMES) {
+        let phones = by_marker.get(REP_PHONES);
+        let phone_list = phones.and_then(|(_, p)| p.as_deref()).map(|p| split_list(p, false)).unwrap_or_default();
+        for (i, n) in split_list(names, false).into_iter().enumerate() {
+            // A person named in the mother's or father's column too is the same person.
+            if reps.iter().any(|(rn, ..)| rn.as_deref().map(fold) == Some(fold(&n))) {
+                continue;
+            }
+            reps.push((Some(n), phone_list.get(i).cloned(), None, *c, phones.map(|(c, _)| *c)));
+        }
+    }
+    for (i, (n, phone, role, name_col, phone_col)) in reps.into_iter().enumerate() {
+        let base = format!("/family/legal_representatives/{i}");
+        source.cells.insert(base.clone(), at(name_col));
+        source.cells.insert(format!("{base}/name"), at(name_col));
+        if let Some(pc) = phone_col {
+            source.cells.insert(format!("{base}/phone"), at(pc));
+        }
+        if let Some(n) = n {
+            set_pointer(&mut root, &format!("{base}/name"), Value::String(n));
+        }
+        if let Some(p) = phone {
+            set_pointer(&mut root, &format!("{base}/phone"), Value::String(p));
+        }
+        if let Some(role) = role {
+            set_pointer(&mut root, &format!("{base}/role"), Value::String(role.into()));
+        }
+    }
+    if root.pointer("/case_id").and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
+        set_pointer(&mut root, "/case_id", Value::String(format!("{stem}-{}", r + 1)));
+    }
+    // The notification exists whenever the row does (a number survives `drop_empty`).
+    if root.pointer("/notification/child").is_none() {
+        set_pointer(&mut root, "/notification/child", json!(0));
+    }
+    source.cells.entry("/family/children/0".into()).or_insert_with(|| at(0));
+    let (case, mut diags) = case_from_value(root, true);
+    for d in &mut diags {
+        source.locate(d);
+    }
+    IngestedCase {
+        case: case.unwrap_or_default(),
+        source,
+        diagnostics: diags,
+    }
+}

@@ -1,0 +1,334 @@
+//! The case workbook: one sheet per document, laid out as `crate::layout::CASE_WORKBOOK`
+//! says. Labels and headers are found by text (tolerantly), so a workbook edited in
+//! LibreOffice or written by another program reads the same as our own template.
+
+use super::cells::{address, text, value};
+use super::{Ingested, IngestedCase, SourceMap, Unreadable, case_from_value, register, set_pointer};
+use crate::diagnostic::Diagnostic;
+use crate::layout::{CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Sheet, Table};
+use crate::model::fold;
+use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::io::Cursor;
+
+pub fn read_workbook(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
+    let unreadable = |e: calamine::Error| Unreadable {
+        file: name.to_string(),
+        message: format!("файл таблицы повреждён или это не таблица: {}", calamine_reason(&e)),
+    };
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(unreadable)?;
+    let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).map_err(unreadable)?;
+        sheets.push((sheet, range));
+    }
+    if is_register(&sheets) {
+        return Ok(register::read_register(name, sheets));
+    }
+    Ok(read_case_workbook(name, sheets))
+}
+
+fn calamine_reason(e: &calamine::Error) -> String {
+    let s = e.to_string();
+    if s.len() > 200 { format!("{}…", &s[..s.floor_char_boundary(200)]) } else { s }
+}
+
+/// A register has a sheet «Реестр», or no sheet of the case workbook and a header row with
+/// the detection log's columns.
+pub fn is_register(sheets: &[(String, Range<Data>)]) -> bool {
+    if sheets.iter().any(|(n, _)| fold(n) == fold(crate::layout::REGISTER_SHEET)) {
+        return true;
+    }
+    if sheets.iter().any(|(n, _)| Sheet::find(n).is_some()) {
+        return false;
+    }
+    sheets
+        .first()
+        .is_some_and(|(_, range)| register::find_header(range).is_some())
+}
+
+fn read_case_workbook(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested {
+    let mut out = Ingested {
+        file: name.to_string(),
+        ..Default::default()
+    };
+    let mut root = Value::Object(Default::default());
+    let mut source = SourceMap {
+        file: name.to_string(),
+        sheets: sheet_prefixes(),
+        ..Default::default()
+    };
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    for (sheet_name, range) in &sheets {
+        let key = fold(sheet_name);
+        if key == fold(INSTRUCTION_SHEET) || key == fold(LISTS_SHEET) {
+            continue;
+        }
+        match Sheet::find(sheet_name) {
+            Some(layout) => read_sheet(sheet_name, range, layout, &mut root, &mut source, &mut diags),
+            None if range.used_cells().any(|(_, _, c)| text(c).is_some()) => {
+                let mut d = Diagnostic::warning(
+                    "I-UNKNOWN",
+                    "",
+                    format!(
+                        "лист «{sheet_name}» не относится к книге случая и не будет прочитан; листы книги: {}",
+                        CASE_WORKBOOK.iter().map(|s| format!("«{}»", s.name)).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+                d.sheet = Some(sheet_name.clone());
+                diags.push(d);
+            }
+            None => {}
+        }
+    }
+    let (case, mut more) = case_from_value(root, true);
+    for d in &mut more {
+        source.locate(d);
+    }
+    for d in &mut diags {
+        d.file = name.to_string();
+    }
+    diags.extend(more);
+    match case {
+        Some(case) => out.cases.push(IngestedCase {
+            case,
+            source,
+            diagnostics: diags,
+        }),
+        None => out.diagnostics.extend(diags),
+    }
+    out
+}
+
+/// For values whose cell is unknown: the sheet each part of the model lives on.
+fn sheet_prefixes() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for sheet in CASE_WORKBOOK {
+        for field in sheet.fields {
+            let p = match sheet.multi {
+                Some(base) => base.to_string(),
+                None => field.path.to_string(),
+            };
+            out.push((p, sheet.name.to_string()));
+        }
+        for table in sheet.tables {
+            let p = table.path.split("/{}").next().unwrap_or(table.path);
+            out.push((p.to_string(), sheet.name.to_string()));
+        }
+    }
+    out
+}
+
+struct OpenTable<'a> {
+    table: &'a Table,
+    /// Absolute column → field.
+    columns: HashMap<u32, &'a Field>,
+    /// Rows read so far per array path (the group's path for grouped tables).
+    counts: HashMap<String, usize>,
+}
+
+fn row_texts(range: &Range<Data>, r: u32, c0: u32, c1: u32) -> Vec<(u32, String)> {
+    (c0..=c1)
+        .filter_map(|c| range.get_value((r, c)).and_then(text).map(|t| (c, t)))
+        .collect()
+}
+
+/// Is this row the header row of one of the sheet's tables? Its first filled cell must be a
+/// column header of the table and at least half of the table's headers must be present.
+fn match_header<'a>(layout: &'a Sheet, cells: &[(u32, String)]) -> Option<(&'a Table, HashMap<u32, &'a Field>, Vec<(u32, String)>)> {
+    let (_, first) = cells.first()?;
+    for table in layout.tables {
+        if !table.columns.iter().any(|c| fold(c.label) == fold(first)) {
+            continue;
+        }
+        let mut columns = HashMap::new();
+        let mut unknown = Vec::new();
+        for (c, t) in cells {
+            match table.columns.iter().find(|f| fold(f.label) == fold(t)) {
+                Some(f) => {
+                    columns.insert(*c, f);
+                }
+                None => unknown.push((*c, t.clone())),
+            }
+        }
+        if columns.len() * 2 >= table.columns.len() {
+            return Some((table, columns, unknown));
+        }
+    }
+    None
+}
+
+fn read_sheet(
+    sheet_name: &str,
+    range: &Range<Data>,
+    layout: &Sheet,
+    root: &mut Value,
+    source: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some((r0, _)) = range.start() else { return };
+    let Some((r1, c1)) = range.end() else { return };
+    let c0 = 0; // labels are in column A, wherever the used range starts
+    let mut open: Option<OpenTable> = None;
+    let at = |r: u32, c: u32| (sheet_name.to_string(), address(r, c));
+    let warn = |diags: &mut Vec<Diagnostic>, r: u32, c: u32, message: String| {
+        let mut d = Diagnostic::warning("I-UNKNOWN", "", message);
+        d.sheet = Some(sheet_name.to_string());
+        d.cell = Some(address(r, c));
+        diags.push(d);
+    };
+    let headings = [fold(&crate::template::sheet_title(layout)), fold(crate::template::REPORT_NUMBER_LABEL)];
+    let titles: Vec<String> = layout.tables.iter().filter(|t| !t.title.is_empty()).map(|t| fold(t.title)).collect();
+    for r in r0..=r1 {
+        let cells = row_texts(range, r, c0, c1);
+        if cells.is_empty() {
+            continue;
+        }
+        if cells.len() == 1 && titles.contains(&fold(&cells[0].1)) {
+            continue;
+        }
+        if let Some((table, columns, unknown)) = match_header(layout, &cells) {
+            for (c, t) in unknown {
+                warn(diags, r, c, format!("столбец «{t}» неизвестен и не будет прочитан: проверьте заголовок"));
+            }
+            let array = table.path.split("/{}").next().unwrap_or(table.path).to_string();
+            let first_col = columns.keys().min().copied().unwrap_or(0);
+            source.cells.entry(array).or_insert_with(|| at(r, first_col));
+            open = Some(OpenTable {
+                table,
+                columns,
+                counts: HashMap::new(),
+            });
+            continue;
+        }
+        if let Some(t) = open.as_mut() {
+            read_table_row(sheet_name, range, r, t, root, source, diags, c1);
+            continue;
+        }
+        // Field rows: label in column A, value in B (or B, C, … on a multi sheet).
+        let label = range.get_value((r, c0)).and_then(text);
+        if label.as_deref().is_some_and(|l| headings.contains(&fold(l))) {
+            continue;
+        }
+        let field = label
+            .as_deref()
+            .and_then(|l| layout.fields.iter().find(|f| fold(f.label) == fold(l)));
+        match (field, layout.multi) {
+            (Some(field), None) => {
+                let pointer = field.path.to_string();
+                source.cells.insert(pointer.clone(), at(r, c0 + 1));
+                if let Some(v) = range.get_value((r, c0 + 1)).and_then(|c| value(c, field.kind)) {
+                    set_pointer(root, &pointer, v);
+                }
+                for (c, t) in cells.iter().filter(|(c, _)| *c > c0 + 1) {
+                    warn(diags, r, *c, format!("значение «{}» вне столбца B не будет прочитано", short(t)));
+                }
+            }
+            (Some(field), Some(base)) => {
+                for c in (c0 + 1)..=c1 {
+                    let i = (c - c0 - 1) as usize;
+                    let pointer = format!("{base}/{i}{}", field.path);
+                    if let Some(v) = range.get_value((r, c)).and_then(|cell| value(cell, field.kind)) {
+                        source.cells.insert(pointer.clone(), at(r, c));
+                        source.cells.entry(format!("{base}/{i}")).or_insert_with(|| at(r0, c));
+                        set_pointer(root, &pointer, v);
+                    } else {
+                        source.cells.insert(pointer, at(r, c));
+                    }
+                }
+            }
+            (None, _) => {
+                let filled: Vec<&(u32, String)> = cells.iter().filter(|(c, _)| *c > c0).collect();
+                if let Some(l) = &label {
+                    if !filled.is_empty() {
+                        warn(diags, r, c0, format!("строка «{}» неизвестна и не будет прочитана: проверьте подпись в столбце A", short(l)));
+                    }
+                } else if let Some((c, t)) = filled.first() {
+                    warn(diags, r, *c, format!("значение «{}» без подписи в столбце A не будет прочитано", short(t)));
+                }
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_table_row(
+    sheet_name: &str,
+    range: &Range<Data>,
+    r: u32,
+    t: &mut OpenTable,
+    root: &mut Value,
+    source: &mut SourceMap,
+    diags: &mut Vec<Diagnostic>,
+    c1: u32,
+) {
+    let at = |c: u32| (sheet_name.to_string(), address(r, c));
+    // Data outside the known columns is reported, never dropped silently.
+    for c in 0..=c1 {
+        if !t.columns.contains_key(&c) {
+            if let Some(txt) = range.get_value((r, c)).and_then(text) {
+                let mut d = Diagnostic::warning(
+                    "I-UNKNOWN",
+                    "",
+                    format!("значение «{}» в столбце без заголовка не будет прочитано", short(&txt)),
+                );
+                d.sheet = Some(sheet_name.to_string());
+                d.cell = Some(address(r, c));
+                diags.push(d);
+            }
+        }
+    }
+    let meaningful = t.columns.iter().any(|(c, f)| {
+        !f.key && f.kind != Kind::Display && f.kind != Kind::Index1 && range.get_value((r, *c)).and_then(text).is_some()
+    });
+    if !meaningful {
+        return;
+    }
+    // The group column (monitoring № for its tasks) picks the array.
+    let mut array = t.table.path.to_string();
+    if array.contains("{}") {
+        let group = t.columns.iter().find(|(_, f)| f.kind == Kind::Index1 && f.path.is_empty());
+        let g = group.and_then(|(c, _)| range.get_value((r, *c)).and_then(|cell| value(cell, Kind::Index1)));
+        match g.and_then(|v| v.as_u64()) {
+            Some(g) => array = array.replace("{}", &g.to_string()),
+            None => {
+                let c = group.map(|(c, _)| *c).unwrap_or(0);
+                let mut d = Diagnostic::error(
+                    "I-FORMAT",
+                    "",
+                    "не указан номер мониторинга (1, 2, …) — строка не может быть отнесена к отчету",
+                );
+                d.sheet = Some(sheet_name.to_string());
+                d.cell = Some(address(r, c));
+                diags.push(d);
+                return;
+            }
+        }
+    }
+    let count = t.counts.entry(array.clone()).or_insert(0);
+    let i = *count;
+    *count += 1;
+    let row_pointer = format!("{array}/{i}");
+    let first_col = t.columns.keys().min().copied().unwrap_or(0);
+    source.cells.insert(row_pointer.clone(), at(first_col));
+    let mut row = Value::Object(Default::default());
+    for (c, f) in &t.columns {
+        if f.path.is_empty() || f.kind == Kind::Display {
+            continue;
+        }
+        source.cells.insert(format!("{row_pointer}{}", f.path), at(*c));
+        if let Some(v) = range.get_value((r, *c)).and_then(|cell| value(cell, f.kind)) {
+            set_pointer(&mut row, f.path, v);
+        }
+    }
+    set_pointer(root, &row_pointer, row);
+}
+
+fn short(t: &str) -> String {
+    let mut s: String = t.chars().take(60).collect();
+    if t.chars().count() > 60 {
+        s.push('…');
+    }
+    s
+}

@@ -1,0 +1,19 @@
+//! okno: the records of the Novosibirsk region's interagency procedure for early detection of
+//! family trouble, turned into checked cases, official forms and a provable archive.
+//!
+//! Stages, one module each, data flowing one way:
+//! `ingest` (files → `Case` + source map) → `validate` (`&Case` → diagnostics) → outputs.
+//! `layout` describes the spreadsheets, `catalog` the seed's texts, `model` the case.
+
+pub mod catalog;
+pub mod diagnostic;
+pub mod ingest;
+pub mod layout;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod template;
+pub mod validate;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use model::Case;

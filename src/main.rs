@@ -1,0 +1,231 @@
+//! The `okno` command line: a thin layer over the library. Messages for users are in Russian.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use okno::diagnostic::{Diagnostic, Severity};
+use okno::model::{Date, values::parse_date};
+use okno::pipeline::{self, FileReport};
+use okno::validate::Settings;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "okno",
+    version,
+    about = "okno — документы порядка межведомственного взаимодействия: проверка таблиц, формы, архив",
+    long_about = "okno читает заполненные таблицы (xlsx, ods, xls) и файлы случаев (JSON, TOML), \
+проверяет их по правилам порядка и указывает ошибки с листом и ячейкой.\n\n\
+Коды выхода: 0 — ошибок нет (предупреждения допустимы), 1 — найдены ошибки, \
+2 — неверный вызов или файл не читается."
+)]
+struct Cli {
+    /// Дата, на которую считаются сроки (ДД.ММ.ГГГГ или ГГГГ-ММ-ДД); по умолчанию — сегодня
+    #[arg(long, global = true, value_name = "ДАТА", value_parser = parse_today)]
+    today: Option<Date>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+fn parse_today(s: &str) -> Result<Date, String> {
+    parse_date(s)
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Проверить файлы (или папки с файлами) и показать ошибки по местам
+    Validate {
+        /// Файлы .xlsx/.ods/.xls/.json/.toml или папки с ними
+        #[arg(required = true, value_name = "ФАЙЛ")]
+        inputs: Vec<PathBuf>,
+        /// Вид вывода: text — для человека, json — по объекту JSON на строку
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Напечатать JSON Schema файла случая
+    Schema,
+    /// Записать пустую книгу для заполнения
+    Template {
+        /// case — книга случая, register — реестр извещений
+        #[arg(value_enum)]
+        kind: TemplateKind,
+        /// Куда записать (.xlsx)
+        #[arg(short, long, value_name = "ФАЙЛ")]
+        output: PathBuf,
+    },
+    /// Проверить примеры из fixtures/ и записать результаты в output/
+    Demo {
+        /// Папка с примерами
+        #[arg(long, default_value = "fixtures", value_name = "ПАПКА")]
+        fixtures: PathBuf,
+        /// Папка результатов
+        #[arg(short, long, default_value = "output", value_name = "ПАПКА")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TemplateKind {
+    Case,
+    Register,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let today = cli.today.unwrap_or_else(|| Date(chrono::Local::now().date_naive()));
+    let settings = Settings { today: today.0 };
+    let code = match cli.command {
+        Command::Validate { inputs, format } => validate(&inputs, format, &settings),
+        Command::Schema => {
+            let schema = schemars::schema_for!(okno::Case);
+            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            0
+        }
+        Command::Template { kind, output } => template(kind, &output),
+        Command::Demo { fixtures, output } => demo(&fixtures, &output, &settings),
+    };
+    ExitCode::from(code as u8)
+}
+
+fn validate(inputs: &[PathBuf], format: Format, settings: &Settings) -> i32 {
+    let paths = pipeline::expand_inputs(inputs);
+    if paths.is_empty() {
+        eprintln!("okno: в указанных папках нет файлов .xlsx, .xls, .ods, .json или .toml");
+        return 2;
+    }
+    let reports = pipeline::check_all(&paths, settings);
+    match format {
+        Format::Json => {
+            for r in &reports {
+                for d in pipeline::unreadable_diagnostic(r).iter().chain(r.all_diagnostics()) {
+                    println!("{}", d.to_json_line());
+                }
+            }
+        }
+        Format::Text => print!("{}", text_report(&reports)),
+    }
+    pipeline::exit_status(&reports)
+}
+
+fn count(diags: &[&Diagnostic]) -> (usize, usize) {
+    let e = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    (e, diags.len() - e)
+}
+
+fn text_report(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    let (mut cases, mut errors, mut warnings) = (0, 0, 0);
+    for r in reports {
+        if let Some(m) = &r.unreadable {
+            out.push_str(&format!("{}: не удалось прочитать — {m}\n", r.file));
+            continue;
+        }
+        let all: Vec<&Diagnostic> = r.all_diagnostics().collect();
+        let (e, w) = count(&all);
+        cases += r.cases.len();
+        errors += e;
+        warnings += w;
+        out.push_str(&format!(
+            "{}: случаев {}, ошибок {e}, предупреждений {w}\n",
+            r.file,
+            r.cases.len()
+        ));
+        let write = |out: &mut String, list: &[&Diagnostic], indent: &str| {
+            let mut list = list.to_vec();
+            list.sort_by_key(|d| std::cmp::Reverse(d.severity));
+            for d in list {
+                out.push_str(&format!("{indent}{}[{}]: {}\n", d.severity.ru(), d.rule, d.message));
+                let place = d.place();
+                if !place.is_empty() {
+                    out.push_str(&format!("{indent}  --> {place}\n"));
+                }
+            }
+        };
+        write(&mut out, &r.diagnostics.iter().collect::<Vec<_>>(), "  ");
+        for c in &r.cases {
+            if c.diagnostics.is_empty() {
+                continue;
+            }
+            let id = &c.ingested.case.case_id;
+            out.push_str(&format!("  случай {}:\n", if id.is_empty() { "(без номера)" } else { id }));
+            write(&mut out, &c.diagnostics.iter().collect::<Vec<_>>(), "    ");
+        }
+    }
+    out.push_str(&format!(
+        "Итого: файлов {}, случаев {cases}, ошибок {errors}, предупреждений {warnings}\n",
+        reports.len()
+    ));
+    out
+}
+
+fn template(kind: TemplateKind, output: &Path) -> i32 {
+    let bytes = match kind {
+        TemplateKind::Case => okno::template::case_workbook(),
+        TemplateKind::Register => okno::template::register_workbook(),
+    };
+    match bytes.map_err(|e| e.to_string()).and_then(|b| {
+        okno::output::write_atomic(output, &b).map_err(|e| e.to_string())
+    }) {
+        Ok(()) => {
+            println!("записан шаблон: {}", output.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("okno: не удалось записать {}: {e}", output.display());
+            2
+        }
+    }
+}
+
+/// The main job on the bundled fixtures: check the good cases and the register, write each
+/// case's normalized JSON and the blank templates into the output folder.
+fn demo(fixtures: &Path, output: &Path, settings: &Settings) -> i32 {
+    let inputs: Vec<PathBuf> = ["cases", "workbooks", "register"]
+        .iter()
+        .map(|d| fixtures.join(d))
+        .filter(|p| p.exists())
+        .collect();
+    if inputs.is_empty() {
+        eprintln!("okno: нет папки с примерами {}", fixtures.display());
+        return 2;
+    }
+    let paths = pipeline::expand_inputs(&inputs);
+    let reports = pipeline::check_all(&paths, settings);
+    print!("{}", text_report(&reports));
+    let mut written = 0;
+    for r in &reports {
+        for c in &r.cases {
+            let case = &c.ingested.case;
+            if !okno::validate::case_id_is_safe(&case.case_id) {
+                continue;
+            }
+            let json = serde_json::to_vec_pretty(case).unwrap_or_default();
+            let path = output.join(&case.case_id).join("case.json");
+            if let Err(e) = okno::output::write_atomic(&path, &json) {
+                eprintln!("okno: не удалось записать {}: {e}", path.display());
+                return 2;
+            }
+            written += 1;
+        }
+    }
+    for (name, bytes) in [
+        ("шаблон-случая.xlsx", okno::template::case_workbook()),
+        ("шаблон-реестра.xlsx", okno::template::register_workbook()),
+    ] {
+        let path = output.join(name);
+        if let Err(e) = bytes.map_err(|e| e.to_string()).and_then(|b| okno::output::write_atomic(&path, &b).map_err(|e| e.to_string())) {
+            eprintln!("okno: не удалось записать {}: {e}", path.display());
+            return 2;
+        }
+    }
+    println!(
+        "Записано в {}: {written} файлов случаев (case.json), шаблоны книги случая и реестра",
+        output.display()
+    );
+    pipeline::exit_status(&reports)
+}

@@ -1,0 +1,228 @@
+//! Deadlines of the procedure (seed 000): D-* rules. Calendar days; every message gives the
+//! due date and the days over it. A step not yet taken is overdue only once the run date
+//! (`--today`) is past its due date.
+
+use super::{Ctx, days};
+use crate::model::{Date, MonitoringKind};
+use chrono::{Days, Months};
+
+fn plus_days(d: Date, n: u64) -> Date {
+    Date(d.0.checked_add_days(Days::new(n)).unwrap_or(d.0))
+}
+
+pub(crate) fn plus_months(d: Date, n: u32) -> Date {
+    Date(d.0.checked_add_months(Months::new(n)).unwrap_or(d.0))
+}
+
+/// One deadline: `what` was due by `due` (counted from `from`); done on `done`, if at all.
+/// `pending` says whether a step not done yet is checked against the run date.
+#[allow(clippy::too_many_arguments)]
+fn deadline(
+    ctx: &mut Ctx,
+    rule: &'static str,
+    pointer: &str,
+    what: &str,
+    from: &str,
+    due: Date,
+    done: Option<Date>,
+    pending: bool,
+) {
+    match done {
+        Some(done) if done > due => ctx.warning(
+            rule,
+            pointer,
+            format!("{what}: срок — {due} ({from}), выполнено {done}, просрочка {} дн.", days(due, done)),
+        ),
+        None if pending && ctx.today > due => ctx.warning(
+            rule,
+            pointer,
+            format!(
+                "{what} не выполнено: срок истёк {due} ({from}), просрочка на {} — {} дн.",
+                ctx.today,
+                days(due, ctx.today)
+            ),
+        ),
+        _ => {}
+    }
+}
+
+pub(crate) fn check(ctx: &mut Ctx) {
+    let case = ctx.case;
+    let concluded = case.conclusion.is_some();
+    if let Some(n) = &case.notification {
+        // D-DIAG-3: primary diagnostics within 3 days of detection.
+        if let Some(det) = n.detection_date {
+            let from = format!("3 дня с даты выявления {det}");
+            let due = plus_days(det, 3);
+            let child = case.child_assessment.as_ref().map(|a| a.date);
+            let family = case.family_assessment.as_ref().map(|a| a.date);
+            deadline(ctx, "D-DIAG-3", "/child_assessment/date", "Оценка показателей неблагополучия ребенка", &from, due, child.flatten(), !concluded);
+            deadline(ctx, "D-DIAG-3", "/family_assessment/date", "Оценка факторов риска семейного неблагополучия", &from, due, family.flatten(), !concluded);
+        }
+        // D-NOTIFY-1: notification within 1 day after the primary diagnostics.
+        let diag = [
+            case.child_assessment.as_ref().and_then(|a| a.date),
+            case.family_assessment.as_ref().and_then(|a| a.date),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        if let Some(diag) = diag {
+            deadline(
+                ctx,
+                "D-NOTIFY-1",
+                "/notification/date_sent",
+                "Извещение в «Единое окно»",
+                &format!("1 день после первичной диагностики {diag}"),
+                plus_days(diag, 1),
+                n.date_sent,
+                true,
+            );
+        }
+        // D-SW-3: the single window sets the level within 3 days of receipt.
+        if let Some(received) = n.date_received.or(n.date_sent) {
+            deadline(
+                ctx,
+                "D-SW-3",
+                "/conclusion/date",
+                "Заключение «Единого окна» об уровне риска",
+                &format!("3 дня с поступления извещения {received}"),
+                plus_days(received, 3),
+                case.conclusion.as_ref().and_then(|c| c.date),
+                true,
+            );
+        }
+    }
+    let opens = case.risk_level().is_some_and(|l| l.opens_case());
+    let opened = case.case_opening.as_ref().and_then(|o| o.date);
+    let card_done = case.support_card.as_ref().and_then(|c| c.completed);
+    // D-CARD-20: parts I–II of the card within 20 days of the opening.
+    if let (true, Some(opened)) = (opens, opened) {
+        deadline(
+            ctx,
+            "D-CARD-20",
+            "/support_card/completed",
+            "Заполнение частей I–II карты комплексного сопровождения семьи",
+            &format!("20 дней с открытия случая {opened}"),
+            plus_days(opened, 20),
+            card_done,
+            true,
+        );
+    }
+    // D-CONSILIUM-10: the card goes to the territorial consilium within 10 days.
+    if let (true, Some(done)) = (opens, card_done) {
+        let first = case.consilium.iter().filter_map(|c| c.date).filter(|d| *d >= done).min();
+        deadline(
+            ctx,
+            "D-CONSILIUM-10",
+            "/consilium",
+            "Рассмотрение карты на территориальном консилиуме",
+            &format!("10 дней с заполнения карты {done}"),
+            plus_days(done, 10),
+            first,
+            true,
+        );
+    }
+    // D-MINUTES-10: minutes sent to the members within 10 calendar days (App. 11, 4.7).
+    for (i, c) in case.consilium.iter().enumerate() {
+        if let Some(date) = c.date {
+            deadline(
+                ctx,
+                "D-MINUTES-10",
+                &format!("/consilium/{i}/minutes_sent"),
+                &format!("Направление протокола консилиума № {} членам консилиума", c.number.as_deref().unwrap_or("?")),
+                &format!("10 календарных дней с заседания {date}"),
+                plus_days(date, 10),
+                c.minutes_sent,
+                true,
+            );
+        }
+    }
+    plan_period(ctx);
+    monitoring(ctx);
+}
+
+/// D-PLAN-3M: a plan covers 3 months.
+fn plan_period(ctx: &mut Ctx) {
+    let case = ctx.case;
+    let mut plans = Vec::new();
+    if let Some(p) = &case.departmental_plan {
+        plans.push(("/departmental_plan", "План ведомственных мероприятий", p.from, p.to));
+    }
+    if let Some(p) = case.support_card.as_ref().and_then(|c| c.plan.as_ref()) {
+        plans.push(("/support_card/plan", "Индивидуальный план", p.from, p.to));
+    }
+    for (base, what, from, to) in plans {
+        match (from, to) {
+            (Some(from), Some(to)) if to < from => ctx.error(
+                "D-PLAN-3M",
+                format!("{base}/to"),
+                format!("{what}: конец периода {to} раньше начала {from}"),
+            ),
+            (Some(from), Some(to)) if to != plus_months(from, 3) => ctx.warning(
+                "D-PLAN-3M",
+                format!("{base}/to"),
+                format!(
+                    "{what} составляется на 3 месяца: с {from} до {}, а указано до {to} ({} дн. разницы)",
+                    plus_months(from, 3),
+                    days(plus_months(from, 3), to)
+                ),
+            ),
+            (None, _) => ctx.error("D-PLAN-3M", format!("{base}/from"), format!("{what}: не указано начало периода планирования «с»")),
+            (_, None) => ctx.error("D-PLAN-3M", format!("{base}/to"), format!("{what}: не указан конец периода планирования «до»")),
+            _ => {}
+        }
+    }
+}
+
+/// The date the work with the family started: the case opening, or the departmental plan.
+pub(crate) fn work_start(case: &crate::model::Case) -> Option<Date> {
+    case.case_opening
+        .as_ref()
+        .and_then(|o| o.date)
+        .or(case.departmental_plan.as_ref().and_then(|p| p.from))
+}
+
+/// Whether a case (or a departmental plan) is active on a date: started, not closed, no final
+/// monitoring before it.
+pub fn active_on(case: &crate::model::Case, day: Date) -> bool {
+    let Some(start) = work_start(case) else { return false };
+    let closed = case.closure.as_ref().and_then(|c| c.date);
+    let final_m = case
+        .monitoring
+        .iter()
+        .filter(|m| m.kind == Some(MonitoringKind::Final))
+        .filter_map(|m| m.date)
+        .min();
+    let end = [closed, final_m].into_iter().flatten().min();
+    start <= day && end.is_none_or(|e| e > day)
+}
+
+/// D-MONITOR-3M: monitoring at least once every 3 months while the work goes on.
+fn monitoring(ctx: &mut Ctx) {
+    let case = ctx.case;
+    let Some(start) = work_start(case) else { return };
+    let mut dated: Vec<(usize, Date)> = case.monitoring.iter().enumerate().filter_map(|(i, m)| m.date.map(|d| (i, d))).collect();
+    dated.sort_by_key(|(_, d)| *d);
+    let mut last = start;
+    let mut last_what = format!("начала работы {start}");
+    for (i, d) in &dated {
+        let due = plus_months(last, 3);
+        deadline(
+            ctx,
+            "D-MONITOR-3M",
+            &format!("/monitoring/{i}/date"),
+            "Мониторинг",
+            &format!("3 месяца с {last_what}"),
+            due,
+            Some(*d),
+            false,
+        );
+        last = *d;
+        last_what = format!("предыдущего мониторинга {d}");
+    }
+    if active_on(case, ctx.today) {
+        let due = plus_months(last, 3);
+        deadline(ctx, "D-MONITOR-3M", "/monitoring", "Очередной мониторинг", &format!("3 месяца с {last_what}"), due, None, true);
+    }
+}

@@ -1,0 +1,255 @@
+//! Checks of any input: names (I-NAME), phones (I-PHONE), values from the catalogs
+//! (I-OPTION), the case ID (I-FORMAT), and duplicate notifications across a run (I-DUPLICATE).
+
+use super::Ctx;
+use crate::catalog::catalog;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Case, PersonName, Specialist, normalize_phone};
+
+pub(crate) fn check(ctx: &mut Ctx) {
+    let case = ctx.case;
+    case_id(ctx);
+    let mut names: Vec<(String, &PersonName, &str)> = Vec::new();
+    let mut phones: Vec<(String, &str)> = Vec::new();
+    for (i, r) in case.family.legal_representatives.iter().enumerate() {
+        names.push((format!("/family/legal_representatives/{i}/name"), &r.name, "законного представителя"));
+        if let Some(p) = &r.phone {
+            phones.push((format!("/family/legal_representatives/{i}/phone"), p));
+        }
+    }
+    for (i, c) in case.family.children.iter().enumerate() {
+        names.push((format!("/family/children/{i}/name"), &c.name, "ребенка"));
+        if let Some(p) = &c.school_phone {
+            phones.push((format!("/family/children/{i}/school_phone"), p));
+        }
+    }
+    for (i, p) in case.family.phones.iter().enumerate() {
+        phones.push((format!("/family/phones/{i}/number"), &p.number));
+    }
+    let mut specialists: Vec<(String, &Specialist)> = Vec::new();
+    if let Some(n) = &case.notification {
+        specialists.extend(n.responsible.iter().map(|s| ("/notification/responsible".to_string(), s)));
+        specialists.extend(n.primary_assessor.iter().map(|s| ("/notification/primary_assessor".to_string(), s)));
+    }
+    if let Some(a) = &case.child_assessment {
+        specialists.extend(a.assessor.iter().map(|s| ("/child_assessment/assessor".to_string(), s)));
+    }
+    if let Some(a) = &case.family_assessment {
+        specialists.extend(a.assessor.iter().map(|s| ("/family_assessment/assessor".to_string(), s)));
+    }
+    if let Some(o) = &case.case_opening {
+        specialists.extend(o.curator.iter().map(|s| ("/case_opening/curator".to_string(), s)));
+    }
+    if let Some(p) = &case.departmental_plan {
+        specialists.extend(p.responsible.iter().map(|s| ("/departmental_plan/responsible".to_string(), s)));
+    }
+    if let Some(c) = &case.support_card {
+        specialists.extend(c.assessor.iter().map(|s| ("/support_card/assessor".to_string(), s)));
+        specialists.extend(c.primary_assessor.iter().map(|s| ("/support_card/primary_assessor".to_string(), s)));
+        if let Some(p) = &c.plan {
+            specialists.extend(p.curator.iter().map(|s| ("/support_card/plan/curator".to_string(), s)));
+        }
+    }
+    for (i, m) in case.monitoring.iter().enumerate() {
+        specialists.extend(m.responsible.iter().map(|s| (format!("/monitoring/{i}/responsible"), s)));
+    }
+    for (p, s) in &specialists {
+        names.push((format!("{p}/name"), &s.name, "специалиста"));
+        if let Some(ph) = &s.phone {
+            phones.push((format!("{p}/phone"), ph));
+        }
+    }
+    if let Some(h) = &case.housing_inspection {
+        if let Some(s) = &h.subject {
+            names.push(("/housing_inspection/subject".into(), s, "обследуемого"));
+        }
+        if let Some(p) = &h.subject_phone {
+            phones.push(("/housing_inspection/subject_phone".into(), p));
+        }
+    }
+    for (pointer, name, whose) in names {
+        let empty_all = name.full().is_empty();
+        if name.surname.trim().is_empty() || name.given_name.trim().is_empty() {
+            let msg = if empty_all {
+                format!("не указаны фамилия и имя {whose}: укажите «Фамилия Имя Отчество»")
+            } else {
+                format!(
+                    "ФИО {whose} «{}» неполное: нужны фамилия и имя (отчество — при наличии)",
+                    name.full()
+                )
+            };
+            ctx.error("I-NAME", pointer, msg);
+        }
+    }
+    for (pointer, phone) in phones {
+        if !phone.trim().is_empty() && normalize_phone(phone).is_none() {
+            ctx.warning(
+                "I-PHONE",
+                pointer,
+                format!("телефон «{}» не похож на российский номер: нужно +7 и 10 цифр, например +7 913 123-45-67", phone.trim()),
+            );
+        }
+    }
+    catalog_values(ctx);
+}
+
+/// The case ID names folders and files: it must be there and be safe as a file name.
+fn case_id(ctx: &mut Ctx) {
+    let id = ctx.case.case_id.trim();
+    if id.is_empty() {
+        ctx.error("I-FORMAT", "/case_id", "не указан номер случая: он нужен вместо ФИО в именах файлов и папок");
+    } else if !case_id_is_safe(id) {
+        ctx.error(
+            "I-FORMAT",
+            "/case_id",
+            format!("номер случая «{id}» недопустим: используйте буквы, цифры, «-», «_» и «.» (не в начале), до 64 знаков"),
+        );
+    }
+}
+
+/// Letters, digits, `-`, `_`, `.` (not first), at most 64 characters: nothing that could
+/// leave a folder (`/`, `..`, NUL) or upset archival tools (`%`).
+pub fn case_id_is_safe(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().count() <= 64
+        && !id.starts_with('.')
+        && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Values that must come from a catalog: indicator and factor numbers, housing act lists.
+fn catalog_values(ctx: &mut Ctx) {
+    let cat = catalog();
+    let case = ctx.case;
+    if let Some(a) = &case.child_assessment {
+        for (i, m) in a.marks.iter().enumerate() {
+            if cat.indicator(m.criterion, m.indicator).is_none() {
+                ctx.error(
+                    "I-OPTION",
+                    format!("/child_assessment/marks/{i}"),
+                    format!("показателя {}.{} нет в форме: критерии 1–7, показатели по порядку формы", m.criterion, m.indicator),
+                );
+            }
+        }
+    }
+    let factors = cat.factors();
+    if let Some(a) = &case.family_assessment {
+        for (i, m) in a.marks.iter().enumerate() {
+            if !factors.iter().any(|(id, _)| id == m.factor.trim()) {
+                ctx.error(
+                    "I-OPTION",
+                    format!("/family_assessment/marks/{i}/factor"),
+                    format!("фактора «{}» нет в перечне (templates/catalog/family_factors.toml)", m.factor),
+                );
+            }
+        }
+    }
+    if let Some(h) = &case.housing_inspection {
+        let singles = [
+            ("marital_status", &h.marital_status),
+            ("ownership", &h.ownership),
+            ("dwelling", &h.dwelling),
+        ];
+        for (list, v) in singles {
+            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+                housing_option(ctx, list, &format!("/housing_inspection/{list}"), v);
+            }
+        }
+        let multis = [
+            ("access", &h.access),
+            ("heating", &h.heating),
+            ("water", &h.water),
+            ("bathing", &h.bathing),
+            ("stove", &h.stove),
+            ("relations", &h.relations),
+            ("attitude_to_child", &h.attitude_to_child),
+            ("attitude_to_specialist", &h.attitude_to_specialist),
+        ];
+        for (list, values) in multis {
+            for (i, v) in values.iter().enumerate() {
+                housing_option(ctx, list, &format!("/housing_inspection/{list}/{i}"), v);
+            }
+        }
+        let questions = cat.housing.question.len();
+        for (i, a) in h.answers.iter().enumerate() {
+            let ok = a.question.trim().parse::<usize>().is_ok_and(|n| (1..=questions).contains(&n));
+            if !ok {
+                ctx.error(
+                    "I-OPTION",
+                    format!("/housing_inspection/answers/{i}/question"),
+                    format!("вопроса № «{}» нет в акте: номера 1–{questions}", a.question),
+                );
+            }
+        }
+    }
+    if let Some(c) = &case.support_card {
+        for (i, a) in c.answers.iter().enumerate() {
+            let count = a
+                .domain
+                .and_then(|d| cat.domain(d.code()))
+                .map(|d| d.question.len())
+                .unwrap_or(0);
+            if a.domain.is_none() || a.question == 0 || a.question as usize > count {
+                ctx.error(
+                    "I-OPTION",
+                    format!("/support_card/answers/{i}"),
+                    format!("вопроса № {} в разделе «{}» нет в карте", a.question, a.domain.map(|d| d.label()).unwrap_or("не указан")),
+                );
+            }
+        }
+    }
+}
+
+fn housing_option(ctx: &mut Ctx, list: &str, pointer: &str, value: &str) {
+    let name = format!("housing.{list}");
+    if catalog().canonical(&name, value).is_none() {
+        ctx.error(
+            "I-OPTION",
+            pointer,
+            format!("«{}» нет в списке акта: {}", value.trim(), catalog().labels_joined(&name)),
+        );
+    }
+}
+
+/// Two notifications about the same child (same name and birth date; ё = е, case and spacing
+/// ignored) among the cases of one run: each is told about the other. Returns, per case index,
+/// the diagnostics to add.
+pub fn duplicates(cases: &[(&Case, &str)]) -> Vec<(usize, Diagnostic)> {
+    use std::collections::HashMap;
+    let mut by_child: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (i, (case, _)) in cases.iter().enumerate() {
+        if case.notification.is_none() {
+            continue;
+        }
+        let Some((_, child)) = case.notified_child() else { continue };
+        let (Some(bd), key) = (child.birth_date, child.name.key()) else { continue };
+        if key.is_empty() {
+            continue;
+        }
+        by_child.entry((key, bd.iso())).or_default().push(i);
+    }
+    let mut out = Vec::new();
+    let mut groups: Vec<Vec<usize>> = by_child.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    for group in groups {
+        for &i in &group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| format!("{} (случай {})", cases[j].1, cases[j].0.case_id))
+                .collect();
+            let child = cases[i].0.notified_child().map(|(k, _)| k).unwrap_or(0);
+            out.push((
+                i,
+                Diagnostic::warning(
+                    "I-DUPLICATE",
+                    format!("/family/children/{child}/name"),
+                    format!(
+                        "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}; случаи связаны — проверьте, не один ли это случай",
+                        others.join(", ")
+                    ),
+                ),
+            ));
+        }
+    }
+    out
+}

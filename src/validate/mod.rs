@@ -1,0 +1,109 @@
+//! Validation: `&Case -> Vec<Diagnostic>`, pure, one function per group of rules of
+//! `../shared/RULES.md`, each diagnostic carrying the rule's ID. Deadlines are computed
+//! against the run's date (`--today`), never the clock read here.
+
+mod card;
+mod deadlines;
+mod input;
+mod notification;
+mod plans;
+mod routing;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Case, Date};
+use chrono::NaiveDate;
+
+pub use input::{case_id_is_safe, duplicates};
+pub use deadlines::active_on;
+
+/// Every rule ID this validator can report, with its severity as RULES.md gives it, plus
+/// the input-format checks (I-FORMAT, I-OPTION) that are not rules of the procedure.
+pub const RULES: &[(&str, &str)] = &[
+    ("D-DIAG-3", "первичная диагностика в течение 3 дней с момента выявления"),
+    ("D-NOTIFY-1", "извещение в «Единое окно» в течение 1 дня после первичной диагностики"),
+    ("D-SW-3", "проверка и определение уровня риска «Единым окном» в течение 3 дней"),
+    ("D-CARD-20", "части I–II ККСС в течение 20 дней с открытия случая"),
+    ("D-CONSILIUM-10", "рассмотрение карты на консилиуме в течение 10 дней"),
+    ("D-MONITOR-3M", "мониторинг не реже 1 раза в 3 месяца"),
+    ("D-PLAN-3M", "план составляется на 3 месяца"),
+    ("D-MINUTES-10", "протокол консилиума направляется членам в течение 10 дней"),
+    ("R-LOW", "низкий уровень: случай не открывается, план ведомственных мероприятий"),
+    ("R-OPEN", "средний и высокий уровень: открытие случая и куратор"),
+    ("R-THREAT", "угроза жизни: куратор, ООиП и МВД"),
+    ("R-CONSISTENT", "уровень риска согласуется с оценками (проверка согласованности)"),
+    ("N-REQUIRED", "обязательные поля извещения"),
+    ("N-SEX", "пол: ровно один из М / Ж"),
+    ("N-SIGNAL", "проверка сигнала: один из трех вариантов"),
+    ("N-PRIMARY", "первичная оценка и специалист"),
+    ("N-HOUSING-ACT", "акт ЖБУ прилагают только специалисты КЦСОН и ООиП"),
+    ("N-MINOR", "ребенку нет 18 лет на дату извещения"),
+    ("N-DATES", "порядок дат извещения, даты не в будущем"),
+    ("A-REASON", "причина для каждого «+», кроме п. 1 критерия"),
+    ("A-MEDICAL", "все 7 критериев заполнены (медработникам — 1–2)"),
+    ("A-NORM-CONFLICT", "норма (п. 1) отмечена вместе с другим показателем"),
+    ("A-FILLER", "оценку заполняет специалист, регулярно контактирующий с ребенком"),
+    ("C-LEVEL", "в заключении отмечен ровно один из четырех уровней"),
+    ("C-BASIS", "заключение называет показатели и факторы, на которые опирается"),
+    ("P-ROWS", "строка плана: задача, мероприятия, срок в периоде, ответственный"),
+    ("P-BASIS", "задачи плана следуют из выявленных проблем"),
+    ("M-KIND", "вид мониторинга и уровень риска"),
+    ("M-BASIS", "основание мониторинга: решение или назначение"),
+    ("M-TASKS", "результат по каждой задаче планового периода"),
+    ("H-INCOME", "среднедушевой доход = доход семьи / число членов"),
+    ("K-DOMAINS", "уровень дисфункции по всем шести разделам"),
+    ("K-DYNAMICS", "динамика по всем шести разделам в результативной части"),
+    ("I-NAME", "ФИО: фамилия и имя обязательны"),
+    ("I-DATE", "даты — настоящие календарные даты, не угадываются"),
+    ("I-PHONE", "телефон — российский номер"),
+    ("I-UNKNOWN", "неизвестный лист, столбец или поле"),
+    ("I-DUPLICATE", "повторное извещение о том же ребенке"),
+    ("I-FORMAT", "значение не того вида (число, номер случая, структура файла)"),
+    ("I-OPTION", "значение не из списка формы или каталога"),
+];
+
+/// The run's settings that checks depend on.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub today: NaiveDate,
+}
+
+/// Collects diagnostics for one case.
+pub(crate) struct Ctx<'a> {
+    pub case: &'a Case,
+    pub today: Date,
+    pub out: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    pub fn error(&mut self, rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.out.push(Diagnostic::new(rule, Severity::Error, pointer, message));
+    }
+    pub fn warning(&mut self, rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) {
+        self.out.push(Diagnostic::new(rule, Severity::Warning, pointer, message));
+    }
+}
+
+/// All checks of one case. Diagnostics carry model pointers; the caller locates them.
+pub fn validate(case: &Case, settings: &Settings) -> Vec<Diagnostic> {
+    let mut ctx = Ctx {
+        case,
+        today: Date(settings.today),
+        out: Vec::new(),
+    };
+    input::check(&mut ctx);
+    notification::check(&mut ctx);
+    routing::check(&mut ctx);
+    plans::check(&mut ctx);
+    card::check(&mut ctx);
+    deadlines::check(&mut ctx);
+    ctx.out
+}
+
+/// Calendar days from `a` to `b`.
+pub(crate) fn days(a: Date, b: Date) -> i64 {
+    (b.0 - a.0).num_days()
+}
+
+pub(crate) fn blank(s: &Option<String>) -> bool {
+    s.as_deref().is_none_or(|s| s.trim().is_empty())
+}
