@@ -181,8 +181,7 @@ impl Catalog {
             .map(|(c, _)| c.as_str())
             // «−» typed as a dash or a hyphen both mean «-» (folded already); «✓»/«v» never guessed.
             .or_else(|| {
-                (name == "presence" && matches!(text.trim(), "−" | "–" | "—"))
-                    .then_some("minus")
+                (name == "presence" && matches!(text.trim(), "−" | "–" | "—")).then_some("minus")
             })
     }
 
@@ -257,7 +256,10 @@ mod tests {
             c.labels("risk_level"),
             vec!["Нет риска", "Низкий", "Средний", "Высокий", "Угроза жизни"]
         );
-        assert_eq!(c.lookup("risk_level", " угроза  ЖИЗНИ "), Some("threat_to_life"));
+        assert_eq!(
+            c.lookup("risk_level", " угроза  ЖИЗНИ "),
+            Some("threat_to_life")
+        );
         assert_eq!(c.lookup("sex", "ж"), Some("F"));
         assert_eq!(c.lookup("presence", "−"), Some("minus"));
         assert_eq!(c.lookup("sex", "X"), None);

@@ -50,10 +50,18 @@ impl Diagnostic {
             message: message.into(),
         }
     }
-    pub fn error(rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(
+        rule: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(rule, Severity::Error, pointer, message)
     }
-    pub fn warning(rule: &'static str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        rule: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(rule, Severity::Warning, pointer, message)
     }
 
@@ -81,7 +89,10 @@ pub fn render_text(diags: &[Diagnostic], files: &[String]) -> String {
     let mut out = String::new();
     for file in files {
         let mut mine: Vec<&Diagnostic> = diags.iter().filter(|d| &d.file == file).collect();
-        let errors = mine.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = mine
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let warnings = mine.len() - errors;
         let status = match (errors, warnings) {
             (0, 0) => "ошибок нет".to_string(),

@@ -42,7 +42,12 @@ pub struct Field {
 }
 
 const fn f(label: &'static str, path: &'static str, kind: Kind) -> Field {
-    Field { label, path, kind, key: false }
+    Field {
+        label,
+        path,
+        kind,
+        key: false,
+    }
 }
 const fn t(label: &'static str, path: &'static str) -> Field {
     f(label, path, Kind::Text)
@@ -51,7 +56,12 @@ const fn d(label: &'static str, path: &'static str) -> Field {
     f(label, path, Kind::Date)
 }
 const fn k(label: &'static str, path: &'static str, kind: Kind) -> Field {
-    Field { label, path, kind, key: true }
+    Field {
+        label,
+        path,
+        kind,
+        key: true,
+    }
 }
 
 /// What the template writes into a table's rows in advance.
@@ -111,7 +121,11 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 path: "/family/legal_representatives",
                 columns: &[
                     t("ФИО законного представителя", "/name"),
-                    f("Кем приходится ребенку", "/role", Opt("representative_role")),
+                    f(
+                        "Кем приходится ребенку",
+                        "/role",
+                        Opt("representative_role"),
+                    ),
                     d("Дата рождения", "/birth_date"),
                     t("Телефон", "/phone"),
                     t("Место работы/должность", "/workplace"),
@@ -126,7 +140,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                     t("ФИО ребенка", "/name"),
                     d("Дата рождения", "/birth_date"),
                     f("Пол", "/sex", Opt("sex")),
-                    t("Место обучения/работы ребенка: наименование учреждения (класс)", "/school"),
+                    t(
+                        "Место обучения/работы ребенка: наименование учреждения (класс)",
+                        "/school",
+                    ),
                     t("Адрес учреждения", "/school_address"),
                     t("Телефон учреждения", "/school_phone"),
                     t("Примечания", "/school_notes"),
@@ -137,7 +154,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             Table {
                 title: "Контактные телефоны",
                 path: "/family/phones",
-                columns: &[t("Контактный телефон", "/number"), t("Кому принадлежит", "/owner")],
+                columns: &[
+                    t("Контактный телефон", "/number"),
+                    t("Кому принадлежит", "/owner"),
+                ],
                 prefill: Prefill::None,
                 blank_rows: 4,
             },
@@ -152,23 +172,76 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 "Наименование органа (учреждения) системы профилактики, передающего информацию",
                 "/notification/agency",
             ),
-            f("Вид органа системы профилактики", "/notification/agency_kind", Opt("agency_kind")),
-            t("Специалист, ответственный за передачу информации: ФИО", "/notification/responsible/name"),
-            t("Специалист, ответственный за передачу информации: должность", "/notification/responsible/position"),
-            t("Специалист, ответственный за передачу информации: телефон", "/notification/responsible/phone"),
-            d("Дата поступления сведений (выявления)", "/notification/detection_date"),
-            t("Источник поступления сведений", "/notification/detection_source"),
+            f(
+                "Вид органа системы профилактики",
+                "/notification/agency_kind",
+                Opt("agency_kind"),
+            ),
+            t(
+                "Специалист, ответственный за передачу информации: ФИО",
+                "/notification/responsible/name",
+            ),
+            t(
+                "Специалист, ответственный за передачу информации: должность",
+                "/notification/responsible/position",
+            ),
+            t(
+                "Специалист, ответственный за передачу информации: телефон",
+                "/notification/responsible/phone",
+            ),
+            d(
+                "Дата поступления сведений (выявления)",
+                "/notification/detection_date",
+            ),
+            t(
+                "Источник поступления сведений",
+                "/notification/detection_source",
+            ),
             d("Дата передачи информации", "/notification/date_sent"),
-            d("Дата поступления в «Единое окно»", "/notification/date_received"),
-            f("Ребенок (№ строки в таблице «Дети» листа «Семья»)", "/notification/child", Index1),
-            t("Основания для извещения/оценки (факты неблагополучия)", "/notification/grounds"),
-            f("Проверка сигнала о фактах неблагополучия", "/notification/signal_check", Opt("signal_check")),
-            f("Первичная оценка", "/notification/primary_assessment", Opt("primary_assessment")),
-            t("Специалист, проводивший первичную оценку: ФИО", "/notification/primary_assessor/name"),
-            t("Специалист, проводивший первичную оценку: должность", "/notification/primary_assessor/position"),
-            t("Специалист, проводивший первичную оценку: телефон", "/notification/primary_assessor/phone"),
-            f("Приложения к извещению", "/notification/attachments", Multi("notification_attachment")),
-            t("Руководитель субъекта системы профилактики", "/notification/head"),
+            d(
+                "Дата поступления в «Единое окно»",
+                "/notification/date_received",
+            ),
+            f(
+                "Ребенок (№ строки в таблице «Дети» листа «Семья»)",
+                "/notification/child",
+                Index1,
+            ),
+            t(
+                "Основания для извещения/оценки (факты неблагополучия)",
+                "/notification/grounds",
+            ),
+            f(
+                "Проверка сигнала о фактах неблагополучия",
+                "/notification/signal_check",
+                Opt("signal_check"),
+            ),
+            f(
+                "Первичная оценка",
+                "/notification/primary_assessment",
+                Opt("primary_assessment"),
+            ),
+            t(
+                "Специалист, проводивший первичную оценку: ФИО",
+                "/notification/primary_assessor/name",
+            ),
+            t(
+                "Специалист, проводивший первичную оценку: должность",
+                "/notification/primary_assessor/position",
+            ),
+            t(
+                "Специалист, проводивший первичную оценку: телефон",
+                "/notification/primary_assessor/phone",
+            ),
+            f(
+                "Приложения к извещению",
+                "/notification/attachments",
+                Multi("notification_attachment"),
+            ),
+            t(
+                "Руководитель субъекта системы профилактики",
+                "/notification/head",
+            ),
         ],
         tables: &[],
     },
@@ -177,12 +250,28 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         about: "оценка показателей неблагополучия ребенка (Прил. 3): 7 критериев, «+»/«-» и причина",
         multi: None,
         fields: &[
-            f("Ребенок (№ строки в таблице «Дети» листа «Семья»)", "/child_assessment/child", Index1),
+            f(
+                "Ребенок (№ строки в таблице «Дети» листа «Семья»)",
+                "/child_assessment/child",
+                Index1,
+            ),
             t("Класс/группа", "/child_assessment/class_group"),
-            t("Наименование органа (учреждения) системы профилактики", "/child_assessment/agency"),
-            t("Специалист, проводивший оценку: ФИО", "/child_assessment/assessor/name"),
-            t("Специалист, проводивший оценку: должность", "/child_assessment/assessor/position"),
-            t("Специалист, проводивший оценку: телефон", "/child_assessment/assessor/phone"),
+            t(
+                "Наименование органа (учреждения) системы профилактики",
+                "/child_assessment/agency",
+            ),
+            t(
+                "Специалист, проводивший оценку: ФИО",
+                "/child_assessment/assessor/name",
+            ),
+            t(
+                "Специалист, проводивший оценку: должность",
+                "/child_assessment/assessor/position",
+            ),
+            t(
+                "Специалист, проводивший оценку: телефон",
+                "/child_assessment/assessor/phone",
+            ),
             d("Дата заполнения", "/child_assessment/date"),
         ],
         tables: &[Table {
@@ -205,10 +294,22 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         about: "оценка факторов риска семейного неблагополучия (перечень факторов — templates/catalog/family_factors.toml)",
         multi: None,
         fields: &[
-            t("Наименование органа (учреждения) системы профилактики", "/family_assessment/agency"),
-            t("Специалист, проводивший оценку: ФИО", "/family_assessment/assessor/name"),
-            t("Специалист, проводивший оценку: должность", "/family_assessment/assessor/position"),
-            t("Специалист, проводивший оценку: телефон", "/family_assessment/assessor/phone"),
+            t(
+                "Наименование органа (учреждения) системы профилактики",
+                "/family_assessment/agency",
+            ),
+            t(
+                "Специалист, проводивший оценку: ФИО",
+                "/family_assessment/assessor/name",
+            ),
+            t(
+                "Специалист, проводивший оценку: должность",
+                "/family_assessment/assessor/position",
+            ),
+            t(
+                "Специалист, проводивший оценку: телефон",
+                "/family_assessment/assessor/phone",
+            ),
             d("Дата заполнения", "/family_assessment/date"),
         ],
         tables: &[Table {
@@ -229,46 +330,161 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         about: "акт обследования жилищно-бытовых условий семьи",
         multi: None,
         fields: &[
-            t("Наименование учреждения", "/housing_inspection/organization"),
-            t("Специалисты, проводившие обследование: ФИО, должность", "/housing_inspection/inspectors"),
+            t(
+                "Наименование учреждения",
+                "/housing_inspection/organization",
+            ),
+            t(
+                "Специалисты, проводившие обследование: ФИО, должность",
+                "/housing_inspection/inspectors",
+            ),
             d("Дата обследования", "/housing_inspection/date"),
             t("Обследуемый: ФИО", "/housing_inspection/subject"),
-            d("Обследуемый: дата рождения", "/housing_inspection/subject_birth_date"),
-            t("Обследуемый: № телефона", "/housing_inspection/subject_phone"),
-            t("Обследуемый: образование", "/housing_inspection/subject_education"),
-            t("Обследуемый: место работы/должность/режим работы", "/housing_inspection/subject_workplace"),
+            d(
+                "Обследуемый: дата рождения",
+                "/housing_inspection/subject_birth_date",
+            ),
+            t(
+                "Обследуемый: № телефона",
+                "/housing_inspection/subject_phone",
+            ),
+            t(
+                "Обследуемый: образование",
+                "/housing_inspection/subject_education",
+            ),
+            t(
+                "Обследуемый: место работы/должность/режим работы",
+                "/housing_inspection/subject_workplace",
+            ),
             t("Основания для обследования", "/housing_inspection/grounds"),
-            f("Семейное положение законного представителя", "/housing_inspection/marital_status", Opt("housing.marital_status")),
-            f("Состоит ли семья на учете в органах соцзащиты", "/housing_inspection/social_registration", Opt("yes_no")),
-            t("Если да, то с какого года", "/housing_inspection/social_registration_since"),
-            t("Какие льготы/пособия/выплаты необходимо оформить", "/housing_inspection/benefits_needed"),
-            t("Кому из членов семьи", "/housing_inspection/benefits_needed_for"),
-            f("Среднемесячный доход семьи, руб.", "/housing_inspection/monthly_income", Number),
-            f("Число членов семьи, ведущих совместное хозяйство", "/housing_inspection/household_members", Int),
-            f("Среднедушевой доход, руб.", "/housing_inspection/per_capita_income", Number),
-            t("Задолженность (кредиты, ипотека, долг ЖКХ, алименты, др.)", "/housing_inspection/debts"),
-            t("Требуется ли помощь в получении/восстановлении документов", "/housing_inspection/documents_help"),
-            f("Жилая площадь, кв.м", "/housing_inspection/living_area", Number),
+            f(
+                "Семейное положение законного представителя",
+                "/housing_inspection/marital_status",
+                Opt("housing.marital_status"),
+            ),
+            f(
+                "Состоит ли семья на учете в органах соцзащиты",
+                "/housing_inspection/social_registration",
+                Opt("yes_no"),
+            ),
+            t(
+                "Если да, то с какого года",
+                "/housing_inspection/social_registration_since",
+            ),
+            t(
+                "Какие льготы/пособия/выплаты необходимо оформить",
+                "/housing_inspection/benefits_needed",
+            ),
+            t(
+                "Кому из членов семьи",
+                "/housing_inspection/benefits_needed_for",
+            ),
+            f(
+                "Среднемесячный доход семьи, руб.",
+                "/housing_inspection/monthly_income",
+                Number,
+            ),
+            f(
+                "Число членов семьи, ведущих совместное хозяйство",
+                "/housing_inspection/household_members",
+                Int,
+            ),
+            f(
+                "Среднедушевой доход, руб.",
+                "/housing_inspection/per_capita_income",
+                Number,
+            ),
+            t(
+                "Задолженность (кредиты, ипотека, долг ЖКХ, алименты, др.)",
+                "/housing_inspection/debts",
+            ),
+            t(
+                "Требуется ли помощь в получении/восстановлении документов",
+                "/housing_inspection/documents_help",
+            ),
+            f(
+                "Жилая площадь, кв.м",
+                "/housing_inspection/living_area",
+                Number,
+            ),
             f("Количество комнат", "/housing_inspection/rooms", Int),
-            f("Собственность / найм", "/housing_inspection/ownership", Opt("housing.ownership")),
-            f("Тип жилья", "/housing_inspection/dwelling", Opt("housing.dwelling")),
-            f("Доступ к жилью", "/housing_inspection/access", Multi("housing.access")),
-            f("Отопление", "/housing_inspection/heating", Multi("housing.heating")),
-            f("Водоснабжение", "/housing_inspection/water", Multi("housing.water")),
-            f("Потребность в топливе", "/housing_inspection/fuel_needed", Opt("yes_no")),
+            f(
+                "Собственность / найм",
+                "/housing_inspection/ownership",
+                Opt("housing.ownership"),
+            ),
+            f(
+                "Тип жилья",
+                "/housing_inspection/dwelling",
+                Opt("housing.dwelling"),
+            ),
+            f(
+                "Доступ к жилью",
+                "/housing_inspection/access",
+                Multi("housing.access"),
+            ),
+            f(
+                "Отопление",
+                "/housing_inspection/heating",
+                Multi("housing.heating"),
+            ),
+            f(
+                "Водоснабжение",
+                "/housing_inspection/water",
+                Multi("housing.water"),
+            ),
+            f(
+                "Потребность в топливе",
+                "/housing_inspection/fuel_needed",
+                Opt("yes_no"),
+            ),
             f("Канализация", "/housing_inspection/sewerage", Opt("yes_no")),
-            f("Ванна / душ / баня", "/housing_inspection/bathing", Multi("housing.bathing")),
+            f(
+                "Ванна / душ / баня",
+                "/housing_inspection/bathing",
+                Multi("housing.bathing"),
+            ),
             f("Плита", "/housing_inspection/stove", Multi("housing.stove")),
             t("Собственник жилья", "/housing_inspection/owner"),
-            f("Взаимоотношения между членами семьи во время обследования", "/housing_inspection/relations", Multi("housing.relations")),
-            t("Взаимоотношения: примечания", "/housing_inspection/relations_notes"),
-            f("Члены семьи по отношению к ребенку/детям", "/housing_inspection/attitude_to_child", Multi("housing.attitude_to_child")),
-            t("По отношению к ребенку: примечания", "/housing_inspection/attitude_to_child_notes"),
-            f("Обследуемый по отношению к специалисту (-ам)", "/housing_inspection/attitude_to_specialist", Multi("housing.attitude_to_specialist")),
-            t("По отношению к специалисту: примечания", "/housing_inspection/attitude_to_specialist_notes"),
-            t("Какие проблемы/причины проблем обозначает семья", "/housing_inspection/family_problems"),
-            t("Какие меры необходимо принимать для улучшения положения семьи/детей", "/housing_inspection/measures_needed"),
-            t("Дополнительная информация об особенностях семьи", "/housing_inspection/additional_info"),
+            f(
+                "Взаимоотношения между членами семьи во время обследования",
+                "/housing_inspection/relations",
+                Multi("housing.relations"),
+            ),
+            t(
+                "Взаимоотношения: примечания",
+                "/housing_inspection/relations_notes",
+            ),
+            f(
+                "Члены семьи по отношению к ребенку/детям",
+                "/housing_inspection/attitude_to_child",
+                Multi("housing.attitude_to_child"),
+            ),
+            t(
+                "По отношению к ребенку: примечания",
+                "/housing_inspection/attitude_to_child_notes",
+            ),
+            f(
+                "Обследуемый по отношению к специалисту (-ам)",
+                "/housing_inspection/attitude_to_specialist",
+                Multi("housing.attitude_to_specialist"),
+            ),
+            t(
+                "По отношению к специалисту: примечания",
+                "/housing_inspection/attitude_to_specialist_notes",
+            ),
+            t(
+                "Какие проблемы/причины проблем обозначает семья",
+                "/housing_inspection/family_problems",
+            ),
+            t(
+                "Какие меры необходимо принимать для улучшения положения семьи/детей",
+                "/housing_inspection/measures_needed",
+            ),
+            t(
+                "Дополнительная информация об особенностях семьи",
+                "/housing_inspection/additional_info",
+            ),
         ],
         tables: &[
             Table {
@@ -278,7 +494,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                     t("ФИО проживающего/год рождения", "/name"),
                     t("Статус по отношению к несовершеннолетнему", "/status"),
                     t("Место учебы/работы/должность/режим работы", "/occupation"),
-                    t("Родство и хозяйство (совместное/раздельное/не родственник)", "/group"),
+                    t(
+                        "Родство и хозяйство (совместное/раздельное/не родственник)",
+                        "/group",
+                    ),
                 ],
                 prefill: Prefill::None,
                 blank_rows: 6,
@@ -313,22 +532,61 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         about: "заключение «Единого окна» об уровне риска, открытие случая и куратор",
         multi: None,
         fields: &[
-            t("Наименование органа (учреждения) системы профилактики, направившего информацию", "/conclusion/agency"),
+            t(
+                "Наименование органа (учреждения) системы профилактики, направившего информацию",
+                "/conclusion/agency",
+            ),
             d("Дата заполнения", "/conclusion/date"),
-            f("Уровень дисфункции семьи (уровень риска)", "/conclusion/risk_level", Opt("risk_level")),
-            f("Показатели неблагополучия ребенка (№ критерия.№ показателя)", "/conclusion/basis_indicators", Refs),
-            f("Факторы риска семейного неблагополучия (№ раздела.№ фактора)", "/conclusion/basis_factors", Refs),
+            f(
+                "Уровень дисфункции семьи (уровень риска)",
+                "/conclusion/risk_level",
+                Opt("risk_level"),
+            ),
+            f(
+                "Показатели неблагополучия ребенка (№ критерия.№ показателя)",
+                "/conclusion/basis_indicators",
+                Refs,
+            ),
+            f(
+                "Факторы риска семейного неблагополучия (№ раздела.№ фактора)",
+                "/conclusion/basis_factors",
+                Refs,
+            ),
             t("Специалист ЕО, аппарата КДНиЗП", "/conclusion/officer"),
-            t("Орган (учреждение), ответственный за работу с семьей", "/conclusion/responsible_body"),
-            f("Вид ответственного органа", "/conclusion/responsible_body_kind", Opt("agency_kind")),
-            f("Привлеченные органы (ООиП, ПДН)", "/conclusion/involved_agencies", Multi("agency_kind")),
-            f("Согласие семьи на план ведомственных мероприятий", "/conclusion/family_consent", Opt("yes_no")),
-            t("Решение об открытии случая: №", "/case_opening/decision_number"),
+            t(
+                "Орган (учреждение), ответственный за работу с семьей",
+                "/conclusion/responsible_body",
+            ),
+            f(
+                "Вид ответственного органа",
+                "/conclusion/responsible_body_kind",
+                Opt("agency_kind"),
+            ),
+            f(
+                "Привлеченные органы (ООиП, ПДН)",
+                "/conclusion/involved_agencies",
+                Multi("agency_kind"),
+            ),
+            f(
+                "Согласие семьи на план ведомственных мероприятий",
+                "/conclusion/family_consent",
+                Opt("yes_no"),
+            ),
+            t(
+                "Решение об открытии случая: №",
+                "/case_opening/decision_number",
+            ),
             d("Решение об открытии случая: дата", "/case_opening/date"),
             t("Куратор случая: ФИО", "/case_opening/curator/name"),
-            t("Куратор случая: должность", "/case_opening/curator/position"),
+            t(
+                "Куратор случая: должность",
+                "/case_opening/curator/position",
+            ),
             t("Куратор случая: телефон", "/case_opening/curator/phone"),
-            t("Куратор случая: организация", "/case_opening/curator/organization"),
+            t(
+                "Куратор случая: организация",
+                "/case_opening/curator/organization",
+            ),
         ],
         tables: &[],
     },
@@ -337,11 +595,27 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         about: "план ведомственных мероприятий (низкий уровень риска, 3 месяца)",
         multi: None,
         fields: &[
-            t("Наименование органа (учреждения) системы профилактики", "/departmental_plan/agency"),
-            f("Вид органа системы профилактики", "/departmental_plan/agency_kind", Opt("agency_kind")),
-            t("Ответственный специалист: ФИО", "/departmental_plan/responsible/name"),
-            t("Ответственный специалист: должность", "/departmental_plan/responsible/position"),
-            t("Ответственный специалист: телефон", "/departmental_plan/responsible/phone"),
+            t(
+                "Наименование органа (учреждения) системы профилактики",
+                "/departmental_plan/agency",
+            ),
+            f(
+                "Вид органа системы профилактики",
+                "/departmental_plan/agency_kind",
+                Opt("agency_kind"),
+            ),
+            t(
+                "Ответственный специалист: ФИО",
+                "/departmental_plan/responsible/name",
+            ),
+            t(
+                "Ответственный специалист: должность",
+                "/departmental_plan/responsible/position",
+            ),
+            t(
+                "Ответственный специалист: телефон",
+                "/departmental_plan/responsible/phone",
+            ),
             d("Период планирования: с", "/departmental_plan/from"),
             d("Период планирования: до", "/departmental_plan/to"),
             t("Выявленные проблемы семьи", "/departmental_plan/problems"),
@@ -359,29 +633,84 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         about: "карта комплексного сопровождения семьи: титульный лист, базовая часть (I), сроки частей II–III",
         multi: None,
         fields: &[
-            t("Организация куратора (СОСТАВЛЕНА)", "/support_card/organization"),
+            t(
+                "Организация куратора (СОСТАВЛЕНА)",
+                "/support_card/organization",
+            ),
             t("Руководитель организации", "/support_card/director"),
             d("Дата составления", "/support_card/compiled_date"),
-            t("КДНиЗП по месту жительства (нахождения) ребенка (УТВЕРЖДЕНА)", "/support_card/approved_by"),
+            t(
+                "КДНиЗП по месту жительства (нахождения) ребенка (УТВЕРЖДЕНА)",
+                "/support_card/approved_by",
+            ),
             d("Дата утверждения", "/support_card/approved_date"),
-            f("Законный представитель (№ строки в таблице листа «Семья»)", "/support_card/representative", Index1),
+            f(
+                "Законный представитель (№ строки в таблице листа «Семья»)",
+                "/support_card/representative",
+                Index1,
+            ),
             t("Смена куратора", "/support_card/curator_change"),
-            t("Полное название организации, специалист которой проводит комплексную оценку", "/support_card/assessment_organization"),
-            t("Специалист, заполняющий комплексную оценку: ФИО", "/support_card/assessor/name"),
-            t("Специалист, заполняющий комплексную оценку: должность", "/support_card/assessor/position"),
-            t("Специалист, заполняющий комплексную оценку: телефон", "/support_card/assessor/phone"),
-            d("Дата начала проведения комплексной оценки", "/support_card/assessment_started"),
-            t("Специалист, заполнивший первичную оценку: ФИО", "/support_card/primary_assessor/name"),
-            t("Специалист, заполнивший первичную оценку: место работы", "/support_card/primary_assessor/organization"),
-            t("Специалист, заполнивший первичную оценку: должность", "/support_card/primary_assessor/position"),
-            t("Специалист, заполнивший первичную оценку: телефон", "/support_card/primary_assessor/phone"),
-            d("Акт обследования жилищно-бытовых условий семьи от", "/support_card/housing_act_date"),
-            t("Наименование организации/лица, первично сообщившего о неблагополучии", "/support_card/reporter"),
-            t("Заявляемые причины неблагополучия / кто попал в поле зрения первично", "/support_card/reported_reasons"),
-            t("Причины неблагополучия с точки зрения ребенка / детей", "/support_card/child_view"),
-            t("Причины неблагополучия с точки зрения родителей", "/support_card/parents_view"),
+            t(
+                "Полное название организации, специалист которой проводит комплексную оценку",
+                "/support_card/assessment_organization",
+            ),
+            t(
+                "Специалист, заполняющий комплексную оценку: ФИО",
+                "/support_card/assessor/name",
+            ),
+            t(
+                "Специалист, заполняющий комплексную оценку: должность",
+                "/support_card/assessor/position",
+            ),
+            t(
+                "Специалист, заполняющий комплексную оценку: телефон",
+                "/support_card/assessor/phone",
+            ),
+            d(
+                "Дата начала проведения комплексной оценки",
+                "/support_card/assessment_started",
+            ),
+            t(
+                "Специалист, заполнивший первичную оценку: ФИО",
+                "/support_card/primary_assessor/name",
+            ),
+            t(
+                "Специалист, заполнивший первичную оценку: место работы",
+                "/support_card/primary_assessor/organization",
+            ),
+            t(
+                "Специалист, заполнивший первичную оценку: должность",
+                "/support_card/primary_assessor/position",
+            ),
+            t(
+                "Специалист, заполнивший первичную оценку: телефон",
+                "/support_card/primary_assessor/phone",
+            ),
+            d(
+                "Акт обследования жилищно-бытовых условий семьи от",
+                "/support_card/housing_act_date",
+            ),
+            t(
+                "Наименование организации/лица, первично сообщившего о неблагополучии",
+                "/support_card/reporter",
+            ),
+            t(
+                "Заявляемые причины неблагополучия / кто попал в поле зрения первично",
+                "/support_card/reported_reasons",
+            ),
+            t(
+                "Причины неблагополучия с точки зрения ребенка / детей",
+                "/support_card/child_view",
+            ),
+            t(
+                "Причины неблагополучия с точки зрения родителей",
+                "/support_card/parents_view",
+            ),
             d("Дата заполнения частей I–II", "/support_card/completed"),
-            d("Контрольный акт обследования ЖБУ от", "/support_card/results/control_act_date"),
+            d(
+                "Контрольный акт обследования ЖБУ от",
+                "/support_card/results/control_act_date",
+            ),
             d("Динамика за 3 месяца: с", "/support_card/results/from"),
             d("Динамика за 3 месяца: по", "/support_card/results/to"),
         ],
@@ -398,7 +727,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             columns: &[
                 t("Член семьи", "/member"),
                 f("Родственник (да/нет)", "/relative", Bool),
-                t("Связь: ФИО, возраст, степень родства, статус, характер отношений, контакты", "/person"),
+                t(
+                    "Связь: ФИО, возраст, степень родства, статус, характер отношений, контакты",
+                    "/person",
+                ),
                 t("УОС (И/М/Э, +/-)", "/codes"),
             ],
             prefill: Prefill::None,
@@ -416,7 +748,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 path: "/support_card/education",
                 columns: &[
                     t("Фамилия, имя ребенка/год рождения", "/child"),
-                    t("Наименование учреждения (д/сад, школа, класс)", "/institution"),
+                    t(
+                        "Наименование учреждения (д/сад, школа, класс)",
+                        "/institution",
+                    ),
                     t("Контактное лицо (ФИО, должность, телефон)", "/contact"),
                     t("Примечания", "/notes"),
                 ],
@@ -428,7 +763,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 path: "/support_card/life_events",
                 columns: &[
                     t("Фамилия, имя ребенка", "/child"),
-                    t("Краткое описание значимых событий и обстоятельств жизни ребенка", "/description"),
+                    t(
+                        "Краткое описание значимых событий и обстоятельств жизни ребенка",
+                        "/description",
+                    ),
                     t("Возраст ребенка на момент событий", "/age"),
                     t("Причина/Примечания", "/notes"),
                 ],
@@ -470,7 +808,11 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                     t("Сильные стороны", "/strengths"),
                     t("Слабые стороны", "/weaknesses"),
                     f("Уровень дисфункции", "/level", Opt("risk_level")),
-                    f("Уровень в сводной таблице", "/summary_level", Opt("risk_level")),
+                    f(
+                        "Уровень в сводной таблице",
+                        "/summary_level",
+                        Opt("risk_level"),
+                    ),
                 ],
                 prefill: Prefill::Domains,
                 blank_rows: 0,
@@ -480,7 +822,11 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 path: "/support_card/results/dynamics",
                 columns: &[
                     k("Раздел (динамика)", "/domain", Opt("domain")),
-                    f("Уровень в начале периода", "/level_start", Opt("risk_level")),
+                    f(
+                        "Уровень в начале периода",
+                        "/level_start",
+                        Opt("risk_level"),
+                    ),
                     f("Уровень через 3 месяца", "/level_end", Opt("risk_level")),
                     t("Краткое описание динамики", "/description"),
                 ],
@@ -497,7 +843,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             d("Период планирования: с", "/support_card/plan/from"),
             d("Период планирования: до", "/support_card/plan/to"),
             t("Куратор семьи: ФИО", "/support_card/plan/curator/name"),
-            t("Куратор семьи: должность", "/support_card/plan/curator/position"),
+            t(
+                "Куратор семьи: должность",
+                "/support_card/plan/curator/position",
+            ),
         ],
         tables: &[Table {
             title: "",
@@ -534,7 +883,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 columns: &[
                     d("Дата работы куратора", "/date"),
                     t("Форма контакта", "/form"),
-                    t("ФИО физического лица (специалиста), статус, телефон", "/person"),
+                    t(
+                        "ФИО физического лица (специалиста), статус, телефон",
+                        "/person",
+                    ),
                     t("Обсуждаемые вопросы (задача)", "/issues"),
                     t("Результат", "/result"),
                 ],
@@ -548,21 +900,44 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         about: "мониторинг ситуации в семье: один отчет в столбце (B — первый, C — второй, …)",
         multi: Some("/monitoring"),
         fields: &[
-            f("Вид мониторинга (промежуточный / заключительный)", "/kind", Opt("monitoring_kind")),
+            f(
+                "Вид мониторинга (промежуточный / заключительный)",
+                "/kind",
+                Opt("monitoring_kind"),
+            ),
             d("Дата мониторинга", "/date"),
-            t("Наименование органа (учреждения) системы профилактики", "/agency"),
+            t(
+                "Наименование органа (учреждения) системы профилактики",
+                "/agency",
+            ),
             t("Решение об открытии случая: №", "/decision_number"),
             d("Решение об открытии случая: дата", "/decision_date"),
-            t("Назначение органа (учреждения) ответственным за работу с семьей", "/assignment"),
-            f("Уровень риска семейного неблагополучия", "/risk_level", Opt("risk_level")),
+            t(
+                "Назначение органа (учреждения) ответственным за работу с семьей",
+                "/assignment",
+            ),
+            f(
+                "Уровень риска семейного неблагополучия",
+                "/risk_level",
+                Opt("risk_level"),
+            ),
             t("Выявленные факторы неблагополучия", "/factors"),
             t("Основные проблемы для решения", "/main_problems"),
-            t("Как семья участвует в реализации индивидуального плана", "/family_participation"),
+            t(
+                "Как семья участвует в реализации индивидуального плана",
+                "/family_participation",
+            ),
             t("Трудности специалистов", "/difficulties"),
-            t("Предложения по дальнейшей работе с семьей/ребенком", "/proposals"),
+            t(
+                "Предложения по дальнейшей работе с семьей/ребенком",
+                "/proposals",
+            ),
             t("Руководитель организации", "/head"),
             t("Ответственный специалист: ФИО", "/responsible/name"),
-            t("Ответственный специалист: должность", "/responsible/position"),
+            t(
+                "Ответственный специалист: должность",
+                "/responsible/position",
+            ),
         ],
         tables: &[],
     },
@@ -575,7 +950,11 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             title: "",
             path: "/monitoring/{}/tasks",
             columns: &[
-                f("№ мониторинга (столбец листа «Мониторинг»: 1 — B, 2 — C)", "", Index1),
+                f(
+                    "№ мониторинга (столбец листа «Мониторинг»: 1 — B, 2 — C)",
+                    "",
+                    Index1,
+                ),
                 t("Задачи планового периода", "/task"),
                 t("Достигнутый результат", "/result"),
             ],
@@ -595,7 +974,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 t("№ протокола", "/number"),
                 d("Дата заседания", "/date"),
                 t("Решение (кратко и по сути принятого решения)", "/text"),
-                d("Дата направления протокола членам консилиума", "/minutes_sent"),
+                d(
+                    "Дата направления протокола членам консилиума",
+                    "/minutes_sent",
+                ),
             ],
             prefill: Prefill::None,
             blank_rows: 5,
@@ -604,7 +986,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
 ];
 
 const PLAN_COLUMNS: &[Field] = &[
-    t("Наименование задачи, на решение которой направлено проведение мероприятий", "/task"),
+    t(
+        "Наименование задачи, на решение которой направлено проведение мероприятий",
+        "/task",
+    ),
     t("Мероприятия", "/measures"),
     d("Сроки", "/deadline"),
     t("Ответственные", "/responsible"),
@@ -613,7 +998,10 @@ const PLAN_COLUMNS: &[Field] = &[
 
 const IPR_COLUMNS: &[Field] = &[
     f("Направление работы", "/domain", Opt("domain")),
-    t("Наименование задачи, на решение которой направлено проведение мероприятий", "/task"),
+    t(
+        "Наименование задачи, на решение которой направлено проведение мероприятий",
+        "/task",
+    ),
     t("Мероприятия", "/measures"),
     d("Сроки", "/deadline"),
     t("Ответственные", "/responsible"),
@@ -628,13 +1016,28 @@ pub const REGISTER_SHEET: &str = "Реестр";
 pub static REGISTER_COLUMNS: &[Field] = &[
     f("№ п/п", "", Display),
     d("Дата поступления сведений", "/notification/detection_date"),
-    t("Источник поступления сведений", "/notification/detection_source"),
-    t("Фамилия, имя, отчество (последнее – при наличии) ребенка", "/family/children/0/name"),
+    t(
+        "Источник поступления сведений",
+        "/notification/detection_source",
+    ),
+    t(
+        "Фамилия, имя, отчество (последнее – при наличии) ребенка",
+        "/family/children/0/name",
+    ),
     d("Дата рождения ребенка", "/family/children/0/birth_date"),
     t("Место обучения ребенка", "/family/children/0/school"),
-    t("Сведения о родителях (законных представителях): Фамилия, имя, отчество (последнее – при наличии)", REP_NAMES),
-    t("Сведения о родителях (законных представителях): телефон", REP_PHONES),
-    t("Адрес места жительства, регистрации семьи", "/family/address_registered"),
+    t(
+        "Сведения о родителях (законных представителях): Фамилия, имя, отчество (последнее – при наличии)",
+        REP_NAMES,
+    ),
+    t(
+        "Сведения о родителях (законных представителях): телефон",
+        REP_PHONES,
+    ),
+    t(
+        "Адрес места жительства, регистрации семьи",
+        "/family/address_registered",
+    ),
     t("Основания для извещения", "/notification/grounds"),
     d("Дата направления извещения", "/notification/date_sent"),
     t("Номер случая", "/case_id"),
@@ -644,23 +1047,72 @@ pub static REGISTER_COLUMNS: &[Field] = &[
         "Наименование органа (учреждения) системы профилактики, передающего информацию",
         "/notification/agency",
     ),
-    f("Вид органа системы профилактики", "/notification/agency_kind", Opt("agency_kind")),
-    t("Специалист, ответственный за передачу информации: ФИО", "/notification/responsible/name"),
-    t("Специалист, ответственный за передачу информации: должность", "/notification/responsible/position"),
-    t("Специалист, ответственный за передачу информации: телефон", "/notification/responsible/phone"),
-    t("Адрес учреждения (места обучения)", "/family/children/0/school_address"),
-    t("Телефон учреждения (места обучения)", "/family/children/0/school_phone"),
-    t("Фамилия, имя, отчество (последнее – при наличии) матери", MOTHER_NAME),
+    f(
+        "Вид органа системы профилактики",
+        "/notification/agency_kind",
+        Opt("agency_kind"),
+    ),
+    t(
+        "Специалист, ответственный за передачу информации: ФИО",
+        "/notification/responsible/name",
+    ),
+    t(
+        "Специалист, ответственный за передачу информации: должность",
+        "/notification/responsible/position",
+    ),
+    t(
+        "Специалист, ответственный за передачу информации: телефон",
+        "/notification/responsible/phone",
+    ),
+    t(
+        "Адрес учреждения (места обучения)",
+        "/family/children/0/school_address",
+    ),
+    t(
+        "Телефон учреждения (места обучения)",
+        "/family/children/0/school_phone",
+    ),
+    t(
+        "Фамилия, имя, отчество (последнее – при наличии) матери",
+        MOTHER_NAME,
+    ),
     t("Телефон матери", MOTHER_PHONE),
-    t("Фамилия, имя, отчество (последнее – при наличии) отца", FATHER_NAME),
+    t(
+        "Фамилия, имя, отчество (последнее – при наличии) отца",
+        FATHER_NAME,
+    ),
     t("Телефон отца", FATHER_PHONE),
-    f("Проверка сигнала о фактах неблагополучия", "/notification/signal_check", Opt("signal_check")),
-    f("Первичная оценка", "/notification/primary_assessment", Opt("primary_assessment")),
-    t("Специалист, проводивший первичную оценку: ФИО", "/notification/primary_assessor/name"),
-    t("Специалист, проводивший первичную оценку: должность", "/notification/primary_assessor/position"),
-    t("Специалист, проводивший первичную оценку: телефон", "/notification/primary_assessor/phone"),
-    f("Приложения к извещению", "/notification/attachments", Multi("notification_attachment")),
-    t("Руководитель субъекта системы профилактики", "/notification/head"),
+    f(
+        "Проверка сигнала о фактах неблагополучия",
+        "/notification/signal_check",
+        Opt("signal_check"),
+    ),
+    f(
+        "Первичная оценка",
+        "/notification/primary_assessment",
+        Opt("primary_assessment"),
+    ),
+    t(
+        "Специалист, проводивший первичную оценку: ФИО",
+        "/notification/primary_assessor/name",
+    ),
+    t(
+        "Специалист, проводивший первичную оценку: должность",
+        "/notification/primary_assessor/position",
+    ),
+    t(
+        "Специалист, проводивший первичную оценку: телефон",
+        "/notification/primary_assessor/phone",
+    ),
+    f(
+        "Приложения к извещению",
+        "/notification/attachments",
+        Multi("notification_attachment"),
+    ),
+    t(
+        "Руководитель субъекта системы профилактики",
+        "/notification/head",
+    ),
 ];
 
 /// Markers for the register's parents' columns, placed by the reader.
@@ -685,7 +1137,13 @@ impl Sheet {
 pub fn label_of(pointer: &str) -> Option<&'static str> {
     let generic: String = pointer
         .split('/')
-        .map(|seg| if seg.chars().all(|c| c.is_ascii_digit()) && !seg.is_empty() { "{}" } else { seg })
+        .map(|seg| {
+            if seg.chars().all(|c| c.is_ascii_digit()) && !seg.is_empty() {
+                "{}"
+            } else {
+                seg
+            }
+        })
         .collect::<Vec<_>>()
         .join("/");
     for sheet in CASE_WORKBOOK {
@@ -709,4 +1167,3 @@ pub fn label_of(pointer: &str) -> Option<&'static str> {
     }
     None
 }
-

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod synth;
 pub mod template;
 pub mod validate;
 

@@ -51,6 +51,9 @@ enum Command {
         /// Куда записать (.xlsx)
         #[arg(short, long, value_name = "ФАЙЛ")]
         output: PathBuf,
+        /// Заполнить книгу случая данными из файла случая (JSON, TOML или книги)
+        #[arg(long, value_name = "ФАЙЛ")]
+        from: Option<PathBuf>,
     },
     /// Проверить примеры из fixtures/ и записать результаты в output/
     Demo {
@@ -77,16 +80,21 @@ enum TemplateKind {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let today = cli.today.unwrap_or_else(|| Date(chrono::Local::now().date_naive()));
+    let today = cli
+        .today
+        .unwrap_or_else(|| Date(chrono::Local::now().date_naive()));
     let settings = Settings { today: today.0 };
     let code = match cli.command {
         Command::Validate { inputs, format } => validate(&inputs, format, &settings),
         Command::Schema => {
             let schema = schemars::schema_for!(okno::Case);
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             0
         }
-        Command::Template { kind, output } => template(kind, &output),
+        Command::Template { kind, output, from } => template(kind, &output, from.as_deref()),
         Command::Demo { fixtures, output } => demo(&fixtures, &output, &settings),
     };
     ExitCode::from(code as u8)
@@ -102,7 +110,10 @@ fn validate(inputs: &[PathBuf], format: Format, settings: &Settings) -> i32 {
     match format {
         Format::Json => {
             for r in &reports {
-                for d in pipeline::unreadable_diagnostic(r).iter().chain(r.all_diagnostics()) {
+                for d in pipeline::unreadable_diagnostic(r)
+                    .iter()
+                    .chain(r.all_diagnostics())
+                {
                     println!("{}", d.to_json_line());
                 }
             }
@@ -113,7 +124,10 @@ fn validate(inputs: &[PathBuf], format: Format, settings: &Settings) -> i32 {
 }
 
 fn count(diags: &[&Diagnostic]) -> (usize, usize) {
-    let e = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let e = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     (e, diags.len() - e)
 }
 
@@ -139,7 +153,12 @@ fn text_report(reports: &[FileReport]) -> String {
             let mut list = list.to_vec();
             list.sort_by_key(|d| std::cmp::Reverse(d.severity));
             for d in list {
-                out.push_str(&format!("{indent}{}[{}]: {}\n", d.severity.ru(), d.rule, d.message));
+                out.push_str(&format!(
+                    "{indent}{}[{}]: {}\n",
+                    d.severity.ru(),
+                    d.rule,
+                    d.message
+                ));
                 let place = d.place();
                 if !place.is_empty() {
                     out.push_str(&format!("{indent}  --> {place}\n"));
@@ -152,7 +171,14 @@ fn text_report(reports: &[FileReport]) -> String {
                 continue;
             }
             let id = &c.ingested.case.case_id;
-            out.push_str(&format!("  случай {}:\n", if id.is_empty() { "(без номера)" } else { id }));
+            out.push_str(&format!(
+                "  случай {}:\n",
+                if id.is_empty() {
+                    "(без номера)"
+                } else {
+                    id
+                }
+            ));
             write(&mut out, &c.diagnostics.iter().collect::<Vec<_>>(), "    ");
         }
     }
@@ -163,14 +189,32 @@ fn text_report(reports: &[FileReport]) -> String {
     out
 }
 
-fn template(kind: TemplateKind, output: &Path) -> i32 {
-    let bytes = match kind {
-        TemplateKind::Case => okno::template::case_workbook(),
-        TemplateKind::Register => okno::template::register_workbook(),
+fn template(kind: TemplateKind, output: &Path, from: Option<&Path>) -> i32 {
+    let bytes = match (kind, from) {
+        (TemplateKind::Case, None) => okno::template::case_workbook(),
+        (TemplateKind::Case, Some(src)) => match okno::ingest::read_path(src) {
+            Err(e) => {
+                eprintln!("okno: {e}");
+                return 2;
+            }
+            Ok(ing) => match ing.cases.first() {
+                Some(c) => okno::template::case_workbook_filled(&c.case),
+                None => {
+                    eprintln!("okno: в файле {} нет случая", src.display());
+                    return 2;
+                }
+            },
+        },
+        (TemplateKind::Register, None) => okno::template::register_workbook(),
+        (TemplateKind::Register, Some(_)) => {
+            eprintln!("okno: --from заполняет только книгу случая (template case)");
+            return 2;
+        }
     };
-    match bytes.map_err(|e| e.to_string()).and_then(|b| {
-        okno::output::write_atomic(output, &b).map_err(|e| e.to_string())
-    }) {
+    match bytes
+        .map_err(|e| e.to_string())
+        .and_then(|b| okno::output::write_atomic(output, &b).map_err(|e| e.to_string()))
+    {
         Ok(()) => {
             println!("записан шаблон: {}", output.display());
             0
@@ -218,7 +262,10 @@ fn demo(fixtures: &Path, output: &Path, settings: &Settings) -> i32 {
         ("шаблон-реестра.xlsx", okno::template::register_workbook()),
     ] {
         let path = output.join(name);
-        if let Err(e) = bytes.map_err(|e| e.to_string()).and_then(|b| okno::output::write_atomic(&path, &b).map_err(|e| e.to_string())) {
+        if let Err(e) = bytes
+            .map_err(|e| e.to_string())
+            .and_then(|b| okno::output::write_atomic(&path, &b).map_err(|e| e.to_string()))
+        {
             eprintln!("okno: не удалось записать {}: {e}", path.display());
             return 2;
         }

@@ -27,7 +27,9 @@ pub struct CheckedCase {
 
 impl CheckedCase {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -79,7 +81,16 @@ pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
                     let mut diagnostics = ic.diagnostics.clone();
                     for mut d in validate::validate(&ic.case, settings) {
                         ic.source.locate(&mut d);
-                        diagnostics.push(d);
+                        // A value refused while reading is already reported at its place;
+                        // "missing" for the same field would say the same thing twice.
+                        let said = ic.diagnostics.iter().any(|i| {
+                            i.severity == Severity::Error
+                                && i.pointer == d.pointer
+                                && !i.pointer.is_empty()
+                        });
+                        if !said {
+                            diagnostics.push(d);
+                        }
                     }
                     CheckedCase {
                         ingested: ic,

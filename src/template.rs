@@ -4,12 +4,15 @@
 
 use crate::catalog::catalog;
 use crate::layout::{
-    CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Prefill, REGISTER_COLUMNS, REGISTER_SHEET, Sheet, Table,
+    CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Prefill, REGISTER_COLUMNS,
+    REGISTER_SHEET, Sheet, Table,
 };
+use crate::model::Case;
 use rust_xlsxwriter::{
-    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
-    XlsxError,
+    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
+    Workbook, Worksheet, XlsxError,
 };
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The heading written in A1 of a sheet (skipped by the reader).
@@ -34,7 +37,11 @@ struct Styles {
 }
 
 fn styles() -> Styles {
-    let border = |f: Format| f.set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::Top);
+    let border = |f: Format| {
+        f.set_border(FormatBorder::Thin)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+    };
     Styles {
         title: Format::new().set_bold().set_font_size(13),
         label: border(Format::new().set_bold()),
@@ -90,7 +97,11 @@ fn option_lists() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
     let fields = CASE_WORKBOOK
         .iter()
-        .flat_map(|s| s.fields.iter().chain(s.tables.iter().flat_map(|t| t.columns.iter())))
+        .flat_map(|s| {
+            s.fields
+                .iter()
+                .chain(s.tables.iter().flat_map(|t| t.columns.iter()))
+        })
         .chain(REGISTER_COLUMNS.iter());
     for f in fields {
         if let Kind::Opt(l) | Kind::Multi(l) = f.kind {
@@ -139,6 +150,17 @@ fn common_rules() -> Vec<String> {
 
 /// The blank case workbook.
 pub fn case_workbook() -> Result<Vec<u8>, XlsxError> {
+    write_case_workbook(None)
+}
+
+/// A case workbook filled with a case: what a secretary would have typed. Used to make the
+/// workbook fixtures from the JSON ones and to hand a case back for editing.
+pub fn case_workbook_filled(case: &Case) -> Result<Vec<u8>, XlsxError> {
+    let value = serde_json::to_value(case).unwrap_or(Value::Null);
+    write_case_workbook(Some(&value))
+}
+
+fn write_case_workbook(data: Option<&Value>) -> Result<Vec<u8>, XlsxError> {
     let mut book = new_book();
     let mut lines = vec![
         "Книга случая: каждый лист — один документ порядка. Заполняйте только те листы, документы которых уже есть; пустые листы не мешают проверке.".to_string(),
@@ -154,14 +176,10 @@ pub fn case_workbook() -> Result<Vec<u8>, XlsxError> {
     instruction(&mut book, "Книга случая okno: как заполнять", &lines)?;
     let names = option_lists();
     let st = styles();
-    // The lists sheet must exist before validations refer to it, but it goes last.
-    let mut sheets: Vec<Worksheet> = Vec::new();
-    let lists_probe = ListsIndex::new(&names);
+    let lists = ListsIndex::new(&names);
     for layout in CASE_WORKBOOK {
-        sheets.push(case_sheet(layout, &st, &lists_probe)?);
-    }
-    for s in sheets {
-        book.push_worksheet(s);
+        let ws = case_sheet(layout, &st, &lists, data)?;
+        book.push_worksheet(ws);
     }
     Lists::write(&mut book, &names)?;
     book.save_to_buffer()
@@ -192,10 +210,21 @@ fn value_format<'a>(st: &'a Styles, kind: Kind) -> &'a Format {
     }
 }
 
-fn validate_cells(ws: &mut Worksheet, lists: &ListsIndex, f: &Field, r0: u32, r1: u32, c0: u16, c1: u16) -> Result<(), XlsxError> {
+fn validate_cells(
+    ws: &mut Worksheet,
+    lists: &ListsIndex,
+    f: &Field,
+    r0: u32,
+    r1: u32,
+    c0: u16,
+    c1: u16,
+) -> Result<(), XlsxError> {
     let dv = match f.kind {
         Kind::Opt(list) => lists.validation(list),
-        Kind::Int | Kind::Index1 => Some(DataValidation::new().allow_whole_number(rust_xlsxwriter::DataValidationRule::GreaterThanOrEqualTo(0))),
+        Kind::Int | Kind::Index1 => Some(
+            DataValidation::new()
+                .allow_whole_number(rust_xlsxwriter::DataValidationRule::GreaterThanOrEqualTo(0)),
+        ),
         _ => None,
     };
     if let Some(dv) = dv {
@@ -204,16 +233,107 @@ fn validate_cells(ws: &mut Worksheet, lists: &ListsIndex, f: &Field, r0: u32, r1
     Ok(())
 }
 
-fn case_sheet(layout: &Sheet, st: &Styles, lists: &ListsIndex) -> Result<Worksheet, XlsxError> {
+/// A model value as the text a person types into the cell of that kind.
+fn cell_text(v: &Value, kind: Kind) -> Option<String> {
+    let scalar = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => n.as_f64().map(crate::model::values::number_text),
+            Value::Bool(b) => Some(if *b { "да" } else { "нет" }.to_string()),
+            Value::Object(_) => serde_json::from_value::<crate::model::PersonName>(v.clone())
+                .ok()
+                .map(|n| n.full()),
+            _ => None,
+        }
+    };
+    let label = |list: &str, code: &str| catalog().label(list, code).to_string();
+    let text = match (kind, v) {
+        (_, Value::Null) => return None,
+        (Kind::Opt(list), Value::String(code)) => label(list, code),
+        (Kind::Multi(list), Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(|c| label(list, c)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        (Kind::Refs, Value::Array(items)) => items
+            .iter()
+            .filter_map(scalar)
+            .collect::<Vec<_>>()
+            .join("; "),
+        (Kind::Index1, Value::Number(n)) => (n.as_u64()? + 1).to_string(),
+        _ => scalar(v)?,
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// Writes a value into a cell: dates as date cells, numbers as numbers, the rest as text.
+fn write_value(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: &Value,
+    kind: Kind,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    let fmt = value_format(st, kind);
+    let Some(text) = cell_text(v, kind) else {
+        ws.write_blank(r, c, fmt)?;
+        return Ok(());
+    };
+    match kind {
+        Kind::Date => match crate::model::values::parse_date(&text) {
+            Ok(d) => {
+                use chrono::Datelike;
+                let dt =
+                    ExcelDateTime::from_ymd(d.0.year() as u16, d.0.month() as u8, d.0.day() as u8)?;
+                ws.write_datetime_with_format(r, c, &dt, fmt)?;
+            }
+            Err(_) => {
+                ws.write_string_with_format(r, c, &text, fmt)?;
+            }
+        },
+        Kind::Int | Kind::Number | Kind::Index1 => match text.parse::<f64>() {
+            Ok(n) => {
+                ws.write_number_with_format(r, c, n, fmt)?;
+            }
+            Err(_) => {
+                ws.write_string_with_format(r, c, &text, fmt)?;
+            }
+        },
+        _ => {
+            ws.write_string_with_format(r, c, &text, fmt)?;
+        }
+    }
+    Ok(())
+}
+
+fn case_sheet(
+    layout: &Sheet,
+    st: &Styles,
+    lists: &ListsIndex,
+    data: Option<&Value>,
+) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(layout.name)?;
     ws.write_string_with_format(0, 0, sheet_title(layout), &st.title)?;
     let mut row: u32 = 2;
     if !layout.fields.is_empty() {
         ws.set_column_width(0, 60)?;
-        let value_cols: u16 = if layout.multi.is_some() { 4 } else { 1 };
+        let reports = match (layout.multi, data) {
+            (Some(base), Some(d)) => d
+                .pointer(base)
+                .and_then(Value::as_array)
+                .map(Vec::len)
+                .unwrap_or(0),
+            _ => 0,
+        };
+        let value_cols: u16 = if layout.multi.is_some() {
+            reports.max(4) as u16
+        } else {
+            1
+        };
         for c in 1..=value_cols {
-            ws.set_column_width(c, if value_cols == 1 { 60 } else { 30 })?;
+            ws.set_column_width(c, if layout.multi.is_none() { 60 } else { 30 })?;
         }
         if layout.multi.is_some() {
             ws.write_string_with_format(1, 0, REPORT_NUMBER_LABEL, &st.header)?;
@@ -224,7 +344,14 @@ fn case_sheet(layout: &Sheet, st: &Styles, lists: &ListsIndex) -> Result<Workshe
         for f in layout.fields {
             ws.write_string_with_format(row, 0, f.label, &st.label)?;
             for c in 1..=value_cols {
-                ws.write_blank(row, c, value_format(st, f.kind))?;
+                let pointer = match layout.multi {
+                    Some(base) => format!("{base}/{}{}", c - 1, f.path),
+                    None => f.path.to_string(),
+                };
+                let v = data
+                    .and_then(|d| d.pointer(&pointer))
+                    .unwrap_or(&Value::Null);
+                write_value(&mut ws, row, c, v, f.kind, st)?;
             }
             validate_cells(&mut ws, lists, f, row, row, 1, value_cols)?;
             row += 1;
@@ -232,13 +359,21 @@ fn case_sheet(layout: &Sheet, st: &Styles, lists: &ListsIndex) -> Result<Workshe
         row += 1;
     }
     for table in layout.tables {
-        row = write_table(&mut ws, table, row, st, lists, layout.fields.is_empty())?;
+        row = write_table(
+            &mut ws,
+            table,
+            row,
+            st,
+            lists,
+            layout.fields.is_empty(),
+            data,
+        )?;
         row += 1;
     }
     Ok(ws)
 }
 
-/// Rows the template writes in advance for a table: (key values, display text).
+/// Rows the template writes in advance for a table: the key and display cells, in order.
 fn prefill_rows(p: Prefill) -> Vec<Vec<String>> {
     let cat = catalog();
     match p {
@@ -249,11 +384,20 @@ fn prefill_rows(p: Prefill) -> Vec<Vec<String>> {
             .iter()
             .flat_map(|c| {
                 c.indicators.iter().enumerate().map(move |(i, text)| {
-                    vec![c.number.to_string(), c.title.clone(), (i + 1).to_string(), text.clone()]
+                    vec![
+                        c.number.to_string(),
+                        c.title.clone(),
+                        (i + 1).to_string(),
+                        text.clone(),
+                    ]
                 })
             })
             .collect(),
-        Prefill::FamilyFactors => cat.factors().into_iter().map(|(id, t)| vec![id, t.to_string()]).collect(),
+        Prefill::FamilyFactors => cat
+            .factors()
+            .into_iter()
+            .map(|(id, t)| vec![id, t.to_string()])
+            .collect(),
         Prefill::HousingQuestions => cat
             .housing
             .question
@@ -261,22 +405,64 @@ fn prefill_rows(p: Prefill) -> Vec<Vec<String>> {
             .enumerate()
             .map(|(i, q)| vec![(i + 1).to_string(), q.text.clone()])
             .collect(),
-        Prefill::DomainQuestions => cat
+        Prefill::DomainQuestions => {
+            cat.domains
+                .domain
+                .iter()
+                .flat_map(|d| {
+                    d.question.iter().enumerate().map(move |(i, q)| {
+                        vec![d.title.clone(), (i + 1).to_string(), q.text.clone()]
+                    })
+                })
+                .collect()
+        }
+        Prefill::Domains => cat
             .domains
             .domain
             .iter()
-            .flat_map(|d| {
-                d.question
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, q)| vec![d.title.clone(), (i + 1).to_string(), q.text.clone()])
-            })
+            .map(|d| vec![d.title.clone()])
             .collect(),
-        Prefill::Domains => cat.domains.domain.iter().map(|d| vec![d.title.clone()]).collect(),
     }
 }
 
-fn write_table(ws: &mut Worksheet, table: &Table, mut row: u32, st: &Styles, lists: &ListsIndex, wide: bool) -> Result<u32, XlsxError> {
+/// The data rows of a table: (group number for grouped tables, row object).
+fn table_data<'a>(table: &Table, data: Option<&'a Value>) -> Vec<(Option<usize>, &'a Value)> {
+    let Some(d) = data else { return vec![] };
+    match table.path.split_once("/{}") {
+        None => d
+            .pointer(table.path)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|v| (None, v)).collect())
+            .unwrap_or_default(),
+        Some((base, rest)) => d
+            .pointer(base)
+            .and_then(Value::as_array)
+            .map(|groups| {
+                groups
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(g, gv)| {
+                        gv.pointer(rest)
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .map(move |v| (Some(g), v))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+fn write_table(
+    ws: &mut Worksheet,
+    table: &Table,
+    mut row: u32,
+    st: &Styles,
+    lists: &ListsIndex,
+    wide: bool,
+    data: Option<&Value>,
+) -> Result<u32, XlsxError> {
     if !table.title.is_empty() {
         ws.write_string_with_format(row, 0, table.title, &st.title)?;
         row += 1;
@@ -297,25 +483,88 @@ fn write_table(ws: &mut Worksheet, table: &Table, mut row: u32, st: &Styles, lis
     }
     row += 1;
     let pre = prefill_rows(table.prefill);
-    let n = if pre.is_empty() { table.blank_rows } else { pre.len() as u32 };
-    for i in 0..n {
-        let values = pre.get(i as usize);
-        // Pre-filled values go, in order, to the key and display columns.
-        let mut next = values.map(|v| v.iter());
+    let mut rows = table_data(table, data);
+    let key_text = |v: &Value| -> Vec<String> {
+        table
+            .columns
+            .iter()
+            .filter(|f| f.key)
+            .map(|f| {
+                v.pointer(f.path)
+                    .and_then(|x| cell_text(x, f.kind))
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    // Pre-filled rows take the data row with the same key; the others follow.
+    let mut lines: Vec<(Option<&Vec<String>>, Option<(Option<usize>, &Value)>)> = Vec::new();
+    for p in &pre {
+        // Pre-filled values belong, in order, to the key and display columns.
+        let mut it = p.iter();
+        let keys: Vec<String> = table
+            .columns
+            .iter()
+            .filter(|f| f.key || f.kind == Kind::Display)
+            .filter_map(|f| {
+                let v = it.next()?;
+                f.key.then(|| v.clone())
+            })
+            .collect();
+        let found = rows.iter().position(|(_, v)| key_text(v) == keys);
+        lines.push((Some(p), found.map(|i| rows.remove(i))));
+    }
+    for r in rows {
+        lines.push((None, Some(r)));
+    }
+    let blank = if pre.is_empty() {
+        table.blank_rows.saturating_sub(lines.len() as u32)
+    } else {
+        0
+    };
+    let n = lines.len() as u32 + blank;
+    for (i, line) in lines.iter().enumerate() {
+        let r = row + i as u32;
+        let mut pre_it = line.0.map(|p| p.iter());
         for (c, f) in table.columns.iter().enumerate() {
+            let c = c as u16;
             let fmt = value_format(st, f.kind);
-            let pre_value = if f.key || f.kind == Kind::Display { next.as_mut().and_then(|it| it.next()) } else { None };
-            match pre_value {
-                Some(v) if matches!(f.kind, Kind::Int) => {
-                    ws.write_number_with_format(row + i, c as u16, v.parse::<f64>().unwrap_or(0.0), fmt)?;
+            let pre_value = if f.key || f.kind == Kind::Display {
+                pre_it.as_mut().and_then(|it| it.next())
+            } else {
+                None
+            };
+            if let Some(v) = pre_value {
+                if f.kind == Kind::Int {
+                    ws.write_number_with_format(r, c, v.parse::<f64>().unwrap_or(0.0), fmt)?;
+                } else {
+                    ws.write_string_with_format(r, c, v, fmt)?;
                 }
-                Some(v) => {
-                    ws.write_string_with_format(row + i, c as u16, v, fmt)?;
+                continue;
+            }
+            match line.1 {
+                Some((group, _)) if f.path.is_empty() && f.kind == Kind::Index1 => {
+                    let g = group.map(|g| Value::from(g as u64)).unwrap_or(Value::Null);
+                    write_value(ws, r, c, &g, f.kind, st)?;
                 }
-                None => {
-                    ws.write_blank(row + i, c as u16, fmt)?;
+                Some((_, v)) if !f.path.is_empty() => {
+                    write_value(
+                        ws,
+                        r,
+                        c,
+                        v.pointer(f.path).unwrap_or(&Value::Null),
+                        f.kind,
+                        st,
+                    )?;
+                }
+                _ => {
+                    ws.write_blank(r, c, fmt)?;
                 }
             }
+        }
+    }
+    for i in lines.len() as u32..n {
+        for (c, f) in table.columns.iter().enumerate() {
+            ws.write_blank(row + i, c as u16, value_format(st, f.kind))?;
         }
     }
     if n > 0 {

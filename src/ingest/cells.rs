@@ -27,7 +27,9 @@ pub fn text(cell: &Data) -> Option<String> {
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => if *b { "да" } else { "нет" }.to_string(),
         Data::DateTime(dt) => match dt.as_datetime() {
-            Some(t) if t.time().num_seconds_from_midnight() == 0 => t.date().format("%d.%m.%Y").to_string(),
+            Some(t) if t.time().num_seconds_from_midnight() == 0 => {
+                t.date().format("%d.%m.%Y").to_string()
+            }
             Some(t) => t.format("%d.%m.%Y %H:%M").to_string(),
             None => number_text(dt.as_f64()),
         },
@@ -86,7 +88,9 @@ pub fn value(cell: &Data, kind: Kind) -> Option<Value> {
             _ => Value::String(txt),
         },
         Kind::Number => match cell {
-            Data::Float(f) => serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::String(txt)),
+            Data::Float(f) => serde_json::Number::from_f64(*f)
+                .map(Value::Number)
+                .unwrap_or(Value::String(txt)),
             Data::Int(i) => Value::from(*i),
             _ => Value::String(txt),
         },
@@ -95,8 +99,18 @@ pub fn value(cell: &Data, kind: Kind) -> Option<Value> {
             "нет" | "no" | "false" | "0" => Value::Bool(false),
             _ => Value::String(txt),
         },
-        Kind::Multi(_) => Value::Array(split_list(&txt, false).into_iter().map(Value::String).collect()),
-        Kind::Refs => Value::Array(split_list(&txt, true).into_iter().map(Value::String).collect()),
+        Kind::Multi(_) => Value::Array(
+            split_list(&txt, false)
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        ),
+        Kind::Refs => Value::Array(
+            split_list(&txt, true)
+                .into_iter()
+                .map(Value::String)
+                .collect(),
+        ),
         Kind::Text | Kind::Opt(_) | Kind::Display => Value::String(txt),
     })
 }
@@ -118,6 +132,9 @@ mod tests {
             value(&Data::Float(46086.0), Kind::Date),
             Some(Value::String("2026-03-05".into()))
         );
-        assert_eq!(value(&Data::String("05.03.2026".into()), Kind::Date), Some(Value::String("05.03.2026".into())));
+        assert_eq!(
+            value(&Data::String("05.03.2026".into()), Kind::Date),
+            Some(Value::String("05.03.2026".into()))
+        );
     }
 }

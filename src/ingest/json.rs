@@ -7,24 +7,26 @@ use serde_json::Value;
 
 pub fn read_json(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
     let text = utf8(name, bytes)?;
-    let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| Unreadable {
-        file: name.to_string(),
-        message: format!(
-            "файл JSON повреждён: строка {}, столбец {}: {}",
-            e.line(),
-            e.column(),
-            json_reason(&e)
-        ),
-    })?;
+    let value: Value =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| Unreadable {
+            file: name.to_string(),
+            message: format!(
+                "файл JSON повреждён: строка {}, столбец {}: {}",
+                e.line(),
+                e.column(),
+                json_reason(&e)
+            ),
+        })?;
     Ok(from_value(name, value))
 }
 
 pub fn read_toml(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
     let text = utf8(name, bytes)?;
-    let table: toml::Table = toml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| Unreadable {
-        file: name.to_string(),
-        message: format!("файл TOML повреждён: {}", e.message().trim()),
-    })?;
+    let table: toml::Table =
+        toml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| Unreadable {
+            file: name.to_string(),
+            message: format!("файл TOML повреждён: {}", e.message().trim()),
+        })?;
     Ok(from_value(name, toml_to_json(toml::Value::Table(table))))
 }
 
@@ -50,11 +52,15 @@ fn toml_to_json(v: toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s),
         toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null),
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
     }
 }
 

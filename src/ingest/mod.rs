@@ -19,6 +19,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
 
+pub use cells::address as cells_address;
 pub use workbook::is_register;
 
 /// One case read from an input, with where its values came from.
@@ -181,7 +182,10 @@ pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>,
                 let pointer = path_pointer(err.path());
                 let message = err.inner().to_string();
                 diags.push(value_diagnostic(&pointer, &message));
-                if pointer.is_empty() || value.pointer(&pointer).is_none() || !remove_pointer(&mut value, &pointer) {
+                if pointer.is_empty()
+                    || value.pointer(&pointer).is_none()
+                    || !remove_pointer(&mut value, &pointer)
+                {
                     return (None, diags);
                 }
             }
@@ -206,7 +210,8 @@ fn value_diagnostic(pointer: &str, message: &str) -> Diagnostic {
         return Diagnostic::error(option_rule(pointer), pointer, format!("{label}{m}"));
     }
     let m = message.strip_prefix("[I-FORMAT] ").unwrap_or(message);
-    let m = if m.contains("expected u") || m.contains("expected i") || m.contains("expected usize") {
+    let m = if m.contains("expected u") || m.contains("expected i") || m.contains("expected usize")
+    {
         format!("{} — нужно целое число", quoted_value(m))
     } else if m.contains("expected a boolean") {
         "нужно «да» или «нет»".to_string()
@@ -228,14 +233,23 @@ fn quoted_value(serde_msg: &str) -> String {
     // serde says: invalid type: string "abc", expected u8
     serde_msg
         .split_once(':')
-        .map(|(_, rest)| rest.split(", expected").next().unwrap_or("").trim().to_string())
+        .map(|(_, rest)| {
+            rest.split(", expected")
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
         .map(|v| format!("«{v}»"))
         .unwrap_or_else(|| "значение".into())
 }
 
 /// The rule an unreadable option belongs to: the field's own rule where RULES.md has one.
 fn option_rule(pointer: &str) -> &'static str {
-    let generic: Vec<&str> = pointer.split('/').filter(|s| !s.chars().all(|c| c.is_ascii_digit())).collect();
+    let generic: Vec<&str> = pointer
+        .split('/')
+        .filter(|s| !s.chars().all(|c| c.is_ascii_digit()))
+        .collect();
     let generic = generic.join("/");
     match generic.as_str() {
         s if s.ends_with("/sex") => "N-SEX",
@@ -264,7 +278,9 @@ fn drop_empty(v: &mut Value) -> bool {
                 drop_empty(item);
             }
             // Keep positions of array items (diagnostics point at them); drop only empty scalars.
-            items.retain(|i| !matches!(i, Value::Null) && !matches!(i, Value::String(s) if s.trim().is_empty()));
+            items.retain(|i| {
+                !matches!(i, Value::Null) && !matches!(i, Value::String(s) if s.trim().is_empty())
+            });
             false
         }
         _ => false,
@@ -329,7 +345,13 @@ pub(crate) fn set_pointer(root: &mut Value, pointer: &str, value: Value) {
         let next_is_index = segs
             .get(i + 1)
             .is_some_and(|s| s.chars().all(|c| c.is_ascii_digit()));
-        let fresh = || if next_is_index { Value::Array(vec![]) } else { Value::Object(Default::default()) };
+        let fresh = || {
+            if next_is_index {
+                Value::Array(vec![])
+            } else {
+                Value::Object(Default::default())
+            }
+        };
         if let Ok(index) = seg.parse::<usize>() {
             if !cur.is_array() {
                 *cur = Value::Array(vec![]);
@@ -382,9 +404,18 @@ mod tests {
         assert!(case.family.children[0].birth_date.is_none());
         assert!(case.notification.unwrap().date_sent.is_some());
         let rules: Vec<(&str, &str)> = diags.iter().map(|d| (d.rule, d.pointer.as_str())).collect();
-        assert!(rules.contains(&("I-DATE", "/family/children/0/birth_date")), "{rules:?}");
-        assert!(rules.contains(&("N-SEX", "/family/children/0/sex")), "{rules:?}");
-        assert!(rules.contains(&("I-UNKNOWN", "/notification/colour")), "{rules:?}");
+        assert!(
+            rules.contains(&("I-DATE", "/family/children/0/birth_date")),
+            "{rules:?}"
+        );
+        assert!(
+            rules.contains(&("N-SEX", "/family/children/0/sex")),
+            "{rules:?}"
+        );
+        assert!(
+            rules.contains(&("I-UNKNOWN", "/notification/colour")),
+            "{rules:?}"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use super::cells::{address, split_list, text, value};
 use super::{Ingested, IngestedCase, SourceMap, case_from_value, set_pointer};
 use crate::diagnostic::Diagnostic;
 use crate::layout::{
-    FATHER_NAME, FATHER_PHONE, Field, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REGISTER_SHEET, REP_NAMES,
-    REP_PHONES,
+    FATHER_NAME, FATHER_PHONE, Field, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REGISTER_SHEET,
+    REP_NAMES, REP_PHONES,
 };
 use crate::model::fold;
 use calamine::{Data, Range};
@@ -55,17 +55,28 @@ pub fn find_header(range: &Range<Data>) -> Option<Header> {
                 (Some(f), _) => {
                     columns.insert(c, f);
                 }
-                (None, Some(t)) if fold(&t) != fold(&parent) || below.is_none() => unknown.push((r, c, t)),
+                (None, Some(t)) => unknown.push((r, c, t)),
                 _ => {}
             }
         }
-        if columns.len() >= 3 && best.as_ref().is_none_or(|b| columns.len() > b.columns.len()) {
+        if columns.len() >= 3
+            && best
+                .as_ref()
+                .is_none_or(|b| columns.len() > b.columns.len())
+        {
             // Parent cells that only head a second row are not unknown columns.
             unknown.retain(|(_, c, _)| !columns.contains_key(c));
             let mut last_row = if used_second_row { r + 1 } else { r };
             // The seed numbers its columns 1, 2, 3 … under the header.
-            let numbers = (c0..=c1).filter_map(|c| range.get_value((last_row + 1, c)).and_then(text)).collect::<Vec<_>>();
-            if numbers.len() >= 3 && numbers.iter().enumerate().all(|(i, t)| t == &(i + 1).to_string()) {
+            let numbers = (c0..=c1)
+                .filter_map(|c| range.get_value((last_row + 1, c)).and_then(text))
+                .collect::<Vec<_>>();
+            if numbers.len() >= 3
+                && numbers
+                    .iter()
+                    .enumerate()
+                    .all(|(i, t)| t == &(i + 1).to_string())
+            {
                 last_row += 1;
             }
             best = Some(Header {
@@ -88,7 +99,11 @@ pub fn read_register(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested
         .position(|(n, _)| fold(n) == fold(REGISTER_SHEET))
         .unwrap_or(0);
     for (i, (sheet, range)) in sheets.iter().enumerate() {
-        if i != index && range.used_cells().any(|(_, _, c)| text(c).is_some()) && fold(sheet) != fold(crate::layout::INSTRUCTION_SHEET) && fold(sheet) != fold(crate::layout::LISTS_SHEET) {
+        if i != index
+            && range.used_cells().any(|(_, _, c)| text(c).is_some())
+            && fold(sheet) != fold(crate::layout::INSTRUCTION_SHEET)
+            && fold(sheet) != fold(crate::layout::LISTS_SHEET)
+        {
             let mut d = Diagnostic::warning(
                 "I-UNKNOWN",
                 "",
@@ -117,7 +132,9 @@ pub fn read_register(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested
         let mut d = Diagnostic::warning(
             "I-UNKNOWN",
             "",
-            format!("столбец «{t}» неизвестен: его значения не будут прочитаны; проверьте заголовок"),
+            format!(
+                "столбец «{t}» неизвестен: его значения не будут прочитаны; проверьте заголовок"
+            ),
         );
         d.file = name.to_string();
         d.sheet = Some(sheet.clone());
@@ -129,7 +146,9 @@ pub fn read_register(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested
         .and_then(|s| s.to_str())
         .map(safe_stem)
         .unwrap_or_else(|| "реестр".into());
-    let Some((r1, _)) = range.end() else { return out };
+    let Some((r1, _)) = range.end() else {
+        return out;
+    };
     for r in (header.last_row + 1)..=r1 {
         let filled: Vec<(u32, String)> = header
             .columns
@@ -139,7 +158,8 @@ pub fn read_register(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested
         if filled.is_empty() {
             continue;
         }
-        out.cases.push(read_row(name, sheet, range, &header, r, &stem));
+        out.cases
+            .push(read_row(name, sheet, range, &header, r, &stem));
     }
     out
 }
@@ -148,21 +168,50 @@ pub fn read_register(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested
 fn safe_stem(stem: &str) -> String {
     let s: String = stem
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if s.is_empty() { "реестр".into() } else { s }
+    if s.is_empty() {
+        "реестр".into()
+    } else {
+        s
+    }
 }
 
-fn read_row(name: &str, sheet: &str, range: &Range<Data>, header: &Header, r: u32, stem: &str) -> IngestedCase {
+fn read_row(
+    name: &str,
+    sheet: &str,
+    range: &Range<Data>,
+    header: &Header,
+    r: u32,
+    stem: &str,
+) -> IngestedCase {
     let mut root = json!({});
     let mut source = SourceMap {
         file: name.to_string(),
-        default: Some((sheet.to_string(), Some(address(r, header.columns.keys().min().copied().unwrap_or(0))))),
+        default: Some((
+            sheet.to_string(),
+            Some(address(
+                r,
+                header.columns.keys().min().copied().unwrap_or(0),
+            )),
+        )),
         ..Default::default()
     };
     let at = |c: u32| (sheet.to_string(), address(r, c));
     // Parents: (name, phone, role, name cell, phone cell).
-    let mut reps: Vec<(Option<String>, Option<String>, Option<&str>, u32, Option<u32>)> = Vec::new();
+    let mut reps: Vec<(
+        Option<String>,
+        Option<String>,
+        Option<&str>,
+        u32,
+        Option<u32>,
+    )> = Vec::new();
     let mut by_marker: HashMap<&str, (u32, Option<String>)> = HashMap::new();
     let mut cols: Vec<(&u32, &&Field)> = header.columns.iter().collect();
     cols.sort_by_key(|(c, _)| **c);
@@ -186,18 +235,36 @@ fn read_row(name: &str, sheet: &str, range: &Range<Data>, header: &Header, r: u3
     ] {
         if let Some((c, Some(n))) = by_marker.get(name_marker) {
             let phone = by_marker.get(phone_marker);
-            reps.push((Some(n.clone()), phone.and_then(|(_, p)| p.clone()), role, *c, phone.map(|(c, _)| *c)));
+            reps.push((
+                Some(n.clone()),
+                phone.and_then(|(_, p)| p.clone()),
+                role,
+                *c,
+                phone.map(|(c, _)| *c),
+            ));
         }
     }
     if let Some((c, Some(names))) = by_marker.get(REP_NAMES) {
         let phones = by_marker.get(REP_PHONES);
-        let phone_list = phones.and_then(|(_, p)| p.as_deref()).map(|p| split_list(p, false)).unwrap_or_default();
+        let phone_list = phones
+            .and_then(|(_, p)| p.as_deref())
+            .map(|p| split_list(p, false))
+            .unwrap_or_default();
         for (i, n) in split_list(names, false).into_iter().enumerate() {
             // A person named in the mother's or father's column too is the same person.
-            if reps.iter().any(|(rn, ..)| rn.as_deref().map(fold) == Some(fold(&n))) {
+            if reps
+                .iter()
+                .any(|(rn, ..)| rn.as_deref().map(fold) == Some(fold(&n)))
+            {
                 continue;
             }
-            reps.push((Some(n), phone_list.get(i).cloned(), None, *c, phones.map(|(c, _)| *c)));
+            reps.push((
+                Some(n),
+                phone_list.get(i).cloned(),
+                None,
+                *c,
+                phones.map(|(c, _)| *c),
+            ));
         }
     }
     for (i, (n, phone, role, name_col, phone_col)) in reps.into_iter().enumerate() {
@@ -214,17 +281,32 @@ fn read_row(name: &str, sheet: &str, range: &Range<Data>, header: &Header, r: u3
             set_pointer(&mut root, &format!("{base}/phone"), Value::String(p));
         }
         if let Some(role) = role {
-            set_pointer(&mut root, &format!("{base}/role"), Value::String(role.into()));
+            set_pointer(
+                &mut root,
+                &format!("{base}/role"),
+                Value::String(role.into()),
+            );
         }
     }
-    if root.pointer("/case_id").and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
-        set_pointer(&mut root, "/case_id", Value::String(format!("{stem}-{}", r + 1)));
+    if root
+        .pointer("/case_id")
+        .and_then(Value::as_str)
+        .is_none_or(|s| s.trim().is_empty())
+    {
+        set_pointer(
+            &mut root,
+            "/case_id",
+            Value::String(format!("{stem}-{}", r + 1)),
+        );
     }
     // The notification exists whenever the row does (a number survives `drop_empty`).
     if root.pointer("/notification/child").is_none() {
         set_pointer(&mut root, "/notification/child", json!(0));
     }
-    source.cells.entry("/family/children/0".into()).or_insert_with(|| at(0));
+    source
+        .cells
+        .entry("/family/children/0".into())
+        .or_insert_with(|| at(0));
     let (case, mut diags) = case_from_value(root, true);
     for d in &mut diags {
         source.locate(d);

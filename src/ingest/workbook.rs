@@ -3,7 +3,9 @@
 //! LibreOffice or written by another program reads the same as our own template.
 
 use super::cells::{address, text, value};
-use super::{Ingested, IngestedCase, SourceMap, Unreadable, case_from_value, register, set_pointer};
+use super::{
+    Ingested, IngestedCase, SourceMap, Unreadable, case_from_value, register, set_pointer,
+};
 use crate::diagnostic::Diagnostic;
 use crate::layout::{CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Sheet, Table};
 use crate::model::fold;
@@ -15,7 +17,10 @@ use std::io::Cursor;
 pub fn read_workbook(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
     let unreadable = |e: calamine::Error| Unreadable {
         file: name.to_string(),
-        message: format!("файл таблицы повреждён или это не таблица: {}", calamine_reason(&e)),
+        message: format!(
+            "файл таблицы повреждён или это не таблица: {}",
+            calamine_reason(&e)
+        ),
     };
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(unreadable)?;
     let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
@@ -31,13 +36,20 @@ pub fn read_workbook(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
 
 fn calamine_reason(e: &calamine::Error) -> String {
     let s = e.to_string();
-    if s.len() > 200 { format!("{}…", &s[..s.floor_char_boundary(200)]) } else { s }
+    if s.len() > 200 {
+        format!("{}…", &s[..s.floor_char_boundary(200)])
+    } else {
+        s
+    }
 }
 
 /// A register has a sheet «Реестр», or no sheet of the case workbook and a header row with
 /// the detection log's columns.
 pub fn is_register(sheets: &[(String, Range<Data>)]) -> bool {
-    if sheets.iter().any(|(n, _)| fold(n) == fold(crate::layout::REGISTER_SHEET)) {
+    if sheets
+        .iter()
+        .any(|(n, _)| fold(n) == fold(crate::layout::REGISTER_SHEET))
+    {
         return true;
     }
     if sheets.iter().any(|(n, _)| Sheet::find(n).is_some()) {
@@ -66,14 +78,25 @@ fn read_case_workbook(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingeste
             continue;
         }
         match Sheet::find(sheet_name) {
-            Some(layout) => read_sheet(sheet_name, range, layout, &mut root, &mut source, &mut diags),
+            Some(layout) => read_sheet(
+                sheet_name,
+                range,
+                layout,
+                &mut root,
+                &mut source,
+                &mut diags,
+            ),
             None if range.used_cells().any(|(_, _, c)| text(c).is_some()) => {
                 let mut d = Diagnostic::warning(
                     "I-UNKNOWN",
                     "",
                     format!(
                         "лист «{sheet_name}» не относится к книге случая и не будет прочитан; листы книги: {}",
-                        CASE_WORKBOOK.iter().map(|s| format!("«{}»", s.name)).collect::<Vec<_>>().join(", ")
+                        CASE_WORKBOOK
+                            .iter()
+                            .map(|s| format!("«{}»", s.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 );
                 d.sheet = Some(sheet_name.clone());
@@ -136,7 +159,10 @@ fn row_texts(range: &Range<Data>, r: u32, c0: u32, c1: u32) -> Vec<(u32, String)
 
 /// Is this row the header row of one of the sheet's tables? Its first filled cell must be a
 /// column header of the table and at least half of the table's headers must be present.
-fn match_header<'a>(layout: &'a Sheet, cells: &[(u32, String)]) -> Option<(&'a Table, HashMap<u32, &'a Field>, Vec<(u32, String)>)> {
+fn match_header<'a>(
+    layout: &'a Sheet,
+    cells: &[(u32, String)],
+) -> Option<(&'a Table, HashMap<u32, &'a Field>, Vec<(u32, String)>)> {
     let (_, first) = cells.first()?;
     for table in layout.tables {
         if !table.columns.iter().any(|c| fold(c.label) == fold(first)) {
@@ -178,8 +204,16 @@ fn read_sheet(
         d.cell = Some(address(r, c));
         diags.push(d);
     };
-    let headings = [fold(&crate::template::sheet_title(layout)), fold(crate::template::REPORT_NUMBER_LABEL)];
-    let titles: Vec<String> = layout.tables.iter().filter(|t| !t.title.is_empty()).map(|t| fold(t.title)).collect();
+    let headings = [
+        fold(&crate::template::sheet_title(layout)),
+        fold(crate::template::REPORT_NUMBER_LABEL),
+    ];
+    let titles: Vec<String> = layout
+        .tables
+        .iter()
+        .filter(|t| !t.title.is_empty())
+        .map(|t| fold(t.title))
+        .collect();
     for r in r0..=r1 {
         let cells = row_texts(range, r, c0, c1);
         if cells.is_empty() {
@@ -190,11 +224,24 @@ fn read_sheet(
         }
         if let Some((table, columns, unknown)) = match_header(layout, &cells) {
             for (c, t) in unknown {
-                warn(diags, r, c, format!("столбец «{t}» неизвестен и не будет прочитан: проверьте заголовок"));
+                warn(
+                    diags,
+                    r,
+                    c,
+                    format!("столбец «{t}» неизвестен и не будет прочитан: проверьте заголовок"),
+                );
             }
-            let array = table.path.split("/{}").next().unwrap_or(table.path).to_string();
+            let array = table
+                .path
+                .split("/{}")
+                .next()
+                .unwrap_or(table.path)
+                .to_string();
             let first_col = columns.keys().min().copied().unwrap_or(0);
-            source.cells.entry(array).or_insert_with(|| at(r, first_col));
+            source
+                .cells
+                .entry(array)
+                .or_insert_with(|| at(r, first_col));
             open = Some(OpenTable {
                 table,
                 columns,
@@ -208,7 +255,10 @@ fn read_sheet(
         }
         // Field rows: label in column A, value in B (or B, C, … on a multi sheet).
         let label = range.get_value((r, c0)).and_then(text);
-        if label.as_deref().is_some_and(|l| headings.contains(&fold(l))) {
+        if label
+            .as_deref()
+            .is_some_and(|l| headings.contains(&fold(l)))
+        {
             continue;
         }
         let field = label
@@ -218,20 +268,34 @@ fn read_sheet(
             (Some(field), None) => {
                 let pointer = field.path.to_string();
                 source.cells.insert(pointer.clone(), at(r, c0 + 1));
-                if let Some(v) = range.get_value((r, c0 + 1)).and_then(|c| value(c, field.kind)) {
+                if let Some(v) = range
+                    .get_value((r, c0 + 1))
+                    .and_then(|c| value(c, field.kind))
+                {
                     set_pointer(root, &pointer, v);
                 }
                 for (c, t) in cells.iter().filter(|(c, _)| *c > c0 + 1) {
-                    warn(diags, r, *c, format!("значение «{}» вне столбца B не будет прочитано", short(t)));
+                    warn(
+                        diags,
+                        r,
+                        *c,
+                        format!("значение «{}» вне столбца B не будет прочитано", short(t)),
+                    );
                 }
             }
             (Some(field), Some(base)) => {
                 for c in (c0 + 1)..=c1 {
                     let i = (c - c0 - 1) as usize;
                     let pointer = format!("{base}/{i}{}", field.path);
-                    if let Some(v) = range.get_value((r, c)).and_then(|cell| value(cell, field.kind)) {
+                    if let Some(v) = range
+                        .get_value((r, c))
+                        .and_then(|cell| value(cell, field.kind))
+                    {
                         source.cells.insert(pointer.clone(), at(r, c));
-                        source.cells.entry(format!("{base}/{i}")).or_insert_with(|| at(r0, c));
+                        source
+                            .cells
+                            .entry(format!("{base}/{i}"))
+                            .or_insert_with(|| at(r0, c));
                         set_pointer(root, &pointer, v);
                     } else {
                         source.cells.insert(pointer, at(r, c));
@@ -242,10 +306,26 @@ fn read_sheet(
                 let filled: Vec<&(u32, String)> = cells.iter().filter(|(c, _)| *c > c0).collect();
                 if let Some(l) = &label {
                     if !filled.is_empty() {
-                        warn(diags, r, c0, format!("строка «{}» неизвестна и не будет прочитана: проверьте подпись в столбце A", short(l)));
+                        warn(
+                            diags,
+                            r,
+                            c0,
+                            format!(
+                                "строка «{}» неизвестна и не будет прочитана: проверьте подпись в столбце A",
+                                short(l)
+                            ),
+                        );
                     }
                 } else if let Some((c, t)) = filled.first() {
-                    warn(diags, r, *c, format!("значение «{}» без подписи в столбце A не будет прочитано", short(t)));
+                    warn(
+                        diags,
+                        r,
+                        *c,
+                        format!(
+                            "значение «{}» без подписи в столбце A не будет прочитано",
+                            short(t)
+                        ),
+                    );
                 }
             }
         }
@@ -271,7 +351,10 @@ fn read_table_row(
                 let mut d = Diagnostic::warning(
                     "I-UNKNOWN",
                     "",
-                    format!("значение «{}» в столбце без заголовка не будет прочитано", short(&txt)),
+                    format!(
+                        "значение «{}» в столбце без заголовка не будет прочитано",
+                        short(&txt)
+                    ),
                 );
                 d.sheet = Some(sheet_name.to_string());
                 d.cell = Some(address(r, c));
@@ -280,7 +363,10 @@ fn read_table_row(
         }
     }
     let meaningful = t.columns.iter().any(|(c, f)| {
-        !f.key && f.kind != Kind::Display && f.kind != Kind::Index1 && range.get_value((r, *c)).and_then(text).is_some()
+        !f.key
+            && f.kind != Kind::Display
+            && f.kind != Kind::Index1
+            && range.get_value((r, *c)).and_then(text).is_some()
     });
     if !meaningful {
         return;
@@ -288,8 +374,15 @@ fn read_table_row(
     // The group column (monitoring № for its tasks) picks the array.
     let mut array = t.table.path.to_string();
     if array.contains("{}") {
-        let group = t.columns.iter().find(|(_, f)| f.kind == Kind::Index1 && f.path.is_empty());
-        let g = group.and_then(|(c, _)| range.get_value((r, *c)).and_then(|cell| value(cell, Kind::Index1)));
+        let group = t
+            .columns
+            .iter()
+            .find(|(_, f)| f.kind == Kind::Index1 && f.path.is_empty());
+        let g = group.and_then(|(c, _)| {
+            range
+                .get_value((r, *c))
+                .and_then(|cell| value(cell, Kind::Index1))
+        });
         match g.and_then(|v| v.as_u64()) {
             Some(g) => array = array.replace("{}", &g.to_string()),
             None => {
@@ -317,8 +410,13 @@ fn read_table_row(
         if f.path.is_empty() || f.kind == Kind::Display {
             continue;
         }
-        source.cells.insert(format!("{row_pointer}{}", f.path), at(*c));
-        if let Some(v) = range.get_value((r, *c)).and_then(|cell| value(cell, f.kind)) {
+        source
+            .cells
+            .insert(format!("{row_pointer}{}", f.path), at(*c));
+        if let Some(v) = range
+            .get_value((r, *c))
+            .and_then(|cell| value(cell, f.kind))
+        {
             set_pointer(&mut row, f.path, v);
         }
     }

@@ -8,8 +8,8 @@ pub mod values;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-pub use values::{Amount, Date, PersonName, fold, normalize_phone};
 use values::option_enum;
+pub use values::{Amount, Date, PersonName, fold, normalize_phone};
 
 option_enum!(
     /// «Пол: М / Ж».
@@ -75,7 +75,10 @@ option_enum!(
 impl RiskLevel {
     /// Medium, high and threat to life open a case with a curator (R-OPEN, R-THREAT).
     pub fn opens_case(self) -> bool {
-        matches!(self, RiskLevel::Medium | RiskLevel::High | RiskLevel::ThreatToLife)
+        matches!(
+            self,
+            RiskLevel::Medium | RiskLevel::High | RiskLevel::ThreatToLife
+        )
     }
 }
 

@@ -68,13 +68,15 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     } else {
         None
     }
-    .filter(|(y, m, d)| {
-        y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len())
-    })
+    .filter(|(y, m, d)| y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()))
     .ok_or_else(|| {
         format!("«{t}» — дата не распознана: укажите её как ДД.ММ.ГГГГ (например, 05.03.2026)")
     })?;
-    let (y, m, d): (i32, u32, u32) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0), d.parse().unwrap_or(0));
+    let (y, m, d): (i32, u32, u32) = (
+        y.parse().unwrap_or(0),
+        m.parse().unwrap_or(0),
+        d.parse().unwrap_or(0),
+    );
     Date::ymd(y, m, d)
         .filter(|_| (1900..=2200).contains(&y))
         .ok_or_else(|| format!("«{t}» — такой даты нет в календаре"))
@@ -94,8 +96,11 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)
-            .map_err(|_| de::Error::custom(format!("{DATE_ERROR_TAG}ожидалась дата в виде текста ДД.ММ.ГГГГ")))?;
+        let s = String::deserialize(d).map_err(|_| {
+            de::Error::custom(format!(
+                "{DATE_ERROR_TAG}ожидалась дата в виде текста ДД.ММ.ГГГГ"
+            ))
+        })?;
         parse_date(&s).map_err(|e| de::Error::custom(format!("{DATE_ERROR_TAG}{e}")))
     }
 }
@@ -377,10 +382,17 @@ mod tests {
         assert_eq!(parse_date("05.03.2026").unwrap().iso(), "2026-03-05");
         assert_eq!(parse_date("5.3.2026").unwrap().iso(), "2026-03-05");
         assert_eq!(parse_date("2026-03-05").unwrap().ru(), "05.03.2026");
-        assert_eq!(parse_date("2026-03-05T00:00:00").unwrap().ru(), "05.03.2026");
+        assert_eq!(
+            parse_date("2026-03-05T00:00:00").unwrap().ru(),
+            "05.03.2026"
+        );
         assert!(parse_date("03/04/2025").is_err());
         assert!(parse_date("05.03.26").is_err());
-        assert!(parse_date("31.02.2025").unwrap_err().contains("нет в календаре"));
+        assert!(
+            parse_date("31.02.2025")
+                .unwrap_err()
+                .contains("нет в календаре")
+        );
         assert!(parse_date("2026-03-05T10:30:00").is_err());
     }
 
@@ -392,8 +404,14 @@ mod tests {
 
     #[test]
     fn phones_normalize_to_plus_seven() {
-        assert_eq!(normalize_phone("8 (913) 123-45-67").as_deref(), Some("+79131234567"));
-        assert_eq!(normalize_phone("(383) 274 05 17").as_deref(), Some("+73832740517"));
+        assert_eq!(
+            normalize_phone("8 (913) 123-45-67").as_deref(),
+            Some("+79131234567")
+        );
+        assert_eq!(
+            normalize_phone("(383) 274 05 17").as_deref(),
+            Some("+73832740517")
+        );
         assert_eq!(normalize_phone("12-34"), None);
     }
 }

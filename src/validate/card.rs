@@ -9,8 +9,12 @@ pub(crate) fn check(ctx: &mut Ctx) {
 }
 
 fn income(ctx: &mut Ctx) {
-    let Some(h) = &ctx.case.housing_inspection else { return };
-    let (Some(total), Some(members), Some(stated)) = (h.monthly_income, h.household_members, h.per_capita_income) else {
+    let Some(h) = &ctx.case.housing_inspection else {
+        return;
+    };
+    let (Some(total), Some(members), Some(stated)) =
+        (h.monthly_income, h.household_members, h.per_capita_income)
+    else {
         return;
     };
     if members == 0 {
@@ -43,7 +47,9 @@ fn money(v: f64) -> String {
 }
 
 fn domains(ctx: &mut Ctx) {
-    let Some(card) = &ctx.case.support_card else { return };
+    let Some(card) = &ctx.case.support_card else {
+        return;
+    };
     for domain in Domain::ALL {
         match card.domains.iter().position(|d| d.domain == Some(*domain)) {
             None => ctx.error(
@@ -76,15 +82,23 @@ fn domains(ctx: &mut Ctx) {
     }
     let Some(results) = &card.results else { return };
     for domain in Domain::ALL {
-        let entry = results.dynamics.iter().position(|d| d.domain == Some(*domain));
+        let entry = results
+            .dynamics
+            .iter()
+            .position(|d| d.domain == Some(*domain));
         let missing = match entry {
-            None => Some(("/support_card/results/dynamics".to_string(), "нет строки раздела")),
-            Some(i) if results.dynamics[i].level_start.is_none() => {
-                Some((format!("/support_card/results/dynamics/{i}/level_start"), "не отмечен уровень в начале периода"))
-            }
-            Some(i) if results.dynamics[i].level_end.is_none() => {
-                Some((format!("/support_card/results/dynamics/{i}/level_end"), "не отмечен уровень через 3 месяца"))
-            }
+            None => Some((
+                "/support_card/results/dynamics".to_string(),
+                "нет строки раздела",
+            )),
+            Some(i) if results.dynamics[i].level_start.is_none() => Some((
+                format!("/support_card/results/dynamics/{i}/level_start"),
+                "не отмечен уровень в начале периода",
+            )),
+            Some(i) if results.dynamics[i].level_end.is_none() => Some((
+                format!("/support_card/results/dynamics/{i}/level_end"),
+                "не отмечен уровень через 3 месяца",
+            )),
             _ => None,
         };
         if let Some((pointer, what)) = missing {

@@ -31,7 +31,10 @@ fn deadline(
         Some(done) if done > due => ctx.warning(
             rule,
             pointer,
-            format!("{what}: срок — {due} ({from}), выполнено {done}, просрочка {} дн.", days(due, done)),
+            format!(
+                "{what}: срок — {due} ({from}), выполнено {done}, просрочка {} дн.",
+                days(due, done)
+            ),
         ),
         None if pending && ctx.today > due => ctx.warning(
             rule,
@@ -56,8 +59,26 @@ pub(crate) fn check(ctx: &mut Ctx) {
             let due = plus_days(det, 3);
             let child = case.child_assessment.as_ref().map(|a| a.date);
             let family = case.family_assessment.as_ref().map(|a| a.date);
-            deadline(ctx, "D-DIAG-3", "/child_assessment/date", "Оценка показателей неблагополучия ребенка", &from, due, child.flatten(), !concluded);
-            deadline(ctx, "D-DIAG-3", "/family_assessment/date", "Оценка факторов риска семейного неблагополучия", &from, due, family.flatten(), !concluded);
+            deadline(
+                ctx,
+                "D-DIAG-3",
+                "/child_assessment/date",
+                "Оценка показателей неблагополучия ребенка",
+                &from,
+                due,
+                child.flatten(),
+                !concluded,
+            );
+            deadline(
+                ctx,
+                "D-DIAG-3",
+                "/family_assessment/date",
+                "Оценка факторов риска семейного неблагополучия",
+                &from,
+                due,
+                family.flatten(),
+                !concluded,
+            );
         }
         // D-NOTIFY-1: notification within 1 day after the primary diagnostics.
         let diag = [
@@ -111,7 +132,12 @@ pub(crate) fn check(ctx: &mut Ctx) {
     }
     // D-CONSILIUM-10: the card goes to the territorial consilium within 10 days.
     if let (true, Some(done)) = (opens, card_done) {
-        let first = case.consilium.iter().filter_map(|c| c.date).filter(|d| *d >= done).min();
+        let first = case
+            .consilium
+            .iter()
+            .filter_map(|c| c.date)
+            .filter(|d| *d >= done)
+            .min();
         deadline(
             ctx,
             "D-CONSILIUM-10",
@@ -130,7 +156,10 @@ pub(crate) fn check(ctx: &mut Ctx) {
                 ctx,
                 "D-MINUTES-10",
                 &format!("/consilium/{i}/minutes_sent"),
-                &format!("Направление протокола консилиума № {} членам консилиума", c.number.as_deref().unwrap_or("?")),
+                &format!(
+                    "Направление протокола консилиума № {} членам консилиума",
+                    c.number.as_deref().unwrap_or("?")
+                ),
                 &format!("10 календарных дней с заседания {date}"),
                 plus_days(date, 10),
                 c.minutes_sent,
@@ -147,7 +176,12 @@ fn plan_period(ctx: &mut Ctx) {
     let case = ctx.case;
     let mut plans = Vec::new();
     if let Some(p) = &case.departmental_plan {
-        plans.push(("/departmental_plan", "План ведомственных мероприятий", p.from, p.to));
+        plans.push((
+            "/departmental_plan",
+            "План ведомственных мероприятий",
+            p.from,
+            p.to,
+        ));
     }
     if let Some(p) = case.support_card.as_ref().and_then(|c| c.plan.as_ref()) {
         plans.push(("/support_card/plan", "Индивидуальный план", p.from, p.to));
@@ -186,7 +220,9 @@ pub(crate) fn work_start(case: &crate::model::Case) -> Option<Date> {
 /// Whether a case (or a departmental plan) is active on a date: started, not closed, no final
 /// monitoring before it.
 pub fn active_on(case: &crate::model::Case, day: Date) -> bool {
-    let Some(start) = work_start(case) else { return false };
+    let Some(start) = work_start(case) else {
+        return false;
+    };
     let closed = case.closure.as_ref().and_then(|c| c.date);
     let final_m = case
         .monitoring
@@ -201,8 +237,15 @@ pub fn active_on(case: &crate::model::Case, day: Date) -> bool {
 /// D-MONITOR-3M: monitoring at least once every 3 months while the work goes on.
 fn monitoring(ctx: &mut Ctx) {
     let case = ctx.case;
-    let Some(start) = work_start(case) else { return };
-    let mut dated: Vec<(usize, Date)> = case.monitoring.iter().enumerate().filter_map(|(i, m)| m.date.map(|d| (i, d))).collect();
+    let Some(start) = work_start(case) else {
+        return;
+    };
+    let mut dated: Vec<(usize, Date)> = case
+        .monitoring
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.date.map(|d| (i, d)))
+        .collect();
     dated.sort_by_key(|(_, d)| *d);
     let mut last = start;
     let mut last_what = format!("начала работы {start}");
@@ -223,6 +266,15 @@ fn monitoring(ctx: &mut Ctx) {
     }
     if active_on(case, ctx.today) {
         let due = plus_months(last, 3);
-        deadline(ctx, "D-MONITOR-3M", "/monitoring", "Очередной мониторинг", &format!("3 месяца с {last_what}"), due, None, true);
+        deadline(
+            ctx,
+            "D-MONITOR-3M",
+            "/monitoring",
+            "Очередной мониторинг",
+            &format!("3 месяца с {last_what}"),
+            due,
+            None,
+            true,
+        );
     }
 }

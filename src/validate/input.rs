@@ -12,7 +12,11 @@ pub(crate) fn check(ctx: &mut Ctx) {
     let mut names: Vec<(String, &PersonName, &str)> = Vec::new();
     let mut phones: Vec<(String, &str)> = Vec::new();
     for (i, r) in case.family.legal_representatives.iter().enumerate() {
-        names.push((format!("/family/legal_representatives/{i}/name"), &r.name, "законного представителя"));
+        names.push((
+            format!("/family/legal_representatives/{i}/name"),
+            &r.name,
+            "законного представителя",
+        ));
         if let Some(p) = &r.phone {
             phones.push((format!("/family/legal_representatives/{i}/phone"), p));
         }
@@ -28,30 +32,70 @@ pub(crate) fn check(ctx: &mut Ctx) {
     }
     let mut specialists: Vec<(String, &Specialist)> = Vec::new();
     if let Some(n) = &case.notification {
-        specialists.extend(n.responsible.iter().map(|s| ("/notification/responsible".to_string(), s)));
-        specialists.extend(n.primary_assessor.iter().map(|s| ("/notification/primary_assessor".to_string(), s)));
+        specialists.extend(
+            n.responsible
+                .iter()
+                .map(|s| ("/notification/responsible".to_string(), s)),
+        );
+        specialists.extend(
+            n.primary_assessor
+                .iter()
+                .map(|s| ("/notification/primary_assessor".to_string(), s)),
+        );
     }
     if let Some(a) = &case.child_assessment {
-        specialists.extend(a.assessor.iter().map(|s| ("/child_assessment/assessor".to_string(), s)));
+        specialists.extend(
+            a.assessor
+                .iter()
+                .map(|s| ("/child_assessment/assessor".to_string(), s)),
+        );
     }
     if let Some(a) = &case.family_assessment {
-        specialists.extend(a.assessor.iter().map(|s| ("/family_assessment/assessor".to_string(), s)));
+        specialists.extend(
+            a.assessor
+                .iter()
+                .map(|s| ("/family_assessment/assessor".to_string(), s)),
+        );
     }
     if let Some(o) = &case.case_opening {
-        specialists.extend(o.curator.iter().map(|s| ("/case_opening/curator".to_string(), s)));
+        specialists.extend(
+            o.curator
+                .iter()
+                .map(|s| ("/case_opening/curator".to_string(), s)),
+        );
     }
     if let Some(p) = &case.departmental_plan {
-        specialists.extend(p.responsible.iter().map(|s| ("/departmental_plan/responsible".to_string(), s)));
+        specialists.extend(
+            p.responsible
+                .iter()
+                .map(|s| ("/departmental_plan/responsible".to_string(), s)),
+        );
     }
     if let Some(c) = &case.support_card {
-        specialists.extend(c.assessor.iter().map(|s| ("/support_card/assessor".to_string(), s)));
-        specialists.extend(c.primary_assessor.iter().map(|s| ("/support_card/primary_assessor".to_string(), s)));
+        specialists.extend(
+            c.assessor
+                .iter()
+                .map(|s| ("/support_card/assessor".to_string(), s)),
+        );
+        specialists.extend(
+            c.primary_assessor
+                .iter()
+                .map(|s| ("/support_card/primary_assessor".to_string(), s)),
+        );
         if let Some(p) = &c.plan {
-            specialists.extend(p.curator.iter().map(|s| ("/support_card/plan/curator".to_string(), s)));
+            specialists.extend(
+                p.curator
+                    .iter()
+                    .map(|s| ("/support_card/plan/curator".to_string(), s)),
+            );
         }
     }
     for (i, m) in case.monitoring.iter().enumerate() {
-        specialists.extend(m.responsible.iter().map(|s| (format!("/monitoring/{i}/responsible"), s)));
+        specialists.extend(
+            m.responsible
+                .iter()
+                .map(|s| (format!("/monitoring/{i}/responsible"), s)),
+        );
     }
     for (p, s) in &specialists {
         names.push((format!("{p}/name"), &s.name, "специалиста"));
@@ -97,7 +141,11 @@ pub(crate) fn check(ctx: &mut Ctx) {
 fn case_id(ctx: &mut Ctx) {
     let id = ctx.case.case_id.trim();
     if id.is_empty() {
-        ctx.error("I-FORMAT", "/case_id", "не указан номер случая: он нужен вместо ФИО в именах файлов и папок");
+        ctx.error(
+            "I-FORMAT",
+            "/case_id",
+            "не указан номер случая: он нужен вместо ФИО в именах файлов и папок",
+        );
     } else if !case_id_is_safe(id) {
         ctx.error(
             "I-FORMAT",
@@ -113,7 +161,9 @@ pub fn case_id_is_safe(id: &str) -> bool {
     !id.is_empty()
         && id.chars().count() <= 64
         && !id.starts_with('.')
-        && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Values that must come from a catalog: indicator and factor numbers, housing act lists.
@@ -126,7 +176,10 @@ fn catalog_values(ctx: &mut Ctx) {
                 ctx.error(
                     "I-OPTION",
                     format!("/child_assessment/marks/{i}"),
-                    format!("показателя {}.{} нет в форме: критерии 1–7, показатели по порядку формы", m.criterion, m.indicator),
+                    format!(
+                        "показателя {}.{} нет в форме: критерии 1–7, показатели по порядку формы",
+                        m.criterion, m.indicator
+                    ),
                 );
             }
         }
@@ -138,7 +191,10 @@ fn catalog_values(ctx: &mut Ctx) {
                 ctx.error(
                     "I-OPTION",
                     format!("/family_assessment/marks/{i}/factor"),
-                    format!("фактора «{}» нет в перечне (templates/catalog/family_factors.toml)", m.factor),
+                    format!(
+                        "фактора «{}» нет в перечне (templates/catalog/family_factors.toml)",
+                        m.factor
+                    ),
                 );
             }
         }
@@ -171,12 +227,19 @@ fn catalog_values(ctx: &mut Ctx) {
         }
         let questions = cat.housing.question.len();
         for (i, a) in h.answers.iter().enumerate() {
-            let ok = a.question.trim().parse::<usize>().is_ok_and(|n| (1..=questions).contains(&n));
+            let ok = a
+                .question
+                .trim()
+                .parse::<usize>()
+                .is_ok_and(|n| (1..=questions).contains(&n));
             if !ok {
                 ctx.error(
                     "I-OPTION",
                     format!("/housing_inspection/answers/{i}/question"),
-                    format!("вопроса № «{}» нет в акте: номера 1–{questions}", a.question),
+                    format!(
+                        "вопроса № «{}» нет в акте: номера 1–{questions}",
+                        a.question
+                    ),
                 );
             }
         }
@@ -192,7 +255,11 @@ fn catalog_values(ctx: &mut Ctx) {
                 ctx.error(
                     "I-OPTION",
                     format!("/support_card/answers/{i}"),
-                    format!("вопроса № {} в разделе «{}» нет в карте", a.question, a.domain.map(|d| d.label()).unwrap_or("не указан")),
+                    format!(
+                        "вопроса № {} в разделе «{}» нет в карте",
+                        a.question,
+                        a.domain.map(|d| d.label()).unwrap_or("не указан")
+                    ),
                 );
             }
         }
@@ -205,7 +272,11 @@ fn housing_option(ctx: &mut Ctx, list: &str, pointer: &str, value: &str) {
         ctx.error(
             "I-OPTION",
             pointer,
-            format!("«{}» нет в списке акта: {}", value.trim(), catalog().labels_joined(&name)),
+            format!(
+                "«{}» нет в списке акта: {}",
+                value.trim(),
+                catalog().labels_joined(&name)
+            ),
         );
     }
 }
@@ -220,8 +291,12 @@ pub fn duplicates(cases: &[(&Case, &str)]) -> Vec<(usize, Diagnostic)> {
         if case.notification.is_none() {
             continue;
         }
-        let Some((_, child)) = case.notified_child() else { continue };
-        let (Some(bd), key) = (child.birth_date, child.name.key()) else { continue };
+        let Some((_, child)) = case.notified_child() else {
+            continue;
+        };
+        let (Some(bd), key) = (child.birth_date, child.name.key()) else {
+            continue;
+        };
         if key.is_empty() {
             continue;
         }

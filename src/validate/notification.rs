@@ -2,7 +2,7 @@
 
 use super::{Ctx, blank};
 use crate::catalog::catalog;
-use crate::model::{AgencyKind, NotificationAttachment, PrimaryAssessment, Presence, fold};
+use crate::model::{AgencyKind, NotificationAttachment, Presence, PrimaryAssessment, fold};
 use chrono::Months;
 
 pub(crate) fn check(ctx: &mut Ctx) {
@@ -20,17 +20,29 @@ fn notification(ctx: &mut Ctx) {
     // N-REQUIRED: one error per missing field, at the field.
     let mut missing: Vec<(String, &str)> = Vec::new();
     if blank(&n.agency) {
-        missing.push(("/notification/agency".into(), "наименование органа (учреждения) системы профилактики"));
+        missing.push((
+            "/notification/agency".into(),
+            "наименование органа (учреждения) системы профилактики",
+        ));
     }
     let resp = n.responsible.as_ref();
     if resp.is_none_or(|s| s.name.full().is_empty()) {
-        missing.push(("/notification/responsible/name".into(), "ФИО специалиста, ответственного за передачу информации"));
+        missing.push((
+            "/notification/responsible/name".into(),
+            "ФИО специалиста, ответственного за передачу информации",
+        ));
     }
     if resp.is_none_or(|s| blank(&s.position)) {
-        missing.push(("/notification/responsible/position".into(), "должность специалиста, ответственного за передачу информации"));
+        missing.push((
+            "/notification/responsible/position".into(),
+            "должность специалиста, ответственного за передачу информации",
+        ));
     }
     if resp.is_none_or(|s| blank(&s.phone)) {
-        missing.push(("/notification/responsible/phone".into(), "телефон специалиста, ответственного за передачу информации"));
+        missing.push((
+            "/notification/responsible/phone".into(),
+            "телефон специалиста, ответственного за передачу информации",
+        ));
     }
     if n.date_sent.is_none() {
         missing.push(("/notification/date_sent".into(), "дата передачи информации"));
@@ -47,19 +59,33 @@ fn notification(ctx: &mut Ctx) {
         }
     }
     if blank(&case.family.address_actual) {
-        missing.push(("/family/address_actual".into(), "адрес фактического проживания"));
+        missing.push((
+            "/family/address_actual".into(),
+            "адрес фактического проживания",
+        ));
     }
     if blank(&n.grounds) {
-        missing.push(("/notification/grounds".into(), "основания для извещения (факты неблагополучия)"));
+        missing.push((
+            "/notification/grounds".into(),
+            "основания для извещения (факты неблагополучия)",
+        ));
     }
     for (pointer, what) in missing {
-        ctx.error("N-REQUIRED", pointer, format!("в извещении не заполнено обязательное поле: {what}"));
+        ctx.error(
+            "N-REQUIRED",
+            pointer,
+            format!("в извещении не заполнено обязательное поле: {what}"),
+        );
     }
 
     // N-SEX: exactly one of М / Ж (a value that is neither is reported when read).
     if let Some(c) = child {
         if c.sex.is_none() {
-            ctx.error("N-SEX", format!("{cp}/sex"), "не указан пол ребенка: отметьте ровно один вариант — «М» или «Ж»");
+            ctx.error(
+                "N-SEX",
+                format!("{cp}/sex"),
+                "не указан пол ребенка: отметьте ровно один вариант — «М» или «Ж»",
+            );
         }
     }
     if n.signal_check.is_none() {
@@ -89,8 +115,12 @@ fn notification(ctx: &mut Ctx) {
         }
         _ => {}
     }
-    if n.attachments.contains(&NotificationAttachment::HousingInspection)
-        && !matches!(n.agency_kind, Some(AgencyKind::SocialProtection | AgencyKind::Guardianship))
+    if n.attachments
+        .contains(&NotificationAttachment::HousingInspection)
+        && !matches!(
+            n.agency_kind,
+            Some(AgencyKind::SocialProtection | AgencyKind::Guardianship)
+        )
     {
         ctx.warning(
             "N-HOUSING-ACT",
@@ -138,18 +168,38 @@ fn notification(ctx: &mut Ctx) {
     }
     if let (Some(bd), None, Some(sent)) = (bd, n.detection_date, n.date_sent) {
         if bd >= sent {
-            ctx.error("N-DATES", "/notification/date_sent", format!("дата передачи информации {sent} не позже даты рождения {bd}"));
+            ctx.error(
+                "N-DATES",
+                "/notification/date_sent",
+                format!("дата передачи информации {sent} не позже даты рождения {bd}"),
+            );
         }
     }
     let today = ctx.today;
     for (pointer, date, what) in [
         (format!("{cp}/birth_date"), bd, "дата рождения ребенка"),
-        ("/notification/detection_date".to_string(), n.detection_date, "дата выявления"),
-        ("/notification/date_sent".to_string(), n.date_sent, "дата передачи информации"),
-        ("/notification/date_received".to_string(), n.date_received, "дата поступления в «Единое окно»"),
+        (
+            "/notification/detection_date".to_string(),
+            n.detection_date,
+            "дата выявления",
+        ),
+        (
+            "/notification/date_sent".to_string(),
+            n.date_sent,
+            "дата передачи информации",
+        ),
+        (
+            "/notification/date_received".to_string(),
+            n.date_received,
+            "дата поступления в «Единое окно»",
+        ),
     ] {
         if let Some(d) = date.filter(|d| *d > today) {
-            ctx.error("N-DATES", pointer, format!("{what} {d} ещё не наступила (сегодня {today})"));
+            ctx.error(
+                "N-DATES",
+                pointer,
+                format!("{what} {d} ещё не наступила (сегодня {today})"),
+            );
         }
     }
 }
@@ -169,11 +219,21 @@ const FILLERS: &[&str] = &[
 /// Medical workers may leave criteria 3–7 empty.
 fn is_medical(position: &str) -> bool {
     let p = fold(position);
-    ["педиатр", "медицинская сестра", "медсестра", "фельдшер", "врач"].iter().any(|k| p.contains(k))
+    [
+        "педиатр",
+        "медицинская сестра",
+        "медсестра",
+        "фельдшер",
+        "врач",
+    ]
+    .iter()
+    .any(|k| p.contains(k))
 }
 
 fn child_assessment(ctx: &mut Ctx) {
-    let Some(a) = &ctx.case.child_assessment else { return };
+    let Some(a) = &ctx.case.child_assessment else {
+        return;
+    };
     let cat = catalog();
     for (i, m) in a.marks.iter().enumerate() {
         if m.present == Some(Presence::Plus) && m.indicator != 1 && blank(&m.reason) {
@@ -188,10 +248,17 @@ fn child_assessment(ctx: &mut Ctx) {
             );
         }
     }
-    let position = a.assessor.as_ref().and_then(|s| s.position.clone()).unwrap_or_default();
+    let position = a
+        .assessor
+        .as_ref()
+        .and_then(|s| s.position.clone())
+        .unwrap_or_default();
     let medical = is_medical(&position);
     for crit in &cat.child.criterion {
-        let filled = a.marks.iter().any(|m| m.criterion == crit.number && m.present.is_some());
+        let filled = a
+            .marks
+            .iter()
+            .any(|m| m.criterion == crit.number && m.present.is_some());
         if !filled && (!medical || crit.number <= 2) {
             let why = if medical {
                 "медицинские работники могут не заполнять только критерии 3–7"
@@ -201,17 +268,21 @@ fn child_assessment(ctx: &mut Ctx) {
             ctx.error(
                 "A-MEDICAL",
                 "/child_assessment/marks",
-                format!("критерий {} «{}» не заполнен: {why}", crit.number, crit.title),
+                format!(
+                    "критерий {} «{}» не заполнен: {why}",
+                    crit.number, crit.title
+                ),
             );
         }
-        let norm = a
-            .marks
-            .iter()
-            .position(|m| m.criterion == crit.number && m.indicator == 1 && m.present == Some(Presence::Plus));
+        let norm = a.marks.iter().position(|m| {
+            m.criterion == crit.number && m.indicator == 1 && m.present == Some(Presence::Plus)
+        });
         let others: Vec<u8> = a
             .marks
             .iter()
-            .filter(|m| m.criterion == crit.number && m.indicator != 1 && m.present == Some(Presence::Plus))
+            .filter(|m| {
+                m.criterion == crit.number && m.indicator != 1 && m.present == Some(Presence::Plus)
+            })
             .map(|m| m.indicator)
             .collect();
         if let (Some(ni), false) = (norm, others.is_empty()) {

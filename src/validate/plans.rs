@@ -24,10 +24,20 @@ pub(crate) fn check(ctx: &mut Ctx) {
     }
     if let Some(card) = &case.support_card {
         if let Some(plan) = &card.plan {
-            rows(ctx, "/support_card/plan", &plan.rows, plan.from, plan.to, true);
+            rows(
+                ctx,
+                "/support_card/plan",
+                &plan.rows,
+                plan.from,
+                plan.to,
+                true,
+            );
             for d in &card.domains {
-                let (Some(domain), Some(level)) = (d.domain, d.level) else { continue };
-                if level >= RiskLevel::Medium && !plan.rows.iter().any(|r| r.domain == Some(domain)) {
+                let (Some(domain), Some(level)) = (d.domain, d.level) else {
+                    continue;
+                };
+                if level >= RiskLevel::Medium && !plan.rows.iter().any(|r| r.domain == Some(domain))
+                {
                     ctx.warning(
                         "P-BASIS",
                         "/support_card/plan/rows",
@@ -44,7 +54,14 @@ pub(crate) fn check(ctx: &mut Ctx) {
     monitoring(ctx);
 }
 
-fn rows(ctx: &mut Ctx, base: &str, rows: &[PlanRow], from: Option<Date>, to: Option<Date>, individual: bool) {
+fn rows(
+    ctx: &mut Ctx,
+    base: &str,
+    rows: &[PlanRow],
+    from: Option<Date>,
+    to: Option<Date>,
+    individual: bool,
+) {
     for (i, r) in rows.iter().enumerate() {
         let p = format!("{base}/rows/{i}");
         let n = i + 1;
@@ -65,7 +82,11 @@ fn rows(ctx: &mut Ctx, base: &str, rows: &[PlanRow], from: Option<Date>, to: Opt
             missing.push(("responsible", "ответственные"));
         }
         for (field, what) in missing {
-            ctx.error("P-ROWS", format!("{p}/{field}"), format!("строка {n} плана: не указано — {what}"));
+            ctx.error(
+                "P-ROWS",
+                format!("{p}/{field}"),
+                format!("строка {n} плана: не указано — {what}"),
+            );
         }
         if let Some(d) = r.deadline {
             let before = from.is_some_and(|f| d < f);
@@ -92,13 +113,21 @@ fn monitoring(ctx: &mut Ctx) {
         .as_ref()
         .and_then(|c| c.plan.as_ref())
         .map(|p| p.rows.iter().collect())
-        .or_else(|| case.departmental_plan.as_ref().map(|p| p.rows.iter().collect()))
+        .or_else(|| {
+            case.departmental_plan
+                .as_ref()
+                .map(|p| p.rows.iter().collect())
+        })
         .unwrap_or_default();
     for (i, m) in case.monitoring.iter().enumerate() {
         let p = format!("/monitoring/{i}");
         let n = i + 1;
         if m.kind.is_none() {
-            ctx.error("M-KIND", format!("{p}/kind"), format!("мониторинг {n}: не указан вид — «промежуточный» или «заключительный»"));
+            ctx.error(
+                "M-KIND",
+                format!("{p}/kind"),
+                format!("мониторинг {n}: не указан вид — «промежуточный» или «заключительный»"),
+            );
         }
         if m.risk_level.is_none() {
             ctx.error(
@@ -122,14 +151,19 @@ fn monitoring(ctx: &mut Ctx) {
                 ctx.warning(
                     "M-TASKS",
                     format!("{p}/tasks/{j}/result"),
-                    format!("мониторинг {n}: по задаче «{}» не указан достигнутый результат", t.task.trim()),
+                    format!(
+                        "мониторинг {n}: по задаче «{}» не указан достигнутый результат",
+                        t.task.trim()
+                    ),
                 );
             }
         }
         // Tasks of the plan due by the monitoring date must be reported.
         if let Some(date) = m.date {
             for r in &plan_rows {
-                let (Some(task), Some(deadline)) = (r.task.as_deref(), r.deadline) else { continue };
+                let (Some(task), Some(deadline)) = (r.task.as_deref(), r.deadline) else {
+                    continue;
+                };
                 if deadline <= date && !m.tasks.iter().any(|t| fold(&t.task) == fold(task)) {
                     ctx.warning(
                         "M-TASKS",

@@ -27,7 +27,11 @@ pub(crate) fn check(ctx: &mut Ctx) {
         Some(l) => l,
     };
     basis(ctx, level);
-    let curator = case.case_opening.as_ref().and_then(|o| o.curator.as_ref()).filter(|s| !s.name.full().is_empty());
+    let curator = case
+        .case_opening
+        .as_ref()
+        .and_then(|o| o.curator.as_ref())
+        .filter(|s| !s.name.full().is_empty());
     match level {
         RiskLevel::Low => low(ctx),
         RiskLevel::Medium | RiskLevel::High if curator.is_none() => ctx.error(
@@ -69,7 +73,12 @@ pub(crate) fn check(ctx: &mut Ctx) {
 
 fn low(ctx: &mut Ctx) {
     let case = ctx.case;
-    if case.case_opening.as_ref().and_then(|o| o.curator.as_ref()).is_some_and(|s| !s.name.full().is_empty()) {
+    if case
+        .case_opening
+        .as_ref()
+        .and_then(|o| o.curator.as_ref())
+        .is_some_and(|s| !s.name.full().is_empty())
+    {
         ctx.error(
             "R-LOW",
             "/case_opening/curator/name",
@@ -83,14 +92,19 @@ fn low(ctx: &mut Ctx) {
             "низкий уровень риска: карта комплексного сопровождения семьи не формируется, работа ведется по плану ведомственных мероприятий",
         );
     }
-    let attends = case.notified_child().is_some_and(|(_, c)| !blank(&c.school));
+    let attends = case
+        .notified_child()
+        .is_some_and(|(_, c)| !blank(&c.school));
     let kind = case
         .conclusion
         .as_ref()
         .and_then(|c| c.responsible_body_kind)
         .or(case.departmental_plan.as_ref().and_then(|p| p.agency_kind));
     let (expected, why) = if attends {
-        (AgencyKind::Education, "ребенок посещает образовательную организацию — сопровождение ведет образовательная организация")
+        (
+            AgencyKind::Education,
+            "ребенок посещает образовательную организацию — сопровождение ведет образовательная организация",
+        )
     } else {
         (
             AgencyKind::SocialProtection,
@@ -136,16 +150,23 @@ fn basis(ctx: &mut Ctx, level: RiskLevel) {
     let cat = catalog();
     for (i, r) in c.basis_indicators.iter().enumerate() {
         let pointer = format!("/conclusion/basis_indicators/{i}");
-        let parsed = r.trim().split_once('.').and_then(|(a, b)| Some((a.parse::<u8>().ok()?, b.parse::<u8>().ok()?)));
+        let parsed = r
+            .trim()
+            .split_once('.')
+            .and_then(|(a, b)| Some((a.parse::<u8>().ok()?, b.parse::<u8>().ok()?)));
         match parsed.filter(|(a, b)| cat.indicator(*a, *b).is_some()) {
             None => ctx.error(
                 "I-OPTION",
                 pointer,
-                format!("«{r}» — не номер показателя: укажите «№ критерия.№ показателя», например 2.7"),
+                format!(
+                    "«{r}» — не номер показателя: укажите «№ критерия.№ показателя», например 2.7"
+                ),
             ),
             Some((a, b)) => {
                 let marked = case.child_assessment.as_ref().is_some_and(|ca| {
-                    ca.marks.iter().any(|m| m.criterion == a && m.indicator == b && m.present == Some(Presence::Plus))
+                    ca.marks.iter().any(|m| {
+                        m.criterion == a && m.indicator == b && m.present == Some(Presence::Plus)
+                    })
                 });
                 if !marked {
                     ctx.warning(
@@ -161,9 +182,15 @@ fn basis(ctx: &mut Ctx, level: RiskLevel) {
     for (i, r) in c.basis_factors.iter().enumerate() {
         let pointer = format!("/conclusion/basis_factors/{i}");
         if !factors.iter().any(|(id, _)| id == r.trim()) {
-            ctx.error("I-OPTION", pointer, format!("фактора «{r}» нет в перечне факторов риска"));
+            ctx.error(
+                "I-OPTION",
+                pointer,
+                format!("фактора «{r}» нет в перечне факторов риска"),
+            );
         } else if !case.family_assessment.as_ref().is_some_and(|fa| {
-            fa.marks.iter().any(|m| m.factor.trim() == r.trim() && m.present == Some(Presence::Plus))
+            fa.marks
+                .iter()
+                .any(|m| m.factor.trim() == r.trim() && m.present == Some(Presence::Plus))
         }) {
             ctx.warning(
                 "C-BASIS",

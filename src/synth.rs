@@ -1,0 +1,249 @@
+//! Synthetic inputs for benchmarks: invented families, deterministic for a given seed, with
+//! realistic sizes. Never used for real output.
+
+use crate::layout::{
+    FATHER_NAME, FATHER_PHONE, Kind, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REGISTER_SHEET,
+    REP_NAMES, REP_PHONES,
+};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+
+/// A small deterministic generator (SplitMix64): benchmarks need the same data every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    pub fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const SURNAMES_M: &[&str] = &[
+    "Кузнецов",
+    "Смирнов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+    "Орлов",
+];
+const GIVEN_M: &[&str] = &[
+    "Александр",
+    "Дмитрий",
+    "Максим",
+    "Артём",
+    "Иван",
+    "Михаил",
+    "Кирилл",
+    "Егор",
+    "Никита",
+    "Тимофей",
+];
+const GIVEN_F: &[&str] = &[
+    "Анастасия",
+    "Мария",
+    "Дарья",
+    "Анна",
+    "Виктория",
+    "Полина",
+    "Елизавета",
+    "Ксения",
+    "Алиса",
+    "Варвара",
+];
+const PATRONYMIC_ROOTS: &[&str] = &[
+    "Александров",
+    "Сергеев",
+    "Андреев",
+    "Викторов",
+    "Игорев",
+    "Николаев",
+    "Олегов",
+    "Павлов",
+];
+const STREETS: &[&str] = &[
+    "ул. Каменская",
+    "ул. Петухова",
+    "ул. Выборная",
+    "ул. Зорге",
+    "ул. Бориса Богаткова",
+    "ул. Связистов",
+    "ул. Троллейная",
+    "ул. Полевая",
+    "ул. Лунная",
+    "ул. Ученическая",
+];
+const SCHOOLS: &[&str] = &[
+    "МБОУ СОШ № 57",
+    "МБОУ СОШ № 112",
+    "МАОУ Гимназия № 7",
+    "МБОУ СОШ № 23",
+    "МАДОУ д/с № 12",
+];
+const AGENCIES: &[(&str, &str)] = &[
+    ("МБОУ СОШ № 57", "Образование"),
+    (
+        "ГБУЗ НСО «Городская детская поликлиника № 4»",
+        "Здравоохранение",
+    ),
+    ("МБУ «КЦСОН Ленинского района»", "Социальная защита"),
+    (
+        "Отдел опеки и попечительства администрации Ленинского района",
+        "Отдел опеки и попечительства",
+    ),
+    (
+        "ОДН ОП № 7 «Ленинский» УМВД России по г. Новосибирску",
+        "ПДН",
+    ),
+];
+
+fn person(rng: &mut Rng, female: bool) -> String {
+    let surname = rng.pick(SURNAMES_M);
+    let given = if female {
+        rng.pick(GIVEN_F)
+    } else {
+        rng.pick(GIVEN_M)
+    };
+    let root = rng.pick(PATRONYMIC_ROOTS);
+    if female {
+        format!("{surname}а {given} {root}на")
+    } else {
+        format!("{surname} {given} {root}ич")
+    }
+}
+
+fn phone(rng: &mut Rng) -> String {
+    format!(
+        "+7 913 {:03}-{:02}-{:02}",
+        rng.below(1000),
+        rng.below(100),
+        rng.below(100)
+    )
+}
+
+/// One register row's cells by column label: a valid notification dated in 2026.
+pub fn register_row(rng: &mut Rng, n: usize) -> Vec<(usize, Cell)> {
+    let girl = rng.below(2) == 0;
+    let child = person(rng, girl);
+    let mother = person(rng, true);
+    let father = person(rng, false);
+    let (agency, kind) = AGENCIES[rng.below(AGENCIES.len() as u64) as usize];
+    let detected = (2026, 1 + rng.below(9) as u8, 1 + rng.below(27) as u8);
+    let sent = (detected.0, detected.1, detected.2 + 1);
+    let birth = (
+        2009 + rng.below(16) as u16,
+        1 + rng.below(12) as u8,
+        1 + rng.below(28) as u8,
+    );
+    let address = format!(
+        "630{:03}, г. Новосибирск, {}, д. {}, кв. {}",
+        rng.below(200),
+        rng.pick(STREETS),
+        1 + rng.below(120),
+        1 + rng.below(200)
+    );
+    let mut cells = Vec::new();
+    for (i, col) in REGISTER_COLUMNS.iter().enumerate() {
+        let cell = match (col.path, col.kind) {
+            ("", _) => Cell::Number(n as f64),
+            ("/notification/detection_date", _) => Cell::Date(detected.0, detected.1, detected.2),
+            ("/notification/date_sent", _) => Cell::Date(sent.0, sent.1, sent.2),
+            ("/family/children/0/birth_date", _) => Cell::Date(birth.0, birth.1, birth.2),
+            ("/notification/detection_source", _) => Cell::Text("обращение классного руководителя".into()),
+            ("/family/children/0/name", _) => Cell::Text(child.clone()),
+            ("/family/children/0/school", _) => Cell::Text(format!("{}, {} класс", rng.pick(SCHOOLS), 1 + rng.below(11))),
+            (REP_NAMES | REP_PHONES, _) => Cell::Empty,
+            (MOTHER_NAME, _) => Cell::Text(mother.clone()),
+            (FATHER_NAME, _) => Cell::Text(father.clone()),
+            (MOTHER_PHONE | FATHER_PHONE, _) => Cell::Text(phone(rng)),
+            ("/family/address_registered" | "/family/address_actual", _) => Cell::Text(address.clone()),
+            ("/notification/grounds", _) => Cell::Text(
+                "Ребенок систематически приходит в школу без завтрака, в одежде не по сезону; со слов ребенка, мать часто отсутствует дома до позднего вечера."
+                    .into(),
+            ),
+            ("/case_id", _) => Cell::Text(format!("BENCH-{n:06}")),
+            ("/family/children/0/sex", _) => Cell::Text(if girl { "Ж" } else { "М" }.into()),
+            ("/notification/agency", _) => Cell::Text(agency.into()),
+            ("/notification/agency_kind", _) => Cell::Text(kind.into()),
+            ("/notification/responsible/name", _) => Cell::Text(person(rng, true)),
+            ("/notification/responsible/position", _) => Cell::Text("социальный педагог".into()),
+            ("/notification/responsible/phone" | "/notification/primary_assessor/phone" | "/family/children/0/school_phone", _) => {
+                Cell::Text(phone(rng))
+            }
+            ("/family/children/0/school_address", _) => Cell::Text(format!("г. Новосибирск, {}, д. {}", rng.pick(STREETS), 1 + rng.below(90))),
+            ("/notification/signal_check", _) => Cell::Text("Проводилась, факты подтверждены".into()),
+            ("/notification/primary_assessment", _) => Cell::Text("Проведена полностью".into()),
+            ("/notification/primary_assessor/name", _) => Cell::Text(person(rng, true)),
+            ("/notification/primary_assessor/position", _) => Cell::Text("классный руководитель".into()),
+            ("/notification/attachments", _) => Cell::Text(
+                "Оценка показателей неблагополучия ребенка; Оценка факторов риска семейного неблагополучия".into(),
+            ),
+            ("/notification/head", _) => Cell::Text(person(rng, false)),
+            (_, Kind::Date) => Cell::Date(sent.0, sent.1, sent.2),
+            _ => Cell::Empty,
+        };
+        cells.push((i, cell));
+    }
+    cells
+}
+
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(u16, u8, u8),
+}
+
+/// A register of `rows` invented notifications, as xlsx bytes.
+pub fn register_xlsx(rows: usize, seed: u64) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(REGISTER_SHEET)?;
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    for (c, col) in REGISTER_COLUMNS.iter().enumerate() {
+        ws.write_string(0, c as u16, col.label)?;
+    }
+    let mut rng = Rng::new(seed);
+    for n in 1..=rows {
+        for (c, cell) in register_row(&mut rng, n) {
+            let (r, c) = (n as u32, c as u16);
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(t) => {
+                    ws.write_string(r, c, t)?;
+                }
+                Cell::Number(x) => {
+                    ws.write_number(r, c, x)?;
+                }
+                Cell::Date(y, m, d) => {
+                    ws.write_datetime_with_format(r, c, &ExcelDateTime::from_ymd(y, m, d)?, &date)?;
+                }
+            }
+        }
+    }
+    book.save_to_buffer()
+}
