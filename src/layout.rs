@@ -1167,3 +1167,72 @@ pub fn label_of(pointer: &str) -> Option<&'static str> {
     }
     None
 }
+
+fn kind_ru(kind: Kind) -> String {
+    let list = |l: &str| {
+        crate::catalog::catalog()
+            .labels(l)
+            .iter()
+            .map(|s| format!("«{s}»"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match kind {
+        Kind::Text => "текст".into(),
+        Kind::Date => "дата".into(),
+        Kind::Int => "целое число".into(),
+        Kind::Number => "число".into(),
+        Kind::Opt(l) => format!("один из: {}", list(l)),
+        Kind::Multi(l) => format!("несколько через «;» из: {}", list(l)),
+        Kind::Refs => "номера через «;», например 2.6; 3.4".into(),
+        Kind::Index1 => "номер строки (1, 2, …)".into(),
+        Kind::Bool => "да/нет".into(),
+        Kind::Display => "заполнено заранее, не читается".into(),
+    }
+}
+
+/// The layouts as Markdown, for the README (`okno layout`).
+pub fn markdown() -> String {
+    let mut out = String::new();
+    out.push_str("### Case workbook (`okno template case`)\n\n");
+    out.push_str("Field rows: the label in column A, the value in column B (on «Мониторинг» one report per column B, C, …). Tables: a header row, then one row per entry; rows may be added.\n\n");
+    for sheet in CASE_WORKBOOK {
+        out.push_str(&format!("#### «{}» — {}\n\n", sheet.name, sheet.about));
+        if !sheet.fields.is_empty() {
+            out.push_str("| label (column A) | value | model pointer |\n|---|---|---|\n");
+            for f in sheet.fields {
+                let p = match sheet.multi {
+                    Some(base) => format!("{base}/N{}", f.path),
+                    None => f.path.to_string(),
+                };
+                out.push_str(&format!("| {} | {} | `{}` |\n", f.label, kind_ru(f.kind), p));
+            }
+            out.push('\n');
+        }
+        for t in sheet.tables {
+            if !t.title.is_empty() {
+                out.push_str(&format!("Table «{}»:\n\n", t.title));
+            }
+            out.push_str("| column header | value | model pointer |\n|---|---|---|\n");
+            for f in t.columns {
+                let p = if f.path.is_empty() { "—".to_string() } else { format!("{}/N{}", t.path.replace("{}", "M"), f.path) };
+                out.push_str(&format!("| {} | {} | `{}` |\n", f.label.replace('\n', " "), kind_ru(f.kind), p));
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str("### Register (`okno template register`)\n\n");
+    out.push_str("Sheet «Реестр» (or the first sheet): one header row (the seed's two-row header of App. 1 is read too), then one row per notification; each row becomes a case.\n\n");
+    out.push_str("| column header | value | model pointer |\n|---|---|---|\n");
+    for f in REGISTER_COLUMNS {
+        let p = match f.path {
+            "" => "—".to_string(),
+            REP_NAMES | REP_PHONES => "`/family/legal_representatives/N` (several separated by «;»)".to_string(),
+            MOTHER_NAME | MOTHER_PHONE => "`/family/legal_representatives/N` (role «мать»)".to_string(),
+            FATHER_NAME | FATHER_PHONE => "`/family/legal_representatives/N` (role «отец»)".to_string(),
+            p => format!("`{p}`"),
+        };
+        out.push_str(&format!("| {} | {} | {} |\n", f.label, kind_ru(f.kind), p));
+    }
+    out
+}

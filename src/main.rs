@@ -43,6 +43,8 @@ enum Command {
     },
     /// Напечатать JSON Schema файла случая
     Schema,
+    /// Напечатать раскладку книги случая и реестра (Markdown)
+    Layout,
     /// Записать пустую книгу для заполнения
     Template {
         /// case — книга случая, register — реестр извещений
@@ -92,6 +94,10 @@ fn main() -> ExitCode {
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()
             );
+            0
+        }
+        Command::Layout => {
+            print!("{}", okno::layout::markdown());
             0
         }
         Command::Template { kind, output, from } => template(kind, &output, from.as_deref()),
