@@ -1205,7 +1205,12 @@ pub fn markdown() -> String {
                     Some(base) => format!("{base}/N{}", f.path),
                     None => f.path.to_string(),
                 };
-                out.push_str(&format!("| {} | {} | `{}` |\n", f.label, kind_ru(f.kind), p));
+                out.push_str(&format!(
+                    "| {} | {} | `{}` |\n",
+                    f.label,
+                    kind_ru(f.kind),
+                    p
+                ));
             }
             out.push('\n');
         }
@@ -1215,8 +1220,17 @@ pub fn markdown() -> String {
             }
             out.push_str("| column header | value | model pointer |\n|---|---|---|\n");
             for f in t.columns {
-                let p = if f.path.is_empty() { "—".to_string() } else { format!("{}/N{}", t.path.replace("{}", "M"), f.path) };
-                out.push_str(&format!("| {} | {} | `{}` |\n", f.label.replace('\n', " "), kind_ru(f.kind), p));
+                let p = if f.path.is_empty() {
+                    "—".to_string()
+                } else {
+                    format!("{}/N{}", t.path.replace("{}", "M"), f.path)
+                };
+                out.push_str(&format!(
+                    "| {} | {} | `{}` |\n",
+                    f.label.replace('\n', " "),
+                    kind_ru(f.kind),
+                    p
+                ));
             }
             out.push('\n');
         }
@@ -1227,9 +1241,15 @@ pub fn markdown() -> String {
     for f in REGISTER_COLUMNS {
         let p = match f.path {
             "" => "—".to_string(),
-            REP_NAMES | REP_PHONES => "`/family/legal_representatives/N` (several separated by «;»)".to_string(),
-            MOTHER_NAME | MOTHER_PHONE => "`/family/legal_representatives/N` (role «мать»)".to_string(),
-            FATHER_NAME | FATHER_PHONE => "`/family/legal_representatives/N` (role «отец»)".to_string(),
+            REP_NAMES | REP_PHONES => {
+                "`/family/legal_representatives/N` (several separated by «;»)".to_string()
+            }
+            MOTHER_NAME | MOTHER_PHONE => {
+                "`/family/legal_representatives/N` (role «мать»)".to_string()
+            }
+            FATHER_NAME | FATHER_PHONE => {
+                "`/family/legal_representatives/N` (role «отец»)".to_string()
+            }
             p => format!("`{p}`"),
         };
         out.push_str(&format!("| {} | {} | {} |\n", f.label, kind_ru(f.kind), p));

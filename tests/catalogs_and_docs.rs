@@ -60,7 +60,14 @@ fn catalog_texts_are_verbatim_from_seed_003() {
         }
     }
     // Option lists: seed 003, except the agency kinds, which only seed 000 names.
-    for list in ["sex", "signal_check", "primary_assessment", "notification_attachment", "family_type", "representative_role"] {
+    for list in [
+        "sex",
+        "signal_check",
+        "primary_assessment",
+        "notification_attachment",
+        "family_type",
+        "representative_role",
+    ] {
         for l in cat.labels(list) {
             if !seed003.contains(&squash(l)) {
                 missing.push(format!("{list}: «{l}»"));
@@ -78,8 +85,16 @@ fn catalog_texts_are_verbatim_from_seed_003() {
             missing.push(format!("risk_level: «{l}»"));
         }
     }
-    assert!(missing.is_empty(), "not in the seed:\n{}", missing.join("\n"));
-    assert!(texts.len() > 100, "the catalogs are loaded ({} texts)", texts.len());
+    assert!(
+        missing.is_empty(),
+        "not in the seed:\n{}",
+        missing.join("\n")
+    );
+    assert!(
+        texts.len() > 100,
+        "the catalogs are loaded ({} texts)",
+        texts.len()
+    );
 }
 
 #[test]
@@ -90,17 +105,38 @@ fn every_rule_of_rules_md_is_implemented_and_documented() {
         .lines()
         .filter_map(|l| l.strip_prefix("| "))
         .filter_map(|l| l.split(' ').next())
-        .filter(|id| id.len() > 2 && id.as_bytes()[1] == b'-' && id.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-'))
+        .filter(|id| {
+            id.len() > 2
+                && id.as_bytes()[1] == b'-'
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+        })
         .collect();
     assert!(ids.len() >= 35, "RULES.md parsed: {ids:?}");
     for id in ids {
-        assert!(okno::validate::RULES.iter().any(|(r, _)| *r == id), "{id} is not in validate::RULES");
-        assert!(readme.contains(&format!("| {id} |")), "{id} is not in the README's rule list");
-        let src = ["notification", "routing", "plans", "card", "deadlines", "input"]
-            .iter()
-            .map(|m| std::fs::read_to_string(root().join(format!("src/validate/{m}.rs"))).unwrap())
-            .chain(std::iter::once(std::fs::read_to_string(root().join("src/ingest/mod.rs")).unwrap()))
-            .collect::<String>();
+        assert!(
+            okno::validate::RULES.iter().any(|(r, _)| *r == id),
+            "{id} is not in validate::RULES"
+        );
+        assert!(
+            readme.contains(&format!("| {id} |")),
+            "{id} is not in the README's rule list"
+        );
+        let src = [
+            "notification",
+            "routing",
+            "plans",
+            "card",
+            "deadlines",
+            "input",
+        ]
+        .iter()
+        .map(|m| std::fs::read_to_string(root().join(format!("src/validate/{m}.rs"))).unwrap())
+        .chain(std::iter::once(
+            std::fs::read_to_string(root().join("src/ingest/mod.rs")).unwrap(),
+        ))
+        .collect::<String>();
         assert!(src.contains(&format!("\"{id}\"")), "no check reports {id}");
     }
 }
@@ -110,7 +146,9 @@ fn the_readme_layout_section_is_the_real_layout() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let begin = readme.find("<!-- layout:begin").expect("layout marker");
     let body_start = readme[begin..].find("-->").unwrap() + begin + 3;
-    let end = readme.find("<!-- layout:end -->").expect("layout end marker");
+    let end = readme
+        .find("<!-- layout:end -->")
+        .expect("layout end marker");
     assert_eq!(
         readme[body_start..end].trim(),
         okno::layout::markdown().trim(),
@@ -122,7 +160,16 @@ fn the_readme_layout_section_is_the_real_layout() {
 fn the_schema_describes_the_case() {
     let schema = serde_json::to_value(schemars::schema_for!(okno::Case)).unwrap();
     let props = schema["properties"].as_object().unwrap();
-    for key in ["case_id", "family", "notification", "child_assessment", "conclusion", "support_card", "monitoring", "consilium"] {
+    for key in [
+        "case_id",
+        "family",
+        "notification",
+        "child_assessment",
+        "conclusion",
+        "support_card",
+        "monitoring",
+        "consilium",
+    ] {
         assert!(props.contains_key(key), "{key} missing from the schema");
     }
 }
