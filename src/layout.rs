@@ -189,6 +189,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 "Специалист, ответственный за передачу информации: телефон",
                 "/notification/responsible/phone",
             ),
+            t(
+                "Специалист, ответственный за передачу информации: организация",
+                "/notification/responsible/organization",
+            ),
             d(
                 "Дата поступления сведений (выявления)",
                 "/notification/detection_date",
@@ -233,6 +237,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 "Специалист, проводивший первичную оценку: телефон",
                 "/notification/primary_assessor/phone",
             ),
+            t(
+                "Специалист, проводивший первичную оценку: организация",
+                "/notification/primary_assessor/organization",
+            ),
             f(
                 "Приложения к извещению",
                 "/notification/attachments",
@@ -272,6 +280,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 "Специалист, проводивший оценку: телефон",
                 "/child_assessment/assessor/phone",
             ),
+            t(
+                "Специалист, проводивший оценку: организация",
+                "/child_assessment/assessor/organization",
+            ),
             d("Дата заполнения", "/child_assessment/date"),
         ],
         tables: &[Table {
@@ -309,6 +321,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             t(
                 "Специалист, проводивший оценку: телефон",
                 "/family_assessment/assessor/phone",
+            ),
+            t(
+                "Специалист, проводивший оценку: организация",
+                "/family_assessment/assessor/organization",
             ),
             d("Дата заполнения", "/family_assessment/date"),
         ],
@@ -616,6 +632,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 "Ответственный специалист: телефон",
                 "/departmental_plan/responsible/phone",
             ),
+            t(
+                "Ответственный специалист: организация",
+                "/departmental_plan/responsible/organization",
+            ),
             d("Период планирования: с", "/departmental_plan/from"),
             d("Период планирования: до", "/departmental_plan/to"),
             t("Выявленные проблемы семьи", "/departmental_plan/problems"),
@@ -665,6 +685,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             t(
                 "Специалист, заполняющий комплексную оценку: телефон",
                 "/support_card/assessor/phone",
+            ),
+            t(
+                "Специалист, заполняющий комплексную оценку: организация",
+                "/support_card/assessor/organization",
             ),
             d(
                 "Дата начала проведения комплексной оценки",
@@ -847,6 +871,11 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 "Куратор семьи: должность",
                 "/support_card/plan/curator/position",
             ),
+            t("Куратор семьи: телефон", "/support_card/plan/curator/phone"),
+            t(
+                "Куратор семьи: организация",
+                "/support_card/plan/curator/organization",
+            ),
         ],
         tables: &[Table {
             title: "",
@@ -937,6 +966,11 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             t(
                 "Ответственный специалист: должность",
                 "/responsible/position",
+            ),
+            t("Ответственный специалист: телефон", "/responsible/phone"),
+            t(
+                "Ответственный специалист: организация",
+                "/responsible/organization",
             ),
         ],
         tables: &[],

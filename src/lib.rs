@@ -7,11 +7,13 @@
 
 pub mod catalog;
 pub mod diagnostic;
+pub mod forms;
 pub mod ingest;
 pub mod layout;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod render;
 pub mod synth;
 pub mod template;
 pub mod validate;

@@ -41,6 +41,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Оформить документы: PDF (PDF/A-2b) и DOCX в ПАПКА/<номер случая>/<форма>
+    Render {
+        /// Файлы или папки с файлами
+        #[arg(required = true, value_name = "ФАЙЛ")]
+        inputs: Vec<PathBuf>,
+        /// Папка для документов
+        #[arg(short, long, value_name = "ПАПКА")]
+        output: PathBuf,
+        /// Форматы через запятую: pdf,docx
+        #[arg(long, default_value = "pdf,docx", value_name = "СПИСОК", value_parser = okno::render::parse_formats)]
+        format: std::vec::Vec<okno::render::Format>,
+        /// Только эти формы, через запятую (notification, child_assessment, conclusion, …)
+        #[arg(long, value_name = "СПИСОК", value_delimiter = ',')]
+        forms: Option<Vec<String>>,
+        /// Оформить и при ошибках — с отметкой «ЧЕРНОВИК» на каждой странице
+        #[arg(long)]
+        draft: bool,
+    },
     /// Напечатать JSON Schema файла случая
     Schema,
     /// Напечатать раскладку книги случая и реестра (Markdown)
@@ -88,6 +106,13 @@ fn main() -> ExitCode {
     let settings = Settings { today: today.0 };
     let code = match cli.command {
         Command::Validate { inputs, format } => validate(&inputs, format, &settings),
+        Command::Render {
+            inputs,
+            output,
+            format,
+            forms,
+            draft,
+        } => render(&inputs, &output, format, forms, draft, &settings),
         Command::Schema => {
             let schema = schemars::schema_for!(okno::Case);
             println!(
@@ -195,6 +220,66 @@ fn text_report(reports: &[FileReport]) -> String {
     out
 }
 
+fn render(
+    inputs: &[PathBuf],
+    output: &Path,
+    formats: Vec<okno::render::Format>,
+    forms: Option<Vec<String>>,
+    draft: bool,
+    settings: &Settings,
+) -> i32 {
+    if let Some(list) = &forms {
+        let known = okno::render::form_codes();
+        if let Some(bad) = list.iter().find(|f| !known.contains(&f.as_str())) {
+            eprintln!(
+                "okno: неизвестная форма «{bad}»; формы: {}",
+                known.join(", ")
+            );
+            return 2;
+        }
+    }
+    let paths = pipeline::expand_inputs(inputs);
+    if paths.is_empty() {
+        eprintln!("okno: в указанных папках нет файлов .xlsx, .xls, .ods, .json или .toml");
+        return 2;
+    }
+    let reports = pipeline::check_all(&paths, settings);
+    let options = okno::render::Options {
+        formats,
+        forms,
+        draft,
+    };
+    let summary = okno::render::render_reports(&reports, output, &options);
+    print!("{}", render_report(&reports, &summary, output));
+    let status = pipeline::exit_status(&reports);
+    if !summary.failures.is_empty() {
+        2
+    } else if status == 0 && !summary.refused.is_empty() {
+        1
+    } else {
+        status
+    }
+}
+
+/// What `render` and `demo` say: the problems of each input as `validate` prints them,
+/// then what was written.
+fn render_report(reports: &[FileReport], summary: &okno::render::Summary, output: &Path) -> String {
+    let mut out = text_report(reports);
+    for (file, id, why) in &summary.refused {
+        out.push_str(&format!("не оформлен: {file}, случай {id}: {why}\n"));
+    }
+    for f in &summary.failures {
+        out.push_str(&format!("ошибка записи: {f}\n"));
+    }
+    out.push_str(&format!(
+        "Оформлено случаев: {}, файлов: {} (в {})\n",
+        summary.rendered_cases,
+        summary.files.len(),
+        output.display()
+    ));
+    out
+}
+
 fn template(kind: TemplateKind, output: &Path, from: Option<&Path>) -> i32 {
     let bytes = match (kind, from) {
         (TemplateKind::Case, None) => okno::template::case_workbook(),
@@ -232,10 +317,10 @@ fn template(kind: TemplateKind, output: &Path, from: Option<&Path>) -> i32 {
     }
 }
 
-/// The main job on the bundled fixtures: check the good cases and the register, write each
-/// case's normalized JSON and the blank templates into the output folder.
+/// The main job on the bundled fixtures: check every case and register, render the forms of
+/// each valid case as PDF and DOCX into the output folder, with the logs and blank templates.
 fn demo(fixtures: &Path, output: &Path, settings: &Settings) -> i32 {
-    let inputs: Vec<PathBuf> = ["cases", "workbooks", "register"]
+    let inputs: Vec<PathBuf> = ["cases", "register"]
         .iter()
         .map(|d| fixtures.join(d))
         .filter(|p| p.exists())
@@ -246,23 +331,14 @@ fn demo(fixtures: &Path, output: &Path, settings: &Settings) -> i32 {
     }
     let paths = pipeline::expand_inputs(&inputs);
     let reports = pipeline::check_all(&paths, settings);
-    print!("{}", text_report(&reports));
-    let mut written = 0;
-    for r in &reports {
-        for c in &r.cases {
-            let case = &c.ingested.case;
-            if !okno::validate::case_id_is_safe(&case.case_id) {
-                continue;
-            }
-            let json = serde_json::to_vec_pretty(case).unwrap_or_default();
-            let path = output.join(&case.case_id).join("case.json");
-            if let Err(e) = okno::output::write_atomic(&path, &json) {
-                eprintln!("okno: не удалось записать {}: {e}", path.display());
-                return 2;
-            }
-            written += 1;
-        }
-    }
+    let options = okno::render::Options {
+        formats: vec![okno::render::Format::Pdf, okno::render::Format::Docx],
+        forms: None,
+        draft: false,
+    };
+    let started = std::time::Instant::now();
+    let summary = okno::render::render_reports(&reports, output, &options);
+    print!("{}", render_report(&reports, &summary, output));
     for (name, bytes) in [
         ("шаблон-случая.xlsx", okno::template::case_workbook()),
         ("шаблон-реестра.xlsx", okno::template::register_workbook()),
@@ -277,8 +353,13 @@ fn demo(fixtures: &Path, output: &Path, settings: &Settings) -> i32 {
         }
     }
     println!(
-        "Записано в {}: {written} файлов случаев (case.json), шаблоны книги случая и реестра",
+        "Документы оформлены за {:.1} с; шаблоны книги случая и реестра — в {}",
+        started.elapsed().as_secs_f64(),
         output.display()
     );
-    pipeline::exit_status(&reports)
+    if !summary.failures.is_empty() {
+        2
+    } else {
+        pipeline::exit_status(&reports)
+    }
 }

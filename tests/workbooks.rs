@@ -359,15 +359,72 @@ fn every_json_fixture_survives_the_trip_through_a_case_workbook() {
             .chain(back.cases.iter().flat_map(|c| c.diagnostics.iter()))
             .collect();
         assert!(diags.is_empty(), "{}: {diags:#?}", path.display());
-        let a = serde_json::to_value(&original).unwrap();
-        let b = serde_json::to_value(&back.cases[0].case).unwrap();
-        assert_eq!(
-            a,
-            b,
-            "{}: the workbook loses or changes data",
-            path.display()
+        let a = canonical(serde_json::to_value(&original).unwrap());
+        let b = canonical(serde_json::to_value(&back.cases[0].case).unwrap());
+        let mut diffs = Vec::new();
+        diff(&a, &b, String::new(), &mut diffs);
+        assert!(
+            diffs.is_empty(),
+            "{}: the workbook loses or changes data:
+{}",
+            path.display(),
+            diffs.join(
+                "
+"
+            )
         );
         n += 1;
     }
     assert!(n >= 8, "at least 8 case fixtures, found {n}");
+}
+
+/// The pointers where two JSON values differ, with both sides.
+fn diff(a: &serde_json::Value, b: &serde_json::Value, at: String, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                diff(
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                    format!("{at}/{k}"),
+                    out,
+                );
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for i in 0..x.len().max(y.len()) {
+                diff(
+                    x.get(i).unwrap_or(&Value::Null),
+                    y.get(i).unwrap_or(&Value::Null),
+                    format!("{at}/{i}"),
+                    out,
+                );
+            }
+        }
+        _ if a != b => out.push(format!("{at}: {a} ≠ {b}")),
+        _ => {}
+    }
+}
+
+/// Tables keyed by the catalog come back in the catalog's order: compare them sorted.
+fn canonical(mut v: serde_json::Value) -> serde_json::Value {
+    let domains = ["housing_income", "health", "safety", "education", "family_relations", "social_relations"];
+    let rank = |x: &serde_json::Value| domains.iter().position(|d| x["domain"] == *d).unwrap_or(99);
+    let num = |x: &serde_json::Value, k: &str| x[k].as_u64().or_else(|| x[k].as_str().and_then(|s| s.parse().ok())).unwrap_or(0);
+    if let Some(a) = v.pointer_mut("/child_assessment/marks").and_then(|a| a.as_array_mut()) {
+        a.sort_by_key(|x| (num(x, "criterion"), num(x, "indicator")));
+    }
+    if let Some(a) = v.pointer_mut("/housing_inspection/answers").and_then(|a| a.as_array_mut()) {
+        a.sort_by_key(|x| num(x, "question"));
+    }
+    for p in ["/support_card/domains", "/support_card/results/dynamics"] {
+        if let Some(a) = v.pointer_mut(p).and_then(|a| a.as_array_mut()) {
+            a.sort_by_key(|x| rank(x));
+        }
+    }
+    if let Some(a) = v.pointer_mut("/support_card/answers").and_then(|a| a.as_array_mut()) {
+        a.sort_by_key(|x| (rank(x), num(x, "question")));
+    }
+    v
 }

@@ -1,0 +1,248 @@
+//! The two logs of the procedure, over many cases: App. 1 «Журнал учета выявленных факторов
+//! риска» (kept by an agency) and the single window's intake log.
+
+use super::*;
+use crate::render::doc::{Block, Cell, Document, Text};
+
+fn parents(case: &Case) -> (Option<String>, Option<String>) {
+    let names: Vec<String> = case
+        .family
+        .legal_representatives
+        .iter()
+        .filter_map(|r| name(&r.name))
+        .collect();
+    let phones: Vec<String> = case
+        .family
+        .legal_representatives
+        .iter()
+        .filter_map(|r| r.phone.clone())
+        .collect();
+    (
+        (!names.is_empty()).then(|| names.join("; ")),
+        (!phones.is_empty()).then(|| phones.join("; ")),
+    )
+}
+
+fn address(case: &Case) -> Option<String> {
+    case.family
+        .address_registered
+        .clone()
+        .or(case.family.address_actual.clone())
+}
+
+fn numbers(n: usize) -> Vec<Cell> {
+    (1..=n)
+        .map(|i| Cell::label(i.to_string()).center())
+        .collect()
+}
+
+fn header_block(
+    kind: &str,
+    agency: Option<String>,
+    from: Option<Date>,
+    to: Option<Date>,
+) -> Vec<Block> {
+    vec![
+        Block::title(&["Журнал", kind]),
+        Block::para(vec![Text::value(agency)]),
+        Block::label("(наименование субъекта системы профилактики)"),
+        Block::para(vec![Text::label("начат"), vd(from)]),
+        Block::para(vec![Text::label("окончен"), vd(to)]),
+    ]
+}
+
+/// Sorted by the date the information came in, then by case ID: the order of a log.
+fn ordered<'a>(cases: &[&'a Case]) -> Vec<&'a Case> {
+    let mut v: Vec<&Case> = cases
+        .iter()
+        .copied()
+        .filter(|c| c.notification.is_some())
+        .collect();
+    v.sort_by(|a, b| {
+        let key = |c: &Case| {
+            c.notification
+                .as_ref()
+                .and_then(|n| n.detection_date.or(n.date_sent))
+        };
+        key(a).cmp(&key(b)).then_with(|| a.case_id.cmp(&b.case_id))
+    });
+    v
+}
+
+pub fn detection_log(cases: &[&Case], agency: Option<String>) -> Document {
+    let cases = ordered(cases);
+    let dates: Vec<Date> = cases
+        .iter()
+        .filter_map(|c| c.notification.as_ref()?.detection_date)
+        .collect();
+    let (from, to) = (dates.iter().min().copied(), dates.iter().max().copied());
+    let mut rows = vec![numbers(11)];
+    for (i, c) in cases.iter().enumerate() {
+        let n = c
+            .notification
+            .as_ref()
+            .expect("ordered keeps notified cases");
+        let child = the_child(c);
+        let (pn, pp) = parents(c);
+        rows.push(vec![
+            Cell::value(Some((i + 1).to_string())).center(),
+            Cell::value(d(n.detection_date)),
+            Cell::value(n.detection_source.clone()),
+            Cell::value(name(&child.name)),
+            Cell::value(d(child.birth_date)),
+            Cell::value(child.school.clone()),
+            Cell::value(pn),
+            Cell::value(pp),
+            Cell::value(address(c)),
+            Cell::value(n.grounds.clone()),
+            Cell::value(d(n.date_sent)),
+        ]);
+    }
+    let mut blocks = vec![appendix(1)];
+    blocks.extend(header_block(
+        "учета выявленных факторов риска семейного неблагополучия",
+        agency,
+        from,
+        to,
+    ));
+    blocks.push(Block::Table {
+        widths: vec![4, 8, 10, 12, 8, 10, 12, 9, 12, 15, 8],
+        header: vec![
+            vec![
+                Cell::label("№ п/п"),
+                Cell::label("Дата поступления сведений"),
+                Cell::label("Источник поступления сведений"),
+                Cell::label("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
+                Cell::label("Дата рождения ребенка"),
+                Cell::label("Место обучения ребенка"),
+                Cell::label("Сведения о родителях (законных представителях)").span(2),
+                Cell::label("Адрес места жительства, регистрации семьи"),
+                Cell::label("Основания для извещения"),
+                Cell::label("Дата направления извещения"),
+            ],
+            vec![
+                Cell::empty(),
+                Cell::empty(),
+                Cell::empty(),
+                Cell::empty(),
+                Cell::empty(),
+                Cell::empty(),
+                Cell::label("Фамилия, имя, отчество (последнее – при наличии)"),
+                Cell::label("телефон"),
+                Cell::empty(),
+                Cell::empty(),
+                Cell::empty(),
+            ],
+        ],
+        rows,
+    });
+    let mut document = doc(
+        "detection_log",
+        "Журнал учета выявленных факторов риска семейного неблагополучия",
+        to,
+        blocks,
+    );
+    document.landscape = true;
+    document
+}
+
+pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
+    let cases = ordered(cases);
+    let received = |c: &Case| {
+        c.notification
+            .as_ref()
+            .and_then(|n| n.date_received.or(n.date_sent))
+    };
+    let dates: Vec<Date> = cases.iter().filter_map(|c| received(c)).collect();
+    let (from, to) = (dates.iter().min().copied(), dates.iter().max().copied());
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for (i, c) in cases.iter().enumerate() {
+        let n = c
+            .notification
+            .as_ref()
+            .expect("ordered keeps notified cases");
+        let child = the_child(c);
+        let (pn, pp) = parents(c);
+        let source = join(&[n.agency.clone(), Some("извещение".to_string())]);
+        let sent_for_assessment = match n.primary_assessment {
+            Some(crate::model::PrimaryAssessment::NotDone) => {
+                n.primary_assessor.as_ref().and_then(|s| name(&s.name))
+            }
+            _ => None,
+        };
+        let conclusion = c.conclusion.as_ref().map(|con| {
+            join(&[con.risk_level.map(|l| l.label().to_string()), d(con.date)]).unwrap_or_default()
+        });
+        let consilium = c
+            .consilium
+            .first()
+            .map(|x| join(&[x.number.clone(), d(x.date)]).unwrap_or_default());
+        let monitoring: Vec<String> = c.monitoring.iter().filter_map(|m| d(m.date)).collect();
+        rows.push(vec![
+            Cell::value(Some((i + 1).to_string())).center(),
+            Cell::value(d(received(c))),
+            Cell::value(source),
+            Cell::value(name(&child.name)),
+            Cell::value(d(child.birth_date)),
+            Cell::value(child.school.clone()),
+            Cell::value(pn),
+            Cell::value(pp),
+            Cell::value(address(c)),
+            Cell::value(sent_for_assessment),
+            Cell::value(n.grounds.clone()),
+            Cell::value(conclusion),
+            Cell::value(consilium),
+            Cell::value((!monitoring.is_empty()).then(|| monitoring.join("; "))),
+        ]);
+    }
+    let mut blocks = header_block(
+        "учета поступивших сведений об обнаружении факторов риска семейного неблагополучия",
+        agency,
+        from,
+        to,
+    );
+    blocks.push(Block::Table {
+        widths: vec![3, 7, 8, 10, 7, 8, 9, 7, 9, 7, 10, 8, 7, 7],
+        header: vec![
+            vec![
+                Cell::label("№ п/п"),
+                Cell::label("Дата поступления сведений"),
+                Cell::label("Источник поступления сведений, вид документа"),
+                Cell::label("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
+                Cell::label("Дата рождения ребенка"),
+                Cell::label("Место обучения ребенка"),
+                Cell::label("Сведения о родителях (законных представителях)").span(2),
+                Cell::label("Адрес места жительства, регистрации семьи"),
+                Cell::label("Передано на первичную оценку (в случае отсутствия в пакете документов)"),
+                Cell::label("Основания для извещения"),
+                Cell::label("Заключение о наличии и степени риска семейного неблагополучия"),
+                Cell::label("Передано на рассмотрение на заседание КДНиЗП"),
+                Cell::label("Даты проведения и заполнения мониторинга/результативной части по результатам работы"),
+            ],
+            {
+                let mut r: Vec<Cell> = (0..6).map(|_| Cell::empty()).collect();
+                r.push(Cell::label("Фамилия, имя, отчество (последнее – при наличии)"));
+                r.push(Cell::label("телефон"));
+                r.extend((0..6).map(|_| Cell::empty()));
+                r
+            },
+        ],
+        rows: {
+            // The numbering row has 13 numbers for 14 columns: the parents' two share one.
+            let mut numbering: Vec<Cell> = (1..=6).map(|i| Cell::label(i.to_string()).center()).collect();
+            numbering.push(Cell::label("7").center().span(2));
+            numbering.extend((8..=13).map(|i| Cell::label(i.to_string()).center()));
+            let mut all = vec![numbering];
+            all.extend(rows);
+            all
+        },
+    });
+    let mut document = doc(
+        "intake_log",
+        "Журнал учета поступивших сведений об обнаружении факторов риска семейного неблагополучия",
+        to,
+        blocks,
+    );
+    document.landscape = true;
+    document
+}

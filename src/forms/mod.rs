@@ -1,0 +1,204 @@
+//! The official forms of seed 003, one file each, built once as a document tree
+//! (`crate::render::doc`). Every label is the seed's own text; a test checks them verbatim.
+
+mod card;
+mod housing;
+mod logs;
+mod notification;
+mod plans;
+
+use crate::catalog::catalog;
+use crate::model::{
+    Case, Child, Date, LegalRepresentative, PersonName, RepresentativeRole, Specialist,
+};
+use crate::render::doc::{Block, Check, Document, Text};
+
+pub use logs::{detection_log, intake_log};
+
+/// A form of the procedure: its file name, its Russian name, whether a case has it, and how
+/// to build it.
+pub struct Form {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub build: fn(&Case) -> Vec<Document>,
+}
+
+/// Every per-case form, in the order of the procedure. Logs span cases: see `logs`.
+pub static FORMS: &[Form] = &[
+    Form {
+        code: "notification",
+        name: "Извещение (Прил. 2)",
+        build: notification::notification,
+    },
+    Form {
+        code: "child_assessment",
+        name: "Оценка показателей неблагополучия ребенка (Прил. 3)",
+        build: notification::child_assessment,
+    },
+    Form {
+        code: "housing_inspection",
+        name: "Акт обследования ЖБУ",
+        build: housing::housing_inspection,
+    },
+    Form {
+        code: "conclusion",
+        name: "Заключение о степени риска",
+        build: notification::conclusion,
+    },
+    Form {
+        code: "departmental_plan",
+        name: "План ведомственных мероприятий",
+        build: plans::departmental_plan,
+    },
+    Form {
+        code: "individual_plan",
+        name: "Индивидуальный план (ККСС, ч. II)",
+        build: plans::individual_plan,
+    },
+    Form {
+        code: "support_card",
+        name: "Карта комплексного сопровождения семьи",
+        build: card::support_card,
+    },
+    Form {
+        code: "monitoring",
+        name: "Мониторинг",
+        build: plans::monitoring,
+    },
+];
+
+pub fn form(code: &str) -> Option<&'static Form> {
+    FORMS.iter().find(|f| f.code == code)
+}
+
+/// All documents of a case (forms without data are skipped).
+pub fn case_documents(case: &Case, only: Option<&[String]>) -> Vec<Document> {
+    FORMS
+        .iter()
+        .filter(|f| only.is_none_or(|list| list.iter().any(|c| c == f.code)))
+        .flat_map(|f| (f.build)(case))
+        .collect()
+}
+
+pub(crate) const APPENDIX_TAIL: &str = "к Порядку межведомственного взаимодействия органов и учреждений системы профилактики безнадзорности и правонарушений несовершеннолетних Новосибирской области по раннему выявлению и предотвращению детского и семейного неблагополучия, организации работы с несовершеннолетними и семьями по профилактике социального сиротства";
+
+pub(crate) fn appendix(n: u8) -> Block {
+    Block::Appendix {
+        lines: vec![format!("ПРИЛОЖЕНИЕ № {n}"), APPENDIX_TAIL.to_string()],
+    }
+}
+
+pub(crate) fn doc(form: &str, title: &str, date: Option<Date>, blocks: Vec<Block>) -> Document {
+    use chrono::Datelike;
+    Document {
+        form: form.to_string(),
+        title: title.to_string(),
+        date: date.map(|d| (d.0.year(), d.0.month(), d.0.day())),
+        landscape: false,
+        draft: false,
+        blocks,
+    }
+}
+
+pub(crate) fn d(date: Option<Date>) -> Option<String> {
+    date.map(|d| d.ru())
+}
+
+pub(crate) fn v(s: &Option<String>) -> Text {
+    Text::value(s.clone())
+}
+
+pub(crate) fn vd(date: Option<Date>) -> Text {
+    Text::value(d(date))
+}
+
+/// Joins the non-empty parts with ", ".
+pub(crate) fn join(parts: &[Option<String>]) -> Option<String> {
+    let parts: Vec<&str> = parts
+        .iter()
+        .flatten()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+pub(crate) fn name(n: &PersonName) -> Option<String> {
+    let full = n.full();
+    (!full.is_empty()).then_some(full)
+}
+
+/// «ФИО /должность/телефон» of a specialist.
+pub(crate) fn specialist(s: &Option<Specialist>) -> Text {
+    let Some(s) = s else { return Text::Blank };
+    let parts: Vec<String> = [
+        name(&s.name),
+        s.organization.clone(),
+        s.position.clone(),
+        s.phone.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| !p.trim().is_empty())
+    .collect();
+    Text::value((!parts.is_empty()).then(|| parts.join(" / ")))
+}
+
+pub(crate) fn representative(
+    case: &Case,
+    role: RepresentativeRole,
+) -> Option<&LegalRepresentative> {
+    case.family
+        .legal_representatives
+        .iter()
+        .find(|r| r.role == Some(role))
+}
+
+/// «ФИО, телефон» (and the birth date or work place where the form asks for them).
+pub(crate) fn parent_line(r: Option<&LegalRepresentative>, birth: bool, work: bool) -> Text {
+    let Some(r) = r else { return Text::Blank };
+    Text::value(join(&[
+        name(&r.name),
+        if birth { d(r.birth_date) } else { None },
+        r.phone.clone(),
+        if work { r.workplace.clone() } else { None },
+    ]))
+}
+
+pub(crate) fn child_line(c: &Child, with_school: bool) -> Text {
+    Text::value(join(&[
+        name(&c.name),
+        d(c.birth_date),
+        if with_school { c.school.clone() } else { None },
+    ]))
+}
+
+/// The options of a catalog list as check boxes, the chosen ones marked.
+pub(crate) fn option_checks(list: &str, chosen: &[&str]) -> Vec<Check> {
+    catalog()
+        .list(list)
+        .iter()
+        .map(|(code, label)| Check::new(label.clone(), chosen.contains(&code.as_str())))
+        .collect()
+}
+
+/// The four levels as printed on the conclusion and the card («НИЗКИЙ» … «УГРОЗА ЖИЗНИ»).
+pub(crate) fn level_checks_upper(level: Option<crate::model::RiskLevel>) -> Vec<Check> {
+    use crate::model::RiskLevel::*;
+    [
+        (Low, "НИЗКИЙ"),
+        (Medium, "СРЕДНИЙ"),
+        (High, "ВЫСОКИЙ"),
+        (ThreatToLife, "УГРОЗА ЖИЗНИ"),
+    ]
+    .into_iter()
+    .map(|(l, t)| Check::new(t, level == Some(l)))
+    .collect()
+}
+
+/// The notified child, or an empty one so that a blank form still prints.
+pub(crate) fn the_child(case: &Case) -> Child {
+    case.notified_child()
+        .map(|(_, c)| c.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,389 @@
+//! App. 2 «Извещение», App. 3 «Оценка показателей неблагополучия ребенка» and the single
+//! window's «Заключение о наличии/отсутствии степени риска семейного неблагополучия».
+
+use super::*;
+use crate::model::{NotificationAttachment as Att, Presence, RepresentativeRole, Sex};
+use crate::render::doc::{Block, Cell, Check, Document, Text};
+
+fn sex_checks(c: &Child) -> Block {
+    Block::checks(
+        None,
+        vec![
+            Check::new("Пол: М", c.sex == Some(Sex::M)),
+            Check::new("Пол: Ж", c.sex == Some(Sex::F)),
+        ],
+        true,
+    )
+}
+
+fn school_table(c: &Child) -> Vec<Block> {
+    vec![
+        Block::label("Место обучения/работы ребенка"),
+        Block::Table {
+            widths: vec![35, 30, 15, 20],
+            header: vec![vec![
+                Cell::label("Наименование учреждения (класс)"),
+                Cell::label("Адрес"),
+                Cell::label("Телефон"),
+                Cell::label("Примечания"),
+            ]],
+            rows: vec![vec![
+                Cell::value(c.school.clone()),
+                Cell::value(c.school_address.clone()),
+                Cell::value(c.school_phone.clone()),
+                Cell::value(c.school_notes.clone()),
+            ]],
+        },
+    ]
+}
+
+fn parents(case: &Case) -> Block {
+    Block::fields(vec![
+        (
+            "Фамилия, имя, отчество (последнее – при наличии) матери, телефон:",
+            parent_line(
+                representative(case, RepresentativeRole::Mother),
+                false,
+                false,
+            ),
+        ),
+        (
+            "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
+            parent_line(
+                representative(case, RepresentativeRole::Father),
+                false,
+                false,
+            ),
+        ),
+    ])
+}
+
+pub fn notification(case: &Case) -> Vec<Document> {
+    let Some(n) = &case.notification else {
+        return vec![];
+    };
+    let c = the_child(case);
+    let mut blocks = vec![
+        appendix(2),
+        Block::title(&["Извещение об обнаружении факторов риска семейного неблагополучия"]),
+        Block::fields(vec![
+            (
+                "Наименование органа (учреждения) системы профилактики, передающего информацию:",
+                v(&n.agency),
+            ),
+            (
+                "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, ответственного за передачу информации:",
+                specialist(&n.responsible),
+            ),
+            ("Дата передачи информации:", vd(n.date_sent)),
+            (
+                "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
+                Text::value(name(&c.name)),
+            ),
+            ("Дата рождения:", vd(c.birth_date)),
+        ]),
+        sex_checks(&c),
+        Block::fields(vec![
+            (
+                "Адрес фактического проживания:",
+                v(&case.family.address_actual),
+            ),
+            (
+                "Основания для извещения/оценки (факты неблагополучия):",
+                v(&n.grounds),
+            ),
+        ]),
+    ];
+    blocks.extend(school_table(&c));
+    blocks.push(parents(case));
+    let signal = n.signal_check.map(|s| s.code()).unwrap_or("");
+    blocks.push(Block::checks(
+        Some("Проверка сигнала о фактах неблагополучия:"),
+        option_checks("signal_check", &[signal]),
+        false,
+    ));
+    let primary = n.primary_assessment.map(|s| s.code()).unwrap_or("");
+    blocks.push(Block::checks(
+        Some("Первичная оценка:"),
+        option_checks("primary_assessment", &[primary]),
+        false,
+    ));
+    blocks.push(Block::fields(vec![(
+        "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, проводившего первичную оценку:",
+        specialist(&n.primary_assessor),
+    )]));
+    let has = |a: Att| n.attachments.contains(&a);
+    blocks.push(Block::checks(
+        Some("Приложения к извещению:"),
+        vec![
+            Check::new(
+                "Акт обследования ЖБУ (только для специалистов КЦСОН и ООиП)",
+                has(Att::HousingInspection),
+            ),
+            Check::new(
+                "Оценка показателей неблагополучия ребенка",
+                has(Att::ChildAssessment),
+            ),
+            Check::new(
+                "Оценка факторов риска семейного неблагополучия",
+                has(Att::FamilyAssessment),
+            ),
+        ],
+        false,
+    ));
+    blocks.push(Block::Signature {
+        role: Text::label("Руководитель субъекта системы профилактики"),
+        name: v(&n.head),
+        caption: Some("(расшифровка подписи)".into()),
+    });
+    vec![doc(
+        "notification",
+        "Извещение об обнаружении факторов риска семейного неблагополучия",
+        n.date_sent,
+        blocks,
+    )]
+}
+
+pub fn child_assessment(case: &Case) -> Vec<Document> {
+    let Some(a) = &case.child_assessment else {
+        return vec![];
+    };
+    let c = case
+        .family
+        .children
+        .get(a.child)
+        .cloned()
+        .unwrap_or_default();
+    let cat = catalog();
+    let mut rows = Vec::new();
+    for crit in &cat.child.criterion {
+        for (i, text) in crit.indicators.iter().enumerate() {
+            let mark = a
+                .marks
+                .iter()
+                .find(|m| m.criterion == crit.number && usize::from(m.indicator) == i + 1);
+            let present = mark.and_then(|m| m.present).map(|p| match p {
+                Presence::Plus => "+",
+                Presence::Minus => "-",
+            });
+            let first = i == 0;
+            rows.push(vec![
+                if first {
+                    Cell::label(crit.number.to_string()).center()
+                } else {
+                    Cell::empty()
+                },
+                if first {
+                    Cell::label(crit.title.clone())
+                } else {
+                    Cell::empty()
+                },
+                Cell::label((i + 1).to_string()).center(),
+                Cell::label(text.clone()),
+                Cell::value(present).center(),
+                Cell::value(mark.and_then(|m| m.reason.clone())),
+            ]);
+        }
+    }
+    let mut blocks = vec![
+        appendix(3),
+        Block::title(&["Форма «Оценка показателей неблагополучия ребенка»"]),
+        Block::fields(vec![
+            (
+                "Фамилия, имя, отчество (последнее – при наличии) ребенка, класс/группа:",
+                Text::value(join(&[name(&c.name), a.class_group.clone()])),
+            ),
+            (
+                "Наименование органа (учреждения) системы профилактики:",
+                v(&a.agency),
+            ),
+            (
+                "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, проводившего оценку:",
+                specialist(&a.assessor),
+            ),
+            ("Дата заполнения:", vd(a.date)),
+        ]),
+        Block::Table {
+            widths: vec![4, 14, 4, 44, 8, 26],
+            header: vec![vec![
+                Cell::label("№"),
+                Cell::label("Критерии"),
+                Cell::empty(),
+                Cell::label("Показатели неблагополучия ребенка"),
+                Cell::label("Наличие (+/-)"),
+                Cell::label("Причина/примечание"),
+            ]],
+            rows,
+        },
+        Block::Space,
+    ];
+    for note in &cat.child.notes {
+        blocks.push(Block::label(note.clone()));
+    }
+    vec![doc(
+        "child_assessment",
+        "Оценка показателей неблагополучия ребенка",
+        a.date,
+        blocks,
+    )]
+}
+
+pub fn conclusion(case: &Case) -> Vec<Document> {
+    let Some(con) = &case.conclusion else {
+        return vec![];
+    };
+    let c = the_child(case);
+    let cat = catalog();
+    let grounds = case.notification.as_ref().and_then(|n| n.grounds.clone());
+    let mut blocks = vec![
+        Block::title(&["Заключение о наличии/отсутствии степени риска семейного неблагополучия"]),
+        Block::fields(vec![
+            (
+                "Наименование органа (учреждения) системы профилактики, направившего информацию:",
+                v(&con.agency),
+            ),
+            ("Дата заполнения:", vd(con.date)),
+            (
+                "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
+                Text::value(name(&c.name)),
+            ),
+            ("Дата рождения:", vd(c.birth_date)),
+        ]),
+        sex_checks(&c),
+        Block::fields(vec![
+            (
+                "Адрес фактического проживания:",
+                v(&case.family.address_actual),
+            ),
+            (
+                "Основания для оценки (факты неблагополучия):",
+                Text::value(grounds),
+            ),
+        ]),
+    ];
+    blocks.extend(school_table(&c));
+    blocks.push(parents(case));
+    // The child indicators the conclusion relies on, with the assessment's reasons.
+    let marks = case
+        .child_assessment
+        .as_ref()
+        .map(|a| a.marks.as_slice())
+        .unwrap_or(&[]);
+    let mut rows = Vec::new();
+    for r in &con.basis_indicators {
+        let Some((a, b)) = r
+            .trim()
+            .split_once('.')
+            .and_then(|(a, b)| Some((a.parse::<u8>().ok()?, b.parse::<u8>().ok()?)))
+        else {
+            continue;
+        };
+        let (Some(crit), Some(text)) = (cat.criterion(a), cat.indicator(a, b)) else {
+            continue;
+        };
+        let reason = marks
+            .iter()
+            .find(|m| m.criterion == a && m.indicator == b)
+            .and_then(|m| m.reason.clone());
+        rows.push(vec![
+            Cell::label(format!("{a}.{b}")).center(),
+            Cell::label(crit.title.clone()),
+            Cell::label(text),
+            Cell::value(Some("+")).center(),
+            Cell::value(reason),
+        ]);
+    }
+    if rows.is_empty() {
+        rows.push(vec![
+            Cell::empty(),
+            Cell::empty(),
+            Cell::empty(),
+            Cell::empty(),
+            Cell::empty(),
+        ]);
+    }
+    blocks.push(Block::Table {
+        widths: vec![6, 18, 40, 8, 28],
+        header: vec![vec![
+            Cell::label("№"),
+            Cell::label("Критерии"),
+            Cell::label("Показатели неблагополучия ребенка"),
+            Cell::label("Наличие (+)"),
+            Cell::label("Причина/примечание"),
+        ]],
+        rows,
+    });
+    blocks.push(Block::Space);
+    let factor_marks = case
+        .family_assessment
+        .as_ref()
+        .map(|a| a.marks.as_slice())
+        .unwrap_or(&[]);
+    let mut rows = Vec::new();
+    for section in &cat.family.section {
+        rows.push(vec![
+            Cell::label(format!("{}. {}", section.number, section.title))
+                .bold()
+                .span(4),
+        ]);
+        for (i, f) in section.factors.iter().enumerate() {
+            let id = format!("{}.{}", section.number, i + 1);
+            let named = con.basis_factors.iter().any(|b| b.trim() == id);
+            let reason = factor_marks
+                .iter()
+                .find(|m| m.factor.trim() == id)
+                .and_then(|m| m.reason.clone());
+            rows.push(vec![
+                Cell::label((i + 1).to_string()).center(),
+                Cell::label(f.clone()),
+                Cell::value(named.then_some("+")).center(),
+                Cell::value(if named { reason } else { None }),
+            ]);
+        }
+    }
+    blocks.push(Block::Table {
+        widths: vec![6, 58, 8, 28],
+        header: vec![vec![
+            Cell::label("№"),
+            Cell::label("Факторы риска семейного неблагополучия"),
+            Cell::label("Наличие (+)"),
+            Cell::label("Причина/примечание*"),
+        ]],
+        rows,
+    });
+    blocks.push(Block::checks(
+        Some("Уровень дисфункции семьи на основании проведенного анализа (отметить галочкой)."),
+        level_checks_upper(con.risk_level),
+        true,
+    ));
+    blocks.push(Block::checks(
+        Some("Приложения к заключению:"),
+        vec![
+            Check::new(
+                "Извещение об обнаружении факторов риска семейного неблагополучия;",
+                case.notification.is_some(),
+            ),
+            Check::new("Акт обследования ЖБУ;", case.housing_inspection.is_some()),
+            Check::new(
+                "Оценка показателей неблагополучия ребенка;",
+                case.child_assessment.is_some(),
+            ),
+            Check::new(
+                "Оценка факторов риска семейного неблагополучия",
+                case.family_assessment.is_some(),
+            ),
+        ],
+        false,
+    ));
+    blocks.push(Block::Signature {
+        role: Text::label("Специалист ЕО, аппарата КДНиЗП"),
+        name: v(&con.officer),
+        caption: Some("(расшифровка подписи)".into()),
+    });
+    vec![doc(
+        "conclusion",
+        "Заключение о наличии/отсутствии степени риска семейного неблагополучия",
+        con.date,
+        blocks,
+    )]
+}

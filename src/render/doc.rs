@@ -1,0 +1,284 @@
+//! The document tree every form is built as, once; the Typst and DOCX writers lay it out.
+//! Like pandoc's AST: readers (the forms) build it, writers never look at the case.
+//!
+//! Texts are either **labels** (the form's own words, verbatim from seed 003) or **values**
+//! (the case's data). Keeping them apart lets a test check every label against the seed and
+//! lets writers print data without ever treating it as markup.
+
+use serde::Serialize;
+
+/// One form, ready to be written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// Machine name of the form (`notification`, `monitoring-1`, …): the output file's name.
+    pub form: String,
+    /// Title for the PDF metadata.
+    pub title: String,
+    /// The document's own date (from the data, never the clock): PDF metadata and stable ids.
+    pub date: Option<(i32, u32, u32)>,
+    pub landscape: bool,
+    pub draft: bool,
+    pub blocks: Vec<Block>,
+}
+
+/// A piece of text on the form.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "t", content = "s")]
+pub enum Text {
+    /// The form's own words.
+    Label(String),
+    /// Data from the case.
+    Value(String),
+    /// A blank to fill by hand (drawn as a line).
+    Blank,
+}
+
+impl Text {
+    pub fn label(s: impl Into<String>) -> Text {
+        Text::Label(s.into())
+    }
+    /// A value, or a blank line when there is none.
+    pub fn value(s: Option<impl Into<String>>) -> Text {
+        match s.map(Into::into) {
+            Some(v) if !v.trim().is_empty() => Text::Value(v),
+            _ => Text::Blank,
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        match self {
+            Text::Label(s) | Text::Value(s) => s,
+            Text::Blank => "",
+        }
+    }
+}
+
+/// A check box option: `☒ text` when chosen, `☐ text` otherwise.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub label: String,
+    pub checked: bool,
+    /// Texts after the label (the decision's number and date after «Решение №»).
+    pub detail: Vec<Text>,
+}
+
+impl Check {
+    pub fn new(label: impl Into<String>, checked: bool) -> Check {
+        Check {
+            label: label.into(),
+            checked,
+            detail: vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    pub content: Vec<Text>,
+    /// Check boxes inside the cell (level columns of the card).
+    pub checks: Vec<Check>,
+    pub bold: bool,
+    pub colspan: usize,
+    /// Horizontal alignment: "left" or "center".
+    pub align: &'static str,
+}
+
+impl Cell {
+    pub fn label(s: impl Into<String>) -> Cell {
+        Cell::of(vec![Text::label(s)])
+    }
+    pub fn value(s: Option<impl Into<String>>) -> Cell {
+        Cell::of(vec![Text::value(s)])
+    }
+    pub fn of(content: Vec<Text>) -> Cell {
+        Cell {
+            content,
+            checks: vec![],
+            bold: false,
+            colspan: 1,
+            align: "left",
+        }
+    }
+    pub fn check(checked: bool) -> Cell {
+        Cell {
+            content: vec![],
+            checks: vec![Check::new("", checked)],
+            bold: false,
+            colspan: 1,
+            align: "center",
+        }
+    }
+    pub fn bold(mut self) -> Cell {
+        self.bold = true;
+        self
+    }
+    pub fn span(mut self, n: usize) -> Cell {
+        self.colspan = n;
+        self
+    }
+    pub fn center(mut self) -> Cell {
+        self.align = "center";
+        self
+    }
+    /// An empty cell: in a printed blank form, room to write by hand.
+    pub fn empty() -> Cell {
+        Cell::of(vec![])
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// The appendix mark in the top right corner («ПРИЛОЖЕНИЕ № 2 к Порядку …»).
+    Appendix {
+        lines: Vec<String>,
+    },
+    /// The form's title, centred and bold; several lines allowed.
+    Title {
+        lines: Vec<Text>,
+    },
+    /// A section heading («I. БАЗОВАЯ ЧАСТЬ.»).
+    Heading {
+        text: Text,
+    },
+    /// A paragraph of texts run together.
+    Para {
+        content: Vec<Text>,
+        bold: bool,
+        small: bool,
+    },
+    /// Label on the left, value on the right; several such rows make a two-column table.
+    Fields {
+        rows: Vec<(Text, Vec<Text>)>,
+        label_width: u8,
+    },
+    /// A grid. `widths` are relative column widths; `header` rows repeat on every page.
+    Table {
+        widths: Vec<u8>,
+        header: Vec<Vec<Cell>>,
+        rows: Vec<Vec<Cell>>,
+    },
+    /// Options with check boxes, after an optional label.
+    Checks {
+        label: Option<Text>,
+        options: Vec<Check>,
+        inline: bool,
+    },
+    /// A signature line: role, the line to sign, the name printed (or a blank), a caption.
+    Signature {
+        role: Text,
+        name: Text,
+        caption: Option<String>,
+    },
+    /// «СОСТАВЛЕНА» / «УТВЕРЖДЕНА»: two columns of lines.
+    Approval {
+        left: Vec<Text>,
+        right: Vec<Text>,
+    },
+    Space,
+    PageBreak,
+}
+
+impl Block {
+    pub fn para(content: Vec<Text>) -> Block {
+        Block::Para {
+            content,
+            bold: false,
+            small: false,
+        }
+    }
+    pub fn label(s: impl Into<String>) -> Block {
+        Block::para(vec![Text::label(s)])
+    }
+    pub fn bold(s: impl Into<String>) -> Block {
+        Block::Para {
+            content: vec![Text::label(s)],
+            bold: true,
+            small: false,
+        }
+    }
+    pub fn title(lines: &[&str]) -> Block {
+        Block::Title {
+            lines: lines.iter().map(|l| Text::label(*l)).collect(),
+        }
+    }
+    pub fn heading(s: impl Into<String>) -> Block {
+        Block::Heading {
+            text: Text::label(s),
+        }
+    }
+    pub fn fields(rows: Vec<(&str, Text)>) -> Block {
+        Block::Fields {
+            rows: rows
+                .into_iter()
+                .map(|(l, v)| (Text::label(l), vec![v]))
+                .collect(),
+            label_width: 45,
+        }
+    }
+    pub fn checks(label: Option<&str>, options: Vec<Check>, inline: bool) -> Block {
+        Block::Checks {
+            label: label.map(Text::label),
+            options,
+            inline,
+        }
+    }
+}
+
+impl Document {
+    /// Every label of the form, for the verbatim test.
+    pub fn labels(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut push = |t: &Text| {
+            if let Text::Label(s) = t {
+                if !s.trim().is_empty() {
+                    out.push(s.clone());
+                }
+            }
+        };
+        let mut checks: Vec<String> = Vec::new();
+        for b in &self.blocks {
+            match b {
+                Block::Appendix { lines } => {
+                    lines.iter().for_each(|l| push(&Text::Label(l.clone())))
+                }
+                Block::Title { lines } => lines.iter().for_each(&mut push),
+                Block::Heading { text } => push(text),
+                Block::Para { content, .. } => content.iter().for_each(&mut push),
+                Block::Fields { rows, .. } => rows.iter().for_each(|(l, v)| {
+                    push(l);
+                    v.iter().for_each(&mut push)
+                }),
+                Block::Table { header, rows, .. } => {
+                    for c in header.iter().chain(rows.iter()).flatten() {
+                        c.content.iter().for_each(&mut push);
+                        checks.extend(c.checks.iter().map(|k| k.label.clone()));
+                    }
+                }
+                Block::Checks { label, options, .. } => {
+                    if let Some(l) = label {
+                        push(l);
+                    }
+                    checks.extend(options.iter().map(|o| o.label.clone()));
+                    for o in options {
+                        o.detail.iter().for_each(&mut push);
+                    }
+                }
+                Block::Signature {
+                    role,
+                    name,
+                    caption,
+                } => {
+                    push(role);
+                    push(name);
+                    if let Some(c) = caption {
+                        push(&Text::Label(c.clone()));
+                    }
+                }
+                Block::Approval { left, right } => left.iter().chain(right).for_each(&mut push),
+                Block::Space | Block::PageBreak => {}
+            }
+        }
+        out.extend(checks.into_iter().filter(|c| !c.trim().is_empty()));
+        out
+    }
+}
