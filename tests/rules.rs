@@ -235,6 +235,32 @@ fn d_diag_3_assessment_more_than_3_days_after_detection() {
         m.contains("04.09.2026") && m.contains("просрочка 2 дн."),
         "{m}"
     );
+    // No assessment yet: overdue only when the notification says none was made.
+    let mut v = high();
+    for k in [
+        "child_assessment",
+        "family_assessment",
+        "conclusion",
+        "case_opening",
+        "support_card",
+        "monitoring",
+        "consilium",
+    ] {
+        v.as_object_mut().unwrap().remove(k);
+    }
+    silent(&check(v.clone()), "D-DIAG-3");
+    set(
+        &mut v,
+        "/notification/primary_assessment",
+        json!("not_done"),
+    );
+    let m = fires(
+        &check(v),
+        "D-DIAG-3",
+        Severity::Warning,
+        "/child_assessment/date",
+    );
+    assert!(m.contains("нет сведений") && m.contains("81 дн."), "{m}");
 }
 
 #[test]
@@ -279,9 +305,12 @@ fn d_sw_3_conclusion_late_or_missing() {
     ] {
         v.as_object_mut().unwrap().remove(k);
     }
-    let d = check(v);
+    let d = check(v.clone());
     let m = fires(&d, "D-SW-3", Severity::Warning, "/conclusion/date");
-    assert!(m.contains("не выполнено") && m.contains("78 дн."), "{m}");
+    assert!(m.contains("нет сведений") && m.contains("78 дн."), "{m}");
+    // An agency's own record without the single window's receipt date says nothing of it.
+    set(&mut v, "/notification/date_received", Value::Null);
+    silent(&check(v), "D-SW-3");
 }
 
 #[test]
@@ -403,6 +432,31 @@ fn r_low_no_case_no_curator_and_the_attendance_rule() {
             "/conclusion/responsible_body_kind",
             json!("social_protection"),
         )],
+    );
+    fires(
+        &d,
+        "R-LOW",
+        Severity::Warning,
+        "/conclusion/responsible_body_kind",
+    );
+}
+
+#[test]
+fn r_low_school_column_saying_not_attending_is_not_a_school() {
+    let d = with(
+        low(),
+        &[
+            ("/family/children/0/school", json!("не посещает")),
+            (
+                "/conclusion/responsible_body_kind",
+                json!("social_protection"),
+            ),
+        ],
+    );
+    silent(&d, "R-LOW");
+    let d = with(
+        low(),
+        &[("/family/children/0/school", json!("не посещает"))],
     );
     fires(
         &d,
@@ -1033,6 +1087,18 @@ fn i_duplicate_same_child_in_two_notifications() {
             .all(|(_, d)| d.rule == "I-DUPLICATE" && d.severity == Severity::Warning)
     );
     assert!(found[0].1.message.contains("b.xlsx") || found[1].1.message.contains("b.xlsx"));
+    assert!(
+        found
+            .iter()
+            .all(|(_, d)| d.message.contains("одним случаем"))
+    );
+    // The same case ID in both: they are one case already, and the message says so.
+    let same = okno::validate::duplicates(&[(&a, "a.json"), (&a, "a-copy.json")]);
+    assert!(
+        same[0].1.message.contains("к одному случаю T-2026-0001"),
+        "{}",
+        same[0].1.message
+    );
     let mut third = high();
     set(
         &mut third,

@@ -409,13 +409,30 @@ fn diff(a: &serde_json::Value, b: &serde_json::Value, at: String, out: &mut Vec<
 
 /// Tables keyed by the catalog come back in the catalog's order: compare them sorted.
 fn canonical(mut v: serde_json::Value) -> serde_json::Value {
-    let domains = ["housing_income", "health", "safety", "education", "family_relations", "social_relations"];
+    let domains = [
+        "housing_income",
+        "health",
+        "safety",
+        "education",
+        "family_relations",
+        "social_relations",
+    ];
     let rank = |x: &serde_json::Value| domains.iter().position(|d| x["domain"] == *d).unwrap_or(99);
-    let num = |x: &serde_json::Value, k: &str| x[k].as_u64().or_else(|| x[k].as_str().and_then(|s| s.parse().ok())).unwrap_or(0);
-    if let Some(a) = v.pointer_mut("/child_assessment/marks").and_then(|a| a.as_array_mut()) {
+    let num = |x: &serde_json::Value, k: &str| {
+        x[k].as_u64()
+            .or_else(|| x[k].as_str().and_then(|s| s.parse().ok()))
+            .unwrap_or(0)
+    };
+    if let Some(a) = v
+        .pointer_mut("/child_assessment/marks")
+        .and_then(|a| a.as_array_mut())
+    {
         a.sort_by_key(|x| (num(x, "criterion"), num(x, "indicator")));
     }
-    if let Some(a) = v.pointer_mut("/housing_inspection/answers").and_then(|a| a.as_array_mut()) {
+    if let Some(a) = v
+        .pointer_mut("/housing_inspection/answers")
+        .and_then(|a| a.as_array_mut())
+    {
         a.sort_by_key(|x| num(x, "question"));
     }
     for p in ["/support_card/domains", "/support_card/results/dynamics"] {
@@ -423,7 +440,10 @@ fn canonical(mut v: serde_json::Value) -> serde_json::Value {
             a.sort_by_key(|x| rank(x));
         }
     }
-    if let Some(a) = v.pointer_mut("/support_card/answers").and_then(|a| a.as_array_mut()) {
+    if let Some(a) = v
+        .pointer_mut("/support_card/answers")
+        .and_then(|a| a.as_array_mut())
+    {
         a.sort_by_key(|x| (rank(x), num(x, "question")));
     }
     v

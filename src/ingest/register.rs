@@ -258,10 +258,12 @@ fn read_row(
             {
                 continue;
             }
+            // «Иванова Мария Петровна (мать)»: the role in brackets after the name.
+            let (n, role) = split_role(&n);
             reps.push((
                 Some(n),
                 phone_list.get(i).cloned(),
-                None,
+                role,
                 *c,
                 phones.map(|(c, _)| *c),
             ));
@@ -316,4 +318,25 @@ fn read_row(
         source,
         diagnostics: diags,
     }
+}
+
+/// Splits «ФИО (мать)» into the name and the role code, when the bracket names a role.
+fn split_role(text: &str) -> (String, Option<&'static str>) {
+    if let Some((name, rest)) = text
+        .trim()
+        .strip_suffix(')')
+        .and_then(|t| t.rsplit_once('('))
+    {
+        let code = crate::catalog::catalog().lookup("representative_role", rest);
+        let code: Option<&'static str> = match code {
+            Some("mother") => Some("mother"),
+            Some("father") => Some("father"),
+            Some(_) => Some("substitute"),
+            None => None,
+        };
+        if code.is_some() {
+            return (name.trim().to_string(), code);
+        }
+    }
+    (text.trim().to_string(), None)
 }

@@ -40,7 +40,7 @@ fn deadline(
             rule,
             pointer,
             format!(
-                "{what} не выполнено: срок истёк {due} ({from}), просрочка на {} — {} дн.",
+                "{what}: нет сведений о выполнении, срок истёк {due} ({from}); на {} просрочка {} дн.",
                 ctx.today,
                 days(due, ctx.today)
             ),
@@ -53,7 +53,10 @@ pub(crate) fn check(ctx: &mut Ctx) {
     let case = ctx.case;
     let concluded = case.conclusion.is_some();
     if let Some(n) = &case.notification {
-        // D-DIAG-3: primary diagnostics within 3 days of detection.
+        // D-DIAG-3: primary diagnostics within 3 days of detection. A missing assessment is
+        // overdue only when the notification itself says none was made: a register row
+        // cannot hold the assessments, and «проведена» means they exist elsewhere.
+        let not_done = n.primary_assessment == Some(crate::model::PrimaryAssessment::NotDone);
         if let Some(det) = n.detection_date {
             let from = format!("3 дня с даты выявления {det}");
             let due = plus_days(det, 3);
@@ -67,7 +70,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
                 &from,
                 due,
                 child.flatten(),
-                !concluded,
+                not_done && !concluded,
             );
             deadline(
                 ctx,
@@ -77,7 +80,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
                 &from,
                 due,
                 family.flatten(),
-                !concluded,
+                not_done && !concluded,
             );
         }
         // D-NOTIFY-1: notification within 1 day after the primary diagnostics.
@@ -100,8 +103,13 @@ pub(crate) fn check(ctx: &mut Ctx) {
                 true,
             );
         }
-        // D-SW-3: the single window sets the level within 3 days of receipt.
-        if let Some(received) = n.date_received.or(n.date_sent) {
+        // D-SW-3: the single window sets the level within 3 days of receipt. Without a
+        // conclusion, it is overdue only if the single window's receipt date is recorded:
+        // an agency's register knows the notification, not what the single window did.
+        let received = n
+            .date_received
+            .or(n.date_sent.filter(|_| case.conclusion.is_some()));
+        if let Some(received) = received {
             deadline(
                 ctx,
                 "D-SW-3",

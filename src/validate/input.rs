@@ -307,21 +307,32 @@ pub fn duplicates(cases: &[(&Case, &str)]) -> Vec<(usize, Diagnostic)> {
     groups.sort();
     for group in groups {
         for &i in &group {
+            let me = cases[i].0;
             let others: Vec<String> = group
                 .iter()
                 .filter(|&&j| j != i)
                 .map(|&j| format!("{} (случай {})", cases[j].1, cases[j].0.case_id))
                 .collect();
-            let child = cases[i].0.notified_child().map(|(k, _)| k).unwrap_or(0);
+            let same_id = group.iter().all(|&j| cases[j].0.case_id == me.case_id);
+            let child = me.notified_child().map(|(k, _)| k).unwrap_or(0);
+            let message = if same_id {
+                format!(
+                    "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}; извещения относятся к одному случаю {}",
+                    others.join(", "),
+                    me.case_id
+                )
+            } else {
+                format!(
+                    "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}; извещения связаны — ведите их одним случаем",
+                    others.join(", ")
+                )
+            };
             out.push((
                 i,
                 Diagnostic::warning(
                     "I-DUPLICATE",
                     format!("/family/children/{child}/name"),
-                    format!(
-                        "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}; случаи связаны — проверьте, не один ли это случай",
-                        others.join(", ")
-                    ),
+                    message,
                 ),
             ));
         }

@@ -88,7 +88,9 @@ fn rows(
                 format!("строка {n} плана: не указано — {what}"),
             );
         }
-        if let Some(d) = r.deadline {
+        // An inverted period is D-PLAN-3M's error; every row would be "outside" it.
+        let inverted = matches!((from, to), (Some(f), Some(t)) if t < f);
+        if let Some(d) = r.deadline.filter(|_| !inverted) {
             let before = from.is_some_and(|f| d < f);
             let after = to.is_some_and(|t| d > t);
             if before || after {

@@ -92,9 +92,11 @@ fn low(ctx: &mut Ctx) {
             "низкий уровень риска: карта комплексного сопровождения семьи не формируется, работа ведется по плану ведомственных мероприятий",
         );
     }
-    let attends = case
-        .notified_child()
-        .is_some_and(|(_, c)| !blank(&c.school));
+    // «не посещает» written where the school goes is not a school.
+    let attends = case.notified_child().is_some_and(|(_, c)| {
+        !blank(&c.school)
+            && !crate::model::fold(c.school.as_deref().unwrap_or("")).starts_with("не посещ")
+    });
     let kind = case
         .conclusion
         .as_ref()
