@@ -212,7 +212,6 @@ pub fn individual_plan(case: &Case) -> Vec<Document> {
 }
 
 pub fn monitoring(case: &Case) -> Vec<Document> {
-    let cat = catalog();
     case.monitoring
         .iter()
         .enumerate()
@@ -313,12 +312,12 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
                 name: v(&m.head),
                 caption: Some("Фамилия, имя, отчество (последнее – при наличии)".into()),
             });
+            blocks.push(Block::para(vec![vd(m.date), Text::label("(дата)")]));
             blocks.push(Block::Signature {
                 role: Text::label("Ответственный специалист"),
                 name: specialist(&m.responsible),
                 caption: Some("Фамилия, имя, отчество (последнее – при наличии), должность".into()),
             });
-            let _ = cat;
             doc(
                 &format!("monitoring-{}", i + 1),
                 "Мониторинг ситуации в семье и выполнения мероприятий индивидуального плана",

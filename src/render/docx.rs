@@ -71,8 +71,15 @@ fn cell(c: &Cell, width: usize, bold: bool) -> TableCell {
     } else {
         AlignmentType::Left
     };
-    if !c.content.is_empty() || c.checks.is_empty() {
-        tc = tc.add_paragraph(paragraph(&c.content, bold || c.bold).align(align));
+    // In a table an empty cell is the blank to fill in: no underscores in it.
+    let content: Vec<Text> = c
+        .content
+        .iter()
+        .filter(|t| **t != Text::Blank)
+        .cloned()
+        .collect();
+    if !content.is_empty() || c.checks.is_empty() {
+        tc = tc.add_paragraph(paragraph(&content, bold || c.bold).align(align));
     }
     for k in &c.checks {
         tc = tc.add_paragraph(check_paragraph(k).align(align));
