@@ -40,6 +40,7 @@ fn options() -> Options {
         formats: vec![Format::Pdf, Format::Docx],
         forms: None,
         draft: false,
+        jobs: None,
     }
 }
 

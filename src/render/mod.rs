@@ -38,6 +38,8 @@ pub struct Options {
     /// Form codes to render; None: all that the case has.
     pub forms: Option<Vec<String>>,
     pub draft: bool,
+    /// Worker threads; None: all cores.
+    pub jobs: Option<usize>,
 }
 
 /// The documents of one case (with the draft mark when asked).
@@ -89,6 +91,53 @@ pub fn form_codes() -> Vec<&'static str> {
     v
 }
 
+/// Maps `f` over `items` on `threads` workers (all cores when None), keeping the order.
+///
+/// Plain threads, not a rayon pool: Typst parallelises inside a compilation with rayon, and a
+/// rayon worker waiting on that inner work steals another document, so documents pile up
+/// half-done and memory grows with them. Here each worker finishes one document before it
+/// takes the next. Workers get a large stack: Typst lays out deep trees recursively.
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: Option<usize>,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let n = threads
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for i in 0..n {
+            let (next, results, f) = (&next, &results, &f);
+            std::thread::Builder::new()
+                .name(format!("okno-render-{i}"))
+                .stack_size(64 << 20)
+                .spawn_scoped(scope, move || {
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(k) else { break };
+                        let r = f(item);
+                        results.lock().unwrap_or_else(|e| e.into_inner())[k] = Some(r);
+                    }
+                })
+                .expect("spawn a render thread");
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .map(|r| r.expect("every item was processed"))
+        .collect()
+}
+
 /// The outcome of rendering a run.
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -108,7 +157,6 @@ pub fn render_reports(
     dir: &Path,
     options: &Options,
 ) -> Summary {
-    use rayon::prelude::*;
     let mut summary = Summary::default();
     let mut seen = std::collections::HashSet::new();
     let mut todo: Vec<&Case> = Vec::new();
@@ -139,16 +187,13 @@ pub fn render_reports(
             }
         }
     }
-    let results: Vec<Result<Vec<PathBuf>, String>> = todo
-        .par_iter()
-        .map(|case| {
-            write_documents(
-                &documents(case, options),
-                &options.formats,
-                &dir.join(&case.case_id),
-            )
-        })
-        .collect();
+    let results: Vec<Result<Vec<PathBuf>, String>> = parallel_map(&todo, options.jobs, |case| {
+        write_documents(
+            &documents(case, options),
+            &options.formats,
+            &dir.join(&case.case_id),
+        )
+    });
     for r in results {
         match r {
             Ok(files) => {

@@ -127,8 +127,12 @@ pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    // Typst memoizes every compilation; forms never repeat, so keep only recent entries
-    // and memory stays flat over thousands of documents.
-    typst::comemo::evict(2);
+    // Typst memoizes every compilation; forms never repeat, so now and then drop what the
+    // last few documents did not use and memory stays flat over thousands of documents.
+    // (Evicting after every document makes parallel renders throw away each other's work.)
+    static RENDERED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    if RENDERED.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 16 == 15 {
+        typst::comemo::evict(2);
+    }
     Ok(bytes)
 }
