@@ -5,6 +5,7 @@
 //! `ingest` (files → `Case` + source map) → `validate` (`&Case` → diagnostics) → outputs.
 //! `layout` describes the spreadsheets, `catalog` the seed's texts, `model` the case.
 
+pub mod archive;
 pub mod bagit;
 pub mod catalog;
 pub mod diagnostic;

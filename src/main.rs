@@ -64,6 +64,39 @@ enum Command {
         #[arg(long)]
         draft: bool,
     },
+    /// Проверить, оформить и сохранить случаи в архив: пакет BagIt на каждую версию случая
+    Archive {
+        /// Файлы или папки с файлами
+        #[arg(required = true, value_name = "ФАЙЛ")]
+        inputs: Vec<PathBuf>,
+        /// Папка архива
+        #[arg(long, value_name = "ПАПКА")]
+        archive: PathBuf,
+    },
+    /// Проверить целостность пакетов BagIt (любых, не только okno)
+    Verify {
+        /// Папки пакетов
+        #[arg(value_name = "ПАКЕТ", required_unless_present = "archive")]
+        bags: Vec<PathBuf>,
+        /// Проверить все пакеты архива
+        #[arg(long, value_name = "ПАПКА")]
+        archive: Option<PathBuf>,
+    },
+    /// Выгрузить пакеты архива за период в один пакет (tar) для передачи в архив
+    Export {
+        /// Папка архива
+        #[arg(long, value_name = "ПАПКА")]
+        archive: PathBuf,
+        /// С даты упаковки (ДД.ММ.ГГГГ)
+        #[arg(long, value_name = "ДАТА", value_parser = parse_today)]
+        from: Option<Date>,
+        /// По дату упаковки (ДД.ММ.ГГГГ)
+        #[arg(long, value_name = "ДАТА", value_parser = parse_today)]
+        to: Option<Date>,
+        /// Файл .tar
+        #[arg(short, long, value_name = "ФАЙЛ")]
+        output: PathBuf,
+    },
     /// Напечатать JSON Schema файла случая
     Schema,
     /// Напечатать раскладку книги случая и реестра (Markdown)
@@ -118,6 +151,36 @@ fn main() -> ExitCode {
             forms,
             draft,
         } => render(&inputs, &output, format, forms, draft, &settings),
+        Command::Archive { inputs, archive } => archive_cmd(&inputs, &archive, &settings),
+        Command::Verify { bags, archive } => verify_cmd(&bags, archive.as_deref()),
+        Command::Export {
+            archive,
+            from,
+            to,
+            output,
+        } => {
+            match okno::archive::export(
+                &archive,
+                from.map(|d| d.0),
+                to.map(|d| d.0),
+                &output,
+                settings.today,
+            ) {
+                Ok(e) => {
+                    println!(
+                        "выгружено пакетов: {} ({:.1} МБ) в {}",
+                        e.bags.len(),
+                        e.bytes as f64 / 1e6,
+                        output.display()
+                    );
+                    0
+                }
+                Err(e) => {
+                    eprintln!("okno: {e}");
+                    2
+                }
+            }
+        }
         Command::Schema => {
             let schema = schemars::schema_for!(okno::Case);
             println!(
@@ -284,6 +347,132 @@ fn render_report(reports: &[FileReport], summary: &okno::render::Summary, output
         output.display()
     ));
     out
+}
+
+/// `okno archive`: valid cases become bags; unchanged ones are left as they are.
+fn archive_cmd(inputs: &[PathBuf], root: &Path, settings: &Settings) -> i32 {
+    use okno::archive::{Archive, Source, Stored};
+    let paths = pipeline::expand_inputs(inputs);
+    if paths.is_empty() {
+        eprintln!("okno: в указанных папках нет файлов .xlsx, .xls, .ods, .json или .toml");
+        return 2;
+    }
+    let reports = pipeline::check_all(&paths, settings);
+    print!("{}", text_report(&reports));
+    let archive = match Archive::open(root) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("okno: архив {}: {e}", root.display());
+            return 2;
+        }
+    };
+    let mut todo = Vec::new();
+    let mut refused = 0;
+    for r in &reports {
+        let bytes = std::fs::read(&r.file).unwrap_or_default();
+        let ext = Path::new(&r.file)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("bin")
+            .to_lowercase();
+        for c in &r.cases {
+            if c.has_errors() {
+                println!(
+                    "не сохранен: {}, случай {}: есть ошибки",
+                    r.file, c.ingested.case.case_id
+                );
+                refused += 1;
+                continue;
+            }
+            let source = match &c.ingested.origin {
+                Some(row) => Source {
+                    name: "register-row.json".into(),
+                    bytes: serde_json::to_vec_pretty(row).unwrap_or_default(),
+                },
+                None => Source {
+                    name: format!("input.{ext}"),
+                    bytes: bytes.clone(),
+                },
+            };
+            todo.push((&c.ingested.case, source));
+        }
+    }
+    let results = okno::render::parallel_map(&todo, None, |(case, source)| {
+        (
+            case.case_id.clone(),
+            archive.store(case, source, settings.today),
+        )
+    });
+    let mut failed = 0;
+    let (mut created, mut unchanged) = (0, 0);
+    for (id, r) in results {
+        match r {
+            Ok(Stored::Created { version, .. }) => {
+                created += 1;
+                println!("{id}: записана версия v{version}");
+            }
+            Ok(Stored::Unchanged { version }) => {
+                unchanged += 1;
+                println!("{id}: без изменений (v{version})");
+            }
+            Err(e) => {
+                failed += 1;
+                println!("{id}: ошибка записи — {e}");
+            }
+        }
+    }
+    println!(
+        "Архив {}: новых версий {created}, без изменений {unchanged}, не сохранено {}",
+        root.display(),
+        refused + failed
+    );
+    if failed > 0 || pipeline::exit_status(&reports) == 2 {
+        2
+    } else if refused > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// `okno verify`: a full fixity check of each bag; 0 when every bag is valid.
+fn verify_cmd(bags: &[PathBuf], archive: Option<&Path>) -> i32 {
+    let mut list: Vec<PathBuf> = bags.to_vec();
+    if let Some(root) = archive {
+        let cases = okno::archive::list_cases(root);
+        if cases.is_empty() && bags.is_empty() {
+            eprintln!("okno: в {} нет пакетов", root.display());
+            return 2;
+        }
+        for (id, versions) in cases {
+            list.extend(
+                versions
+                    .iter()
+                    .map(|v| root.join(&id).join(format!("v{v}"))),
+            );
+        }
+    }
+    let mut invalid = 0;
+    for bag in &list {
+        let report = okno::bagit::verify_bag(bag);
+        for w in &report.warnings {
+            eprintln!("{}: предупреждение: {w}", bag.display());
+        }
+        if report.is_valid() {
+            println!("{}: пакет цел", bag.display());
+        } else {
+            invalid += 1;
+            println!("{}: пакет НЕ цел", bag.display());
+            for e in &report.errors {
+                println!("  {e}");
+            }
+        }
+    }
+    println!(
+        "Проверено пакетов: {}, с нарушениями: {invalid}",
+        list.len()
+    );
+    if invalid > 0 { 1 } else { 0 }
 }
 
 fn template(kind: TemplateKind, output: &Path, from: Option<&Path>) -> i32 {

@@ -18,5 +18,8 @@ impl Report {
 }
 
 pub fn verify_bag(_bag: &Path) -> Report {
-    Report { errors: vec!["не реализовано".into()], warnings: vec![] }
+    Report {
+        errors: vec!["не реализовано".into()],
+        warnings: vec![],
+    }
 }

@@ -112,6 +112,7 @@ fn from_value(name: &str, value: Value) -> Ingested {
                 case,
                 source,
                 diagnostics: diags,
+                origin: None,
             }),
             None => out.diagnostics.extend(diags),
         }

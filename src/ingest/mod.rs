@@ -29,6 +29,10 @@ pub struct IngestedCase {
     pub source: SourceMap,
     /// Problems met while reading (unknown columns, unreadable values), already located.
     pub diagnostics: Vec<Diagnostic>,
+    /// For a register row: the row itself (sheet, row, every header with its cell), which is
+    /// what the archive keeps as the case's input — not the whole register, whose other rows
+    /// are other families.
+    pub origin: Option<Value>,
 }
 
 /// What a file gave: its cases and the problems that concern the file as a whole.

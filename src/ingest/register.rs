@@ -313,10 +313,30 @@ fn read_row(
     for d in &mut diags {
         source.locate(d);
     }
+    // The row as it stands, every column with its header, for the archive.
+    let mut cells = serde_json::Map::new();
+    let (c0, c1) = (
+        range.start().map_or(0, |s| s.1),
+        range.end().map_or(0, |e| e.1),
+    );
+    for c in c0..=c1 {
+        let header = range
+            .get_value((header.last_row, c))
+            .and_then(text)
+            .or_else(|| range.get_value((0, c)).and_then(text));
+        if let (Some(h), Some(v)) = (header, range.get_value((r, c)).and_then(text)) {
+            cells.insert(
+                format!("{} ({})", h, address(0, c).trim_end_matches('1')),
+                Value::String(v),
+            );
+        }
+    }
+    let origin = json!({"sheet": sheet, "row": r + 1, "cells": cells});
     IngestedCase {
         case: case.unwrap_or_default(),
         source,
         diagnostics: diags,
+        origin: Some(origin),
     }
 }
 

@@ -118,6 +118,7 @@ fn read_case_workbook(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingeste
             case,
             source,
             diagnostics: diags,
+            origin: None,
         }),
         None => out.diagnostics.extend(diags),
     }

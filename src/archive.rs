@@ -1,0 +1,397 @@
+//! The case archive: one BagIt bag per case version, `ARCHIVE/<case-id>/v<N>/`.
+//!
+//! Append-only: a case whose payload (forms, input, normalized JSON) is unchanged is a no-op
+//! — reproducible rendering makes the checksums equal — and a changed one becomes the next
+//! version; nothing is overwritten or deleted. Crash-safe: a bag is written in
+//! `ARCHIVE/.tmp/`, flushed, and renamed into place, so a kill at any moment leaves either no
+//! bag or a complete one. One run at a time holds `ARCHIVE/.okno.lock`.
+
+use crate::bagit::write::{BagInfo, PayloadFile, payload_manifest, sync_dir, write_bag};
+use crate::model::Case;
+use crate::render::Format;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+const LOCK: &str = ".okno.lock";
+const TMP: &str = ".tmp";
+
+/// An archive folder, locked for this process while the value lives.
+pub struct Archive {
+    root: PathBuf,
+    _lock: File,
+}
+
+/// What happened to one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// A new version was written.
+    Created { version: u32, path: PathBuf },
+    /// The newest version already holds exactly this payload.
+    Unchanged { version: u32 },
+}
+
+/// The original input of a case, as it goes into `data/source/`.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// File name inside `data/source/` (never the user's file name, which may carry a name).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Archive {
+    /// Opens (creating) an archive and takes its lock, waiting while another run holds it.
+    /// Leftovers of an interrupted run (incomplete bags in `.tmp`) are removed: holding the
+    /// lock, nobody else can be writing them.
+    pub fn open(root: &Path) -> std::io::Result<Archive> {
+        std::fs::create_dir_all(root)?;
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(root.join(LOCK))?;
+        if lock.try_lock().is_err() {
+            eprintln!(
+                "okno: архив {} занят другим запуском — ожидание…",
+                root.display()
+            );
+            lock.lock()?;
+        }
+        let tmp = root.join(TMP);
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        Ok(Archive {
+            root: root.to_path_buf(),
+            _lock: lock,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The versions of a case, ascending.
+    pub fn versions(&self, case_id: &str) -> Vec<u32> {
+        versions(&self.root.join(case_id))
+    }
+
+    /// Stores a case: renders its forms, compares the payload with the newest version and
+    /// writes the next version only if it differs.
+    pub fn store(
+        &self,
+        case: &Case,
+        source: &Source,
+        bagging_date: chrono::NaiveDate,
+    ) -> Result<Stored, String> {
+        if !crate::validate::case_id_is_safe(&case.case_id) {
+            return Err(format!(
+                "номер случая «{}» нельзя использовать как имя папки",
+                case.case_id
+            ));
+        }
+        let payload = payload(case, source)?;
+        let case_dir = self.root.join(&case.case_id);
+        let existing = versions(&case_dir);
+        if let Some(&last) = existing.last() {
+            let old = std::fs::read_to_string(
+                case_dir
+                    .join(format!("v{last}"))
+                    .join("manifest-sha256.txt"),
+            )
+            .unwrap_or_default();
+            if old == payload_manifest(&payload) {
+                return Ok(Stored::Unchanged { version: last });
+            }
+        }
+        let version = existing.last().map_or(1, |v| v + 1);
+        let info = bag_info(case, version, bagging_date);
+        let tmp = self.root.join(TMP).join(format!(
+            "{}-v{version}-{}",
+            case.case_id,
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        write_bag(&tmp, &payload, &info).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::create_dir_all(&case_dir).map_err(|e| format!("{}: {e}", case_dir.display()))?;
+        let target = case_dir.join(format!("v{version}"));
+        if target.exists() {
+            return Err(format!(
+                "{} уже существует: архив не перезаписывается",
+                target.display()
+            ));
+        }
+        std::fs::rename(&tmp, &target).map_err(|e| format!("{}: {e}", target.display()))?;
+        sync_dir(&case_dir)
+            .and_then(|_| sync_dir(&self.root))
+            .map_err(|e| e.to_string())?;
+        Ok(Stored::Created {
+            version,
+            path: target,
+        })
+    }
+
+    /// Every case in the archive with its versions, sorted by case ID.
+    pub fn cases(&self) -> Vec<(String, Vec<u32>)> {
+        list_cases(&self.root)
+    }
+}
+
+/// Case folders and their versions, without taking the lock (for reading).
+pub fn list_cases(root: &Path) -> Vec<(String, Vec<u32>)> {
+    let mut out: Vec<(String, Vec<u32>)> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .filter(|n| !n.starts_with('.'))
+        .map(|n| {
+            let v = versions(&root.join(&n));
+            (n, v)
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    out.sort();
+    out
+}
+
+fn versions(case_dir: &Path) -> Vec<u32> {
+    let mut v: Vec<u32> = std::fs::read_dir(case_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_prefix('v'))
+                .and_then(|n| n.parse().ok())
+        })
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// The payload of a case's bag: every form as PDF and DOCX, the input, the normalized JSON.
+pub fn payload(case: &Case, source: &Source) -> Result<Vec<PayloadFile>, String> {
+    let options = crate::render::Options {
+        formats: vec![Format::Pdf, Format::Docx],
+        forms: None,
+        draft: false,
+        jobs: None,
+    };
+    let mut files = Vec::new();
+    for d in crate::render::documents(case, &options) {
+        for f in &options.formats {
+            let bytes = f
+                .write(&d)
+                .map_err(|e| format!("{}.{}: {e}", d.form, f.ext()))?;
+            files.push(PayloadFile {
+                path: format!("forms/{}.{}", d.form, f.ext()),
+                bytes,
+            });
+        }
+    }
+    let mut json = serde_json::to_vec_pretty(case).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    files.push(PayloadFile {
+        path: "case.json".into(),
+        bytes: json,
+    });
+    files.push(PayloadFile {
+        path: format!("source/{}", source.name),
+        bytes: source.bytes.clone(),
+    });
+    Ok(files)
+}
+
+fn bag_info(case: &Case, version: u32, date: chrono::NaiveDate) -> BagInfo {
+    let curator_org = case
+        .case_opening
+        .as_ref()
+        .and_then(|o| o.curator.as_ref())
+        .and_then(|c| c.organization.clone());
+    let org = curator_org
+        .clone()
+        .or(case
+            .conclusion
+            .as_ref()
+            .and_then(|c| c.responsible_body.clone()))
+        .or(case.notification.as_ref().and_then(|n| n.agency.clone()))
+        .unwrap_or_else(|| "не указана".into());
+    let mut info: BagInfo = vec![
+        ("Source-Organization".into(), org),
+        ("External-Identifier".into(), case.case_id.clone()),
+        (
+            "External-Description".into(),
+            format!(
+                "Случай {}: документы порядка межведомственного взаимодействия, версия {version}",
+                case.case_id
+            ),
+        ),
+        ("Bagging-Date".into(), date.format("%Y-%m-%d").to_string()),
+        ("Bag-Group-Identifier".into(), case.case_id.clone()),
+        ("Okno-Case-Version".into(), version.to_string()),
+        (
+            "Okno-Risk-Level".into(),
+            case.risk_level()
+                .map(|l| l.label().to_string())
+                .unwrap_or_else(|| "не определен".into()),
+        ),
+        (
+            "Okno-Case-Opened".into(),
+            case.case_opening
+                .as_ref()
+                .and_then(|o| o.date)
+                .map(|d| d.iso())
+                .unwrap_or_else(|| "нет".into()),
+        ),
+        (
+            "Okno-Curator-Organization".into(),
+            curator_org.unwrap_or_else(|| "нет".into()),
+        ),
+        ("Okno-Version".into(), env!("CARGO_PKG_VERSION").into()),
+    ];
+    if let Some(c) = case.closure.as_ref().and_then(|c| c.date) {
+        info.push(("Okno-Case-Closed".into(), c.iso()));
+    }
+    info
+}
+
+/// Reads `Label: value` pairs of a bag's bag-info.txt.
+pub fn read_bag_info(bag: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(bag.join("bag-info.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+/// What an export put in its outer bag.
+#[derive(Debug, Default)]
+pub struct Exported {
+    pub bags: Vec<String>,
+    pub bytes: u64,
+}
+
+/// Packs the case bags of an archive whose Bagging-Date falls in `[from, to]` into one outer
+/// bag (bag-in-a-bag) and writes it as a tar file: what the regional archive receives. The tar
+/// is reproducible: sorted entries, fixed owners, the export date as every entry's time.
+pub fn export(
+    root: &Path,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    out: &Path,
+    today: chrono::NaiveDate,
+) -> Result<Exported, String> {
+    let mut payload = Vec::new();
+    let mut summary = Exported::default();
+    for (case_id, versions) in list_cases(root) {
+        for v in versions {
+            let bag = root.join(&case_id).join(format!("v{v}"));
+            let date = read_bag_info(&bag)
+                .into_iter()
+                .find(|(k, _)| k == "Bagging-Date")
+                .and_then(|(_, d)| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+            let inside = match date {
+                Some(d) => from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t),
+                None => from.is_none() && to.is_none(),
+            };
+            if !inside {
+                continue;
+            }
+            for entry in walkdir::WalkDir::new(&bag)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(&bag).map_err(|e| e.to_string())?;
+                let rel = rel
+                    .to_str()
+                    .ok_or_else(|| format!("{}: имя не в UTF-8", entry.path().display()))?;
+                let bytes = std::fs::read(entry.path())
+                    .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+                summary.bytes += bytes.len() as u64;
+                payload.push(PayloadFile {
+                    path: format!("{case_id}/v{v}/{rel}"),
+                    bytes,
+                });
+            }
+            summary.bags.push(format!("{case_id}/v{v}"));
+        }
+    }
+    if summary.bags.is_empty() {
+        return Err("в архиве нет пакетов за указанный период".into());
+    }
+    let period = |d: Option<chrono::NaiveDate>| {
+        d.map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_else(|| "…".into())
+    };
+    let info: BagInfo = vec![
+        ("Source-Organization".into(), "okno".into()),
+        (
+            "External-Description".into(),
+            format!(
+                "Выгрузка архива случаев: {} пакетов, период {} — {}",
+                summary.bags.len(),
+                period(from),
+                period(to)
+            ),
+        ),
+        ("Bagging-Date".into(), today.format("%Y-%m-%d").to_string()),
+        (
+            "Bag-Size".into(),
+            format!("{:.1} MB", summary.bytes as f64 / 1e6),
+        ),
+        ("Okno-Version".into(), env!("CARGO_PKG_VERSION").into()),
+    ];
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    let work = tempfile::Builder::new()
+        .prefix(".okno-export-")
+        .tempdir_in(parent)
+        .map_err(|e| e.to_string())?;
+    let name = format!("okno-export-{}", today.format("%Y-%m-%d"));
+    let bag = work.path().join(&name);
+    write_bag(&bag, &payload, &info).map_err(|e| e.to_string())?;
+    let mut tar = tar::Builder::new(Vec::new());
+    let mtime = today
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |t| t.and_utc().timestamp().max(0) as u64);
+    for entry in walkdir::WalkDir::new(&bag)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = entry
+            .path()
+            .strip_prefix(work.path())
+            .map_err(|e| e.to_string())?;
+        let mut header = tar::Header::new_gnu();
+        header.set_mtime(mtime);
+        header.set_uid(0);
+        header.set_gid(0);
+        if entry.file_type().is_dir() {
+            header.set_entry_type(tar::EntryType::Directory);
+            header.set_mode(0o755);
+            header.set_size(0);
+            tar.append_data(&mut header, rel, std::io::empty())
+                .map_err(|e| e.to_string())?;
+        } else {
+            let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+            header.set_mode(0o644);
+            header.set_size(bytes.len() as u64);
+            tar.append_data(&mut header, rel, bytes.as_slice())
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    let bytes = tar.into_inner().map_err(|e| e.to_string())?;
+    crate::output::write_atomic(out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(summary)
+}
