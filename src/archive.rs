@@ -90,6 +90,23 @@ impl Archive {
             ));
         }
         let payload = payload(case, source)?;
+        self.store_payload(case, &payload, bagging_date)
+    }
+
+    /// Stores an already rendered payload (see `payload`): the batch renders once and
+    /// writes the same bytes to the output folder and to the archive.
+    pub fn store_payload(
+        &self,
+        case: &Case,
+        payload: &[PayloadFile],
+        bagging_date: chrono::NaiveDate,
+    ) -> Result<Stored, String> {
+        if !crate::validate::case_id_is_safe(&case.case_id) {
+            return Err(format!(
+                "номер случая «{}» нельзя использовать как имя папки",
+                case.case_id
+            ));
+        }
         let case_dir = self.root.join(&case.case_id);
         let existing = versions(&case_dir);
         if let Some(&last) = existing.last() {
@@ -99,7 +116,7 @@ impl Archive {
                     .join("manifest-sha256.txt"),
             )
             .unwrap_or_default();
-            if old == payload_manifest(&payload) {
+            if old == payload_manifest(payload) {
                 return Ok(Stored::Unchanged { version: last });
             }
         }
@@ -111,7 +128,7 @@ impl Archive {
             std::process::id()
         ));
         std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        write_bag(&tmp, &payload, &info).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        write_bag(&tmp, payload, &info).map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::fs::create_dir_all(&case_dir).map_err(|e| format!("{}: {e}", case_dir.display()))?;
         let target = case_dir.join(format!("v{version}"));
         if target.exists() {

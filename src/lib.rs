@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod bagit;
+pub mod batch;
 pub mod catalog;
 pub mod diagnostic;
 pub mod forms;

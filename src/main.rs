@@ -97,6 +97,27 @@ enum Command {
         #[arg(short, long, value_name = "ФАЙЛ")]
         output: PathBuf,
     },
+    /// Обработать папку: проверить, оформить (и сохранить в архив) все файлы на всех ядрах
+    Batch {
+        /// Папка с таблицами и файлами случаев
+        #[arg(value_name = "ПАПКА")]
+        dir: PathBuf,
+        /// Папка результатов (формы и отчет.xlsx)
+        #[arg(short, long, value_name = "ПАПКА")]
+        output: PathBuf,
+        /// Сохранить оформленные случаи в архив
+        #[arg(long, value_name = "ПАПКА")]
+        archive: Option<PathBuf>,
+        /// Число потоков (по умолчанию — все ядра)
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Оформлять и случаи с ошибками — как черновики (в архив не попадают)
+        #[arg(long)]
+        draft: bool,
+        /// Вывод для программ: объект JSON на строку для каждого файла
+        #[arg(long)]
+        json: bool,
+    },
     /// Напечатать JSON Schema файла случая
     Schema,
     /// Напечатать раскладку книги случая и реестра (Markdown)
@@ -181,6 +202,24 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Batch {
+            dir,
+            output,
+            archive,
+            jobs,
+            draft,
+            json,
+        } => batch_cmd(
+            &dir,
+            okno::batch::Options {
+                out: output,
+                archive,
+                jobs,
+                draft,
+            },
+            json,
+            &settings,
+        ),
         Command::Schema => {
             let schema = schemars::schema_for!(okno::Case);
             println!(
@@ -433,6 +472,70 @@ fn archive_cmd(inputs: &[PathBuf], root: &Path, settings: &Settings) -> i32 {
     } else {
         0
     }
+}
+
+/// `okno batch`: a progress bar on a terminal, plain lines otherwise, JSON lines with --json.
+fn batch_cmd(dir: &Path, opts: okno::batch::Options, json: bool, settings: &Settings) -> i32 {
+    use std::io::IsTerminal;
+    if !dir.is_dir() {
+        eprintln!("okno: {} — не папка", dir.display());
+        return 2;
+    }
+    let total = pipeline::expand_inputs(&[dir.to_path_buf()]).len();
+    let bar = (!json && std::io::stderr().is_terminal()).then(|| {
+        let b = indicatif::ProgressBar::new(total as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} файлов  {elapsed} (осталось ~{eta})  {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let on_row = |r: &okno::batch::Row, n: usize, total: usize| {
+        if json {
+            println!("{}", serde_json::to_string(r).unwrap_or_default());
+        } else if let Some(b) = &bar {
+            b.set_position(n as u64);
+            if r.status != okno::batch::RENDERED {
+                b.println(format!("{} {}: {}", r.file, r.case_id, r.status));
+            }
+        } else {
+            println!(
+                "[{n}/{total}] {} {}: {} (ошибок {}, предупреждений {}, форм {})",
+                r.file, r.case_id, r.status, r.errors, r.warnings, r.forms
+            );
+        }
+    };
+    let outcome = match okno::batch::run(dir, &opts, settings, &on_row) {
+        Ok(o) => o,
+        Err(e) => {
+            if let Some(b) = &bar {
+                b.abandon();
+            }
+            eprintln!("okno: {e}");
+            return 2;
+        }
+    };
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let count = |s: &str| outcome.rows.iter().filter(|r| r.status == s).count();
+    let forms: usize = outcome.rows.iter().map(|r| r.forms).sum();
+    if !json {
+        println!(
+            "Итого за {:.1} с: случаев оформлено {}, с ошибками {}, черновиков {}, файлов не читается {}, сбоев записи {}; форм {}. Отчет: {}",
+            outcome.seconds,
+            count(okno::batch::RENDERED),
+            count(okno::batch::ERRORS),
+            count(okno::batch::DRAFT),
+            count(okno::batch::UNREADABLE),
+            count(okno::batch::FAILED),
+            forms,
+            outcome.report.display()
+        );
+    }
+    outcome.exit_code()
 }
 
 /// `okno verify`: a full fixity check of each bag; 0 when every bag is valid.

@@ -1,0 +1,489 @@
+//! `okno verify` against the Library of Congress BagIt conformance suite
+//! (`../shared/bagit-conformance/<version>/<category>/<bag>/`, read-only), plus small bags
+//! built in temporary directories to check that each kind of damage is found and named.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use okno::bagit::{Report, verify_bag};
+use sha2::{Digest, Sha256};
+
+fn suite() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bagit-conformance")
+}
+
+fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+/// `(version/category/bag, path)` of every bag of a category, in every version.
+fn bags(category: &str) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for version in sorted_dirs(&suite()) {
+        let dir = version.join(category);
+        if !dir.is_dir() {
+            continue;
+        }
+        for bag in sorted_dirs(&dir) {
+            let v = version.file_name().unwrap().to_string_lossy().into_owned();
+            let b = bag.file_name().unwrap().to_string_lossy().into_owned();
+            out.push((format!("{v}/{category}/{b}"), bag));
+        }
+    }
+    out
+}
+
+fn describe(r: &Report) -> String {
+    format!("ошибки: {:?}; предупреждения: {:?}", r.errors, r.warnings)
+}
+
+/// Verifies every bag of a category; fails naming each bag whose answer is wrong.
+fn check_category(category: &str, expected: &str, ok: impl Fn(&Report) -> bool) {
+    let bags = bags(category);
+    assert!(
+        !bags.is_empty(),
+        "no bags in category {category} under {}",
+        suite().display()
+    );
+    let mut wrong = Vec::new();
+    for (name, path) in &bags {
+        let r = verify_bag(path);
+        println!("{name}: {}", if r.is_valid() { "valid" } else { "INVALID" });
+        for e in &r.errors {
+            println!("    error: {e}");
+        }
+        for w in &r.warnings {
+            println!("    warning: {w}");
+        }
+        if !ok(&r) {
+            wrong.push(format!("  {name} — {}", describe(&r)));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} bags in category «{category}» did not give the expected answer ({expected}):\n{}",
+        wrong.len(),
+        bags.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn suite_has_only_known_categories() {
+    let known = ["valid", "invalid", "warning", "linux-only", "windows-only"];
+    let mut unknown = Vec::new();
+    for version in sorted_dirs(&suite()) {
+        for cat in sorted_dirs(&version) {
+            let name = cat.file_name().unwrap().to_string_lossy().into_owned();
+            if !known.contains(&name.as_str()) {
+                unknown.push(cat.display().to_string());
+            }
+        }
+    }
+    assert!(unknown.is_empty(), "unknown categories: {unknown:?}");
+}
+
+#[test]
+fn valid_bags_are_valid() {
+    check_category("valid", "valid", |r| r.is_valid());
+}
+
+#[test]
+fn invalid_bags_are_rejected() {
+    check_category("invalid", "invalid", |r| !r.is_valid());
+}
+
+#[test]
+fn linux_only_bags_are_rejected() {
+    check_category("linux-only", "invalid on Linux", |r| !r.is_valid());
+}
+
+#[test]
+fn warning_bags_are_accepted_with_a_warning() {
+    check_category("warning", "valid with at least one warning", |r| {
+        r.is_valid() && !r.warnings.is_empty()
+    });
+}
+
+/// Not applicable on Linux, so no answer is expected; verifying them must still not panic
+/// or touch anything outside the bag.
+#[test]
+fn windows_only_bags_do_not_crash_the_verifier() {
+    for (name, path) in bags("windows-only") {
+        let r = verify_bag(&path);
+        println!("{name} (skipped, for information): {}", describe(&r));
+    }
+}
+
+#[test]
+fn messages_never_show_absolute_paths_of_this_machine() {
+    let root = suite().canonicalize().unwrap();
+    let root = root.to_string_lossy();
+    for cat in ["valid", "invalid", "warning", "linux-only"] {
+        for (name, path) in bags(cat) {
+            let r = verify_bag(&path);
+            for m in r.errors.iter().chain(&r.warnings) {
+                assert!(
+                    !m.contains(root.as_ref()) && !m.contains("bagit-conformance"),
+                    "{name}: {m}"
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small bags built here
+
+fn sha256(b: &[u8]) -> String {
+    hex::encode(Sha256::digest(b))
+}
+
+/// Writes a BagIt 1.0 bag: payload files, manifest-sha256.txt, bag-info.txt with
+/// Payload-Oxum and tagmanifest-sha256.txt.
+fn make_bag(dir: &Path, files: &[(&str, &[u8])]) {
+    fs::create_dir_all(dir.join("data")).unwrap();
+    fs::write(
+        dir.join("bagit.txt"),
+        "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n",
+    )
+    .unwrap();
+    let mut manifest = String::new();
+    let mut octets = 0;
+    for (path, bytes) in files {
+        let p = dir.join("data").join(path);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, bytes).unwrap();
+        manifest.push_str(&format!("{}  data/{path}\n", sha256(bytes)));
+        octets += bytes.len();
+    }
+    fs::write(dir.join("manifest-sha256.txt"), &manifest).unwrap();
+    let info = format!(
+        "Source-Organization: Архив Новосибирской области\nBagging-Date: 2024-05-01\nPayload-Oxum: {octets}.{}\n",
+        files.len()
+    );
+    fs::write(dir.join("bag-info.txt"), &info).unwrap();
+    write_tagmanifest(dir);
+}
+
+fn write_tagmanifest(dir: &Path) {
+    let mut tags = String::new();
+    for name in ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"] {
+        tags.push_str(&format!(
+            "{}  {name}\n",
+            sha256(&fs::read(dir.join(name)).unwrap())
+        ));
+    }
+    fs::write(dir.join("tagmanifest-sha256.txt"), tags).unwrap();
+}
+
+fn sample(dir: &Path) {
+    make_bag(
+        dir,
+        &[
+            ("a.txt", b"first file\n"),
+            ("b.txt", b"second file\n"),
+            ("sub/c.bin", &[0u8, 1, 2, 3, 255]),
+            ("Дело 1/опись.txt", "опись дела\n".as_bytes()),
+        ],
+    );
+}
+
+/// The bag is invalid, and some error names `path` and contains every one of `words`.
+fn assert_error_naming(r: &Report, path: &str, words: &[&str]) {
+    assert!(!r.is_valid(), "bag should be invalid; {}", describe(r));
+    assert!(
+        r.errors
+            .iter()
+            .any(|e| e.contains(path) && words.iter().all(|w| e.contains(w))),
+        "no error names {path} with {words:?}; {}",
+        describe(r)
+    );
+}
+
+fn assert_no_machine_paths(r: &Report, dir: &Path) {
+    let d = dir.to_string_lossy();
+    for m in r.errors.iter().chain(&r.warnings) {
+        assert!(
+            !m.contains(d.as_ref()),
+            "message shows an absolute path: {m}"
+        );
+    }
+}
+
+#[test]
+fn a_fresh_bag_is_valid_without_warnings() {
+    let t = tempfile::tempdir().unwrap();
+    sample(t.path());
+    let r = verify_bag(t.path());
+    assert!(r.is_valid() && r.warnings.is_empty(), "{}", describe(&r));
+}
+
+#[test]
+fn one_changed_byte_is_found_and_named() {
+    let t = tempfile::tempdir().unwrap();
+    sample(t.path());
+    let p = t.path().join("data/sub/c.bin");
+    let mut bytes = fs::read(&p).unwrap();
+    bytes[2] ^= 0x01;
+    fs::write(&p, &bytes).unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(
+        &r,
+        "data/sub/c.bin",
+        &[
+            "изменён",
+            "sha256",
+            &sha256(&bytes),
+            &sha256(&[0, 1, 2, 3, 255]),
+        ],
+    );
+    assert_eq!(r.errors.len(), 1, "only the changed file: {}", describe(&r));
+    assert_no_machine_paths(&r, t.path());
+}
+
+#[test]
+fn an_added_file_is_found_and_named() {
+    let t = tempfile::tempdir().unwrap();
+    sample(t.path());
+    fs::write(t.path().join("data/sub/added.txt"), b"not in the manifest").unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(
+        &r,
+        "data/sub/added.txt",
+        &["лишний файл", "manifest-sha256.txt"],
+    );
+    // Payload-Oxum no longer matches either.
+    assert_error_naming(&r, "bag-info.txt", &["Payload-Oxum"]);
+    assert_no_machine_paths(&r, t.path());
+}
+
+#[test]
+fn a_removed_file_is_found_and_named() {
+    let t = tempfile::tempdir().unwrap();
+    sample(t.path());
+    fs::remove_file(t.path().join("data/Дело 1/опись.txt")).unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(
+        &r,
+        "data/Дело 1/опись.txt",
+        &["manifest-sha256.txt", "отсутствует"],
+    );
+    assert_no_machine_paths(&r, t.path());
+}
+
+#[test]
+fn an_edited_bag_info_is_found_through_the_tag_manifest() {
+    let t = tempfile::tempdir().unwrap();
+    sample(t.path());
+    let p = t.path().join("bag-info.txt");
+    let text = fs::read_to_string(&p)
+        .unwrap()
+        .replace("2024-05-01", "2024-05-02");
+    fs::write(&p, text).unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "bag-info.txt", &["изменён", "tagmanifest-sha256.txt"]);
+    assert_eq!(r.errors.len(), 1, "{}", describe(&r));
+}
+
+#[test]
+fn a_wrong_payload_oxum_is_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    sample(t.path());
+    let p = t.path().join("bag-info.txt");
+    let text = fs::read_to_string(&p).unwrap();
+    let oxum = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Payload-Oxum: "))
+        .unwrap()
+        .to_string();
+    fs::write(&p, text.replace(&oxum, "1024.3")).unwrap();
+    write_tagmanifest(t.path());
+    let r = verify_bag(t.path());
+    assert_error_naming(
+        &r,
+        "bag-info.txt",
+        &["Payload-Oxum 1024.3", &format!("фактически {oxum}")],
+    );
+}
+
+#[test]
+fn a_missing_tag_file_listed_in_the_tag_manifest_is_an_error() {
+    let t = tempfile::tempdir().unwrap();
+    sample(t.path());
+    fs::remove_file(t.path().join("bag-info.txt")).unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(
+        &r,
+        "bag-info.txt",
+        &["tagmanifest-sha256.txt", "отсутствует"],
+    );
+}
+
+#[test]
+fn many_files_one_damaged_only_that_one_is_named() {
+    let t = tempfile::tempdir().unwrap();
+    let contents: Vec<(String, Vec<u8>)> = (0..300)
+        .map(|i| {
+            (
+                format!("f{i:03}.txt"),
+                format!("content {i}\n").repeat(i + 1).into_bytes(),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = contents
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    make_bag(t.path(), &files);
+    fs::write(t.path().join("data/f150.txt"), b"damaged").unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "data/f150.txt", &["изменён"]);
+    assert!(
+        r.errors
+            .iter()
+            .all(|e| e.contains("data/f150.txt") || e.contains("Payload-Oxum")),
+        "{}",
+        describe(&r)
+    );
+}
+
+#[test]
+fn percent_encoded_names_are_decoded_in_1_0() {
+    let t = tempfile::tempdir().unwrap();
+    make_bag(t.path(), &[("plain.txt", b"x")]);
+    let name = "line\nbreak 100%.txt";
+    fs::write(t.path().join("data").join(name), b"y").unwrap();
+    let mut m = fs::read_to_string(t.path().join("manifest-sha256.txt")).unwrap();
+    m.push_str(&format!("{}  data/line%0Abreak 100%25.txt\n", sha256(b"y")));
+    fs::write(t.path().join("manifest-sha256.txt"), m).unwrap();
+    let info = fs::read_to_string(t.path().join("bag-info.txt"))
+        .unwrap()
+        .replace("Payload-Oxum: 1.1", "Payload-Oxum: 2.2");
+    fs::write(t.path().join("bag-info.txt"), info).unwrap();
+    write_tagmanifest(t.path());
+    let r = verify_bag(t.path());
+    assert!(r.is_valid(), "{}", describe(&r));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_bag_is_an_error_and_is_not_followed() {
+    let t = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), b"outside").unwrap();
+    make_bag(t.path(), &[("a.txt", b"a")]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        t.path().join("data/link.txt"),
+    )
+    .unwrap();
+    let mut m = fs::read_to_string(t.path().join("manifest-sha256.txt")).unwrap();
+    m.push_str(&format!("{}  data/link.txt\n", sha256(b"outside")));
+    fs::write(t.path().join("manifest-sha256.txt"), m).unwrap();
+    write_tagmanifest(t.path());
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "data/link.txt", &["символическая ссылка"]);
+    assert_no_machine_paths(&r, outside.path());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_file_name_is_reported_without_panicking() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tempfile::tempdir().unwrap();
+    make_bag(t.path(), &[("a.txt", b"a")]);
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    fs::write(t.path().join("data").join(name), b"latin-1 name").unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "data/caf\\xE9.txt", &["лишний файл"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_in_the_payload_is_an_error_and_does_not_block() {
+    let t = tempfile::tempdir().unwrap();
+    make_bag(t.path(), &[("a.txt", b"a")]);
+    let fifo = t.path().join("data/pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !made {
+        eprintln!("mkfifo unavailable; skipped");
+        return;
+    }
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "data/pipe", &["не является обычным файлом"]);
+}
+
+#[test]
+fn garbage_tag_files_make_an_invalid_bag_not_a_panic() {
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    for victim in [
+        "bagit.txt",
+        "bag-info.txt",
+        "manifest-sha256.txt",
+        "tagmanifest-sha256.txt",
+    ] {
+        let t = tempfile::tempdir().unwrap();
+        sample(t.path());
+        fs::write(t.path().join(victim), &garbage).unwrap();
+        let r = verify_bag(t.path());
+        assert!(!r.is_valid(), "{victim}: {}", describe(&r));
+    }
+    let t = tempfile::tempdir().unwrap();
+    sample(t.path());
+    fs::write(t.path().join("fetch.txt"), &garbage).unwrap();
+    assert!(!verify_bag(t.path()).is_valid());
+}
+
+#[test]
+fn paths_out_of_the_bag_are_rejected_in_a_1_0_bag() {
+    for bad in [
+        "../outside.txt",
+        "/etc/passwd",
+        "~/x",
+        "~root/x",
+        "data/../../x",
+    ] {
+        let t = tempfile::tempdir().unwrap();
+        make_bag(t.path(), &[("a.txt", b"a")]);
+        let mut m = fs::read_to_string(t.path().join("manifest-sha256.txt")).unwrap();
+        m.push_str(&format!("{}  {bad}\n", sha256(b"a")));
+        fs::write(t.path().join("manifest-sha256.txt"), m).unwrap();
+        write_tagmanifest(t.path());
+        let r = verify_bag(t.path());
+        assert_error_naming(&r, bad, &["за пределы пакета"]);
+
+        let t = tempfile::tempdir().unwrap();
+        make_bag(t.path(), &[("a.txt", b"a")]);
+        fs::write(
+            t.path().join("fetch.txt"),
+            format!("https://example.org/a - {bad}\n"),
+        )
+        .unwrap();
+        let r = verify_bag(t.path());
+        assert_error_naming(&r, bad, &["fetch.txt", "за пределы пакета"]);
+    }
+}
+
+#[test]
+fn a_directory_that_is_not_a_bag_is_invalid() {
+    let t = tempfile::tempdir().unwrap();
+    fs::write(t.path().join("readme.txt"), b"hello").unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "bagit.txt", &["нет"]);
+    assert!(!verify_bag(&t.path().join("nonexistent")).is_valid());
+    assert!(!verify_bag(&t.path().join("readme.txt")).is_valid());
+}
