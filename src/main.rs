@@ -118,6 +118,36 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Квартальный мониторинг: формы мониторинга, списки просроченного и сводка для КДНиЗП
+    Quarter {
+        /// Квартал: ГГГГ-QN, например 2026-Q4
+        #[arg(value_name = "КВАРТАЛ")]
+        quarter: String,
+        /// Папка архива
+        #[arg(long, value_name = "ПАПКА")]
+        archive: PathBuf,
+        /// Папка результатов
+        #[arg(short, long, value_name = "ПАПКА")]
+        output: PathBuf,
+    },
+    /// Журнал учета (detection — Прил. 1, intake — журнал «Единого окна») по архиву
+    Log {
+        /// detection или intake
+        #[arg(value_enum)]
+        kind: LogKind,
+        /// Папка архива
+        #[arg(long, value_name = "ПАПКА")]
+        archive: PathBuf,
+        /// С даты (поступления сведений)
+        #[arg(long, value_name = "ДАТА", value_parser = parse_today)]
+        from: Option<Date>,
+        /// По дату
+        #[arg(long, value_name = "ДАТА", value_parser = parse_today)]
+        to: Option<Date>,
+        /// Файл .pdf, .docx или .xlsx; без расширения — все три
+        #[arg(short, long, value_name = "ФАЙЛ")]
+        output: PathBuf,
+    },
     /// Напечатать JSON Schema файла случая
     Schema,
     /// Напечатать раскладку книги случая и реестра (Markdown)
@@ -149,6 +179,12 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LogKind {
+    Detection,
+    Intake,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -220,6 +256,18 @@ fn main() -> ExitCode {
             json,
             &settings,
         ),
+        Command::Quarter {
+            quarter,
+            archive,
+            output,
+        } => quarter_cmd(&quarter, &archive, &output, &settings),
+        Command::Log {
+            kind,
+            archive,
+            from,
+            to,
+            output,
+        } => log_cmd(kind, &archive, from, to, &output),
         Command::Schema => {
             let schema = schemars::schema_for!(okno::Case);
             println!(
@@ -536,6 +584,154 @@ fn batch_cmd(dir: &Path, opts: okno::batch::Options, json: bool, settings: &Sett
         );
     }
     outcome.exit_code()
+}
+
+fn write_or_report(path: &Path, bytes: Result<Vec<u8>, String>) -> bool {
+    match bytes.and_then(|b| okno::output::write_atomic(path, &b).map_err(|e| e.to_string())) {
+        Ok(()) => {
+            println!("записан {}", path.display());
+            true
+        }
+        Err(e) => {
+            eprintln!("okno: {}: {e}", path.display());
+            false
+        }
+    }
+}
+
+/// `okno quarter`: monitoring forms of the quarter, overdue lists, the summary (PDF, XLSX).
+fn quarter_cmd(quarter: &str, archive: &Path, out: &Path, settings: &Settings) -> i32 {
+    use okno::render::Format;
+    use okno::report::{MonitoringState, Quarter};
+    let q = match Quarter::parse(quarter) {
+        Ok(q) => q,
+        Err(e) => {
+            eprintln!("okno: {e}");
+            return 2;
+        }
+    };
+    let cases = match okno::report::newest_cases(archive) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("okno: {e}");
+            return 2;
+        }
+    };
+    let report = okno::report::quarter(cases, q, settings.today);
+    let mut ok = true;
+    // Monitoring forms of reports dated in the quarter.
+    let mut forms = 0;
+    for c in &report.active {
+        let docs = okno::forms::case_documents(c, Some(&["monitoring".to_string()]));
+        for (d, m) in docs.iter().zip(&c.monitoring) {
+            if m.date.is_some_and(|x| q.contains(x)) {
+                match okno::render::write_documents(
+                    std::slice::from_ref(d),
+                    &[Format::Pdf, Format::Docx],
+                    &out.join(&c.case_id),
+                ) {
+                    Ok(f) => forms += f.len(),
+                    Err(e) => {
+                        eprintln!("okno: {e}");
+                        ok = false;
+                    }
+                }
+            }
+        }
+    }
+    let summary = okno::report::summary_document(&report, settings.today);
+    ok &= write_or_report(
+        &out.join(format!("{}.pdf", summary.form)),
+        Format::Pdf.write(&summary),
+    );
+    ok &= write_or_report(
+        &out.join(format!("{}.docx", summary.form)),
+        Format::Docx.write(&summary),
+    );
+    ok &= write_or_report(
+        &out.join(format!("{}.xlsx", summary.form)),
+        okno::report::summary_xlsx(&report).map_err(|e| e.to_string()),
+    );
+    let overdue = report
+        .monitoring
+        .iter()
+        .filter(|(_, s)| matches!(s, MonitoringState::Overdue { .. }))
+        .count();
+    let due = report
+        .monitoring
+        .iter()
+        .filter(|(_, s)| matches!(s, MonitoringState::Due { .. }))
+        .count();
+    println!(
+        "{}: случаев в работе {}, файлов мониторинга {forms}; мониторинг просрочен: {overdue}, срок в квартале: {due}; других нарушенных сроков: {}",
+        q.label(),
+        report.active.len(),
+        report.missed.len()
+    );
+    if ok { 0 } else { 2 }
+}
+
+/// `okno log`: a log of the procedure over the archive's newest versions.
+fn log_cmd(kind: LogKind, archive: &Path, from: Option<Date>, to: Option<Date>, out: &Path) -> i32 {
+    use okno::render::Format;
+    let cases = match okno::report::newest_cases(archive) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("okno: {e}");
+            return 2;
+        }
+    };
+    let date_of = |c: &okno::Case| {
+        c.notification.as_ref().and_then(|n| match kind {
+            LogKind::Detection => n.detection_date.or(n.date_sent),
+            LogKind::Intake => n.date_received.or(n.date_sent),
+        })
+    };
+    let chosen: Vec<&okno::Case> = cases
+        .iter()
+        .filter(|c| {
+            date_of(c).is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+        })
+        .collect();
+    let doc = match kind {
+        LogKind::Detection => okno::forms::detection_log(&chosen, None),
+        LogKind::Intake => okno::forms::intake_log(&chosen, None),
+    };
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    let targets: Vec<(PathBuf, &str)> = match ext.as_deref() {
+        Some(e @ ("pdf" | "docx" | "xlsx")) => vec![(
+            out.to_path_buf(),
+            if e == "pdf" {
+                "pdf"
+            } else if e == "docx" {
+                "docx"
+            } else {
+                "xlsx"
+            },
+        )],
+        None => ["pdf", "docx", "xlsx"]
+            .iter()
+            .map(|e| (out.with_extension(e), *e))
+            .collect(),
+        Some(other) => {
+            eprintln!("okno: расширение «.{other}»: журнал пишется в .pdf, .docx или .xlsx");
+            return 2;
+        }
+    };
+    let mut ok = true;
+    for (path, e) in targets {
+        let bytes = match e {
+            "pdf" => Format::Pdf.write(&doc),
+            "docx" => Format::Docx.write(&doc),
+            _ => okno::report::table_xlsx(&doc).map_err(|e| e.to_string()),
+        };
+        ok &= write_or_report(&path, bytes);
+    }
+    println!("в журнале записей: {}", chosen.len());
+    if ok { 0 } else { 2 }
 }
 
 /// `okno verify`: a full fixity check of each bag; 0 when every bag is valid.

@@ -487,3 +487,255 @@ fn a_directory_that_is_not_a_bag_is_invalid() {
     assert!(!verify_bag(&t.path().join("nonexistent")).is_valid());
     assert!(!verify_bag(&t.path().join("readme.txt")).is_valid());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Version-specific rules, each isolated. Several suite bags cannot show them on their own:
+// e.g. v1.0/invalid/same-filename-listed-twice-with-the-same-hash had its bagit.txt edited
+// after its tag manifests were written, so it is invalid whatever the duplicate rule says.
+
+/// Copies a suite bag (read-only) into a fresh directory, without its tag manifests and
+/// with `bagit.txt` rewritten to `bagit`.
+fn copy_suite_bag(rel: &str, bagit: &str) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for e in fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                fs::write(&target, fs::read(e.path()).unwrap()).unwrap();
+            }
+        }
+    }
+    let t = tempfile::tempdir().unwrap();
+    copy(&suite().join(rel), t.path());
+    for e in fs::read_dir(t.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("tagmanifest-")
+        {
+            fs::remove_file(p).unwrap();
+        }
+    }
+    fs::write(t.path().join("bagit.txt"), bagit).unwrap();
+    t
+}
+
+const V097: &str = "BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n";
+const V1: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+
+#[test]
+fn the_same_path_twice_with_the_same_hash_is_an_error_in_1_0_only() {
+    let old = copy_suite_bag(
+        "v0.97/warning/same-filename-listed-twice-with-the-same-hash",
+        V097,
+    );
+    let r = verify_bag(old.path());
+    assert!(
+        r.is_valid()
+            && r.warnings
+                .iter()
+                .any(|w| w.contains("data/README") && w.contains("дважды")),
+        "{}",
+        describe(&r)
+    );
+
+    let new = copy_suite_bag(
+        "v0.97/warning/same-filename-listed-twice-with-the-same-hash",
+        V1,
+    );
+    let r = verify_bag(new.path());
+    assert_error_naming(&r, "data/README", &["дважды", "manifest-sha256.txt"]);
+    assert_eq!(r.errors.len(), 1, "{}", describe(&r));
+}
+
+#[test]
+fn whitespace_before_the_colon_in_bagit_txt_is_an_error_in_1_0_only() {
+    let spaced_1 = "BagIt-Version : 1.0\nTag-File-Character-Encoding : UTF-8\n";
+    let t = copy_suite_bag("v1.0/invalid/bagit-with-invalid-whitespace", spaced_1);
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "bagit.txt", &["BagIt-Version", "двоеточием"]);
+    assert!(
+        r.errors.iter().all(|e| e.starts_with("bagit.txt")),
+        "{}",
+        describe(&r)
+    );
+
+    let fixed = copy_suite_bag("v1.0/invalid/bagit-with-invalid-whitespace", V1);
+    let r = verify_bag(fixed.path());
+    assert!(
+        r.is_valid(),
+        "the rest of the bag is fine: {}",
+        describe(&r)
+    );
+
+    let spaced_097 = "BagIt-Version : 0.97\nTag-File-Character-Encoding : UTF-8\n";
+    let t = copy_suite_bag("v1.0/invalid/bagit-with-invalid-whitespace", spaced_097);
+    let r = verify_bag(t.path());
+    assert!(
+        r.is_valid() && r.warnings.iter().any(|w| w.contains("двоеточием")),
+        "{}",
+        describe(&r)
+    );
+}
+
+#[test]
+fn uncommon_bag_info_separators_are_accepted_in_both_versions() {
+    let t = copy_suite_bag("v0.97/valid/uncommon-metadata-separators", V097);
+    let r = verify_bag(t.path());
+    assert!(r.is_valid() && r.warnings.is_empty(), "{}", describe(&r));
+    let t = copy_suite_bag("v0.97/valid/uncommon-metadata-separators", V1);
+    let r = verify_bag(t.path());
+    assert!(r.is_valid(), "{}", describe(&r));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("bag-info.txt") && w.contains("Test-Tag")),
+        "{}",
+        describe(&r)
+    );
+}
+
+/// A bag with one payload file literally named `a%25b.txt`, in the given version.
+fn bag_with_percent_name(bagit: &str) -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    fs::create_dir_all(t.path().join("data")).unwrap();
+    fs::write(t.path().join("bagit.txt"), bagit).unwrap();
+    fs::write(t.path().join("data/a%25b.txt"), b"x").unwrap();
+    fs::write(
+        t.path().join("manifest-sha256.txt"),
+        format!("{}  data/a%25b.txt\n", sha256(b"x")),
+    )
+    .unwrap();
+    t
+}
+
+#[test]
+fn percent_encoding_is_decoded_in_1_0_and_literal_before() {
+    let r = verify_bag(bag_with_percent_name(V097).path());
+    assert!(
+        r.is_valid(),
+        "0.97 takes the name literally: {}",
+        describe(&r)
+    );
+    let r = verify_bag(bag_with_percent_name(V1).path());
+    // In 1.0 the manifest names data/a%b.txt, which is absent; data/a%25b.txt is extra.
+    assert_error_naming(&r, "data/a%25b.txt", &["отсутствует"]);
+    assert_error_naming(&r, "data/a%25b.txt", &["лишний файл"]);
+}
+
+/// Two payload files; `a.txt` in manifest-md5.txt and manifest-sha256.txt, `b.txt` only in
+/// manifest-md5.txt.
+fn bag_with_partial_manifest(bagit: &str) -> tempfile::TempDir {
+    use md5::Md5;
+    let t = tempfile::tempdir().unwrap();
+    fs::create_dir_all(t.path().join("data")).unwrap();
+    fs::write(t.path().join("bagit.txt"), bagit).unwrap();
+    fs::write(t.path().join("data/a.txt"), b"a").unwrap();
+    fs::write(t.path().join("data/b.txt"), b"b").unwrap();
+    let md5 = |b: &[u8]| hex::encode(Md5::digest(b));
+    fs::write(
+        t.path().join("manifest-md5.txt"),
+        format!("{}  data/a.txt\n{}  data/b.txt\n", md5(b"a"), md5(b"b")),
+    )
+    .unwrap();
+    fs::write(
+        t.path().join("manifest-sha256.txt"),
+        format!("{}  data/a.txt\n", sha256(b"a")),
+    )
+    .unwrap();
+    t
+}
+
+#[test]
+fn every_file_in_every_manifest_is_required_in_1_0_only() {
+    let r = verify_bag(bag_with_partial_manifest(V1).path());
+    assert_error_naming(&r, "data/b.txt", &["manifest-sha256.txt"]);
+    assert_eq!(r.errors.len(), 1, "{}", describe(&r));
+    let r = verify_bag(bag_with_partial_manifest(V097).path());
+    assert!(r.is_valid(), "{}", describe(&r));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("data/b.txt") && w.contains("manifest-sha256.txt")),
+        "{}",
+        describe(&r)
+    );
+}
+
+#[test]
+fn a_changed_file_is_found_by_every_algorithm_in_one_pass() {
+    let t = bag_with_partial_manifest(V097);
+    fs::write(t.path().join("data/a.txt"), b"A").unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "data/a.txt", &["изменён", "md5"]);
+    assert_error_naming(&r, "data/a.txt", &["изменён", "sha256"]);
+}
+
+#[test]
+fn an_unsupported_algorithm_alone_is_an_error_and_beside_another_a_warning() {
+    let t = tempfile::tempdir().unwrap();
+    fs::create_dir_all(t.path().join("data")).unwrap();
+    fs::write(t.path().join("bagit.txt"), V1).unwrap();
+    fs::write(t.path().join("data/a.txt"), b"a").unwrap();
+    fs::write(t.path().join("manifest-blake3.txt"), "00  data/a.txt\n").unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "manifest-blake3.txt", &["поддерживаемым"]);
+    fs::write(
+        t.path().join("manifest-sha256.txt"),
+        format!("{}  data/a.txt\n", sha256(b"a")),
+    )
+    .unwrap();
+    let r = verify_bag(t.path());
+    assert!(
+        r.is_valid() && r.warnings.iter().any(|w| w.contains("manifest-blake3.txt")),
+        "{}",
+        describe(&r)
+    );
+}
+
+#[test]
+fn a_missing_fetched_file_makes_the_bag_incomplete() {
+    let t = copy_suite_bag("v0.97/valid/holey-bag", V097);
+    fs::remove_file(t.path().join("data/test2.txt")).unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(
+        &r,
+        "data/test2.txt",
+        &[
+            "fetch.txt",
+            "http://localhost:8989/bags/v0_96/holey-bag/data/test2.txt",
+        ],
+    );
+}
+
+#[test]
+fn iso_8859_1_and_utf16_tag_files_are_decoded() {
+    // A 0.97 bag whose manifest is in ISO-8859-1 and names a non-ASCII file.
+    let t = tempfile::tempdir().unwrap();
+    fs::create_dir_all(t.path().join("data")).unwrap();
+    fs::write(
+        t.path().join("bagit.txt"),
+        "BagIt-Version: 0.97\nTag-File-Character-Encoding: ISO-8859-1\n",
+    )
+    .unwrap();
+    fs::write(t.path().join("data/café.txt"), b"x").unwrap();
+    let mut m = format!("{}  data/caf", sha256(b"x")).into_bytes();
+    m.extend_from_slice(b"\xe9.txt\n");
+    fs::write(t.path().join("manifest-sha256.txt"), &m).unwrap();
+    fs::write(
+        t.path().join("bag-info.txt"),
+        b"Contact-Name: Jos\xe9\nPayload-Oxum: 1.1\n",
+    )
+    .unwrap();
+    let r = verify_bag(t.path());
+    assert!(r.is_valid(), "{}", describe(&r));
+
+    // The same manifest declared as UTF-8 is not valid UTF-8.
+    fs::write(t.path().join("bagit.txt"), V097).unwrap();
+    let r = verify_bag(t.path());
+    assert_error_naming(&r, "manifest-sha256.txt", &["кодировке"]);
+}

@@ -262,12 +262,31 @@ fn show_bytes(b: &[u8]) -> String {
 }
 
 fn nfc(s: &str) -> String {
-    s.nfc().collect()
+    if s.is_ascii() {
+        s.to_string()
+    } else {
+        s.nfc().collect()
+    }
 }
 
 /// Key under which names that differ only by case (and normalization) collide.
 fn fold(s: &str) -> String {
-    s.nfc().flat_map(char::to_lowercase).collect()
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.nfc().flat_map(char::to_lowercase).collect()
+    }
+}
+
+/// Which Unicode normalization a path is in, for messages where two paths look the same.
+fn form(s: &str) -> &'static str {
+    if unicode_normalization::is_nfc(s) {
+        "NFC"
+    } else if unicode_normalization::is_nfd(s) {
+        "NFD"
+    } else {
+        "смешанная нормализация"
+    }
 }
 
 /// Files that operating systems create on their own (Finder, Explorer); their presence or
@@ -342,6 +361,29 @@ fn split_manifest_line(line: &str) -> Option<Result<(&str, &str), ()>> {
         return Some(Err(()));
     }
     Some(Ok((&l[..ws], path)))
+}
+
+/// Undoes the escaping of GNU md5sum/sha256sum (`\\\\` → `\\`, `\\n` → LF, `\\r` → CR).
+fn unescape_gnu(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// One line of `fetch.txt`: `URL LENGTH PATH` (LENGTH is digits or `-`).
@@ -526,7 +568,8 @@ fn walk(bag: &Path, r: &mut Report) -> Tree {
         let payload = rel.starts_with(b"data/");
         let system = payload && is_system_file(&String::from_utf8_lossy(&rel));
         let idx = t.files.len();
-        if let Ok(s) = std::str::from_utf8(&rel) {
+        // Only non-ASCII names can differ by normalization.
+        if let Some(s) = std::str::from_utf8(&rel).ok().filter(|s| !s.is_ascii()) {
             t.by_nfc.entry(nfc(s)).or_default().push(idx);
         }
         t.by_bytes.insert(rel.clone(), idx);
@@ -976,8 +1019,10 @@ impl Verifier<'_> {
         if let Some(&k) = tree.other.get(path.as_bytes()) {
             return Err(Some(k));
         }
-        if let Some(&i) = tree.by_nfc.get(&nfc(path)).and_then(|c| c.first()) {
-            return Ok((i, true));
+        if !path.is_ascii() {
+            if let Some(&i) = tree.by_nfc.get(&nfc(path)).and_then(|c| c.first()) {
+                return Ok((i, true));
+            }
         }
         if self.enc != UTF_8 && self.enc.output_encoding() == self.enc {
             let (bytes, _, unmappable) = self.enc.encode(path);
@@ -1162,10 +1207,10 @@ impl Verifier<'_> {
         let mut by_path: HashMap<String, usize> = HashMap::new();
         let mut by_nfc: HashMap<String, usize> = HashMap::new();
         let mut by_fold: HashMap<String, usize> = HashMap::new();
-        let (mut star, mut dot, mut squeezed) = (0usize, 0usize, 0usize);
+        let (mut star, mut dot, mut squeezed, mut gnu) = (0usize, 0usize, 0usize, 0usize);
         for (i, line) in split_lines(&text).into_iter().enumerate() {
             let n = i + 1;
-            let (cs, mut raw) = match split_manifest_line(line) {
+            let (cs, raw) = match split_manifest_line(line) {
                 None => continue,
                 Some(Err(())) => {
                     self.err(format!(
@@ -1176,6 +1221,16 @@ impl Verifier<'_> {
                 }
                 Some(Ok(x)) => x,
             };
+            // GNU md5sum/sha256sum write `\HASH  PATH` when PATH has a backslash or a newline,
+            // escaping those as `\\` and `\n`. A checksum never starts with a backslash.
+            let (cs, unescaped) = match cs.strip_prefix('\\') {
+                Some(rest) => {
+                    gnu += 1;
+                    (rest, Some(unescape_gnu(raw)))
+                }
+                None => (cs, None),
+            };
+            let mut raw: &str = unescaped.as_deref().unwrap_or(raw);
             // `HASH *PATH`: md5sum/sha256sum binary mode, unless a file really is named `*…`.
             if let Some(rest) = raw.strip_prefix('*') {
                 if !tree.by_bytes.contains_key(decode(raw).as_bytes()) {
@@ -1267,8 +1322,12 @@ impl Verifier<'_> {
             if let Some(&j) = by_nfc.get(&key_nfc) {
                 let first = &m.entries[j];
                 self.warn(format!(
-                    "{name}: пути {} (строка {}) и {} (строка {n}) различаются только нормализацией Unicode (NFC/NFD); в macOS это один и тот же файл",
-                    first.shown, first.line, e.shown
+                    "{name}: пути {} ({}, строка {}) и {} ({}, строка {n}) различаются только нормализацией Unicode; в macOS это один и тот же файл",
+                    first.shown,
+                    form(&first.path),
+                    first.line,
+                    e.shown,
+                    form(&e.path)
                 ));
             } else if let Some(&j) = by_fold.get(&key_fold) {
                 let first = &m.entries[j];
@@ -1284,9 +1343,13 @@ impl Verifier<'_> {
             match self.resolve(&e.path) {
                 Ok((fi, normalized)) => {
                     if normalized {
+                        let disk = &tree.files[fi];
+                        let disk_form = std::str::from_utf8(&disk.rel).map(form).unwrap_or("?");
                         self.warn(format!(
-                            "{name}, строка {n}: путь {} записан в другой нормализации Unicode (NFC/NFD), чем имя файла на диске {}",
-                            e.shown, tree.files[fi].shown
+                            "{name}, строка {n}: путь {} записан в нормализации Unicode {}, а имя файла на диске {} — в {disk_form}; файл сопоставлен по имени в NFC",
+                            e.shown,
+                            form(&e.path),
+                            disk.shown
                         ));
                     }
                     e.file = Some(fi);
@@ -1309,6 +1372,11 @@ impl Verifier<'_> {
         if star > 0 {
             self.warn(format!(
                 "{name}: перед путями стоит «*» (двоичный режим md5sum/sha256sum; строк: {star}) — манифест сделан не инструментом BagIt; «*» отброшена"
+            ));
+        }
+        if gnu > 0 {
+            self.warn(format!(
+                "{name}: строки в формате GNU md5sum/sha256sum с экранированием «\\» (строк: {gnu}) — манифест сделан не инструментом BagIt"
             ));
         }
         if dot > 0 {
@@ -1694,5 +1762,235 @@ fn other_ru(k: Other) -> &'static str {
         Other::Dir => "это каталог",
         Other::Symlink => "это символическая ссылка",
         Other::Special => "это устройство, канал или сокет",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_split_on_lf_cr_and_crlf() {
+        assert_eq!(split_lines("a\nb\r\nc\rd"), ["a", "b", "c", "d"]);
+        assert_eq!(split_lines("a\n"), ["a"]);
+        assert_eq!(split_lines("a\r\n\r\nb"), ["a", "", "b"]);
+        assert!(split_lines("").is_empty());
+    }
+
+    #[test]
+    fn percent_decoding_touches_only_lf_cr_and_percent() {
+        assert_eq!(percent_decode_v1("data/a%0Ab%0dc%25d"), "data/a\nb\rc%d");
+        assert_eq!(percent_decode_v1("data/%7Etest1.txt"), "data/%7Etest1.txt");
+        assert_eq!(percent_decode_v1("data/%test2.txt"), "data/%test2.txt");
+        assert_eq!(percent_decode_v1("100%"), "100%");
+        assert_eq!(percent_decode_v1("%2"), "%2");
+        assert_eq!(percent_decode_v1("%0Ж"), "%0Ж");
+    }
+
+    #[test]
+    fn paths_out_of_the_bag_are_recognised() {
+        for p in [
+            "",
+            "/etc/passwd",
+            "~/x",
+            "~root/x",
+            "../x",
+            "data/../../x",
+            "data/..",
+            "a\0b",
+        ] {
+            assert!(out_of_bag(p).is_some(), "{p:?}");
+        }
+        for p in [
+            "data/x",
+            "data/dir1/~test3.txt",
+            "data/..x",
+            "data/x..",
+            "data/%7E",
+            "bag-info.txt",
+        ] {
+            assert!(out_of_bag(p).is_none(), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn empty_and_dot_components_are_squeezed() {
+        assert_eq!(squeeze_components("data//a/./b"), Some("data/a/b".into()));
+        assert_eq!(squeeze_components("data/a"), None);
+    }
+
+    #[test]
+    fn manifest_lines_take_any_whitespace_and_keep_spaces_in_paths() {
+        assert_eq!(
+            split_manifest_line("abc  data/test 1.txt"),
+            Some(Ok(("abc", "data/test 1.txt")))
+        );
+        assert_eq!(
+            split_manifest_line("abc\tdata/x"),
+            Some(Ok(("abc", "data/x")))
+        );
+        assert_eq!(
+            split_manifest_line("abc *data/x"),
+            Some(Ok(("abc", "*data/x")))
+        );
+        assert_eq!(split_manifest_line("   "), None);
+        assert_eq!(split_manifest_line("abc"), Some(Err(())));
+        assert_eq!(split_manifest_line("abc   "), Some(Err(())));
+    }
+
+    #[test]
+    fn gnu_escapes_are_undone() {
+        assert_eq!(unescape_gnu(r"data/a\nb\\c"), "data/a\nb\\c");
+        assert_eq!(unescape_gnu(r"data/a\x"), r"data/a\x");
+    }
+
+    #[test]
+    fn fetch_lines_have_url_length_and_path_with_spaces() {
+        assert_eq!(
+            split_fetch_line("http://h/a%201 - data/test 1.txt"),
+            Some(("http://h/a%201", "-", "data/test 1.txt"))
+        );
+        assert_eq!(
+            split_fetch_line("http://h/a 12\tdata/a"),
+            Some(("http://h/a", "12", "data/a"))
+        );
+        assert_eq!(split_fetch_line("http://h/a 12"), None);
+        assert_eq!(split_fetch_line("garbage"), None);
+    }
+
+    #[test]
+    fn bag_info_accepts_uncommon_separators_continuations_and_duplicates() {
+        let text = "A: 1\nTest-Tag:   2\nTest-Tag : 3\nTest-Tag    :   5\nB:x\nLong: first\n   second\n\tthird\nA: again";
+        let (tags, problems) = parse_tags(text);
+        assert!(problems.is_empty());
+        let got: Vec<(&str, &str, bool)> = tags
+            .iter()
+            .map(|t| (t.label.as_str(), t.value.as_str(), t.spaced_label))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A", "1", false),
+                ("Test-Tag", "2", false),
+                ("Test-Tag", "3", true),
+                ("Test-Tag", "5", true),
+                ("B", "x", false),
+                ("Long", "first second third", false),
+                ("A", "again", false),
+            ]
+        );
+    }
+
+    #[test]
+    fn bag_info_problems_are_found() {
+        let (_, problems) = parse_tags("  orphan\nno colon here\n: empty label\n\nA: 1\n\n");
+        let kinds: Vec<String> = problems
+            .iter()
+            .map(|p| match p {
+                TagProblem::NoColon(n, _) => format!("nocolon{n}"),
+                TagProblem::EmptyLabel(n) => format!("empty{n}"),
+                TagProblem::OrphanContinuation(n) => format!("orphan{n}"),
+                TagProblem::BlankLine(n) => format!("blank{n}"),
+            })
+            .collect();
+        // The trailing blank line is not a problem; the one before "A: 1" is.
+        assert_eq!(kinds, ["orphan1", "nocolon2", "empty3", "blank4"]);
+    }
+
+    #[test]
+    fn oxum_and_version_syntax() {
+        assert_eq!(parse_oxum("1024.3"), Some((1024, 3)));
+        for bad in [
+            "1024",
+            ".3",
+            "1024.",
+            "10 24.3",
+            "-1.3",
+            "1.3.4",
+            "99999999999999999999999.1",
+        ] {
+            assert_eq!(parse_oxum(bad), None, "{bad}");
+        }
+        assert_eq!(parse_version("0.97"), Some((0, 97)));
+        assert_eq!(parse_version("1.0"), Some((1, 0)));
+        assert_eq!(parse_version(".97"), None);
+        assert_eq!(parse_version("1"), None);
+        assert!(is_known_version((0, 96)) && is_known_version((1, 0)));
+        assert!(
+            !is_known_version((0, 98)) && !is_known_version((2, 0)) && !is_known_version((1, 1))
+        );
+    }
+
+    #[test]
+    fn manifest_names() {
+        assert_eq!(
+            manifest_name("manifest-sha256.txt"),
+            Some((false, "sha256"))
+        );
+        assert_eq!(manifest_name("tagmanifest-md5.txt"), Some((true, "md5")));
+        assert_eq!(manifest_name("manifest-.txt"), None);
+        assert_eq!(manifest_name("data/manifest-md5.txt"), None);
+        assert_eq!(manifest_name("manifest-md5.txt.bak"), None);
+    }
+
+    #[test]
+    fn system_files() {
+        for p in [
+            "data/.DS_Store",
+            "data/a/Thumbs.db",
+            "data/THUMBS.DB",
+            "data/._x.jpg",
+            "data/__MACOSX/a",
+        ] {
+            assert!(is_system_file(p), "{p}");
+        }
+        for p in ["data/a.txt", "data/ds_store", "data/_x"] {
+            assert!(!is_system_file(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn shown_names_escape_controls_and_invalid_bytes() {
+        assert_eq!(show_bytes(b"data/caf\xe9.txt"), "data/caf\\xE9.txt");
+        assert_eq!(show("a\nb"), "a\\x0Ab");
+        assert_eq!(show_bytes("data/опись.txt".as_bytes()), "data/опись.txt");
+    }
+
+    #[test]
+    fn normalization_and_case_keys() {
+        let nfd = "data/Nu\u{301}n\u{303}ez";
+        let nfc_ = "data/N\u{fa}\u{f1}ez";
+        assert_eq!(nfc(nfd), nfc_);
+        assert_eq!(form(nfd), "NFD");
+        assert_eq!(form(nfc_), "NFC");
+        assert_eq!(fold("data/HELLO.txt"), fold("data/hello.txt"));
+        assert_eq!(fold("data/ДЕЛО"), fold("data/дело"));
+    }
+
+    #[test]
+    fn all_algorithms_hash_correctly() {
+        let expect = [
+            (Alg::Md5, "900150983cd24fb0d6963f7d28e17f72"),
+            (Alg::Sha1, "a9993e364706816aba3e25717850c26c9cd0d89d"),
+            (
+                Alg::Sha224,
+                "23097d223405d8228642a477bda255b32aadbce4bda0b3f7e36c9da7",
+            ),
+            (
+                Alg::Sha256,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+            ),
+        ];
+        for (alg, hex) in expect {
+            let mut h = Hasher::new(alg);
+            h.update(b"a");
+            h.update(b"bc");
+            let got = h.finish();
+            assert_eq!(got, hex, "{}", alg.name());
+            assert_eq!(got.len(), alg.hex_len());
+        }
+        for alg in [Alg::Sha384, Alg::Sha512] {
+            assert_eq!(Hasher::new(alg).finish().len(), alg.hex_len());
+        }
     }
 }

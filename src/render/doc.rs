@@ -174,6 +174,10 @@ pub enum Block {
         left: Vec<Text>,
         right: Vec<Text>,
     },
+    /// A horizontal bar chart of counts (reports, where a picture reads faster than a table).
+    Bars {
+        bars: Vec<(String, usize)>,
+    },
     Space,
     PageBreak,
 }
@@ -275,7 +279,7 @@ impl Document {
                     }
                 }
                 Block::Approval { left, right } => left.iter().chain(right).for_each(&mut push),
-                Block::Space | Block::PageBreak => {}
+                Block::Space | Block::PageBreak | Block::Bars { .. } => {}
             }
         }
         out.extend(checks.into_iter().filter(|c| !c.trim().is_empty()));

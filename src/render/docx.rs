@@ -281,6 +281,21 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
                 t = t.clear_all_border();
                 d = d.add_table(t);
             }
+            Block::Bars { bars } => {
+                // Word has no simple chart here: a table with the count drawn as a bar of blocks.
+                let top = bars.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+                let rows: Vec<Vec<Cell>> = bars
+                    .iter()
+                    .map(|(k, n)| {
+                        vec![
+                            Cell::of(vec![Text::Value(k.clone())]),
+                            Cell::of(vec![Text::Value("█".repeat(n * 30 / top))]),
+                            Cell::of(vec![Text::Value(n.to_string())]),
+                        ]
+                    })
+                    .collect();
+                d = d.add_table(table(&[35, 55, 10], &[], &rows, width));
+            }
             Block::Space => d = d.add_paragraph(Paragraph::new()),
             Block::PageBreak => {
                 d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
