@@ -177,16 +177,21 @@ fn process(
                 },
             };
             let files = payload(case, &source)?;
-            let mut forms = 0;
-            for f in files.iter().filter(|f| f.path.starts_with("forms/")) {
-                let target = opts
-                    .out
-                    .join(&case.case_id)
-                    .join(f.path.trim_start_matches("forms/"));
-                crate::output::write_atomic(&target, &f.bytes)
-                    .map_err(|e| format!("{}: {e}", target.display()))?;
-                forms += 1;
-            }
+            let forms: Vec<(PathBuf, &[u8])> = files
+                .iter()
+                .filter(|f| f.path.starts_with("forms/"))
+                .map(|f| {
+                    (
+                        opts.out
+                            .join(&case.case_id)
+                            .join(f.path.trim_start_matches("forms/")),
+                        f.bytes.as_slice(),
+                    )
+                })
+                .collect();
+            crate::output::write_all_atomic(&forms)
+                .map_err(|e| format!("{}: {e}", opts.out.display()))?;
+            let forms = forms.len();
             let version = match archive {
                 Some(a) => Some(match a.store_payload(case, &files, settings.today)? {
                     Stored::Created { version, .. } => format!("v{version} (новая)"),

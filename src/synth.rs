@@ -247,3 +247,25 @@ pub fn register_xlsx(rows: usize, seed: u64) -> Result<Vec<u8>, XlsxError> {
     }
     book.save_to_buffer()
 }
+
+/// `n` invented cases for benchmarks, made from the given templates (the fixtures): each gets
+/// its own case ID and invented names for the family, so no two are duplicates. Dates and
+/// documents stay those of the template, so every risk level appears in the templates' mix.
+pub fn cases(templates: &[crate::model::Case], n: usize, seed: u64) -> Vec<crate::model::Case> {
+    let mut rng = Rng::new(seed);
+    (0..n)
+        .map(|i| {
+            let mut c = templates[i % templates.len()].clone();
+            c.case_id = format!("BENCH-{:06}", i + 1);
+            for child in &mut c.family.children {
+                let girl = child.sex == Some(crate::model::Sex::F);
+                child.name = crate::model::PersonName::parse(&person(&mut rng, girl));
+            }
+            for r in &mut c.family.legal_representatives {
+                let female = r.role == Some(crate::model::RepresentativeRole::Mother);
+                r.name = crate::model::PersonName::parse(&person(&mut rng, female));
+            }
+            c
+        })
+        .collect()
+}

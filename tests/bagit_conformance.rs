@@ -739,3 +739,89 @@ fn iso_8859_1_and_utf16_tag_files_are_decoded() {
     let r = verify_bag(t.path());
     assert_error_naming(&r, "manifest-sha256.txt", &["кодировке"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Robustness: whatever the tag files say, the verifier answers (and never panics).
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TOKENS: &[&str] = &[
+        "data/",
+        "../",
+        "/",
+        "~",
+        "%0A",
+        "%0d",
+        "%25",
+        "%",
+        "*",
+        "./",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\r",
+        "a.txt",
+        "é",
+        "e\u{301}",
+        ":",
+        " : ",
+        "Payload-Oxum: ",
+        "BagIt-Version: ",
+        "1.0",
+        "0.97",
+        ".",
+        "-",
+        "Tag-File-Character-Encoding: ",
+        "UTF-8",
+        "UTF-16",
+        "http://x/y ",
+        "\\",
+        "\u{feff}",
+        "\0",
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        "12",
+        "data/a.txt",
+    ];
+
+    fn text() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..300),
+            prop::collection::vec(prop::sample::select(TOKENS), 0..40)
+                .prop_map(|t| t.concat().into_bytes()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        #[test]
+        fn random_tag_files_never_panic(
+            bagit in text(), info in text(), manifest in text(), tagmanifest in text(), fetch in text(),
+            which in 0u8..32,
+        ) {
+            let t = tempfile::tempdir().unwrap();
+            sample(t.path());
+            let files = [
+                ("bagit.txt", &bagit),
+                ("bag-info.txt", &info),
+                ("manifest-sha256.txt", &manifest),
+                ("tagmanifest-sha256.txt", &tagmanifest),
+                ("fetch.txt", &fetch),
+            ];
+            for (i, (name, bytes)) in files.iter().enumerate() {
+                if which & (1 << i) != 0 {
+                    fs::write(t.path().join(name), bytes).unwrap();
+                }
+            }
+            let r = verify_bag(t.path());
+            let d = t.path().to_string_lossy().into_owned();
+            for m in r.errors.iter().chain(&r.warnings) {
+                prop_assert!(!m.contains(&d), "absolute path in {m}");
+                prop_assert!(!m.contains('\n') && !m.contains('\r'), "line break in {m:?}");
+            }
+        }
+    }
+}

@@ -893,11 +893,11 @@ fn read_declaration(
             r.warnings.push(m);
         }
     }
-    if let (Some(v), Some(e)) = (version_tag, encoding_tag) {
-        if e.line < v.line {
-            r.warnings
-                .push(format!("bagit.txt: строка {VERSION} должна идти первой"));
-        }
+    if let (Some(v), Some(e)) = (version_tag, encoding_tag)
+        && e.line < v.line
+    {
+        r.warnings
+            .push(format!("bagit.txt: строка {VERSION} должна идти первой"));
     }
     let (enc, label) = match encoding_tag {
         None => {
@@ -1019,17 +1019,18 @@ impl Verifier<'_> {
         if let Some(&k) = tree.other.get(path.as_bytes()) {
             return Err(Some(k));
         }
-        if !path.is_ascii() {
-            if let Some(&i) = tree.by_nfc.get(&nfc(path)).and_then(|c| c.first()) {
-                return Ok((i, true));
-            }
+        if !path.is_ascii()
+            && let Some(&i) = tree.by_nfc.get(&nfc(path)).and_then(|c| c.first())
+        {
+            return Ok((i, true));
         }
         if self.enc != UTF_8 && self.enc.output_encoding() == self.enc {
             let (bytes, _, unmappable) = self.enc.encode(path);
-            if !unmappable && bytes.as_ref() != path.as_bytes() {
-                if let Some(&i) = tree.by_bytes.get(bytes.as_ref()) {
-                    return Ok((i, false));
-                }
+            if !unmappable
+                && bytes.as_ref() != path.as_bytes()
+                && let Some(&i) = tree.by_bytes.get(bytes.as_ref())
+            {
+                return Ok((i, false));
             }
         }
         Err(None)
@@ -1232,11 +1233,11 @@ impl Verifier<'_> {
             };
             let mut raw: &str = unescaped.as_deref().unwrap_or(raw);
             // `HASH *PATH`: md5sum/sha256sum binary mode, unless a file really is named `*…`.
-            if let Some(rest) = raw.strip_prefix('*') {
-                if !tree.by_bytes.contains_key(decode(raw).as_bytes()) {
-                    raw = rest;
-                    star += 1;
-                }
+            if let Some(rest) = raw.strip_prefix('*')
+                && !tree.by_bytes.contains_key(decode(raw).as_bytes())
+            {
+                raw = rest;
+                star += 1;
             }
             if raw.starts_with("./") {
                 while let Some(rest) = raw.strip_prefix("./") {

@@ -34,8 +34,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let mut f = File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    f.write_all(bytes)
 }
 
 /// Flushes a directory's entries (the names of the files in it) to disk.
@@ -104,15 +103,9 @@ pub fn write_bag(dir: &Path, payload: &[PayloadFile], info: &BagInfo) -> std::io
         tagmanifest.push_str(&format!("{}  {name}\n", hex::encode(Sha256::digest(bytes))));
     }
     write_file(&dir.join("tagmanifest-sha256.txt"), tagmanifest.as_bytes())?;
-    // Directory entries too: after a crash the names must be there with the data.
-    for d in walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_dir())
-    {
-        sync_dir(d.path())?;
-    }
-    Ok(())
+    // Data and directory entries reach the disk in one flush, before the caller renames the
+    // bag into place (an fsync per file would cost a journal commit each).
+    crate::output::sync_filesystem(dir)
 }
 
 #[cfg(test)]

@@ -58,19 +58,21 @@ pub fn write_documents(
     formats: &[Format],
     dir: &Path,
 ) -> Result<Vec<PathBuf>, String> {
-    let mut written = Vec::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for d in docs {
         for f in formats {
             let bytes = f
                 .write(d)
                 .map_err(|e| format!("{}.{}: {e}", d.form, f.ext()))?;
-            let path = dir.join(format!("{}.{}", d.form, f.ext()));
-            crate::output::write_atomic(&path, &bytes)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            written.push(path);
+            files.push((dir.join(format!("{}.{}", d.form, f.ext())), bytes));
         }
     }
-    Ok(written)
+    let refs: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.clone(), b.as_slice()))
+        .collect();
+    crate::output::write_all_atomic(&refs).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
 /// Parses `pdf,docx`.

@@ -1,0 +1,84 @@
+//! `okno batch … --archive` on generated cases: wall time, forms per second and peak RSS for
+//! 1,000 and 10,000 cases (targets: 10,000 under 10 minutes, peak RSS under 300 MB and the
+//! same for both sizes). Runs the release binary as a child process and reads its peak RSS
+//! from the kernel (wait4). Prints figures only.
+//!
+//! cargo build --release && cargo bench --bench batch [-- 1000 10000]
+
+use std::path::Path;
+use std::time::Instant;
+
+fn main() {
+    let sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1000, 10_000]
+    } else {
+        sizes
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let okno = root.join("target/release/okno");
+    assert!(
+        okno.exists(),
+        "build the binary first: cargo build --release"
+    );
+    let mut templates = Vec::new();
+    for e in std::fs::read_dir(root.join("fixtures/cases")).unwrap() {
+        templates.extend(
+            okno::ingest::read_path(&e.unwrap().path())
+                .unwrap()
+                .cases
+                .into_iter()
+                .map(|c| c.case),
+        );
+    }
+    templates.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+    for n in sizes {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in");
+        std::fs::create_dir_all(&input).unwrap();
+        for c in okno::synth::cases(&templates, n, 42) {
+            std::fs::write(
+                input.join(format!("{}.json", c.case_id)),
+                serde_json::to_vec(&c).unwrap(),
+            )
+            .unwrap();
+        }
+        let t = Instant::now();
+        let child = std::process::Command::new(&okno)
+            .args(["--today", "2026-11-24", "batch"])
+            .arg(&input)
+            .arg("-o")
+            .arg(dir.path().join("out"))
+            .arg("--archive")
+            .arg(dir.path().join("archive"))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id() as libc::pid_t;
+        let mut status = 0;
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: waiting for our own child; usage is a valid out-pointer.
+        unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        let secs = t.elapsed().as_secs_f64();
+        let forms = walkdir::WalkDir::new(dir.path().join("out"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "pdf" || x == "docx")
+            })
+            .count();
+        println!(
+            "{n:>6} cases: {:.1} s wall ({:.1} min), {forms} forms = {:.0} forms/s, peak RSS {} MB, exit {}",
+            secs,
+            secs / 60.0,
+            forms as f64 / secs,
+            usage.ru_maxrss / 1024,
+            libc::WEXITSTATUS(status)
+        );
+    }
+}
