@@ -54,7 +54,7 @@ fn main() {
             .arg(dir.path().join("out"))
             .arg("--archive")
             .arg(dir.path().join("archive"))
-            .stdout(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
             .spawn()
             .unwrap();
         let pid = child.id() as libc::pid_t;

@@ -153,6 +153,14 @@ impl Archive {
     }
 }
 
+impl Drop for Archive {
+    /// The working folder goes when the run ends (it is empty unless a write failed midway,
+    /// and then the next run clears it under the lock).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(self.root.join(TMP));
+    }
+}
+
 /// Case folders and their versions, without taking the lock (for reading).
 pub fn list_cases(root: &Path) -> Vec<(String, Vec<u32>)> {
     let mut out: Vec<(String, Vec<u32>)> = std::fs::read_dir(root)

@@ -249,13 +249,42 @@ pub fn register_xlsx(rows: usize, seed: u64) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// `n` invented cases for benchmarks, made from the given templates (the fixtures): each gets
-/// its own case ID and invented names for the family, so no two are duplicates. Dates and
-/// documents stay those of the template, so every risk level appears in the templates' mix.
+/// its own case ID and invented names for the family, so no two are duplicates.
+///
+/// The mix follows the procedure's funnel rather than the fixtures' (which are all complete
+/// files): 4 in 10 are notifications still at the single window (notification and
+/// assessments), 2 in 10 low risk with a departmental plan, 4 in 10 open cases with the
+/// whole support card — each from a template of that kind, dates unchanged.
 pub fn cases(templates: &[crate::model::Case], n: usize, seed: u64) -> Vec<crate::model::Case> {
+    use crate::model::RiskLevel;
     let mut rng = Rng::new(seed);
+    let low: Vec<&crate::model::Case> = templates
+        .iter()
+        .filter(|c| c.risk_level() == Some(RiskLevel::Low))
+        .collect();
+    let open: Vec<&crate::model::Case> = templates
+        .iter()
+        .filter(|c| c.risk_level().is_some_and(|l| l.opens_case()))
+        .collect();
     (0..n)
         .map(|i| {
-            let mut c = templates[i % templates.len()].clone();
+            let mut c = match i % 10 {
+                0..=3 => {
+                    // At the single window: what an agency sent, nothing decided yet.
+                    let t = templates[i % templates.len()].clone();
+                    crate::model::Case {
+                        case_id: String::new(),
+                        family: t.family,
+                        notification: t.notification,
+                        child_assessment: t.child_assessment,
+                        family_assessment: t.family_assessment,
+                        ..Default::default()
+                    }
+                }
+                4 | 5 if !low.is_empty() => low[i % low.len()].clone(),
+                _ if !open.is_empty() => open[i % open.len()].clone(),
+                _ => templates[i % templates.len()].clone(),
+            };
             c.case_id = format!("BENCH-{:06}", i + 1);
             for child in &mut c.family.children {
                 let girl = child.sex == Some(crate::model::Sex::F);
