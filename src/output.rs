@@ -5,6 +5,14 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = staged(path, bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The bytes in a temporary file beside `path`, readable like any saved file, not yet flushed.
+fn staged(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -19,9 +27,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp)
 }
 
 /// Flushes the whole filesystem holding `path` to disk: one `syncfs(2)` after writing many
@@ -48,20 +54,7 @@ pub fn sync_filesystem(path: &Path) -> std::io::Result<()> {
 pub fn write_all_atomic(files: &[(std::path::PathBuf, &[u8])]) -> std::io::Result<()> {
     let mut pending = Vec::new();
     for (path, bytes) in files {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(bytes)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            tmp.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-        }
-        pending.push((tmp, path.clone()));
+        pending.push((staged(path, bytes)?, path.clone()));
     }
     if let Some((_, first)) = pending.first() {
         sync_filesystem(first.parent().unwrap_or(Path::new(".")))?;
