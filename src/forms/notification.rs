@@ -58,6 +58,37 @@ fn parents(case: &Case) -> Block {
     ])
 }
 
+/// The head both App. 2 and the conclusion print: the agency and date rows they are given,
+/// then the child (name, birth date, sex), the address, the grounds under the form's own
+/// label, the place of study and the parents.
+fn child_head(
+    case: &Case,
+    c: &Child,
+    head: Vec<(&str, Text)>,
+    grounds: (&str, Text),
+) -> Vec<Block> {
+    let mut rows = head;
+    rows.push((
+        "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
+        Text::value(name(&c.name)),
+    ));
+    rows.push(("Дата рождения:", vd(c.birth_date)));
+    let mut blocks = vec![
+        Block::fields(rows),
+        sex_checks(c),
+        Block::fields(vec![
+            (
+                "Адрес фактического проживания:",
+                v(&case.family.address_actual),
+            ),
+            grounds,
+        ]),
+    ];
+    blocks.extend(school_table(c));
+    blocks.push(parents(case));
+    blocks
+}
+
 pub fn notification(case: &Case) -> Vec<Document> {
     let Some(n) = &case.notification else {
         return vec![];
@@ -66,7 +97,11 @@ pub fn notification(case: &Case) -> Vec<Document> {
     let mut blocks = vec![
         appendix(2),
         Block::title(&["Извещение об обнаружении факторов риска семейного неблагополучия"]),
-        Block::fields(vec![
+    ];
+    blocks.extend(child_head(
+        case,
+        &c,
+        vec![
             (
                 "Наименование органа (учреждения) системы профилактики, передающего информацию:",
                 v(&n.agency),
@@ -76,26 +111,9 @@ pub fn notification(case: &Case) -> Vec<Document> {
                 specialist(&n.responsible),
             ),
             ("Дата передачи информации:", vd(n.date_sent)),
-            (
-                "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
-                Text::value(name(&c.name)),
-            ),
-            ("Дата рождения:", vd(c.birth_date)),
-        ]),
-        sex_checks(&c),
-        Block::fields(vec![
-            (
-                "Адрес фактического проживания:",
-                v(&case.family.address_actual),
-            ),
-            (
-                "Основания для извещения/оценки (факты неблагополучия):",
-                v(&n.grounds),
-            ),
-        ]),
-    ];
-    blocks.extend(school_table(&c));
-    blocks.push(parents(case));
+        ],
+        ("Основания для извещения/оценки (факты неблагополучия):", v(&n.grounds)),
+    ));
     let signal = n.signal_check.map(|s| s.code()).unwrap_or("");
     blocks.push(Block::checks(
         Some("Проверка сигнала о фактах неблагополучия:"),
@@ -235,34 +253,24 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
     let c = the_child(case);
     let cat = catalog();
     let grounds = case.notification.as_ref().and_then(|n| n.grounds.clone());
-    let mut blocks = vec![
-        Block::title(&["Заключение о наличии/отсутствии степени риска семейного неблагополучия"]),
-        Block::fields(vec![
+    let mut blocks = vec![Block::title(&[
+        "Заключение о наличии/отсутствии степени риска семейного неблагополучия",
+    ])];
+    blocks.extend(child_head(
+        case,
+        &c,
+        vec![
             (
                 "Наименование органа (учреждения) системы профилактики, направившего информацию:",
                 v(&con.agency),
             ),
             ("Дата заполнения:", vd(con.date)),
-            (
-                "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
-                Text::value(name(&c.name)),
-            ),
-            ("Дата рождения:", vd(c.birth_date)),
-        ]),
-        sex_checks(&c),
-        Block::fields(vec![
-            (
-                "Адрес фактического проживания:",
-                v(&case.family.address_actual),
-            ),
-            (
-                "Основания для оценки (факты неблагополучия):",
-                Text::value(grounds),
-            ),
-        ]),
-    ];
-    blocks.extend(school_table(&c));
-    blocks.push(parents(case));
+        ],
+        (
+            "Основания для оценки (факты неблагополучия):",
+            Text::value(grounds),
+        ),
+    ));
     // The child indicators the conclusion relies on, with the assessment's reasons.
     let marks = case
         .child_assessment
