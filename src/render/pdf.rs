@@ -118,6 +118,8 @@ pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
         ident: typst::foundations::Smart::Custom(doc.form.clone()),
         timestamp: today.map(Timestamp::new_utc),
         standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| e.message().to_string())?,
+        // PDF/A-2b asks for no structure tree; building one costs a good part of the export.
+        tagged: false,
         ..PdfOptions::default()
     };
     let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
