@@ -1,23 +1,12 @@
 //! The archive from outside: append-only versions, no-op reruns, crash safety with a real
 //! SIGKILL, two runs at once, export, and bagit-python's opinion of our bags.
 
+mod common;
+use common::{okno, python_has, root};
 use okno::bagit::verify_bag;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn okno(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_okno"))
-        .args(["--today", "2026-11-24"])
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run okno")
-}
 
 fn bags(archive: &Path) -> Vec<PathBuf> {
     okno::archive::list_cases(archive)
@@ -380,10 +369,7 @@ fn export_packs_the_selected_bags_into_one_valid_outer_bag() {
 
 #[test]
 fn our_bags_pass_bagit_python() {
-    let has = Command::new("python3")
-        .args(["-c", "import bagit"])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let has = python_has("bagit");
     if !has {
         eprintln!(
             "skipped: bagit-python is not installed (pip install bagit); scripts/check_bags_with_bagit_py.sh runs it"

@@ -1,23 +1,11 @@
 //! The everyday jobs from outside: a folder through `okno batch`, the quarterly run over an
 //! archive, the logs.
 
+mod common;
 use calamine::{Data, Reader, open_workbook_auto};
+use common::{okno, root};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn okno(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_okno"))
-        .args(["--today", "2026-11-24"])
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run okno")
-}
 
 fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
     let mut book = open_workbook_auto(path).unwrap();

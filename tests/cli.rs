@@ -1,22 +1,11 @@
 //! The `okno` binary as a secretary meets it: exit codes, the messages and their places,
 //! what gets written and what does not.
 
+mod common;
+use common::{okno, python_has, root};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn okno(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_okno"))
-        .args(["--today", "2026-11-24"])
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run okno")
-}
 
 fn code(o: &Output) -> i32 {
     o.status.code().expect("exit code")
@@ -299,10 +288,7 @@ fn templates_are_written_and_read_back() {
 
 #[test]
 fn a_template_filled_by_openpyxl_now_validates() {
-    let has_openpyxl = Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let has_openpyxl = python_has("openpyxl");
     if !has_openpyxl {
         eprintln!(
             "skipped: python3 with openpyxl is not installed (pip install openpyxl); fixtures/other-writers covers a committed file"

@@ -1,0 +1,27 @@
+//! What the tests that run the `okno` binary share.
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `okno --today 2026-11-24 ARGS…` in the repository, as a secretary would.
+pub fn okno(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_okno"))
+        .args(["--today", "2026-11-24"])
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run okno")
+}
+
+/// Whether python3 can import `module` (openpyxl, bagit): tests of outside tools need them.
+pub fn python_has(module: &str) -> bool {
+    Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
