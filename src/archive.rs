@@ -9,8 +9,10 @@
 use crate::bagit::write::{BagInfo, PayloadFile, payload_manifest, sync_dir, write_bag};
 use crate::model::Case;
 use crate::render::Format;
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 const LOCK: &str = ".okno.lock";
 const TMP: &str = ".tmp";
@@ -19,6 +21,24 @@ const TMP: &str = ".tmp";
 pub struct Archive {
     root: PathBuf,
     _lock: File,
+    /// Case ID → the newest version this run has claimed and its SHA-256 manifest.
+    claimed: Mutex<HashMap<String, (u32, String)>>,
+}
+
+/// A bag written under `.tmp`, waiting for a flush and `Archive::commit`.
+#[derive(Debug)]
+pub struct PendingBag {
+    tmp: PathBuf,
+    case_dir: PathBuf,
+    target: PathBuf,
+    pub version: u32,
+}
+
+/// What `Archive::prepare` decided.
+#[derive(Debug)]
+pub enum Prepared {
+    Unchanged { version: u32 },
+    Bag(PendingBag),
 }
 
 /// What happened to one case.
@@ -63,6 +83,7 @@ impl Archive {
         Ok(Archive {
             root: root.to_path_buf(),
             _lock: lock,
+            claimed: Mutex::new(HashMap::new()),
         })
     }
 
@@ -93,14 +114,38 @@ impl Archive {
         self.store_payload(case, &payload, bagging_date)
     }
 
-    /// Stores an already rendered payload (see `payload`): the batch renders once and
-    /// writes the same bytes to the output folder and to the archive.
+    /// Stores an already rendered payload (see `payload`), flushed and in place on return.
     pub fn store_payload(
         &self,
         case: &Case,
         payload: &[PayloadFile],
         bagging_date: chrono::NaiveDate,
     ) -> Result<Stored, String> {
+        match self.prepare(case, payload, bagging_date)? {
+            Prepared::Unchanged { version } => Ok(Stored::Unchanged { version }),
+            Prepared::Bag(bag) => {
+                crate::output::sync_filesystem(&bag.tmp).map_err(|e| e.to_string())?;
+                let version = bag.version;
+                let case_dir = bag.case_dir.clone();
+                let path = self.commit(bag)?;
+                sync_dir(&case_dir)
+                    .and_then(|_| sync_dir(&self.root))
+                    .map_err(|e| e.to_string())?;
+                Ok(Stored::Created { version, path })
+            }
+        }
+    }
+
+    /// The first half of storing: decides the version and writes the bag under `.tmp`,
+    /// unflushed. The caller flushes the filesystem (one syncfs may cover many bags) and then
+    /// calls `commit`. Versions are claimed in memory too, so two inputs of one case in the
+    /// same run get v1 and v2 (or one is found unchanged) before either is in place.
+    pub fn prepare(
+        &self,
+        case: &Case,
+        payload: &[PayloadFile],
+        bagging_date: chrono::NaiveDate,
+    ) -> Result<Prepared, String> {
         if !crate::validate::case_id_is_safe(&case.case_id) {
             return Err(format!(
                 "номер случая «{}» нельзя использовать как имя папки",
@@ -108,43 +153,73 @@ impl Archive {
             ));
         }
         let case_dir = self.root.join(&case.case_id);
-        let existing = versions(&case_dir);
-        if let Some(&last) = existing.last() {
-            let old = std::fs::read_to_string(
-                case_dir
-                    .join(format!("v{last}"))
-                    .join("manifest-sha256.txt"),
-            )
-            .unwrap_or_default();
-            if old == payload_manifest(payload) {
-                return Ok(Stored::Unchanged { version: last });
+        let manifest = payload_manifest(payload);
+        let (version, before) = {
+            let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+            let before = claimed.get(&case.case_id).cloned();
+            let newest = match claimed.get(&case.case_id) {
+                Some((v, m)) => Some((*v, m.clone())),
+                None => versions(&case_dir).last().map(|&last| {
+                    let old = std::fs::read_to_string(
+                        case_dir
+                            .join(format!("v{last}"))
+                            .join("manifest-sha256.txt"),
+                    )
+                    .unwrap_or_default();
+                    (last, old)
+                }),
+            };
+            if let Some((last, old)) = &newest
+                && *old == manifest
+            {
+                return Ok(Prepared::Unchanged { version: *last });
             }
-        }
-        let version = existing.last().map_or(1, |v| v + 1);
+            let version = newest.map_or(1, |(v, _)| v + 1);
+            claimed.insert(case.case_id.clone(), (version, manifest));
+            (version, before)
+        };
         let info = bag_info(case, version, bagging_date);
         let tmp = self.root.join(TMP).join(format!(
             "{}-v{version}-{}",
             case.case_id,
             std::process::id()
         ));
-        std::fs::create_dir_all(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        write_bag(&tmp, payload, &info).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::create_dir_all(&case_dir).map_err(|e| format!("{}: {e}", case_dir.display()))?;
+        if let Err(e) = std::fs::create_dir_all(&tmp).and_then(|_| write_bag(&tmp, payload, &info))
+        {
+            // Give the version back, so that a later input of this case does not leave a gap.
+            let _ = std::fs::remove_dir_all(&tmp);
+            let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
+            if claimed.get(&case.case_id).map(|c| c.0) == Some(version) {
+                match before {
+                    Some(b) => claimed.insert(case.case_id.clone(), b),
+                    None => claimed.remove(&case.case_id),
+                };
+            }
+            return Err(format!("{}: {e}", tmp.display()));
+        }
         let target = case_dir.join(format!("v{version}"));
-        if target.exists() {
+        Ok(Prepared::Bag(PendingBag {
+            tmp,
+            case_dir,
+            target,
+            version,
+        }))
+    }
+
+    /// Puts a prepared bag in place; its bytes must have been flushed. The rename itself
+    /// reaches the disk with the next flush.
+    pub fn commit(&self, bag: PendingBag) -> Result<PathBuf, String> {
+        std::fs::create_dir_all(&bag.case_dir)
+            .map_err(|e| format!("{}: {e}", bag.case_dir.display()))?;
+        if bag.target.exists() {
             return Err(format!(
                 "{} уже существует: архив не перезаписывается",
-                target.display()
+                bag.target.display()
             ));
         }
-        std::fs::rename(&tmp, &target).map_err(|e| format!("{}: {e}", target.display()))?;
-        sync_dir(&case_dir)
-            .and_then(|_| sync_dir(&self.root))
-            .map_err(|e| e.to_string())?;
-        Ok(Stored::Created {
-            version,
-            path: target,
-        })
+        std::fs::rename(&bag.tmp, &bag.target)
+            .map_err(|e| format!("{}: {e}", bag.target.display()))?;
+        Ok(bag.target)
     }
 
     /// Every case in the archive with its versions, sorted by case ID.

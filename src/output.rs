@@ -49,18 +49,37 @@ pub fn sync_filesystem(path: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Files written under temporary names beside their targets, closed, not yet flushed or in
+/// place. Dropping it removes the temporary files.
+pub struct Staged(Vec<(tempfile::TempPath, std::path::PathBuf)>);
+
+impl Staged {
+    /// Writes every file to its temporary name.
+    pub fn write(files: &[(std::path::PathBuf, &[u8])]) -> std::io::Result<Staged> {
+        let mut pending = Vec::new();
+        for (path, bytes) in files {
+            // Closed at once: a batch may hold many staged cases while a flush runs.
+            pending.push((staged(path, bytes)?.into_temp_path(), path.clone()));
+        }
+        Ok(Staged(pending))
+    }
+
+    /// Renames the files into place; call only after their bytes are flushed.
+    pub fn persist(self) -> std::io::Result<()> {
+        for (tmp, path) in self.0 {
+            tmp.persist(&path).map_err(|e| e.error)?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes several files so that each is whole or absent: all are written to temporary names
 /// beside their targets, flushed together, then renamed into place.
 pub fn write_all_atomic(files: &[(std::path::PathBuf, &[u8])]) -> std::io::Result<()> {
-    let mut pending = Vec::new();
-    for (path, bytes) in files {
-        pending.push((staged(path, bytes)?, path.clone()));
+    let staged = Staged::write(files)?;
+    if let Some((first, _)) = files.first() {
+        let dir = first.parent().filter(|p| !p.as_os_str().is_empty());
+        sync_filesystem(dir.unwrap_or(Path::new(".")))?;
     }
-    if let Some((_, first)) = pending.first() {
-        sync_filesystem(first.parent().unwrap_or(Path::new(".")))?;
-    }
-    for (tmp, path) in pending {
-        tmp.persist(&path).map_err(|e| e.error)?;
-    }
-    Ok(())
+    staged.persist()
 }

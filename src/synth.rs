@@ -294,7 +294,111 @@ pub fn cases(templates: &[crate::model::Case], n: usize, seed: u64) -> Vec<crate
                 let female = r.role == Some(crate::model::RepresentativeRole::Mother);
                 r.name = crate::model::PersonName::parse(&person(&mut rng, female));
             }
+            vary_texts(&mut c, &mut rng);
             c
         })
         .collect()
+}
+
+/// Gives the case's free texts (reasons, notes, plan rows, results…) wording of its own, as
+/// every real family's file has: without it the generated cases would repeat the fixtures'
+/// sentences cell for cell, which no real batch does (and which Typst's cache would turn
+/// into a flattering benchmark). A text repeated within the case (a plan task quoted in the
+/// monitoring) gets the same wording at each place, so the case checks as before.
+fn vary_texts(case: &mut crate::model::Case, rng: &mut Rng) {
+    const SOURCES: &[&str] = &[
+        "классного руководителя",
+        "социального педагога",
+        "матери",
+        "соседей",
+        "инспектора ОДН",
+        "участкового педиатра",
+        "куратора",
+        "бабушки",
+    ];
+    const MONTHS: &[&str] = &[
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+    ];
+    // The narrative fields of the forms; names, addresses, organizations and option codes
+    // stay as they are.
+    const NARRATIVE: &[&str] = &[
+        "reason",
+        "note",
+        "notes",
+        "description",
+        "result",
+        "grounds",
+        "strengths",
+        "weaknesses",
+        "task",
+        "measures",
+        "issues",
+        "factors",
+        "main_problems",
+        "difficulties",
+        "proposals",
+        "family_participation",
+        "child_view",
+        "parents_view",
+        "reported_reasons",
+        "family_problems",
+        "measures_needed",
+        "relations_notes",
+        "school_notes",
+        "text",
+    ];
+    fn walk(
+        v: &mut serde_json::Value,
+        narrative: bool,
+        rng: &mut Rng,
+        seen: &mut std::collections::HashMap<String, String>,
+    ) {
+        match v {
+            serde_json::Value::String(s) if narrative && s.chars().count() > 3 => {
+                let varied = seen.entry(s.clone()).or_insert_with(|| {
+                    let day = 1 + rng.below(28);
+                    let month = rng.pick(MONTHS);
+                    let clause = match rng.below(5) {
+                        0 => format!(" (со слов {})", rng.pick(SOURCES)),
+                        1 => format!("; отмечено {day} {month}"),
+                        2 => format!(", по сведениям {} на {day} {month}", rng.pick(SOURCES)),
+                        3 => format!("; повторно — {day} {month}, {}", rng.pick(SOURCES)),
+                        _ => format!(" — уточнено {day} {month}"),
+                    };
+                    format!("{s}{clause}")
+                });
+                *s = varied.clone();
+            }
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|x| walk(x, narrative, rng, seen))
+            }
+            serde_json::Value::Object(map) => map
+                .iter_mut()
+                .for_each(|(k, x)| walk(x, NARRATIVE.contains(&k.as_str()), rng, seen)),
+            _ => {}
+        }
+    }
+    let Ok(mut value) = serde_json::to_value(&*case) else {
+        return;
+    };
+    walk(
+        &mut value,
+        false,
+        rng,
+        &mut std::collections::HashMap::new(),
+    );
+    if let Ok(varied) = serde_json::from_value(value) {
+        *case = varied;
+    }
 }

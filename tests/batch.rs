@@ -342,3 +342,112 @@ fn the_logs_come_from_the_archive_in_three_formats() {
     assert!(in_october > 0);
     assert_eq!(data_rows, in_october, "{rows:?}");
 }
+
+#[test]
+fn generated_benchmark_cases_are_valid_and_each_has_its_own_wording() {
+    let mut templates = Vec::new();
+    for e in std::fs::read_dir(root().join("fixtures/cases")).unwrap() {
+        let read = okno::ingest::read_path(&e.unwrap().path()).unwrap();
+        templates.extend(read.cases.into_iter().map(|c| c.case));
+    }
+    templates.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+    let cases = okno::synth::cases(&templates, 60, 42);
+    let settings = okno::validate::Settings {
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+    };
+    let mut reasons = std::collections::HashSet::new();
+    let mut total = 0;
+    for c in &cases {
+        let errors: Vec<String> = okno::validate::validate(c, &settings)
+            .into_iter()
+            .filter(|d| d.severity == okno::diagnostic::Severity::Error)
+            .map(|d| format!("{} {}", d.rule, d.message))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", c.case_id);
+        for m in c.child_assessment.iter().flat_map(|a| &a.marks) {
+            if let Some(r) = &m.reason {
+                total += 1;
+                reasons.insert(r.clone());
+            }
+        }
+    }
+    // The same fixture sentence reads differently from case to case.
+    assert!(total > 100, "{total} reasons");
+    assert!(
+        reasons.len() * 10 > total * 9,
+        "{} distinct of {total}",
+        reasons.len()
+    );
+}
+
+#[test]
+fn two_inputs_of_one_case_in_a_batch_become_two_versions_and_the_same_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let text = std::fs::read_to_string(root().join("fixtures/cases/NSK-2026-0002.json")).unwrap();
+    let mut later: Value = serde_json::from_str(&text).unwrap();
+    later["notification"]["grounds"] = json!("Уточнённые основания после повторной беседы");
+    std::fs::write(input.join("a.json"), &text).unwrap();
+    std::fs::write(input.join("b.json"), serde_json::to_vec(&later).unwrap()).unwrap();
+    let (out, arch) = (dir.path().join("out"), dir.path().join("archive"));
+    let run = || {
+        okno(&[
+            "batch",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--archive",
+            arch.to_str().unwrap(),
+            "--jobs",
+            "2",
+        ])
+    };
+    let o = run();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let case = arch.join("NSK-2026-0002");
+    for v in ["v1", "v2"] {
+        assert!(okno::bagit::verify_bag(&case.join(v)).is_valid(), "{v}");
+    }
+    assert!(!case.join("v3").exists());
+    let mut versions: Vec<String> = sheet(&out.join("отчет.xlsx"), "Отчет")[1..]
+        .iter()
+        .map(|r| r[6].clone())
+        .collect();
+    versions.sort();
+    assert_eq!(versions, ["v1 (новая)", "v2 (новая)"]);
+    // The two versions hold the two inputs, one each.
+    let grounds: std::collections::BTreeSet<String> = ["v1", "v2"]
+        .iter()
+        .map(|v| {
+            let c: Value = serde_json::from_slice(
+                &std::fs::read(case.join(v).join("data/case.json")).unwrap(),
+            )
+            .unwrap();
+            c["notification"]["grounds"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(grounds.len(), 2);
+    // Rerun with just the input that v2 holds: nothing changes.
+    let v2: Value =
+        serde_json::from_slice(&std::fs::read(case.join("v2/data/case.json")).unwrap()).unwrap();
+    let older = if v2["notification"]["grounds"] == later["notification"]["grounds"] {
+        "a.json"
+    } else {
+        "b.json"
+    };
+    std::fs::remove_file(input.join(older)).unwrap();
+    let o = run();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(!case.join("v3").exists());
+    assert_eq!(
+        sheet(&out.join("отчет.xlsx"), "Отчет")[1][6],
+        "v2 (без изменений)"
+    );
+    assert!(!arch.join(".tmp").exists());
+}

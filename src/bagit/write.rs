@@ -66,7 +66,7 @@ pub fn payload_manifest(payload: &[PayloadFile]) -> String {
     manifest::<Sha256>(payload)
 }
 
-/// Writes a complete bag into `dir` (which must not exist yet or be empty).
+/// Writes a complete bag into `dir` (which must not exist yet or be empty), unflushed.
 pub fn write_bag(dir: &Path, payload: &[PayloadFile], info: &BagInfo) -> std::io::Result<()> {
     let mut paths = std::collections::BTreeSet::new();
     for f in payload {
@@ -102,10 +102,9 @@ pub fn write_bag(dir: &Path, payload: &[PayloadFile], info: &BagInfo) -> std::io
         write_file(&dir.join(name), bytes)?;
         tagmanifest.push_str(&format!("{}  {name}\n", hex::encode(Sha256::digest(bytes))));
     }
-    write_file(&dir.join("tagmanifest-sha256.txt"), tagmanifest.as_bytes())?;
-    // Data and directory entries reach the disk in one flush, before the caller renames the
-    // bag into place (an fsync per file would cost a journal commit each).
-    crate::output::sync_filesystem(dir)
+    write_file(&dir.join("tagmanifest-sha256.txt"), tagmanifest.as_bytes())
+    // Not flushed here: the caller flushes before it renames the bag into place, so that a
+    // batch flushes many bags with one syncfs (an fsync per file costs a journal commit each).
 }
 
 #[cfg(test)]

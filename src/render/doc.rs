@@ -22,8 +22,7 @@ pub struct Document {
 }
 
 /// A piece of text on the form.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "t", content = "s")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Text {
     /// The form's own words.
     Label(String),
@@ -31,6 +30,18 @@ pub enum Text {
     Value(String),
     /// A blank to fill by hand (drawn as a line).
     Blank,
+}
+
+/// For Typst a text is its string and a blank is `none`: the distinction between label and
+/// value matters to tests and writers, not to the layout, and plain strings keep the data
+/// Typst parses per document small (a support card has ~500 cells).
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Text::Label(t) | Text::Value(t) => s.serialize_str(t),
+            Text::Blank => s.serialize_none(),
+        }
+    }
 }
 
 impl Text {
@@ -71,15 +82,28 @@ impl Check {
     }
 }
 
+/// Defaults (no checks, regular, one column, left) are left out of the data for Typst.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
     pub content: Vec<Text>,
     /// Check boxes inside the cell (level columns of the card).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub bold: bool,
+    #[serde(skip_serializing_if = "is_one")]
     pub colspan: usize,
     /// Horizontal alignment: "left" or "center".
+    #[serde(skip_serializing_if = "is_left")]
     pub align: &'static str,
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
+}
+
+fn is_left(a: &&'static str) -> bool {
+    *a == "left"
 }
 
 impl Cell {

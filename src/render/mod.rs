@@ -95,10 +95,13 @@ pub fn form_codes() -> Vec<&'static str> {
 
 /// Maps `f` over `items` on `threads` workers (all cores when None), keeping the order.
 ///
-/// Plain threads, not a rayon pool: Typst parallelises inside a compilation with rayon, and a
-/// rayon worker waiting on that inner work steals another document, so documents pile up
-/// half-done and memory grows with them. Here each worker finishes one document before it
-/// takes the next. Workers get a large stack: Typst lays out deep trees recursively.
+/// Each worker of a rayon pool runs one long loop that takes the next item when it has
+/// finished the last. Typst parallelises inside a compilation with rayon, and from a pool
+/// thread that inner work goes to the same pool: a worker waiting on it helps the other
+/// worker's document instead of sitting idle, and never starts a new document half-way (a
+/// `par_iter` over the items would, and memory would grow with the half-done documents).
+/// Exactly `threads` threads run, so nothing is oversubscribed. Workers get a large stack:
+/// Typst lays out deep trees recursively.
 pub fn parallel_map<T: Sync, R: Send>(
     items: &[T],
     threads: Option<usize>,
@@ -115,23 +118,26 @@ pub fn parallel_map<T: Sync, R: Send>(
         .clamp(1, items.len().max(1));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for i in 0..n {
-            let (next, results, f) = (&next, &results, &f);
-            std::thread::Builder::new()
-                .name(format!("okno-render-{i}"))
-                .stack_size(64 << 20)
-                .spawn_scoped(scope, move || {
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(k) else { break };
-                        let r = f(item);
-                        results.lock().unwrap_or_else(|e| e.into_inner())[k] = Some(r);
-                    }
-                })
-                .expect("spawn a render thread");
+    let work = || {
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(k) else { break };
+            let r = f(item);
+            results.lock().unwrap_or_else(|e| e.into_inner())[k] = Some(r);
         }
-    });
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .stack_size(64 << 20)
+        .thread_name(|i| format!("okno-render-{i}"))
+        .build()
+    {
+        Ok(pool) => {
+            pool.broadcast(|_| work());
+        }
+        // No threads to be had: the work is still done, on this thread.
+        Err(_) => work(),
+    }
     results
         .into_inner()
         .unwrap_or_else(|e| e.into_inner())
