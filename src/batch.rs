@@ -343,6 +343,7 @@ pub fn run(
             .unwrap_or_else(|_| Err("сбой записи файлов".to_string()));
         (per_file, failures)
     });
+    crate::render::pdf::release_cache();
     for ((i, j), e) in failures? {
         let row = &mut per_file[i][j];
         row.status = FAILED;

@@ -254,6 +254,34 @@ fn every_form_shows_the_childs_name_dates_level_and_marked_indicators_in_pdf_and
 }
 
 #[test]
+fn docx_parts_are_deflated_as_word_does() {
+    let c = case("NSK-2026-0005");
+    for (d, _, docx) in rendered(&c) {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
+        let mut unpacked = 0;
+        for i in 0..zip.len() {
+            let f = zip.by_index(i).unwrap();
+            if f.is_file() {
+                assert_eq!(
+                    f.compression(),
+                    zip::CompressionMethod::Deflated,
+                    "{}: {}",
+                    d.form,
+                    f.name()
+                );
+                unpacked += f.size();
+            }
+        }
+        assert!(
+            (docx.len() as u64) * 3 < unpacked,
+            "{}: {} bytes for {unpacked} of parts",
+            d.form,
+            docx.len()
+        );
+    }
+}
+
+#[test]
 fn the_docx_tables_are_real_tables_with_the_forms_cells() {
     let c = case("NSK-2026-0005");
     let docs = rendered(&c);
@@ -492,7 +520,7 @@ fn a_draft_says_so_on_every_page() {
         let headers: Vec<String> = (0..zip.len())
             .filter_map(|i| {
                 let mut f = zip.by_index(i).ok()?;
-                let name = f.name().ok()?.to_string();
+                let name = f.name().to_string();
                 let mut s = String::new();
                 (name.starts_with("word/header") && name.ends_with(".xml")).then(|| {
                     f.read_to_string(&mut s).ok();

@@ -152,6 +152,12 @@ fn trim_cache() {
     typst::comemo::evict(if over { 1 } else { 5 });
 }
 
+/// Drops all of Typst's cache, when no more documents are coming (before a batch builds its
+/// report, which then reuses the memory).
+pub fn release_cache() {
+    typst::comemo::evict(0);
+}
+
 /// This process's resident memory (Linux only; elsewhere the budget is not checked).
 #[cfg(target_os = "linux")]
 fn resident_bytes() -> Option<u64> {
