@@ -9,6 +9,7 @@
 use crate::bagit::write::{BagInfo, PayloadFile, payload_manifest, sync_dir, write_bag};
 use crate::model::Case;
 use crate::render::Format;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -21,8 +22,9 @@ const TMP: &str = ".tmp";
 pub struct Archive {
     root: PathBuf,
     _lock: File,
-    /// Case ID → the newest version this run has claimed and its SHA-256 manifest.
-    claimed: Mutex<HashMap<String, (u32, String)>>,
+    /// Case ID → the newest version this run has claimed, and the SHA-256 of its payload
+    /// manifest (a digest, not the text: a batch of 10,000 cases claims 10,000 versions).
+    claimed: Mutex<HashMap<String, (u32, [u8; 32])>>,
 }
 
 /// A bag written under `.tmp`, waiting for a flush and `Archive::commit`.
@@ -153,7 +155,7 @@ impl Archive {
             ));
         }
         let case_dir = self.root.join(&case.case_id);
-        let manifest = payload_manifest(payload);
+        let manifest: [u8; 32] = Sha256::digest(payload_manifest(payload)).into();
         let (version, before) = {
             let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
             let before = claimed.get(&case.case_id).cloned();
@@ -166,7 +168,7 @@ impl Archive {
                             .join("manifest-sha256.txt"),
                     )
                     .unwrap_or_default();
-                    (last, old)
+                    (last, Sha256::digest(old).into())
                 }),
             };
             if let Some((last, old)) = &newest

@@ -248,7 +248,8 @@ fn process(
 
 /// The committer: takes the staged cases as the workers send them, flushes the filesystem
 /// once for all that have arrived meanwhile (group commit), then renames them into place.
-/// The workers never wait for the disk, and 10,000 cases cost far fewer than 10,000 flushes.
+/// The flushes run beside the rendering (the workers wait only when 16 cases are queued),
+/// and one flush covers every case that arrived while the last one ran.
 /// Returns the cases that could not be put in place, with the reason; fails only when a
 /// flush itself fails.
 fn commit_all(
