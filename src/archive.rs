@@ -155,13 +155,13 @@ impl Archive {
             ));
         }
         let case_dir = self.root.join(&case.case_id);
-        let manifest: [u8; 32] = Sha256::digest(payload_manifest(payload)).into();
+        let manifest = payload_manifest(payload);
+        let digest: [u8; 32] = Sha256::digest(&manifest).into();
         let (version, before) = {
             let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
-            let before = claimed.get(&case.case_id).cloned();
-            let newest = match claimed.get(&case.case_id) {
-                Some((v, m)) => Some((*v, m.clone())),
-                None => versions(&case_dir).last().map(|&last| {
+            let before = claimed.get(&case.case_id).copied();
+            let newest = before.or_else(|| {
+                versions(&case_dir).last().map(|&last| {
                     let old = std::fs::read_to_string(
                         case_dir
                             .join(format!("v{last}"))
@@ -169,15 +169,15 @@ impl Archive {
                     )
                     .unwrap_or_default();
                     (last, Sha256::digest(old).into())
-                }),
-            };
-            if let Some((last, old)) = &newest
-                && *old == manifest
+                })
+            });
+            if let Some((last, old)) = newest
+                && old == digest
             {
-                return Ok(Prepared::Unchanged { version: *last });
+                return Ok(Prepared::Unchanged { version: last });
             }
             let version = newest.map_or(1, |(v, _)| v + 1);
-            claimed.insert(case.case_id.clone(), (version, manifest));
+            claimed.insert(case.case_id.clone(), (version, digest));
             (version, before)
         };
         let info = bag_info(case, version, bagging_date);
@@ -186,7 +186,8 @@ impl Archive {
             case.case_id,
             std::process::id()
         ));
-        if let Err(e) = std::fs::create_dir_all(&tmp).and_then(|_| write_bag(&tmp, payload, &info))
+        if let Err(e) =
+            std::fs::create_dir_all(&tmp).and_then(|_| write_bag(&tmp, payload, &manifest, &info))
         {
             // Give the version back, so that a later input of this case does not leave a gap.
             let _ = std::fs::remove_dir_all(&tmp);
@@ -461,7 +462,7 @@ pub fn export(
         .map_err(|e| e.to_string())?;
     let name = format!("okno-export-{}", today.format("%Y-%m-%d"));
     let bag = work.path().join(&name);
-    write_bag(&bag, &payload, &info).map_err(|e| e.to_string())?;
+    write_bag(&bag, &payload, &payload_manifest(&payload), &info).map_err(|e| e.to_string())?;
     let mut tar = tar::Builder::new(Vec::new());
     let mtime = today
         .and_hms_opt(0, 0, 0)

@@ -162,14 +162,8 @@ fn process(
         let key = (index, rows.len());
         let result = (|| -> Result<(usize, Option<String>), String> {
             let out_dir = opts.out.join(&case.case_id);
-            let stage = |files: &[(PathBuf, &[u8])], bag: Option<PendingBag>| {
-                let forms =
-                    Staged::write(files).map_err(|e| format!("{}: {e}", out_dir.display()))?;
-                commits
-                    .send(Commit { key, forms, bag })
-                    .map_err(|_| "запись файлов прервана".to_string())
-            };
-            if draft {
+            let staging = |e: std::io::Error| format!("{}: {e}", out_dir.display());
+            let (forms, count, bag, version) = if draft {
                 // A draft is never archived: the archive keeps official documents only.
                 let docs = crate::render::documents(
                     case,
@@ -180,54 +174,59 @@ fn process(
                         jobs: None,
                     },
                 );
-                let mut files = Vec::new();
-                for d in &docs {
-                    for f in [crate::render::Format::Pdf, crate::render::Format::Docx] {
-                        let bytes = f
-                            .write(d)
-                            .map_err(|e| format!("{}.{}: {e}", d.form, f.ext()))?;
-                        files.push((out_dir.join(format!("{}.{}", d.form, f.ext())), bytes));
-                    }
-                }
-                let refs: Vec<(PathBuf, &[u8])> = files
+                let files = crate::render::render_files(
+                    &docs,
+                    &[crate::render::Format::Pdf, crate::render::Format::Docx],
+                    &out_dir,
+                )?;
+                (
+                    Staged::write(&files).map_err(staging)?,
+                    files.len(),
+                    None,
+                    None,
+                )
+            } else {
+                let source = match &c.ingested.origin {
+                    Some(row) => Source {
+                        name: "register-row.json".into(),
+                        bytes: serde_json::to_vec_pretty(row).unwrap_or_default(),
+                    },
+                    None => Source {
+                        name: format!("input.{ext}"),
+                        bytes: bytes.clone(),
+                    },
+                };
+                let files = payload(case, &source)?;
+                let forms: Vec<(PathBuf, &[u8])> = files
                     .iter()
-                    .map(|(p, b)| (p.clone(), b.as_slice()))
+                    .filter_map(|f| {
+                        let name = f.path.strip_prefix("forms/")?;
+                        Some((out_dir.join(name), f.bytes.as_slice()))
+                    })
                     .collect();
-                stage(&refs, None)?;
-                return Ok((files.len(), None));
-            }
-            let source = match &c.ingested.origin {
-                Some(row) => Source {
-                    name: "register-row.json".into(),
-                    bytes: serde_json::to_vec_pretty(row).unwrap_or_default(),
-                },
-                None => Source {
-                    name: format!("input.{ext}"),
-                    bytes: bytes.clone(),
-                },
+                let (bag, version) = match archive {
+                    Some(a) => match a.prepare(case, &files, settings.today)? {
+                        Prepared::Bag(bag) => {
+                            let v = format!("v{} (новая)", bag.version);
+                            (Some(bag), Some(v))
+                        }
+                        Prepared::Unchanged { version } => {
+                            (None, Some(format!("v{version} (без изменений)")))
+                        }
+                    },
+                    None => (None, None),
+                };
+                (
+                    Staged::write(&forms).map_err(staging)?,
+                    forms.len(),
+                    bag,
+                    version,
+                )
             };
-            let files = payload(case, &source)?;
-            let forms: Vec<(PathBuf, &[u8])> = files
-                .iter()
-                .filter(|f| f.path.starts_with("forms/"))
-                .map(|f| {
-                    (
-                        out_dir.join(f.path.trim_start_matches("forms/")),
-                        f.bytes.as_slice(),
-                    )
-                })
-                .collect();
-            let (version, bag) = match archive {
-                Some(a) => match a.prepare(case, &files, settings.today)? {
-                    Prepared::Bag(bag) => (Some(format!("v{} (новая)", bag.version)), Some(bag)),
-                    Prepared::Unchanged { version } => {
-                        (Some(format!("v{version} (без изменений)")), None)
-                    }
-                },
-                None => (None, None),
-            };
-            stage(&forms, bag)?;
-            Ok((forms.len(), version))
+            commits
+                .send(Commit { key, forms, bag })
+                .map_err(|_| "запись файлов прервана".to_string())?;
+            Ok((count, version))
         })();
         match result {
             Ok((forms, version)) => {

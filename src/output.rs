@@ -55,11 +55,11 @@ pub struct Staged(Vec<(tempfile::TempPath, std::path::PathBuf)>);
 
 impl Staged {
     /// Writes every file to its temporary name.
-    pub fn write(files: &[(std::path::PathBuf, &[u8])]) -> std::io::Result<Staged> {
+    pub fn write<B: AsRef<[u8]>>(files: &[(std::path::PathBuf, B)]) -> std::io::Result<Staged> {
         let mut pending = Vec::new();
         for (path, bytes) in files {
             // Closed at once: a batch may hold many staged cases while a flush runs.
-            pending.push((staged(path, bytes)?.into_temp_path(), path.clone()));
+            pending.push((staged(path, bytes.as_ref())?.into_temp_path(), path.clone()));
         }
         Ok(Staged(pending))
     }
@@ -75,7 +75,7 @@ impl Staged {
 
 /// Writes several files so that each is whole or absent: all are written to temporary names
 /// beside their targets, flushed together, then renamed into place.
-pub fn write_all_atomic(files: &[(std::path::PathBuf, &[u8])]) -> std::io::Result<()> {
+pub fn write_all_atomic<B: AsRef<[u8]>>(files: &[(std::path::PathBuf, B)]) -> std::io::Result<()> {
     let staged = Staged::write(files)?;
     if let Some((first, _)) = files.first() {
         let dir = first.parent().filter(|p| !p.as_os_str().is_empty());

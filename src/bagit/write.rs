@@ -67,7 +67,14 @@ pub fn payload_manifest(payload: &[PayloadFile]) -> String {
 }
 
 /// Writes a complete bag into `dir` (which must not exist yet or be empty), unflushed.
-pub fn write_bag(dir: &Path, payload: &[PayloadFile], info: &BagInfo) -> std::io::Result<()> {
+/// `sha256` is `payload_manifest(payload)`, which the caller has already made to compare
+/// versions: the payload is hashed once per algorithm.
+pub fn write_bag(
+    dir: &Path,
+    payload: &[PayloadFile],
+    sha256: &str,
+    info: &BagInfo,
+) -> std::io::Result<()> {
     let mut paths = std::collections::BTreeSet::new();
     for f in payload {
         let safe = safe_path(&f.path).ok_or_else(|| {
@@ -80,7 +87,6 @@ pub fn write_bag(dir: &Path, payload: &[PayloadFile], info: &BagInfo) -> std::io
         }
         write_file(&dir.join("data").join(&safe), &f.bytes)?;
     }
-    let sha256 = manifest::<Sha256>(payload);
     let sha512 = manifest::<Sha512>(payload);
     let octets: usize = payload.iter().map(|f| f.bytes.len()).sum();
     let mut bag_info = String::new();

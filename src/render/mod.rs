@@ -58,7 +58,18 @@ pub fn write_documents(
     formats: &[Format],
     dir: &Path,
 ) -> Result<Vec<PathBuf>, String> {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let files = render_files(docs, formats, dir)?;
+    crate::output::write_all_atomic(&files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// Each document in each format, as the bytes of `dir/<form>.<ext>` (not yet written).
+pub fn render_files(
+    docs: &[Document],
+    formats: &[Format],
+    dir: &Path,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+    let mut files = Vec::new();
     for d in docs {
         for f in formats {
             let bytes = f
@@ -67,12 +78,7 @@ pub fn write_documents(
             files.push((dir.join(format!("{}.{}", d.form, f.ext())), bytes));
         }
     }
-    let refs: Vec<(PathBuf, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.clone(), b.as_slice()))
-        .collect();
-    crate::output::write_all_atomic(&refs).map_err(|e| format!("{}: {e}", dir.display()))?;
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    Ok(files)
 }
 
 /// Parses `pdf,docx`.
