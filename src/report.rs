@@ -3,8 +3,9 @@
 
 use crate::archive::list_cases;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Case, Date, Domain, MonitoringKind, RiskLevel};
+use crate::model::{Case, Date, Domain, RiskLevel};
 use crate::render::doc::{Block, Cell, Document, Text};
+use crate::validate::ended;
 use crate::validate::{Settings, validate};
 use chrono::{Datelike, Months, NaiveDate};
 use std::path::Path;
@@ -59,18 +60,6 @@ impl Quarter {
     pub fn label(&self) -> String {
         format!("{}-Q{}", self.year, self.q)
     }
-}
-
-/// When the work with a case ended, if it did.
-fn ended(case: &Case) -> Option<Date> {
-    let closed = case.closure.as_ref().and_then(|c| c.date);
-    let final_m = case
-        .monitoring
-        .iter()
-        .filter(|m| m.kind == Some(MonitoringKind::Final))
-        .filter_map(|m| m.date)
-        .min();
-    [closed, final_m].into_iter().flatten().min()
 }
 
 fn started(case: &Case) -> Option<Date> {

@@ -225,12 +225,8 @@ pub(crate) fn work_start(case: &crate::model::Case) -> Option<Date> {
         .or(case.departmental_plan.as_ref().and_then(|p| p.from))
 }
 
-/// Whether a case (or a departmental plan) is active on a date: started, not closed, no final
-/// monitoring before it.
-pub fn active_on(case: &crate::model::Case, day: Date) -> bool {
-    let Some(start) = work_start(case) else {
-        return false;
-    };
+/// When the work with a case ended, if it did: its closure or its final monitoring.
+pub fn ended(case: &crate::model::Case) -> Option<Date> {
     let closed = case.closure.as_ref().and_then(|c| c.date);
     let final_m = case
         .monitoring
@@ -238,8 +234,16 @@ pub fn active_on(case: &crate::model::Case, day: Date) -> bool {
         .filter(|m| m.kind == Some(MonitoringKind::Final))
         .filter_map(|m| m.date)
         .min();
-    let end = [closed, final_m].into_iter().flatten().min();
-    start <= day && end.is_none_or(|e| e > day)
+    [closed, final_m].into_iter().flatten().min()
+}
+
+/// Whether a case (or a departmental plan) is active on a date: started, not closed, no final
+/// monitoring before it.
+pub fn active_on(case: &crate::model::Case, day: Date) -> bool {
+    let Some(start) = work_start(case) else {
+        return false;
+    };
+    start <= day && ended(case).is_none_or(|e| e > day)
 }
 
 /// D-MONITOR-3M: monitoring at least once every 3 months while the work goes on.

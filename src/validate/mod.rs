@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Case, Date};
 use chrono::NaiveDate;
 
-pub use deadlines::active_on;
+pub use deadlines::{active_on, ended};
 pub use input::{case_id_is_safe, duplicates};
 
 /// Every rule ID this validator can report, with its severity as RULES.md gives it, plus
