@@ -4,14 +4,18 @@
 //! document (and every thread).
 
 use super::doc::Document;
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
 use typst::diag::{FileError, FileResult};
+use typst::ecow::EcoVec;
 use typst::foundations::{Bytes, Datetime, Duration};
+use typst::layout::{Frame, FrameItem, Point};
+use typst::model::Document as _;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
-use typst_layout::PagedDocument;
+use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 const TEMPLATE: &str = include_str!("../../templates/form.typ");
@@ -96,24 +100,87 @@ impl World for FormWorld {
     }
 }
 
+/// Lays out one document's data with the template.
+fn compile(data: Vec<u8>, today: Option<Datetime>) -> Result<PagedDocument, String> {
+    let world = FormWorld {
+        data: Bytes::new(data),
+        today,
+    };
+    typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+}
+
+/// The header of page `number`: the template's empty page laid out with only that number,
+/// once per process for each number and orientation. Its frame has the page's size, so it is
+/// stamped at the page's origin.
+fn page_number_stamp(number: usize, landscape: bool) -> Result<Frame, String> {
+    static STAMPS: Mutex<BTreeMap<(usize, bool), Frame>> = Mutex::new(BTreeMap::new());
+    let known = STAMPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&(number, landscape))
+        .cloned();
+    if let Some(frame) = known {
+        return Ok(frame);
+    }
+    let data = serde_json::json!({
+        "title": "", "date": null, "landscape": landscape, "draft": false,
+        "blocks": [], "page_number": number,
+    });
+    let stamp = compile(data.to_string().into_bytes(), None)?;
+    let frame = stamp
+        .pages()
+        .first()
+        .map(|p| without_tags(&p.frame))
+        .ok_or("нет страницы номера")?;
+    STAMPS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert((number, landscape), frame.clone());
+    Ok(frame)
+}
+
+/// A frame's visible items only: the stamp's introspection tags belong to its own document.
+fn without_tags(frame: &Frame) -> Frame {
+    let mut out = Frame::new(frame.size(), frame.kind());
+    for (pos, item) in frame.items() {
+        match item {
+            FrameItem::Tag(_) => {}
+            FrameItem::Group(g) => {
+                let mut g = g.clone();
+                g.frame = without_tags(&g.frame);
+                g.parent = None;
+                out.push(*pos, FrameItem::Group(g));
+            }
+            other => out.push(*pos, other.clone()),
+        }
+    }
+    out
+}
+
 /// Renders a document tree to PDF/A-2b bytes.
 pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
     let data = serde_json::to_vec(doc).map_err(|e| e.to_string())?;
     let today = doc
         .date
         .and_then(|(y, m, d)| Datetime::from_ymd(y, m as u8, d as u8));
-    let world = FormWorld {
-        data: Bytes::new(data),
-        today,
-    };
-    let result = typst::compile::<PagedDocument>(&world).output;
-    let document = result.map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| e.message.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let mut document = compile(data, today)?;
+    if document.pages().len() > 1 {
+        let mut pages: EcoVec<Page> = document.pages().iter().cloned().collect();
+        for (i, page) in pages.make_mut().iter_mut().enumerate().skip(1) {
+            // First in the page's content, as a header is: text extraction reads it first.
+            page.frame
+                .prepend_frame(Point::zero(), page_number_stamp(i + 1, doc.landscape)?);
+        }
+        document = PagedDocument::new(pages, document.info().clone());
+    }
     let options = PdfOptions {
         ident: typst::foundations::Smart::Custom(doc.form.clone()),
         timestamp: today.map(Timestamp::new_utc),
