@@ -73,12 +73,21 @@ fn main() {
             })
             .count();
         println!(
-            "{n:>6} cases: {:.1} s wall ({:.1} min), {forms} forms = {:.0} forms/s, peak RSS {} MB, exit {}",
+            "{n:>6} cases: {:.1} s wall ({:.1} min), {forms} forms = {:.0} forms/s, peak RSS {} MB, \
+             CPU {:.0} s user + {:.0} s sys ({:.1} ms per case), exit {}",
             secs,
             secs / 60.0,
             forms as f64 / secs,
             usage.ru_maxrss / 1024,
+            cpu(usage.ru_utime),
+            cpu(usage.ru_stime),
+            (cpu(usage.ru_utime) + cpu(usage.ru_stime)) * 1000.0 / n as f64,
             libc::WEXITSTATUS(status)
         );
     }
+}
+
+/// CPU seconds: with wall time, tells a slower machine (same CPU, longer wall) from slower code.
+fn cpu(t: libc::timeval) -> f64 {
+    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
 }
