@@ -311,7 +311,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
 /// Repacked with deflate, a support card's DOCX is ~8× smaller, in the output folder and in
 /// every archived version alike. Entries keep their order and a fixed date (reproducible).
 /// Parts under `DEFLATE_FROM` bytes stay stored: each deflated part costs a fresh deflate
-/// state (~300 KB zeroed), which for the dozen sub-kilobyte parts of every DOCX was ~8% of a
+/// state (~300 KB zeroed), which for the dozen sub-kilobyte parts of every DOCX was ~5% of a
 /// batch's CPU, to save a few hundred bytes each.
 fn deflate_parts(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
     use std::io::{Read, Write};
