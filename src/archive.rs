@@ -60,6 +60,31 @@ pub struct Source {
     pub bytes: Vec<u8>,
 }
 
+impl Source {
+    /// What the archive keeps as a case's input: a register row alone (the register's other
+    /// rows are other families), any other input whole as `input.<ext>`. `file` is the
+    /// bytes of the input at `path`.
+    pub fn of(case: &crate::ingest::IngestedCase, path: &Path, file: &[u8]) -> Source {
+        match &case.origin {
+            Some(row) => Source {
+                name: "register-row.json".into(),
+                bytes: serde_json::to_vec_pretty(row).unwrap_or_default(),
+            },
+            None => {
+                let ext = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("bin")
+                    .to_lowercase();
+                Source {
+                    name: format!("input.{ext}"),
+                    bytes: file.to_vec(),
+                }
+            }
+        }
+    }
+}
+
 impl Archive {
     /// Opens (creating) an archive and takes its lock, waiting while another run holds it.
     /// Leftovers of an interrupted run (incomplete bags in `.tmp`) are removed: holding the

@@ -96,11 +96,6 @@ fn process(
         }];
     }
     let bytes = std::fs::read(path).unwrap_or_default();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("bin")
-        .to_lowercase();
     let mut rows = Vec::new();
     if report.cases.is_empty() {
         let errors = report
@@ -186,17 +181,7 @@ fn process(
                     None,
                 )
             } else {
-                let source = match &c.ingested.origin {
-                    Some(row) => Source {
-                        name: "register-row.json".into(),
-                        bytes: serde_json::to_vec_pretty(row).unwrap_or_default(),
-                    },
-                    None => Source {
-                        name: format!("input.{ext}"),
-                        bytes: bytes.clone(),
-                    },
-                };
-                let files = payload(case, &source)?;
+                let files = payload(case, &Source::of(&c.ingested, path, &bytes))?;
                 let forms: Vec<(PathBuf, &[u8])> = files
                     .iter()
                     .filter_map(|f| {

@@ -464,11 +464,6 @@ fn archive_cmd(inputs: &[PathBuf], root: &Path, settings: &Settings) -> i32 {
     let mut refused = 0;
     for r in &reports {
         let bytes = std::fs::read(&r.file).unwrap_or_default();
-        let ext = Path::new(&r.file)
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("bin")
-            .to_lowercase();
         for c in &r.cases {
             if c.has_errors() {
                 println!(
@@ -478,17 +473,10 @@ fn archive_cmd(inputs: &[PathBuf], root: &Path, settings: &Settings) -> i32 {
                 refused += 1;
                 continue;
             }
-            let source = match &c.ingested.origin {
-                Some(row) => Source {
-                    name: "register-row.json".into(),
-                    bytes: serde_json::to_vec_pretty(row).unwrap_or_default(),
-                },
-                None => Source {
-                    name: format!("input.{ext}"),
-                    bytes: bytes.clone(),
-                },
-            };
-            todo.push((&c.ingested.case, source));
+            todo.push((
+                &c.ingested.case,
+                Source::of(&c.ingested, Path::new(&r.file), &bytes),
+            ));
         }
     }
     let results = okno::render::parallel_map(&todo, None, |(case, source)| {

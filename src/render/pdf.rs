@@ -108,13 +108,16 @@ fn compile(data: Vec<u8>, today: Option<Datetime>) -> Result<PagedDocument, Stri
     };
     typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|errors| {
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
+        .map_err(|errors| messages(&errors))
+}
+
+/// Typst's errors as one line.
+fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The header of page `number`: the template's empty page laid out with only that number,
@@ -130,10 +133,16 @@ fn page_number_stamp(number: usize, landscape: bool) -> Result<Frame, String> {
     if let Some(frame) = known {
         return Ok(frame);
     }
-    let data = serde_json::json!({
-        "title": "", "date": null, "landscape": landscape, "draft": false,
-        "blocks": [], "page_number": number,
-    });
+    let empty = Document {
+        form: String::new(),
+        title: String::new(),
+        date: None,
+        landscape,
+        draft: false,
+        blocks: Vec::new(),
+    };
+    let mut data = serde_json::to_value(&empty).map_err(|e| e.to_string())?;
+    data["page_number"] = number.into();
     let stamp = compile(data.to_string().into_bytes(), None)?;
     let frame = stamp
         .pages()
@@ -189,13 +198,7 @@ pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
         tagged: false,
         ..PdfOptions::default()
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| e.message.to_string())
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| messages(&errors))?;
     trim_cache();
     Ok(bytes)
 }
