@@ -9,12 +9,14 @@ the seed text. Both sides are normalized by collapsing every whitespace run
 lines still match. A match must not be glued to a letter or digit on either
 side, so a truncated word (e.g. «газов» for «газовое») does not pass.
 
-The seed is seeds/003_*.txt. A catalog file whose comments name another seed of
-the same directory as «seed NNN» (e.g. "# ... (and seed 000 for the agency
-kinds)") may also take texts from that seed; nothing else is accepted.
+The seed is seed 003, docs/procedure-appendices.txt. A catalog file whose comments
+name another seed as «seed NNN» (e.g. "# ... (and seed 000 for the agency kinds)")
+may also take texts from that seed, looked up in the seed's directory as docs/ names
+it (000: procedure-presentation.txt, 003: procedure-appendices.txt) or as NNN_*.txt;
+nothing else is accepted.
 
 Usage: scripts/check_catalog_verbatim.py [--seed PATH] [--catalog DIR]
-Seed path defaults to $OKNO_SEED or /work/shared/seeds/003_28baa7e9c5ede604.txt.
+Seed path defaults to $OKNO_SEED or docs/procedure-appendices.txt of this repository.
 Exits 1 and prints the failures if any text is not found.
 """
 import argparse
@@ -25,7 +27,10 @@ import tomllib
 from pathlib import Path
 
 SKIP_KEYS = {"code", "about", "number"}
-DEFAULT_SEED = "/work/shared/seeds/003_28baa7e9c5ede604.txt"
+REPO = Path(__file__).resolve().parent.parent
+# The seeds as docs/ names them (docs/README.md); originally seeds/000_*.txt and 003_*.txt.
+SEED_FILES = {"000": "procedure-presentation.txt", "003": "procedure-appendices.txt"}
+DEFAULT_SEED = str(REPO / "docs" / SEED_FILES["003"])
 WS = re.compile(r"\s+")
 SEED_REF = re.compile(r"\bseed\s+(\d{3})\b", re.IGNORECASE)
 
@@ -63,17 +68,19 @@ def extra_seeds(toml_text: str, main_seed: Path) -> list[Path]:
             nums.update(SEED_REF.findall(ln))
     out = []
     for n in sorted(nums):
-        for p in sorted(main_seed.parent.glob(f"{n}_*.txt")):
+        found = sorted(main_seed.parent.glob(f"{n}_*.txt"))
+        if n in SEED_FILES and (main_seed.parent / SEED_FILES[n]).is_file():
+            found.append(main_seed.parent / SEED_FILES[n])
+        for p in found:
             if p.resolve() != main_seed.resolve():
                 out.append(p)
     return out
 
 
 def main() -> int:
-    repo = Path(__file__).resolve().parent.parent
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", default=os.environ.get("OKNO_SEED", DEFAULT_SEED))
-    ap.add_argument("--catalog", default=str(repo / "templates" / "catalog"))
+    ap.add_argument("--catalog", default=str(REPO / "templates" / "catalog"))
     args = ap.parse_args()
 
     main_seed = Path(args.seed)

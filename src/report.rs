@@ -4,7 +4,7 @@
 use crate::archive::list_cases;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Case, Date, Domain, RiskLevel};
-use crate::render::doc::{Block, Cell, Document, Text};
+use crate::render::doc::{Block, Cell, Col, Document, Text};
 use crate::validate::ended;
 use crate::validate::{Settings, validate};
 use chrono::{Datelike, Months, NaiveDate};
@@ -292,16 +292,15 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
         Block::Heading {
             text: Text::Value("Динамика по шести разделам (результативная часть ККСС)".into()),
         },
-        Block::Table {
-            widths: vec![40, 20, 20, 20],
-            header: vec![vec![
+        Block::table(
+            vec![Col::Text(40), Col::Fixed, Col::Fixed, Col::Fixed],
+            vec![vec![
                 Cell::value(Some("Раздел")),
                 Cell::value(Some("лучше")).center(),
                 Cell::value(Some("без изменений")).center(),
                 Cell::value(Some("хуже")).center(),
             ]],
-            rows: r
-                .dynamics
+            r.dynamics
                 .iter()
                 .map(|(d, a, s, w)| {
                     vec![
@@ -312,7 +311,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
                     ]
                 })
                 .collect(),
-        },
+        ),
     ];
     let overdue: Vec<Vec<Cell>> = r
         .monitoring
@@ -334,30 +333,30 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     b.push(Block::Heading {
         text: Text::Value("Мониторинг: просрочен или наступает срок (D-MONITOR-3M)".into()),
     });
-    b.push(Block::Table {
-        widths: vec![30, 25, 45],
-        header: vec![vec![
+    b.push(Block::table(
+        vec![Col::Fixed, Col::Text(25), Col::Text(45)],
+        vec![vec![
             Cell::value(Some("Случай")),
             Cell::value(Some("Срок мониторинга")),
             Cell::value(Some("Состояние")),
         ]],
-        rows: if overdue.is_empty() {
+        if overdue.is_empty() {
             vec![vec![Cell::value(Some("нет")).span(3)]]
         } else {
             overdue
         },
-    });
+    ));
     b.push(Block::Heading {
         text: Text::Value("Другие нарушенные сроки".into()),
     });
-    b.push(Block::Table {
-        widths: vec![20, 15, 65],
-        header: vec![vec![
+    b.push(Block::table(
+        vec![Col::Fixed, Col::Fixed, Col::Text(65)],
+        vec![vec![
             Cell::value(Some("Случай")),
             Cell::value(Some("Правило")),
             Cell::value(Some("Что")),
         ]],
-        rows: if r.missed.is_empty() {
+        if r.missed.is_empty() {
             vec![vec![Cell::value(Some("нет")).span(3)]]
         } else {
             r.missed
@@ -371,20 +370,19 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
                 })
                 .collect()
         },
-    });
+    ));
     b.push(Block::Heading {
         text: Text::Value("Случаи в работе".into()),
     });
-    b.push(Block::Table {
-        widths: vec![25, 25, 25, 25],
-        header: vec![vec![
+    b.push(Block::table(
+        vec![Col::Fixed, Col::Text(25), Col::Fixed, Col::Fixed],
+        vec![vec![
             Cell::value(Some("Случай")),
             Cell::value(Some("Уровень (текущий)")),
             Cell::value(Some("Открыт")),
             Cell::value(Some("Закрыт")),
         ]],
-        rows: r
-            .active
+        r.active
             .iter()
             .map(|c| {
                 vec![
@@ -395,7 +393,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
                 ]
             })
             .collect(),
-    });
+    ));
     Document {
         form: format!("сводка-{}", q.label()),
         title: format!("Сводка по случаям, {}", q.label()),
@@ -519,13 +517,18 @@ pub fn table_xlsx(doc: &Document) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
         let Block::Table {
             header,
             rows,
-            widths,
+            columns,
+            ..
         } = b
         else {
             continue;
         };
-        for (c, w) in widths.iter().enumerate() {
-            ws.set_column_width(c as u16, f64::from(*w) * 2.2)?;
+        for (c, col) in columns.iter().enumerate() {
+            let chars = match col {
+                crate::render::doc::Col::Text(w) => f64::from(*w) * 2.2,
+                crate::render::doc::Col::Fixed => 14.0,
+            };
+            ws.set_column_width(c as u16, chars)?;
         }
         for (is_header, row) in header
             .iter()

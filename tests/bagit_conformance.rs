@@ -1,5 +1,5 @@
 //! `okno verify` against the Library of Congress BagIt conformance suite
-//! (`../shared/bagit-conformance/<version>/<category>/<bag>/`, read-only), plus small bags
+//! (`tests/data/bagit-conformance/<version>/<category>/<bag>/`, read-only), plus small bags
 //! built in temporary directories to check that each kind of damage is found and named.
 
 use std::fs;
@@ -9,7 +9,7 @@ use okno::bagit::{Report, verify_bag};
 use sha2::{Digest, Sha256};
 
 fn suite() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bagit-conformance")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bagit-conformance")
 }
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {

@@ -3,7 +3,7 @@
 use super::plans::plan_blocks;
 use super::*;
 use crate::model::{ConsiliumDecision, Domain, RiskLevel};
-use crate::render::doc::{Block, Cell, Document, Text};
+use crate::render::doc::{Block, Cell, Col, Document, Text};
 
 /// The name each domain has in «Анализ информации по разделу «…»:».
 fn analysis_name(d: Domain) -> &'static str {
@@ -54,18 +54,18 @@ fn decision(c: Option<&ConsiliumDecision>, lead: &str) -> Vec<Block> {
     ]
 }
 
-fn table(widths: Vec<u8>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Block {
+fn table(columns: Vec<Col>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Block {
     let n = headers.len();
     let rows = if rows.is_empty() {
         vec![(0..n).map(|_| Cell::empty()).collect()]
     } else {
         rows
     };
-    Block::Table {
-        widths,
-        header: vec![headers.iter().map(|h| Cell::label(*h)).collect()],
+    Block::table(
+        columns,
+        vec![headers.iter().map(|h| Cell::label(*h)).collect()],
         rows,
-    }
+    )
 }
 
 pub fn support_card(case: &Case) -> Vec<Document> {
@@ -156,7 +156,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
     ]));
     b.push(Block::bold("2. Причина проведения комплексной оценки:"));
     b.push(table(
-        vec![1, 1],
+        vec![Col::Text(1), Col::Text(1)],
         &[
             "Наименование организации/лица, первично сообщившего о неблагополучия",
             "Заявляемые причины неблагополучия / кто попал в поле зрения первично (родители, дети, др.)",
@@ -194,22 +194,31 @@ pub fn support_card(case: &Case) -> Vec<Document> {
             .iter()
             .filter(|t| t.member == m && !t.relative)
             .collect();
-        for i in 0..rel.len().max(soc.len()).max(1) {
-            rows.push(vec![
+        let count = rel.len().max(soc.len()).max(1);
+        for i in 0..count {
+            let mut row = vec![
                 Cell::value(rel.get(i).map(|t| t.person.clone())),
                 Cell::value(rel.get(i).and_then(|t| t.codes.clone())).center(),
-                if i == 0 {
-                    Cell::value(Some(m.to_string()))
-                } else {
-                    Cell::empty()
-                },
+            ];
+            // The member stands once, in the middle, beside all of their ties.
+            if i == 0 {
+                row.push(Cell::value(Some(m.to_string())).rows(count));
+            }
+            row.extend([
                 Cell::value(soc.get(i).and_then(|t| t.codes.clone())).center(),
                 Cell::value(soc.get(i).map(|t| t.person.clone())),
             ]);
+            rows.push(row);
         }
     }
     b.push(table(
-        vec![30, 8, 24, 8, 30],
+        vec![
+            Col::Text(30),
+            Col::Fixed,
+            Col::Text(24),
+            Col::Fixed,
+            Col::Text(30),
+        ],
         &[
             "Родственные связи",
             "УОС",
@@ -223,7 +232,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         "5. Образовательная организация, которую посещает ребенок/дети:",
     ));
     b.push(table(
-        vec![25, 30, 30, 15],
+        vec![Col::Text(25), Col::Text(30), Col::Text(30), Col::Text(15)],
         &[
             "Фамилия, имя ребенка/год рождения",
             "Наименование учреждения (д/сад, школа, класс)",
@@ -246,7 +255,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         "6. События и обстоятельства жизни, существенно влияющие на развитие и здоровье ребенка/детей, начиная с рождения до настоящего времени:",
     ));
     b.push(table(
-        vec![20, 45, 15, 20],
+        vec![Col::Text(20), Col::Text(45), Col::Fixed, Col::Text(20)],
         &[
             "Фамилия, имя ребенка",
             "Краткое описание значимых событий и обстоятельств жизни ребенка",
@@ -302,15 +311,15 @@ pub fn support_card(case: &Case) -> Vec<Document> {
                     Cell::of(note),
                 ]);
             }
-            b.push(Block::Table {
-                widths: vec![50, 10, 40],
-                header: vec![vec![
+            b.push(Block::table(
+                vec![Col::Text(50), Col::Fixed, Col::Text(40)],
+                vec![vec![
                     Cell::label(e.heading.clone().unwrap_or_else(|| e.title.clone())),
                     Cell::label("Да/ Нет"),
                     Cell::label("Примечания"),
                 ]],
                 rows,
-            });
+            ));
         }
         b.push(Block::bold(format!(
             "Анализ информации по разделу «{}»:",
@@ -338,10 +347,16 @@ pub fn support_card(case: &Case) -> Vec<Document> {
     b.push(Block::bold(
         "Сводный анализ уровня дисфункции семьи по результатам Комплексной оценки",
     ));
-    b.push(Block::Table {
-        widths: vec![40, 15, 15, 15, 15],
-        header: level_header(),
-        rows: Domain::ALL
+    b.push(Block::table(
+        vec![
+            Col::Text(40),
+            Col::Fixed,
+            Col::Fixed,
+            Col::Fixed,
+            Col::Fixed,
+        ],
+        level_header(),
+        Domain::ALL
             .iter()
             .map(|dm| {
                 let a = card.domains.iter().find(|x| x.domain == Some(*dm));
@@ -351,7 +366,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
                 )
             })
             .collect(),
-    });
+    ));
     let first = card
         .completed
         .and_then(|c| {
@@ -365,9 +380,10 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         first,
         "РЕШЕНИЕ Территориального консилиума (Протокол)",
     ));
-    b.push(Block::PageBreak);
+    // Part II's seven-column plan is read on landscape pages; part III is portrait again.
+    b.push(Block::Orientation { landscape: true });
     b.extend(plan_blocks(case));
-    b.push(Block::PageBreak);
+    b.push(Block::Orientation { landscape: false });
     b.push(Block::heading("III. РЕЗУЛЬТАТИВНАЯ ЧАСТЬ."));
     let results = card.results.as_ref();
     b.push(Block::para(vec![
@@ -390,19 +406,25 @@ pub fn support_card(case: &Case) -> Vec<Document> {
             .and_then(|e| e.dynamics_title.clone())
             .unwrap_or_else(|| dm.label().to_string())
     };
-    b.push(Block::Table {
-        widths: vec![40, 15, 15, 15, 15],
-        header: level_header(),
-        rows: Domain::ALL
+    b.push(Block::table(
+        vec![
+            Col::Text(40),
+            Col::Fixed,
+            Col::Fixed,
+            Col::Fixed,
+            Col::Fixed,
+        ],
+        level_header(),
+        Domain::ALL
             .iter()
             .map(|dm| level_row(dyn_title(*dm), dyn_of(*dm).and_then(|x| x.level_end)))
             .collect(),
-    });
+    ));
     b.push(Block::bold(
         "3. Краткое описание динамики изменений по результатам сопровождения за 3 месяца (достигнутые результаты/отсутствие результатов/отрицательная динамика).",
     ));
     b.push(table(
-        vec![35, 65],
+        vec![Col::Text(35), Col::Text(65)],
         &[
             "Раздел комплексной оценки",
             "Динамика по разделам позитивных/негативных изменений/отсутствие результатов/причины отсутствия положительной динамики/примечания",
@@ -433,11 +455,12 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         after,
         "РЕШЕНИЕ территориального консилиума (Протокол)",
     ));
-    b.push(Block::PageBreak);
+    // Part IV's logs (seven and five columns) on landscape pages.
+    b.push(Block::Orientation { landscape: true });
     b.push(Block::heading("IV. ФИКСАЦИЯ ПРОВЕДЕННОЙ РАБОТЫ."));
     b.push(Block::bold("1. Учет контактов специалистов с семьей"));
     b.push(table(
-        vec![10, 14, 20, 18, 14, 12, 12],
+        vec![Col::Fixed, Col::Text(14), Col::Text(20), Col::Text(18), Col::Text(14), Col::Text(12), Col::Text(12)],
         &[
             "Дата",
             "Вид контакта (тел. звонок, выезд в семью, встреча на рабочем месте, др.)",
@@ -467,7 +490,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         "Данные о работе куратора с физическими лицами, специалистами органов и учреждений системы профилактики, др. организациями (сбор информации, оформление льгот, пособий, выплат, участие в заседаниях, педсоветах, совещаниях по проблематике семьи/детей и др.)",
     ));
     b.push(table(
-        vec![12, 18, 30, 20, 20],
+        vec![Col::Fixed, Col::Text(18), Col::Text(30), Col::Text(20), Col::Text(20)],
         &[
             "Дата",
             "Форма контакта (тел. звонок, выезд в организацию, встреча на рабочем месте, совещание, др.)",

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::{Amount, YesNo, fold};
-use crate::render::doc::{Block, Cell, Check, Document, Text};
+use crate::render::doc::{Block, Cell, Check, Col, Document, Text};
 
 fn yes_no(a: Option<YesNo>) -> Option<String> {
     a.map(|a| a.label().to_string())
@@ -89,16 +89,16 @@ pub fn housing_inspection(case: &Case) -> Vec<Document> {
             ]);
         }
     }
-    blocks.push(Block::Table {
-        widths: vec![6, 34, 25, 35],
-        header: vec![vec![
+    blocks.push(Block::table(
+        vec![Col::Fixed, Col::Text(34), Col::Text(25), Col::Text(35)],
+        vec![vec![
             Cell::label("№ п/п"),
             Cell::label("Фамилия, имя, отчество (последнее – при наличии) полностью/год рождения"),
             Cell::label("Статус проживающих по отношению к несовершеннолетнему"),
             Cell::label("Место учебы/работы/ должность/режим работы, оформлены ли трудовые отношения/Если не работает, то с какого времени"),
         ]],
         rows,
-    });
+    ));
     blocks.push(Block::checks(
         Some("Семейное положение законного представителя ребенка/детей:"),
         list_checks(
@@ -157,15 +157,15 @@ pub fn housing_inspection(case: &Case) -> Vec<Document> {
             ]);
         }
     }
-    blocks.push(Block::Table {
-        widths: vec![30, 45, 25],
-        header: vec![vec![
+    blocks.push(Block::table(
+        vec![Col::Text(30), Col::Text(45), Col::Text(25)],
+        vec![vec![
             Cell::empty(),
             Cell::label("Кто получает (члены семьи)"),
             Cell::label("Размер"),
         ]],
         rows,
-    });
+    ));
     blocks.push(Block::label(
         "Какие льготы/ пособия /выплаты необходимо оформить:",
     ));
@@ -242,15 +242,15 @@ pub fn housing_inspection(case: &Case) -> Vec<Document> {
             Cell::of(note),
         ]);
     }
-    blocks.push(Block::Table {
-        widths: vec![45, 15, 40],
-        header: vec![vec![
+    blocks.push(Block::table(
+        vec![Col::Text(45), Col::Fixed, Col::Text(40)],
+        vec![vec![
             Cell::empty(),
             Cell::label("Да/нет/ неприменимо"),
             Cell::empty(),
         ]],
         rows,
-    });
+    ));
     blocks.push(Block::heading("4. Дополнительная информация"));
     for (label, list, chosen, notes) in [
         (

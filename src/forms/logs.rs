@@ -2,7 +2,7 @@
 //! риска» (kept by an agency) and the single window's intake log.
 
 use super::*;
-use crate::render::doc::{Block, Cell, Document, Text};
+use crate::render::doc::{Block, Cell, Col, Document, Text};
 
 fn parents(case: &Case) -> (Option<String>, Option<String>) {
     let names: Vec<String> = case
@@ -105,37 +105,45 @@ pub fn detection_log(cases: &[&Case], agency: Option<String>) -> Document {
         from,
         to,
     ));
-    blocks.push(Block::Table {
-        widths: vec![4, 8, 10, 12, 8, 10, 12, 9, 12, 15, 8],
-        header: vec![
+    // The seed's two-row header: every column spans both rows but the parents' two.
+    let spans_both = |t: &str| Cell::label(t).rows(2);
+    blocks.push(
+        Block::table(
             vec![
-                Cell::label("№ п/п"),
-                Cell::label("Дата поступления сведений"),
-                Cell::label("Источник поступления сведений"),
-                Cell::label("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
-                Cell::label("Дата рождения ребенка"),
-                Cell::label("Место обучения ребенка"),
-                Cell::label("Сведения о родителях (законных представителях)").span(2),
-                Cell::label("Адрес места жительства, регистрации семьи"),
-                Cell::label("Основания для извещения"),
-                Cell::label("Дата направления извещения"),
+                Col::Fixed,
+                Col::Fixed,
+                Col::Text(10),
+                Col::Text(12),
+                Col::Fixed,
+                Col::Text(10),
+                Col::Text(12),
+                Col::Text(7),
+                Col::Text(10),
+                Col::Text(16),
+                Col::Fixed,
             ],
             vec![
-                Cell::empty(),
-                Cell::empty(),
-                Cell::empty(),
-                Cell::empty(),
-                Cell::empty(),
-                Cell::empty(),
-                Cell::label("Фамилия, имя, отчество (последнее – при наличии)"),
-                Cell::label("телефон"),
-                Cell::empty(),
-                Cell::empty(),
-                Cell::empty(),
+                vec![
+                    spans_both("№ п/п"),
+                    spans_both("Дата поступления сведений"),
+                    spans_both("Источник поступления сведений"),
+                    spans_both("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
+                    spans_both("Дата рождения ребенка"),
+                    spans_both("Место обучения ребенка"),
+                    Cell::label("Сведения о родителях (законных представителях)").span(2),
+                    spans_both("Адрес места жительства, регистрации семьи"),
+                    spans_both("Основания для извещения"),
+                    spans_both("Дата направления извещения"),
+                ],
+                vec![
+                    Cell::label("Фамилия, имя, отчество (последнее – при наличии)"),
+                    Cell::label("телефон"),
+                ],
             ],
-        ],
-        rows,
-    });
+            rows,
+        )
+        .sized(LOG_SIZE),
+    );
     let mut document = doc(
         "detection_log",
         "Журнал учета выявленных факторов риска семейного неблагополучия",
@@ -145,6 +153,9 @@ pub fn detection_log(cases: &[&Case], agency: Option<String>) -> Document {
     document.landscape = true;
     document
 }
+
+/// A log is a register of many narrow columns: set at 9 pt, as journals are.
+const LOG_SIZE: f32 = 9.0;
 
 pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
     let cases = ordered(cases);
@@ -201,42 +212,58 @@ pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
         from,
         to,
     );
-    blocks.push(Block::Table {
-        widths: vec![3, 7, 8, 10, 7, 8, 9, 7, 9, 7, 10, 8, 7, 7],
-        header: vec![
+    let spans_both = |t: &str| Cell::label(t).rows(2);
+    let mut numbering: Vec<Cell> = (1..=6)
+        .map(|i| Cell::label(i.to_string()).center())
+        .collect();
+    // 13 numbers for 14 columns: the parents' two share one.
+    numbering.push(Cell::label("7").center().span(2));
+    numbering.extend((8..=13).map(|i| Cell::label(i.to_string()).center()));
+    blocks.push(
+        Block::table(
             vec![
-                Cell::label("№ п/п"),
-                Cell::label("Дата поступления сведений"),
-                Cell::label("Источник поступления сведений, вид документа"),
-                Cell::label("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
-                Cell::label("Дата рождения ребенка"),
-                Cell::label("Место обучения ребенка"),
-                Cell::label("Сведения о родителях (законных представителях)").span(2),
-                Cell::label("Адрес места жительства, регистрации семьи"),
-                Cell::label("Передано на первичную оценку (в случае отсутствия в пакете документов)"),
-                Cell::label("Основания для извещения"),
-                Cell::label("Заключение о наличии и степени риска семейного неблагополучия"),
-                Cell::label("Передано на рассмотрение на заседание КДНиЗП"),
-                Cell::label("Даты проведения и заполнения мониторинга/результативной части по результатам работы"),
+                Col::Fixed,
+                Col::Fixed,
+                Col::Text(8),
+                Col::Text(10),
+                Col::Fixed,
+                Col::Text(8),
+                Col::Text(10),
+                Col::Text(6),
+                Col::Text(9),
+                Col::Text(7),
+                Col::Text(12),
+                Col::Text(8),
+                Col::Text(7),
+                Col::Text(8),
             ],
-            {
-                let mut r: Vec<Cell> = (0..6).map(|_| Cell::empty()).collect();
-                r.push(Cell::label("Фамилия, имя, отчество (последнее – при наличии)"));
-                r.push(Cell::label("телефон"));
-                r.extend((0..6).map(|_| Cell::empty()));
-                r
-            },
-        ],
-        rows: {
-            // The numbering row has 13 numbers for 14 columns: the parents' two share one.
-            let mut numbering: Vec<Cell> = (1..=6).map(|i| Cell::label(i.to_string()).center()).collect();
-            numbering.push(Cell::label("7").center().span(2));
-            numbering.extend((8..=13).map(|i| Cell::label(i.to_string()).center()));
-            let mut all = vec![numbering];
-            all.extend(rows);
-            all
-        },
-    });
+            vec![
+                vec![
+                    spans_both("№ п/п"),
+                    spans_both("Дата поступления сведений"),
+                    spans_both("Источник поступления сведений, вид документа"),
+                    spans_both("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
+                    spans_both("Дата рождения ребенка"),
+                    spans_both("Место обучения ребенка"),
+                    Cell::label("Сведения о родителях (законных представителях)").span(2),
+                    spans_both("Адрес места жительства, регистрации семьи"),
+                    spans_both("Передано на первичную оценку (в случае отсутствия в пакете документов)"),
+                    spans_both("Основания для извещения"),
+                    spans_both("Заключение о наличии и степени риска семейного неблагополучия"),
+                    spans_both("Передано на рассмотрение на заседание КДНиЗП"),
+                    spans_both("Даты проведения и заполнения мониторинга/результативной части по результатам работы"),
+                ],
+                vec![
+                    Cell::label("Фамилия, имя, отчество (последнее – при наличии)"),
+                    Cell::label("телефон"),
+                ],
+                // The column numbers repeat with the header on every page.
+                numbering,
+            ],
+            rows,
+        )
+        .sized(LOG_SIZE),
+    );
     let mut document = doc(
         "intake_log",
         "Журнал учета поступивших сведений об обнаружении факторов риска семейного неблагополучия",

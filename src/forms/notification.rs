@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::{NotificationAttachment as Att, Presence, RepresentativeRole, Sex};
-use crate::render::doc::{Block, Cell, Check, Document, Text};
+use crate::render::doc::{Block, Cell, Check, Col, Document, Text};
 
 fn sex_checks(c: &Child) -> Block {
     Block::checks(
@@ -19,21 +19,21 @@ fn sex_checks(c: &Child) -> Block {
 fn school_table(c: &Child) -> Vec<Block> {
     vec![
         Block::label("Место обучения/работы ребенка"),
-        Block::Table {
-            widths: vec![35, 30, 15, 20],
-            header: vec![vec![
+        Block::table(
+            vec![Col::Text(35), Col::Text(30), Col::Fixed, Col::Text(20)],
+            vec![vec![
                 Cell::label("Наименование учреждения (класс)"),
                 Cell::label("Адрес"),
                 Cell::label("Телефон"),
                 Cell::label("Примечания"),
             ]],
-            rows: vec![vec![
+            vec![vec![
                 Cell::value(c.school.clone()),
                 Cell::value(c.school_address.clone()),
                 Cell::value(c.school_phone.clone()),
                 Cell::value(c.school_notes.clone()),
             ]],
-        },
+        ),
     ]
 }
 
@@ -184,23 +184,20 @@ pub fn child_assessment(case: &Case) -> Vec<Document> {
                 Presence::Plus => "+",
                 Presence::Minus => "-",
             });
-            let first = i == 0;
-            rows.push(vec![
-                if first {
-                    Cell::label(crit.number.to_string()).center()
-                } else {
-                    Cell::empty()
-                },
-                if first {
-                    Cell::label(crit.title.clone())
-                } else {
-                    Cell::empty()
-                },
+            // As in seed 003, the criterion's number and title span its indicators' rows.
+            let mut row = Vec::new();
+            if i == 0 {
+                let n = crit.indicators.len();
+                row.push(Cell::label(crit.number.to_string()).center().rows(n));
+                row.push(Cell::label(crit.title.clone()).rows(n));
+            }
+            row.extend([
                 Cell::label((i + 1).to_string()).center(),
                 Cell::label(text.clone()),
                 Cell::value(present).center(),
                 Cell::value(mark.and_then(|m| m.reason.clone())),
             ]);
+            rows.push(row);
         }
     }
     let mut blocks = vec![
@@ -221,9 +218,16 @@ pub fn child_assessment(case: &Case) -> Vec<Document> {
             ),
             ("Дата заполнения:", vd(a.date)),
         ]),
-        Block::Table {
-            widths: vec![4, 14, 4, 44, 8, 26],
-            header: vec![vec![
+        Block::table(
+            vec![
+                Col::Fixed,
+                Col::Text(14),
+                Col::Fixed,
+                Col::Text(44),
+                Col::Fixed,
+                Col::Text(26),
+            ],
+            vec![vec![
                 Cell::label("№"),
                 Cell::label("Критерии"),
                 Cell::empty(),
@@ -232,7 +236,7 @@ pub fn child_assessment(case: &Case) -> Vec<Document> {
                 Cell::label("Причина/примечание"),
             ]],
             rows,
-        },
+        ),
         Block::Space,
     ];
     for note in &cat.child.notes {
@@ -310,9 +314,15 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
             Cell::empty(),
         ]);
     }
-    blocks.push(Block::Table {
-        widths: vec![6, 18, 40, 8, 28],
-        header: vec![vec![
+    blocks.push(Block::table(
+        vec![
+            Col::Fixed,
+            Col::Text(18),
+            Col::Text(40),
+            Col::Fixed,
+            Col::Text(28),
+        ],
+        vec![vec![
             Cell::label("№"),
             Cell::label("Критерии"),
             Cell::label("Показатели неблагополучия ребенка"),
@@ -320,7 +330,7 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
             Cell::label("Причина/примечание"),
         ]],
         rows,
-    });
+    ));
     blocks.push(Block::Space);
     let factor_marks = case
         .family_assessment
@@ -349,16 +359,16 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
             ]);
         }
     }
-    blocks.push(Block::Table {
-        widths: vec![6, 58, 8, 28],
-        header: vec![vec![
+    blocks.push(Block::table(
+        vec![Col::Fixed, Col::Text(58), Col::Fixed, Col::Text(28)],
+        vec![vec![
             Cell::label("№"),
             Cell::label("Факторы риска семейного неблагополучия"),
             Cell::label("Наличие (+)"),
             Cell::label("Причина/примечание*"),
         ]],
         rows,
-    });
+    ));
     blocks.push(Block::checks(
         Some("Уровень дисфункции семьи на основании проведенного анализа (отметить галочкой)."),
         level_checks_upper(con.risk_level),

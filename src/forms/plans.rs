@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::model::{Domain, MonitoringKind, PlanRow, RepresentativeRole};
-use crate::render::doc::{Block, Cell, Check, Document, Text};
+use crate::render::doc::{Block, Cell, Check, Col, Document, Text};
 
 fn period(from: Option<Date>, to: Option<Date>) -> Vec<Text> {
     vec![Text::label("с"), vd(from), Text::label("до"), vd(to)]
@@ -81,11 +81,19 @@ pub fn departmental_plan(case: &Case) -> Vec<Document> {
                 ),
             ],
             label_width: 45,
+            split: Vec::new(),
         },
         Block::Space,
-        Block::Table {
-            widths: vec![5, 25, 25, 12, 16, 17],
-            header: vec![vec![
+        Block::table(
+            vec![
+                Col::Fixed,
+                Col::Text(25),
+                Col::Text(25),
+                Col::Fixed,
+                Col::Text(16),
+                Col::Text(17),
+            ],
+            vec![vec![
                 Cell::label("№ п/п"),
                 Cell::label(
                     "Наименование задачи, на решение которой направлено проведение мероприятий",
@@ -96,14 +104,17 @@ pub fn departmental_plan(case: &Case) -> Vec<Document> {
                 Cell::label("Достигнутый результат"),
             ]],
             rows,
-        },
+        ),
     ];
-    vec![doc(
+    // Six columns of tasks and measures: the plan is read on landscape pages.
+    let mut document = doc(
         "departmental_plan",
         "План ведомственных мероприятий",
         p.from,
         blocks,
-    )]
+    );
+    document.landscape = true;
+    vec![document]
 }
 
 /// The individual plan's table: the six directions, each with its tasks.
@@ -122,28 +133,33 @@ pub(crate) fn plan_table(rows_in: &[PlanRow]) -> Block {
         let count = mine.len().max(1);
         for i in 0..count {
             let r = mine.get(i);
-            rows.push(vec![
-                if i == 0 {
-                    Cell::label((n + 1).to_string()).center()
-                } else {
-                    Cell::empty()
-                },
-                if i == 0 {
-                    Cell::label(title.clone())
-                } else {
-                    Cell::empty()
-                },
+            // The direction's number and title span its tasks' rows.
+            let mut row = Vec::new();
+            if i == 0 {
+                row.push(Cell::label((n + 1).to_string()).center().rows(count));
+                row.push(Cell::label(title.clone()).rows(count));
+            }
+            row.extend([
                 Cell::value(r.and_then(|r| r.task.clone())),
                 Cell::value(r.and_then(|r| r.measures.clone())),
                 Cell::value(r.and_then(|r| d(r.deadline))),
                 Cell::value(r.and_then(|r| r.responsible.clone())),
                 Cell::value(r.and_then(|r| r.result.clone())),
             ]);
+            rows.push(row);
         }
     }
-    Block::Table {
-        widths: vec![5, 14, 20, 20, 11, 14, 16],
-        header: vec![vec![
+    Block::table(
+        vec![
+            Col::Fixed,
+            Col::Text(14),
+            Col::Text(20),
+            Col::Text(20),
+            Col::Fixed,
+            Col::Text(14),
+            Col::Text(16),
+        ],
+        vec![vec![
             Cell::label("№ п/п"),
             Cell::label("Направление работы"),
             Cell::label(
@@ -155,7 +171,7 @@ pub(crate) fn plan_table(rows_in: &[PlanRow]) -> Block {
             Cell::label("Результаты"),
         ]],
         rows,
-    }
+    )
 }
 
 /// Part II as it stands in the card, also printed alone as «individual_plan».
@@ -184,6 +200,7 @@ pub(crate) fn plan_blocks(case: &Case) -> Vec<Block> {
                 ),
             ],
             label_width: 45,
+            split: Vec::new(),
         },
         Block::label("к Карте комплексного сопровождения семьи"),
         Block::para(vec![Text::value(rep.and_then(|r| name(&r.name)))]),
@@ -243,7 +260,11 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
                     )
                 })
                 .collect();
-            blocks.push(Block::Fields { rows: children, label_width: 45 });
+            blocks.push(Block::Fields {
+                rows: children,
+                label_width: 45,
+                split: Vec::new(),
+            });
             blocks.push(Block::bold("Сведения о родителях:"));
             blocks.push(Block::fields(vec![
                 (
@@ -291,11 +312,11 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
             if rows.is_empty() {
                 rows.push(vec![Cell::empty(), Cell::empty()]);
             }
-            blocks.push(Block::Table {
-                widths: vec![1, 1],
-                header: vec![vec![Cell::label("Задачи планового периода"), Cell::label("Достигнутый результат")]],
+            blocks.push(Block::table(
+                vec![Col::Text(1), Col::Text(1)],
+                vec![vec![Cell::label("Задачи планового периода"), Cell::label("Достигнутый результат")]],
                 rows,
-            });
+            ));
             blocks.push(Block::fields(vec![
                 (
                     "Как семья участвует в реализации индивидуального плана. Какие семейные ресурсы задействованы:",

@@ -16,6 +16,7 @@ pub struct Document {
     pub title: String,
     /// The document's own date (from the data, never the clock): PDF metadata and stable ids.
     pub date: Option<(i32, u32, u32)>,
+    /// The orientation of the first page; `Block::Orientation` turns later pages.
     pub landscape: bool,
     pub draft: bool,
     pub blocks: Vec<Block>,
@@ -93,9 +94,18 @@ pub struct Cell {
     pub bold: bool,
     #[serde(skip_serializing_if = "is_one")]
     pub colspan: usize,
+    /// Rows this cell spans downwards: the rows below leave out its column.
+    #[serde(skip_serializing_if = "is_one")]
+    pub rowspan: usize,
     /// Horizontal alignment: "left" or "center".
     #[serde(skip_serializing_if = "is_left")]
     pub align: &'static str,
+    /// Set by `fit`: the row is tall and may split across pages.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub split: bool,
+    /// Set by `fit`: a word of this cell is wider than its column, so it is hyphenated.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hyphenate: bool,
 }
 
 fn is_one(n: &usize) -> bool {
@@ -119,16 +129,17 @@ impl Cell {
             checks: vec![],
             bold: false,
             colspan: 1,
+            rowspan: 1,
             align: "left",
+            split: false,
+            hyphenate: false,
         }
     }
     pub fn check(checked: bool) -> Cell {
         Cell {
-            content: vec![],
             checks: vec![Check::new("", checked)],
-            bold: false,
-            colspan: 1,
             align: "center",
+            ..Cell::of(vec![])
         }
     }
     pub fn bold(mut self) -> Cell {
@@ -137,6 +148,11 @@ impl Cell {
     }
     pub fn span(mut self, n: usize) -> Cell {
         self.colspan = n;
+        self
+    }
+    /// The cell spans `n` rows (the seed's criterion beside its indicators).
+    pub fn rows(mut self, n: usize) -> Cell {
+        self.rowspan = n.max(1);
         self
     }
     pub fn center(mut self) -> Cell {
@@ -174,12 +190,20 @@ pub enum Block {
     Fields {
         rows: Vec<(Text, Vec<Text>)>,
         label_width: u8,
+        /// Set by `fit`, per row: the row is tall and may split across pages.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        split: Vec<bool>,
     },
-    /// A grid. `widths` are relative column widths; `header` rows repeat on every page.
+    /// A grid; `header` rows repeat on every page. The form says what each column holds
+    /// (`columns`); `fit` turns that and the content into widths and a type size.
     Table {
-        widths: Vec<u8>,
+        #[serde(skip)]
+        columns: Vec<Col>,
         header: Vec<Vec<Cell>>,
         rows: Vec<Vec<Cell>>,
+        /// Set by `fit`: each column's width in points, and the type size of the table.
+        widths: Vec<f32>,
+        size: f32,
     },
     /// Options with check boxes, after an optional label.
     Checks {
@@ -204,6 +228,41 @@ pub enum Block {
     },
     Space,
     PageBreak,
+    /// The blocks after this one start on a new page of this orientation (wide tables go on
+    /// landscape pages, the rest of the form stays portrait).
+    Orientation {
+        landscape: bool,
+    },
+}
+
+/// What a table column holds, which decides its width.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Col {
+    /// Numbers, dates, codes and marks: as wide as the widest entry, never broken.
+    Fixed,
+    /// Text: shares the rest of the width by this weight, never narrower than its longest
+    /// word (its longest syllable, when even that does not fit).
+    Text(u8),
+}
+
+impl Block {
+    /// A table set at most at `size` points (`fit` goes smaller if its words need it).
+    pub fn sized(mut self, max: f32) -> Block {
+        if let Block::Table { size, .. } = &mut self {
+            *size = max;
+        }
+        self
+    }
+    /// A table of the given columns (widths are filled in by `fit`).
+    pub fn table(columns: Vec<Col>, header: Vec<Vec<Cell>>, rows: Vec<Vec<Cell>>) -> Block {
+        Block::Table {
+            columns,
+            header,
+            rows,
+            widths: Vec::new(),
+            size: 12.0,
+        }
+    }
 }
 
 impl Block {
@@ -241,6 +300,7 @@ impl Block {
                 .map(|(l, v)| (Text::label(l), vec![v]))
                 .collect(),
             label_width: 45,
+            split: Vec::new(),
         }
     }
     pub fn checks(label: Option<&str>, options: Vec<Check>, inline: bool) -> Block {
@@ -303,7 +363,10 @@ impl Document {
                     }
                 }
                 Block::Approval { left, right } => left.iter().chain(right).for_each(&mut push),
-                Block::Space | Block::PageBreak | Block::Bars { .. } => {}
+                Block::Space
+                | Block::PageBreak
+                | Block::Bars { .. }
+                | Block::Orientation { .. } => {}
             }
         }
         out.extend(checks.into_iter().filter(|c| !c.trim().is_empty()));

@@ -2,9 +2,11 @@
 //! A4, the same margins as the PDF. Data goes into text runs, so nothing in it is markup.
 
 use super::doc::{Block, Cell, Check, Document, Text};
+use super::fit::{INSET_X, INSET_Y};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Header, LineSpacing, PageMargin, PageNum, PageOrientationType,
-    Paragraph, Run, RunFonts, Table, TableCell, TableLayoutType, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, Header, HeightRule, LineSpacing, PageMargin, PageNum,
+    PageOrientationType, Paragraph, Run, RunFonts, Section, Table, TableCell, TableCellMargins,
+    TableLayoutType, TableRow, VMergeType, WidthType,
 };
 
 const FONT: &str = "Times New Roman";
@@ -61,10 +63,13 @@ fn check_paragraph(c: &Check) -> Paragraph {
     p
 }
 
-fn cell(c: &Cell, width: usize, bold: bool) -> TableCell {
+fn cell(c: &Cell, width: usize, bold: bool, size: usize) -> TableCell {
     let mut tc = TableCell::new().width(width, WidthType::Dxa);
     if c.colspan > 1 {
         tc = tc.grid_span(c.colspan);
+    }
+    if c.rowspan > 1 {
+        tc = tc.vertical_merge(VMergeType::Restart);
     }
     let align = if c.align == "center" {
         AlignmentType::Center
@@ -79,45 +84,140 @@ fn cell(c: &Cell, width: usize, bold: bool) -> TableCell {
         .cloned()
         .collect();
     if !content.is_empty() || c.checks.is_empty() {
-        tc = tc.add_paragraph(paragraph(&content, bold || c.bold).align(align));
+        tc = tc.add_paragraph(sized(paragraph(&content, bold || c.bold), size).align(align));
     }
     for k in &c.checks {
-        tc = tc.add_paragraph(check_paragraph(k).align(align));
+        tc = tc.add_paragraph(sized(check_paragraph(k), size).align(align));
     }
     tc
 }
 
-/// Column widths in twips from relative widths.
-fn grid(widths: &[u8], total: usize) -> Vec<usize> {
-    let sum: usize = widths.iter().map(|w| usize::from(*w)).sum::<usize>().max(1);
-    widths
-        .iter()
-        .map(|w| total * usize::from(*w) / sum)
-        .collect()
+/// A paragraph's runs at `size` half-points (tables set smaller than 12 pt to fit).
+fn sized(mut p: Paragraph, size: usize) -> Paragraph {
+    if size != SIZE {
+        for child in &mut p.children {
+            if let docx_rs::ParagraphChild::Run(r) = child {
+                **r = r.as_ref().clone().size(size);
+            }
+        }
+    }
+    p
 }
 
-fn table(widths: &[u8], header: &[Vec<Cell>], rows: &[Vec<Cell>], total: usize) -> Table {
-    let g = grid(widths, total);
-    let make_row = |cells: &Vec<Cell>, bold: bool| {
+/// The continuation of a rowspan in a row below it.
+fn merged(width: usize) -> TableCell {
+    TableCell::new()
+        .width(width, WidthType::Dxa)
+        .vertical_merge(VMergeType::Continue)
+        .add_paragraph(Paragraph::new())
+}
+
+/// docx-rs cannot mark a header row: header rows get their height with the rule «auto»,
+/// which no other row has, and the repack turns that into `<w:tblHeader/>` and «atLeast»
+/// (Word and LibreOffice then repeat them on every page).
+///
+/// The heights themselves are for LibreOffice, which repeats a header without growing the
+/// rows that a tall merged cell («№ п/п» over both header rows) needs, and so cut its text
+/// on every page but the first: each header row is given the height its cells need.
+fn header_heights(header: &[Vec<Cell>], g: &[usize], size: f32) -> Vec<f32> {
+    let n = g.len().max(1);
+    let mut heights = vec![0.0f32; header.len()];
+    let mut spans: Vec<(usize, usize, usize)> = Vec::new(); // (column, first row, rows)
+    for (r, row) in header.iter().enumerate() {
         let mut col = 0;
-        let tcs: Vec<TableCell> = cells
-            .iter()
-            .map(|c| {
-                let w: usize = g[col.min(g.len() - 1)..(col + c.colspan).min(g.len())]
-                    .iter()
-                    .sum();
-                col += c.colspan;
-                cell(c, w, bold)
-            })
-            .collect();
-        TableRow::new(tcs).cant_split()
+        for c in row {
+            while spans
+                .iter()
+                .any(|(sc, sr, k)| *sc == col && *sr < r && r < sr + k)
+            {
+                col += 1;
+            }
+            let w: f32 = g[col.min(n - 1)..(col + c.colspan).min(n)]
+                .iter()
+                .sum::<usize>() as f32
+                / 20.0;
+            // With room to spare: LibreOffice's line breaks in a narrow column are not ours,
+            // and the paragraph's space after (3 pt) is not in the estimate.
+            let h = super::fit::cell_height(c, w, size) * 1.25 + 3.0;
+            if c.rowspan > 1 {
+                spans.push((col, r, c.rowspan));
+                let last = (r + c.rowspan - 1).min(header.len() - 1);
+                // What the rows above the last do not give, the last row takes.
+                heights[last] = heights[last].max(h - heights[r..last].iter().sum::<f32>());
+            } else {
+                heights[r] = heights[r].max(h);
+            }
+            col += c.colspan;
+        }
+    }
+    heights
+}
+
+/// A table at `widths` (points, from `fit`), set at `size` points.
+fn table(widths: &[f32], header: &[Vec<Cell>], rows: &[Vec<Cell>], size: f32) -> Table {
+    let g: Vec<usize> = widths.iter().map(|w| (w * 20.0).round() as usize).collect();
+    let n = g.len().max(1);
+    let half_points = (size * 2.0).round() as usize;
+    let total: usize = g.iter().sum();
+    // (column, rows left) of the rowspans still open.
+    let mut open: Vec<(usize, usize, usize)> = Vec::new();
+    let mut make_row = |cells: &Vec<Cell>, head: bool| {
+        let mut tcs = Vec::new();
+        let mut col = 0;
+        let mut cells = cells.iter();
+        let mut split = false;
+        while col < n {
+            if let Some(k) = open.iter().position(|(c, left, _)| *c == col && *left > 0) {
+                let span = open[k].2;
+                open[k].1 -= 1;
+                let w: usize = g[col..(col + span).min(n)].iter().sum();
+                let mut tc = merged(w);
+                if span > 1 {
+                    tc = tc.grid_span(span);
+                }
+                tcs.push(tc);
+                col += span;
+                continue;
+            }
+            let Some(c) = cells.next() else { break };
+            let span = c.colspan.max(1);
+            let w: usize = g[col.min(n - 1)..(col + span).min(n)].iter().sum();
+            if c.rowspan > 1 {
+                open.push((col, c.rowspan - 1, span));
+            }
+            split |= c.split;
+            tcs.push(cell(c, w, head, half_points));
+            col += span;
+        }
+        open.retain(|(_, left, _)| *left > 0);
+        let row = TableRow::new(tcs);
+        // Short rows move to the next page whole; tall ones split under the repeated header.
+        if split { row } else { row.cant_split() }
     };
-    let mut trs: Vec<TableRow> = header.iter().map(|r| make_row(r, true)).collect();
+    let heights = header_heights(header, &g, size);
+    let mut trs: Vec<TableRow> = header
+        .iter()
+        .zip(heights)
+        .map(|(r, h)| {
+            make_row(r, true)
+                .row_height((h * 20.0).round())
+                .height_rule(HeightRule::Auto)
+        })
+        .collect();
     trs.extend(rows.iter().map(|r| make_row(r, false)));
+    let inset_x = (INSET_X * 20.0) as usize;
+    let inset_y = (INSET_Y * 20.0) as usize;
     Table::new(trs)
         .set_grid(g)
         .layout(TableLayoutType::Fixed)
         .width(total, WidthType::Dxa)
+        .margins(TableCellMargins::new().margin(inset_y, inset_x, inset_y, inset_x))
+}
+
+/// A two-column table without a header at `left` percent of `total` twips (fields, approval).
+fn plain_table(left: u8, rows: &[Vec<Cell>], total: usize) -> Table {
+    let l = total as f32 / 20.0 * f32::from(left) / 100.0;
+    table(&[l, total as f32 / 20.0 - l], &[], rows, 12.0)
 }
 
 fn header(draft: bool, numbered: bool) -> Header {
@@ -145,166 +245,259 @@ fn header(draft: bool, numbered: bool) -> Header {
     h
 }
 
-/// Renders a document tree to DOCX bytes.
+/// What a run of blocks of one orientation becomes: Word's paragraphs and tables.
+enum Item {
+    P(Paragraph),
+    T(Table),
+}
+
+/// Renders a document tree to DOCX bytes. An orientation block starts a new section, so a
+/// wide table gets landscape pages while the rest stays portrait, as in the PDF.
 pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
-    let width = text_width(doc.landscape);
-    let (w, h) = if doc.landscape { (A4.1, A4.0) } else { A4 };
+    let doc = &*super::fit::fitted(doc);
+    let mut sections: Vec<(bool, Vec<Item>)> = vec![(doc.landscape, Vec::new())];
+    for b in &doc.blocks {
+        if let Block::Orientation { landscape } = b {
+            if sections.last().is_some_and(|(_, items)| items.is_empty()) {
+                sections.pop();
+            }
+            sections.push((*landscape, Vec::new()));
+            continue;
+        }
+        let (landscape, items) = sections.last_mut().expect("one section at least");
+        block_items(b, text_width(*landscape), items);
+    }
     let fonts = RunFonts::new()
         .ascii(FONT)
         .hi_ansi(FONT)
         .cs(FONT)
         .east_asia(FONT);
+    let margin = || {
+        PageMargin::new()
+            .top(MARGIN.0)
+            .right(MARGIN.1)
+            .bottom(MARGIN.2)
+            .left(MARGIN.3)
+            .header(567)
+            .footer(567)
+    };
+    let size = |landscape: bool| if landscape { (A4.1, A4.0) } else { A4 };
+    let orient = |landscape: bool| {
+        if landscape {
+            PageOrientationType::Landscape
+        } else {
+            PageOrientationType::Portrait
+        }
+    };
     let mut d = Docx::new()
-        .page_size(w, h)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN.0)
-                .right(MARGIN.1)
-                .bottom(MARGIN.2)
-                .left(MARGIN.3)
-                .header(567)
-                .footer(567),
-        )
         .default_fonts(fonts)
         .default_size(SIZE)
-        .default_line_spacing(LineSpacing::new().after(60))
-        // Page numbers from the second page: the first page has its own (empty) header.
-        .title_pg()
-        .first_header(header(doc.draft, false))
-        .header(header(doc.draft, true));
-    if doc.landscape {
-        d = d.page_orient(PageOrientationType::Landscape);
-    }
-    for b in &doc.blocks {
-        match b {
-            Block::Appendix { lines } => {
-                for l in lines {
-                    d = d.add_paragraph(
-                        Paragraph::new()
-                            .add_run(Run::new().add_text(l.as_str()))
-                            .indent(Some((width * 2 / 5) as i32), None, None, None),
-                    );
-                }
-                d = d.add_paragraph(Paragraph::new());
+        .default_line_spacing(LineSpacing::new().after(60));
+    let last = sections.len() - 1;
+    for (i, (landscape, items)) in sections.into_iter().enumerate() {
+        let (w, h) = size(landscape);
+        if i < last {
+            // Every section but the last is written where it ends; page numbers run on.
+            let mut sec = Section::new()
+                .page_size(
+                    docx_rs::PageSize::new()
+                        .size(w, h)
+                        .orient(orient(landscape)),
+                )
+                .page_margin(margin())
+                .header(header(doc.draft, true));
+            if i == 0 {
+                sec = sec.title_pg().first_header(header(doc.draft, false));
             }
-            Block::Title { lines } => {
-                for l in lines {
-                    d = d.add_paragraph(
-                        paragraph(std::slice::from_ref(l), true).align(AlignmentType::Center),
-                    );
-                }
+            for item in items {
+                sec = match item {
+                    Item::P(p) => sec.add_paragraph(p),
+                    Item::T(t) => sec.add_table(t),
+                };
             }
-            Block::Heading { text } => {
-                d = d.add_paragraph(paragraph(std::slice::from_ref(text), true).keep_next(true));
+            d = d.add_section(sec);
+        } else {
+            d = d
+                .page_size(w, h)
+                .page_orient(orient(landscape))
+                .page_margin(margin())
+                .header(header(doc.draft, true));
+            if i == 0 {
+                // Page numbers from the second page: the first has its own (empty) header.
+                d = d.title_pg().first_header(header(doc.draft, false));
             }
-            Block::Para { content, bold, .. } => d = d.add_paragraph(paragraph(content, *bold)),
-            Block::Fields { rows, label_width } => {
-                let cells: Vec<Vec<Cell>> = rows
-                    .iter()
-                    .map(|(l, v)| vec![Cell::of(vec![l.clone()]), Cell::of(v.clone())])
-                    .collect();
-                let lw = (*label_width).clamp(10, 90);
-                d = d.add_table(table(&[lw, 100 - lw], &[], &cells, width));
-            }
-            Block::Table {
-                widths,
-                header,
-                rows,
-            } => d = d.add_table(table(widths, header, rows, width)),
-            Block::Checks {
-                label,
-                options,
-                inline,
-            } => {
-                if *inline {
-                    let mut p = Paragraph::new();
-                    if let Some(l) = label {
-                        p = p.add_run(run_of(l)).add_run(Run::new().add_text("  "));
-                    }
-                    for (i, o) in options.iter().enumerate() {
-                        if i > 0 {
-                            p = p.add_run(Run::new().add_text("    "));
-                        }
-                        p = p
-                            .add_run(mark(o.checked))
-                            .add_run(Run::new().add_text(format!(" {}", o.label)));
-                        for t in &o.detail {
-                            p = p.add_run(Run::new().add_text(" ")).add_run(run_of(t));
-                        }
-                    }
-                    d = d.add_paragraph(p);
-                } else {
-                    if let Some(l) = label {
-                        d = d.add_paragraph(paragraph(std::slice::from_ref(l), false));
-                    }
-                    for o in options {
-                        d = d.add_paragraph(check_paragraph(o));
-                    }
-                }
-            }
-            Block::Signature {
-                role,
-                name,
-                caption,
-            } => {
-                d = d.add_paragraph(Paragraph::new());
-                d = d.add_paragraph(
-                    Paragraph::new()
-                        .add_run(run_of(role))
-                        .add_run(Run::new().add_text(" ____________________ "))
-                        .add_run(run_of(name)),
-                );
-                if let Some(c) = caption {
-                    d = d.add_paragraph(
-                        Paragraph::new()
-                            .add_run(Run::new().add_text(c.as_str()))
-                            .align(AlignmentType::Right),
-                    );
-                }
-            }
-            Block::Approval { left, right } => {
-                let n = left.len().max(right.len());
-                let rows: Vec<Vec<Cell>> = (0..n)
-                    .map(|i| {
-                        vec![
-                            left.get(i)
-                                .map(|t| Cell::of(vec![t.clone()]))
-                                .unwrap_or_else(Cell::empty),
-                            right
-                                .get(i)
-                                .map(|t| Cell::of(vec![t.clone()]))
-                                .unwrap_or_else(Cell::empty),
-                        ]
-                    })
-                    .collect();
-                let mut t = table(&[1, 1], &[], &rows, width);
-                t = t.clear_all_border();
-                d = d.add_table(t);
-            }
-            Block::Bars { bars } => {
-                // Word has no simple chart here: a table with the count drawn as a bar of blocks.
-                let top = bars.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-                let rows: Vec<Vec<Cell>> = bars
-                    .iter()
-                    .map(|(k, n)| {
-                        vec![
-                            Cell::of(vec![Text::Value(k.clone())]),
-                            Cell::of(vec![Text::Value("█".repeat(n * 30 / top))]),
-                            Cell::of(vec![Text::Value(n.to_string())]),
-                        ]
-                    })
-                    .collect();
-                d = d.add_table(table(&[35, 55, 10], &[], &rows, width));
-            }
-            Block::Space => d = d.add_paragraph(Paragraph::new()),
-            Block::PageBreak => {
-                d = d.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+            for item in items {
+                d = match item {
+                    Item::P(p) => d.add_paragraph(p),
+                    Item::T(t) => d.add_table(t),
+                };
             }
         }
     }
     let mut out = std::io::Cursor::new(Vec::new());
     d.build().pack(&mut out).map_err(|e| e.to_string())?;
-    deflate_parts(out.get_ref()).map_err(|e| e.to_string())
+    repack(out.get_ref()).map_err(|e| e.to_string())
+}
+
+/// One block as Word paragraphs and tables, `width` twips wide.
+fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
+    match b {
+        Block::Appendix { lines } => {
+            for l in lines {
+                out.push(Item::P(
+                    Paragraph::new()
+                        .add_run(Run::new().add_text(l.as_str()))
+                        .indent(Some((width * 2 / 5) as i32), None, None, None),
+                ));
+            }
+            out.push(Item::P(Paragraph::new()));
+        }
+        Block::Title { lines } => {
+            for l in lines {
+                out.push(Item::P(
+                    paragraph(std::slice::from_ref(l), true)
+                        .align(AlignmentType::Center)
+                        .keep_next(true),
+                ));
+            }
+        }
+        Block::Heading { text } => {
+            out.push(Item::P(
+                paragraph(std::slice::from_ref(text), true).keep_next(true),
+            ));
+        }
+        Block::Para { content, bold, .. } => out.push(Item::P(paragraph(content, *bold))),
+        Block::Fields {
+            rows,
+            label_width,
+            split,
+        } => {
+            let cells: Vec<Vec<Cell>> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, (l, v))| {
+                    let tall = split.get(i).copied().unwrap_or(false);
+                    let mut label = Cell::of(vec![l.clone()]);
+                    let mut value = Cell::of(v.clone());
+                    (label.split, value.split) = (tall, tall);
+                    vec![label, value]
+                })
+                .collect();
+            out.push(Item::T(plain_table(
+                (*label_width).clamp(10, 90),
+                &cells,
+                width,
+            )));
+        }
+        Block::Table {
+            header,
+            rows,
+            widths,
+            size,
+            ..
+        } => out.push(Item::T(table(widths, header, rows, *size))),
+        Block::Checks {
+            label,
+            options,
+            inline,
+        } => {
+            if *inline {
+                let mut p = Paragraph::new();
+                if let Some(l) = label {
+                    p = p.add_run(run_of(l)).add_run(Run::new().add_text("  "));
+                }
+                for (i, o) in options.iter().enumerate() {
+                    if i > 0 {
+                        p = p.add_run(Run::new().add_text("    "));
+                    }
+                    p = p
+                        .add_run(mark(o.checked))
+                        .add_run(Run::new().add_text(format!(" {}", o.label)));
+                    for t in &o.detail {
+                        p = p.add_run(Run::new().add_text(" ")).add_run(run_of(t));
+                    }
+                }
+                out.push(Item::P(p.keep_lines(true)));
+            } else {
+                // A label and its options stay on one page: each keeps with the next.
+                if let Some(l) = label {
+                    out.push(Item::P(
+                        paragraph(std::slice::from_ref(l), false).keep_next(true),
+                    ));
+                }
+                let last = options.len().saturating_sub(1);
+                for (i, o) in options.iter().enumerate() {
+                    out.push(Item::P(check_paragraph(o).keep_next(i < last)));
+                }
+            }
+        }
+        Block::Signature {
+            role,
+            name,
+            caption,
+        } => {
+            // The signature block is one unit: kept together, never split by a page break.
+            out.push(Item::P(Paragraph::new().keep_next(true)));
+            out.push(Item::P(
+                Paragraph::new()
+                    .add_run(run_of(role))
+                    .add_run(Run::new().add_text(" ____________________ "))
+                    .add_run(run_of(name))
+                    .keep_next(caption.is_some())
+                    .keep_lines(true),
+            ));
+            if let Some(c) = caption {
+                out.push(Item::P(
+                    Paragraph::new()
+                        .add_run(Run::new().add_text(c.as_str()))
+                        .align(AlignmentType::Right),
+                ));
+            }
+        }
+        Block::Approval { left, right } => {
+            let n = left.len().max(right.len());
+            let rows: Vec<Vec<Cell>> = (0..n)
+                .map(|i| {
+                    vec![
+                        left.get(i)
+                            .map(|t| Cell::of(vec![t.clone()]))
+                            .unwrap_or_else(Cell::empty),
+                        right
+                            .get(i)
+                            .map(|t| Cell::of(vec![t.clone()]))
+                            .unwrap_or_else(Cell::empty),
+                    ]
+                })
+                .collect();
+            out.push(Item::T(plain_table(50, &rows, width).clear_all_border()));
+        }
+        Block::Bars { bars } => {
+            // Word has no simple chart here: a table with the count drawn as a bar of blocks.
+            let top = bars.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+            let rows: Vec<Vec<Cell>> = bars
+                .iter()
+                .map(|(k, n)| {
+                    vec![
+                        Cell::of(vec![Text::Value(k.clone())]),
+                        Cell::of(vec![Text::Value("█".repeat(n * 30 / top))]),
+                        Cell::of(vec![Text::Value(n.to_string())]),
+                    ]
+                })
+                .collect();
+            let w = width as f32 / 20.0;
+            out.push(Item::T(table(
+                &[w * 0.35, w * 0.55, w * 0.10],
+                &[],
+                &rows,
+                12.0,
+            )));
+        }
+        Block::Space => out.push(Item::P(Paragraph::new())),
+        Block::PageBreak => out.push(Item::P(
+            Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
+        )),
+        Block::Orientation { .. } => {}
+    }
 }
 
 /// docx-rs stores the package's parts uncompressed; Word and LibreOffice deflate them.
@@ -313,11 +506,14 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
 /// Parts under `DEFLATE_FROM` bytes stay stored: each deflated part costs a fresh deflate
 /// state (~300 KB zeroed), which for the dozen sub-kilobyte parts of every DOCX was ~5% of a
 /// batch's CPU, to save a few hundred bytes each.
-fn deflate_parts(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
+///
+/// The repack also writes what docx-rs has no call for (`patch`): header rows that repeat,
+/// Russian as the text's language and automatic hyphenation.
+fn repack(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
     use std::io::{Read, Write};
     let mut input = zip::ZipArchive::new(std::io::Cursor::new(stored))?;
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(stored.len() / 4)));
-    const DEFLATE_FROM: u64 = 2048;
+    const DEFLATE_FROM: usize = 2048;
     let stored_options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default());
@@ -330,11 +526,72 @@ fn deflate_parts(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
             out.add_directory(name, stored_options)?;
             continue;
         }
-        let small = part.size() < DEFLATE_FROM;
         buf.clear();
         part.read_to_end(&mut buf)?;
+        let bytes = patch(&name, &buf);
+        let small = bytes.len() < DEFLATE_FROM;
         out.start_file(name, if small { stored_options } else { options })?;
-        out.write_all(&buf)?;
+        out.write_all(&bytes)?;
     }
     Ok(out.finish()?.into_inner())
+}
+
+/// How docx-rs ends a header row's height (`header_heights`): no other row has rule «auto».
+const HEADER_HEIGHT_END: &str = r#"" w:hRule="auto" />"#;
+const HEIGHT_START: &str = r#"<w:trHeight w:val=""#;
+/// Russian for spelling and hyphenation, on every run through the default run properties.
+const LANG_XML: &str = r#"<w:lang w:val="ru-RU" w:eastAsia="ru-RU" w:bidi="ar-SA" />"#;
+/// Hyphenation as Word's «Автоматическая расстановка переносов»; LibreOffice reads it too.
+const HYPHENATION_XML: &str = r#"<w:autoHyphenation w:val="true" />"#;
+
+/// A part with what docx-rs cannot say written in. User text is escaped in `<w:t>`, so the
+/// markup searched for here can only be docx-rs's own.
+fn patch<'a>(name: &str, xml: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+    use std::borrow::Cow;
+    let Ok(text) = std::str::from_utf8(xml) else {
+        return Cow::Borrowed(xml);
+    };
+    match name {
+        "word/document.xml" if text.contains(HEADER_HEIGHT_END) => {
+            Cow::Owned(header_rows(text).into_bytes())
+        }
+        "word/styles.xml" => match text
+            .find("<w:rPrDefault>")
+            .and_then(|start| text[start..].find("</w:rPr>").map(|end| start + end))
+        {
+            Some(at) => Cow::Owned([&text[..at], LANG_XML, &text[at..]].concat().into_bytes()),
+            None => Cow::Borrowed(xml),
+        },
+        // autoHyphenation comes before compat in the schema's order.
+        "word/settings.xml" => match text.find("<w:compat>") {
+            Some(at) => Cow::Owned(
+                [&text[..at], HYPHENATION_XML, &text[at..]]
+                    .concat()
+                    .into_bytes(),
+            ),
+            None => Cow::Borrowed(xml),
+        },
+        _ => Cow::Borrowed(xml),
+    }
+}
+
+/// Every `<w:trHeight w:val="H" w:hRule="auto" />` (a header row) as a repeated header row
+/// at least H high.
+fn header_rows(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut rest = text;
+    while let Some(end) = rest.find(HEADER_HEIGHT_END) {
+        let Some(start) = rest[..end].rfind(HEIGHT_START) else {
+            break;
+        };
+        let value = &rest[start + HEIGHT_START.len()..end];
+        out.push_str(&rest[..start]);
+        out.push_str("<w:tblHeader />");
+        out.push_str(HEIGHT_START);
+        out.push_str(value);
+        out.push_str(r#"" w:hRule="atLeast" />"#);
+        rest = &rest[end + HEADER_HEIGHT_END.len()..];
+    }
+    out.push_str(rest);
+    out
 }

@@ -4,6 +4,7 @@
 
 pub mod doc;
 pub mod docx;
+pub mod fit;
 pub mod pdf;
 
 use crate::model::Case;
@@ -47,6 +48,7 @@ pub fn documents(case: &Case, options: &Options) -> Vec<Document> {
     let mut docs = crate::forms::case_documents(case, options.forms.as_deref());
     for d in &mut docs {
         d.draft = options.draft;
+        fit::fit(d);
     }
     docs
 }
@@ -232,6 +234,7 @@ pub fn render_reports(
     }
     for l in &mut logs {
         l.draft = options.draft;
+        fit::fit(l);
     }
     match write_documents(&logs, &options.formats, dir) {
         Ok(files) => summary.files.extend(files),

@@ -19,7 +19,7 @@ use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 const TEMPLATE: &str = include_str!("../../templates/form.typ");
-const FONTS: &[&[u8]] = &[
+pub(crate) const FONTS: &[&[u8]] = &[
     include_bytes!("../../templates/fonts/LiberationSerif-Regular.ttf"),
     include_bytes!("../../templates/fonts/LiberationSerif-Bold.ttf"),
     include_bytes!("../../templates/fonts/LiberationSerif-Italic.ttf"),
@@ -176,6 +176,7 @@ fn without_tags(frame: &Frame) -> Frame {
 
 /// Renders a document tree to PDF/A-2b bytes.
 pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
+    let doc = &*super::fit::fitted(doc);
     let data = serde_json::to_vec(doc).map_err(|e| e.to_string())?;
     let today = doc
         .date
@@ -184,9 +185,11 @@ pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
     if document.pages().len() > 1 {
         let mut pages: EcoVec<Page> = document.pages().iter().cloned().collect();
         for (i, page) in pages.make_mut().iter_mut().enumerate().skip(1) {
+            // Each page's own orientation: a form turns to landscape for its wide tables.
+            let landscape = page.frame.width() > page.frame.height();
             // First in the page's content, as a header is: text extraction reads it first.
             page.frame
-                .prepend_frame(Point::zero(), page_number_stamp(i + 1, doc.landscape)?);
+                .prepend_frame(Point::zero(), page_number_stamp(i + 1, landscape)?);
         }
         document = PagedDocument::new(pages, document.info().clone());
     }

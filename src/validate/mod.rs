@@ -1,5 +1,5 @@
 //! Validation: `&Case -> Vec<Diagnostic>`, pure, one function per group of rules of
-//! `../shared/RULES.md`, each diagnostic carrying the rule's ID. Deadlines are computed
+//! `docs/RULES.md`, each diagnostic carrying the rule's ID. Deadlines are computed
 //! against the run's date (`--today`), never the clock read here.
 
 mod card;

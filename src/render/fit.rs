@@ -1,0 +1,725 @@
+//! Fit: the document tree made to fit its pages before either writer sees it, so that the
+//! PDF and the DOCX get the same column widths and the same type size.
+//!
+//! - **Column widths from content.** A `Col::Fixed` column (numbers, dates, codes, marks) is
+//!   as wide as its widest entry and never breaks; `Col::Text` columns share the rest by
+//!   weight, none narrower than its longest word, or than its longest syllable when the words
+//!   do not all fit. A table that cannot fit at 12 pt is set at 11, 10 or 9 pt.
+//! - **Tall rows may split.** A row estimated taller than a third of the page body splits
+//!   across pages (the header repeats); shorter rows move to the next page whole.
+//! - **Hyphenation where it is needed.** A cell gets Russian hyphenation when one of its
+//!   words is wider than its column. Elsewhere lines break at spaces only: ГОСТ Р 7.0.97
+//!   keeps requisites whole, the text extracted from the PDF stays verbatim, and Typst does
+//!   not pay for hyphenating text that never needed it.
+//! - **Unbreakable data.** A value token wider than its column (an e-mail, a reference, a
+//!   phone list) gets zero-width break points, so it wraps instead of running into the next
+//!   column. Labels (the seed's words) are never changed.
+//!
+//! Widths are measured with the embedded fonts' advance widths (Liberation Serif, metric
+//! twin of the Times New Roman the DOCX names), with a small margin for kerning.
+
+use super::doc::{Block, Cell, Check, Col, Document, Text};
+use std::sync::OnceLock;
+
+/// Page geometry in points (A4, the margins of `templates/form.typ` and the DOCX writer).
+const MM: f32 = 72.0 / 25.4;
+const TEXT_WIDTH: [f32; 2] = [(210.0 - 35.0) * MM, (297.0 - 35.0) * MM];
+const BODY_HEIGHT: [f32; 2] = [(297.0 - 40.0) * MM, (210.0 - 40.0) * MM];
+/// A table cell's horizontal and vertical inset (`templates/form.typ`, DOCX cell margins).
+pub const INSET_X: f32 = 4.0;
+pub const INSET_Y: f32 = 3.0;
+/// Sizes tried in turn for a table whose words do not fit at the first.
+const SIZES: [f32; 4] = [12.0, 11.0, 10.0, 9.0];
+/// Line pitch as a multiple of the size (cap height 0.66 em plus leading 0.45 em, rounded up).
+const LINE: f32 = 1.15;
+/// A row taller than this share of the page body may split.
+const TALL: f32 = 1.0 / 3.0;
+/// No fixed column takes more than this share of the width; longer entries wrap.
+const FIXED_CAP: f32 = 0.25;
+/// Measured widths are widened by this factor and margin (kerning, rounding).
+const SLACK: f32 = 1.03;
+const SLACK_PT: f32 = 0.5;
+const ZWSP: char = '\u{200B}';
+/// Widths are rounded down to 1/20 pt (the DOCX's unit); a word measured to fit still fits.
+const ROUNDING: f32 = 0.1;
+
+/// `doc` fitted: itself when it already is, else a fitted copy.
+pub fn fitted(doc: &Document) -> std::borrow::Cow<'_, Document> {
+    let unfitted = doc
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Table { widths, .. } if widths.is_empty()));
+    if unfitted {
+        let mut d = doc.clone();
+        fit(&mut d);
+        std::borrow::Cow::Owned(d)
+    } else {
+        std::borrow::Cow::Borrowed(doc)
+    }
+}
+
+/// Fits every table and long value of `doc` to its pages.
+pub fn fit(doc: &mut Document) {
+    let mut landscape = doc.landscape;
+    for b in &mut doc.blocks {
+        let o = usize::from(landscape);
+        match b {
+            Block::Orientation { landscape: l } => landscape = *l,
+            Block::Table {
+                columns,
+                header,
+                rows,
+                widths,
+                size,
+            } => {
+                (*widths, *size) =
+                    fit_table(columns, header, rows, *size, TEXT_WIDTH[o], BODY_HEIGHT[o]);
+            }
+            Block::Fields {
+                rows,
+                label_width,
+                split,
+            } => {
+                let label = TEXT_WIDTH[o] * f32::from(*label_width) / 100.0;
+                let value = TEXT_WIDTH[o] - label;
+                *split = rows
+                    .iter_mut()
+                    .map(|(l, v)| {
+                        wrap_values(v, value - 2.0 * INSET_X, 12.0);
+                        let lines = lines_of(std::slice::from_ref(l), label - 2.0 * INSET_X, 12.0)
+                            .max(lines_of(v, value - 2.0 * INSET_X, 12.0));
+                        row_height(lines, 12.0) > TALL * BODY_HEIGHT[o]
+                    })
+                    .collect();
+                if split.iter().all(|s| !s) {
+                    split.clear();
+                }
+            }
+            Block::Para { content, .. } => wrap_values(content, TEXT_WIDTH[o], 12.0),
+            Block::Checks { options, .. } => {
+                for c in options {
+                    wrap_values(&mut c.detail, TEXT_WIDTH[o] * 0.8, 12.0)
+                }
+            }
+            Block::Signature { name, .. } => {
+                wrap_values(std::slice::from_mut(name), TEXT_WIDTH[o] * 0.4, 12.0)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What one column needs, at 1 pt (every width scales with the size).
+#[derive(Default, Clone, Copy)]
+struct Need {
+    /// The widest piece that can never break: a fixed entry, a label's syllable.
+    hard: f32,
+    /// The widest whole word (labels and values alike): fitting these avoids hyphens.
+    soft: f32,
+}
+
+impl Need {
+    fn add(&mut self, hard: f32, soft: f32) {
+        self.hard = self.hard.max(hard);
+        self.soft = self.soft.max(soft.max(hard));
+    }
+}
+
+/// The columns' widths (points, inset included) and the table's size.
+fn fit_table(
+    columns: &[Col],
+    header: &mut [Vec<Cell>],
+    rows: &mut [Vec<Cell>],
+    max_size: f32,
+    width: f32,
+    body: f32,
+) -> (Vec<f32>, f32) {
+    let n = columns.len().max(1);
+    let cap = width * FIXED_CAP;
+    let mut needs = vec![Need::default(); n];
+    for_each_placed(header, n, |col, span, cell| {
+        if span == 1 {
+            let (hard, soft) = cell_need(cell, true, false, cap);
+            needs[col].add(hard, soft);
+        }
+    });
+    for_each_placed(rows, n, |col, span, cell| {
+        if span == 1 {
+            let fixed = columns.get(col) == Some(&Col::Fixed);
+            let (hard, soft) = cell_need(cell, cell.bold, fixed, cap);
+            needs[col].add(hard, soft);
+        }
+    });
+    // The largest size at which every column's unbreakable pieces fit.
+    let inner = |size: f32| needs.iter().map(|k| k.hard * size).sum::<f32>();
+    let size = SIZES
+        .into_iter()
+        .filter(|s| *s <= max_size)
+        .find(|s| inner(*s) + 2.0 * INSET_X * n as f32 <= width)
+        .unwrap_or(SIZES[SIZES.len() - 1]);
+    let pad = |w: f32| (w * size * SLACK + SLACK_PT + 2.0 * INSET_X).min(width);
+    let hard: Vec<f32> = needs.iter().map(|k| pad(k.hard)).collect();
+    let soft: Vec<f32> = needs
+        .iter()
+        .zip(columns)
+        .map(|(k, c)| {
+            // A fixed column is as wide as its widest entry, within its cap.
+            let want = pad(k.soft);
+            if *c == Col::Fixed {
+                want.min(cap).max(pad(k.hard))
+            } else {
+                want
+            }
+        })
+        .collect();
+    // Whole words where they all fit; otherwise (a log's fourteen columns) only syllables
+    // are kept whole and the width goes where the text is, headers hyphenated.
+    let sum_soft: f32 = soft.iter().sum();
+    let mut widths: Vec<f32> = if sum_soft <= width {
+        soft
+    } else {
+        header_floors(header, n, &hard, size, width)
+    };
+    // Text columns share what is left by the form's weights, leaning towards the columns
+    // that hold more text in this table (the grounds of a log, not its empty columns).
+    let mut load = vec![(0.0f32, 0usize); n];
+    for_each_placed(rows, n, |col, span, cell| {
+        if span == 1 {
+            let text: f32 = cell
+                .content
+                .iter()
+                .map(|t| self::width(t.as_str(), false))
+                .sum();
+            load[col].0 += text;
+            load[col].1 += 1;
+        }
+    });
+    let load: Vec<f32> = load.iter().map(|(w, k)| w / (*k).max(1) as f32).collect();
+    let text_cols = columns
+        .iter()
+        .filter(|c| matches!(c, Col::Text(_)))
+        .count()
+        .max(1);
+    let mean = load
+        .iter()
+        .zip(columns)
+        .filter(|(_, c)| matches!(c, Col::Text(_)))
+        .map(|(l, _)| *l)
+        .sum::<f32>()
+        / text_cols as f32;
+    const SMOOTH: f32 = 6.0;
+    let weights: Vec<Col> = columns
+        .iter()
+        .zip(&load)
+        .map(|(c, l)| match c {
+            Col::Text(w) if mean > 0.0 => {
+                let lean = ((l + SMOOTH) / (mean + SMOOTH)).sqrt().clamp(0.5, 3.0);
+                Col::Text((f32::from(*w) * lean).round().clamp(1.0, 255.0) as u8)
+            }
+            other => *other,
+        })
+        .collect();
+    share_rest(&mut widths, &weights, width);
+    for w in widths.iter_mut() {
+        // Rounded to 1/20 pt, the DOCX's unit, so both writers get the very same widths.
+        *w = (*w * 20.0).floor() / 20.0;
+    }
+    let place = |col: usize, span: usize| -> f32 {
+        widths[col.min(n - 1)..(col + span).min(n)]
+            .iter()
+            .sum::<f32>()
+            - 2.0 * INSET_X
+    };
+    for_each_placed_mut(header, n, |_, col, span, cell| {
+        cell.hyphenate = needs_hyphens(cell, place(col, span), size, true);
+    });
+    // Row heights: a row's tallest cell (a rowspan's height is left to its rows).
+    let mut heights = vec![0.0f32; rows.len()];
+    for_each_placed_mut(rows, n, |r, col, span, cell| {
+        let w = place(col, span);
+        wrap_values(&mut cell.content, w, size);
+        cell.hyphenate = needs_hyphens(cell, w, size, cell.bold);
+        if cell.rowspan == 1 {
+            heights[r] = heights[r].max(row_height(cell_lines(cell, w, size), size));
+        }
+    });
+    let tall: Vec<bool> = heights.iter().map(|h| *h > TALL * body).collect();
+    for (r, row) in rows.iter_mut().enumerate() {
+        for cell in row.iter_mut() {
+            // A group (a criterion beside its indicators) may break between its rows, so
+            // it does not leave half a page empty; each row in it stays whole unless tall.
+            cell.split = cell.rowspan > 1 || tall[r];
+        }
+    }
+    (widths, size)
+}
+
+/// Floors that keep the header short: each column wide enough for its header in at most
+/// a few lines, the fewest that the width allows (else its syllables alone).
+fn header_floors(header: &[Vec<Cell>], n: usize, hard: &[f32], size: f32, width: f32) -> Vec<f32> {
+    let mut texts = vec![String::new(); n];
+    for_each_placed(header, n, |col, span, cell| {
+        if span == 1 {
+            // The header rows of a column are stacked: their lines add up.
+            let t: Vec<&str> = cell.content.iter().map(Text::as_str).collect();
+            if !texts[col].is_empty() {
+                texts[col].push('\n');
+            }
+            texts[col].push_str(&t.join(" "));
+        }
+    });
+    let room = |col: usize, lines: usize| -> f32 {
+        // The narrowest width (bisection) at which the header takes `lines` lines or fewer.
+        let (mut lo, mut hi) = (hard[col], width);
+        if lines_in(&texts[col], lo - 2.0 * INSET_X, size, true) <= lines {
+            return lo;
+        }
+        for _ in 0..12 {
+            let mid = (lo + hi) / 2.0;
+            if lines_in(&texts[col], mid - 2.0 * INSET_X, size, true) <= lines {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi * SLACK + SLACK_PT
+    };
+    // A fifth of the width is kept for the data (a log's grounds), if the header allows.
+    for share in [0.8, 1.0] {
+        for lines in [4, 5, 6, 7, 8, 10, 12, 14] {
+            let floors: Vec<f32> = (0..n).map(|c| room(c, lines)).collect();
+            if floors.iter().sum::<f32>() <= width * share {
+                return floors;
+            }
+        }
+    }
+    hard.to_vec()
+}
+
+/// Gives the width left over to the text columns, by weight, never taking from a column
+/// what its words need (water-filling: columns already wider than their share keep their
+/// width and drop out).
+fn share_rest(widths: &mut [f32], columns: &[Col], width: f32) {
+    let weight = |c: &Col| match c {
+        Col::Text(w) => f32::from(*w).max(1.0),
+        Col::Fixed => 0.0,
+    };
+    let mut free: Vec<usize> = (0..widths.len())
+        .filter(|i| weight(&columns[*i]) > 0.0)
+        .collect();
+    if free.is_empty() {
+        // Only fixed columns: they share the rest evenly.
+        let extra = (width - widths.iter().sum::<f32>()).max(0.0) / widths.len().max(1) as f32;
+        widths.iter_mut().for_each(|w| *w += extra);
+        return;
+    }
+    loop {
+        let kept: f32 = (0..widths.len())
+            .filter(|i| !free.contains(i))
+            .map(|i| widths[i])
+            .sum();
+        let pool = (width - kept).max(0.0);
+        let total: f32 = free.iter().map(|i| weight(&columns[*i])).sum();
+        let share = |i: usize| pool * weight(&columns[i]) / total;
+        let (over, under): (Vec<usize>, Vec<usize>) =
+            free.iter().partition(|i| widths[**i] >= share(**i));
+        if over.is_empty() || under.is_empty() {
+            if under.is_empty() {
+                return; // every text column already needs more than its share
+            }
+            for i in &under {
+                widths[*i] = share(*i);
+            }
+            return;
+        }
+        free = under;
+    }
+}
+
+/// Calls `f(column, colspan, cell)` for each cell of `rows`, placing cells as Typst does:
+/// a column taken by a rowspan from above is skipped.
+fn for_each_placed(rows: &[Vec<Cell>], n: usize, mut f: impl FnMut(usize, usize, &Cell)) {
+    let mut taken = Taken::default();
+    for (r, row) in rows.iter().enumerate() {
+        let mut col = 0;
+        for cell in row {
+            col = taken.free(r, col);
+            if col < n {
+                f(col, cell.colspan, cell);
+            }
+            taken.add(r, col, cell);
+            col += cell.colspan;
+        }
+    }
+}
+
+/// As `for_each_placed`, with the row's index and the cell to change.
+fn for_each_placed_mut(
+    rows: &mut [Vec<Cell>],
+    n: usize,
+    mut f: impl FnMut(usize, usize, usize, &mut Cell),
+) {
+    let mut taken = Taken::default();
+    for (r, row) in rows.iter_mut().enumerate() {
+        let mut col = 0;
+        for cell in row.iter_mut() {
+            col = taken.free(r, col);
+            if col < n {
+                f(r, col, cell.colspan, cell);
+            }
+            taken.add(r, col, cell);
+            col += cell.colspan;
+        }
+    }
+}
+
+/// The grid places a rowspan from a row above takes: (first row, rows, column).
+#[derive(Default)]
+struct Taken(Vec<(usize, usize, usize)>);
+
+impl Taken {
+    /// The first column from `col` on that no rowspan from above takes in row `r`.
+    fn free(&self, r: usize, mut col: usize) -> usize {
+        while self
+            .0
+            .iter()
+            .any(|(start, n, c)| *start < r && r < start + n && *c == col)
+        {
+            col += 1;
+        }
+        col
+    }
+    fn add(&mut self, r: usize, col: usize, cell: &Cell) {
+        if cell.rowspan > 1 {
+            for c in col..col + cell.colspan {
+                self.0.push((r, cell.rowspan, c));
+            }
+        }
+    }
+}
+
+/// (hard, soft) needs of one cell at 1 pt.
+fn cell_need(cell: &Cell, bold: bool, fixed: bool, cap: f32) -> (f32, f32) {
+    let mut hard = 0.0f32;
+    let mut soft = 0.0f32;
+    for t in &cell.content {
+        match t {
+            Text::Blank => {}
+            // A fixed column's entry stays on one line (within the cap).
+            Text::Label(s) | Text::Value(s) if fixed => {
+                let w = width(s.trim(), bold);
+                let w = if w * 12.0 > cap {
+                    longest_word(s, bold)
+                } else {
+                    w
+                };
+                hard = hard.max(w);
+            }
+            Text::Label(s) => {
+                for w in s.split_whitespace() {
+                    hard = hard.max(hardest_piece(w, bold));
+                    soft = soft.max(widest_segment(w, bold));
+                }
+            }
+            // Data words are wished for whole; a word wider than a quarter of the page is
+            // wrapped with break points instead of widening its column.
+            Text::Value(s) => {
+                for w in s.split_whitespace() {
+                    let whole = widest_segment(w, bold);
+                    if whole * 12.0 <= cap {
+                        hard = hard.max(hardest_piece(w, bold));
+                        soft = soft.max(whole);
+                    }
+                }
+            }
+        }
+    }
+    for c in &cell.checks {
+        let line = check_text(c);
+        for w in line.split_whitespace() {
+            hard = hard.max(width(w, bold));
+        }
+        soft = soft.max(width(&line, bold).min(cap / 12.0));
+    }
+    (hard, soft)
+}
+
+fn longest_word(s: &str, bold: bool) -> f32 {
+    s.split_whitespace()
+        .map(|w| width(w, bold))
+        .fold(0.0, f32::max)
+}
+
+fn check_text(c: &Check) -> String {
+    let mut s = String::from("☒");
+    if !c.label.is_empty() {
+        s.push(' ');
+        s.push_str(&c.label);
+    }
+    s
+}
+
+/// Whether a word of the cell is wider than `room` points at `size`.
+fn needs_hyphens(cell: &Cell, room: f32, size: f32, bold: bool) -> bool {
+    let limit = (room + ROUNDING - SLACK_PT) / SLACK / size;
+    cell.content.iter().any(|t| {
+        t.as_str()
+            .split_whitespace()
+            .any(|w| widest_segment(w, bold || cell.bold) > limit)
+    })
+}
+
+/// Where a line may break inside a word without hyphenating it: after «-», «/» and «–».
+const BREAKS_AFTER: [char; 3] = ['-', '/', '–'];
+
+/// The widest part of a word between the points where a line may break anyway.
+/// A short word («п/п», «+/-») is kept whole.
+fn widest_segment(word: &str, bold: bool) -> f32 {
+    if word.chars().count() <= 5 {
+        return width(word, bold);
+    }
+    word.split_inclusive([BREAKS_AFTER[0], BREAKS_AFTER[1], BREAKS_AFTER[2], ZWSP])
+        .map(|s| width(s, bold))
+        .fold(0.0, f32::max)
+}
+
+/// Gives each value token wider than `room` points (at `size`) zero-width break points:
+/// after the punctuation that separates its parts, and inside a run that is still too wide.
+fn wrap_values(texts: &mut [Text], room: f32, size: f32) {
+    let limit = ((room + ROUNDING - SLACK_PT) / SLACK / size).max(1.0);
+    for t in texts {
+        let Text::Value(s) = t else { continue };
+        if !s.split_whitespace().any(|w| width(w, false) > limit) || s.contains(ZWSP) {
+            continue;
+        }
+        let mut out = String::with_capacity(s.len() + 16);
+        for (i, word) in s.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            if width(word, false) <= limit || word.chars().all(char::is_alphabetic) {
+                // Plain words are hyphenated by the writer; only mixed tokens get points.
+                out.push_str(word);
+                continue;
+            }
+            let mut run = 0.0f32;
+            let mut chars = word.chars().peekable();
+            while let Some(c) = chars.next() {
+                let w = advance(c, false);
+                if run + w > limit && run > 0.0 {
+                    out.push(ZWSP);
+                    run = 0.0;
+                }
+                out.push(c);
+                run += w;
+                if "/.@_,;:)]-–+".contains(c) && chars.peek().is_some() {
+                    out.push(ZWSP);
+                    run = 0.0;
+                }
+            }
+        }
+        *s = out;
+    }
+}
+
+/// Estimated lines of a cell at `room` points wide.
+fn cell_lines(cell: &Cell, room: f32, size: f32) -> usize {
+    let text = lines_of(&cell.content, room, size);
+    let checks: usize = cell
+        .checks
+        .iter()
+        .map(|c| lines_in(&check_text(c), room, size, cell.bold))
+        .sum();
+    (text + checks).max(1)
+}
+
+fn lines_of(texts: &[Text], room: f32, size: f32) -> usize {
+    let joined: Vec<&str> = texts.iter().map(Text::as_str).collect();
+    lines_in(&joined.join(" "), room, size, false)
+}
+
+/// Greedy line count of `s` at `room` points wide (paragraph breaks count as lines).
+fn lines_in(s: &str, room: f32, size: f32, bold: bool) -> usize {
+    let room = (room / size).max(1.0);
+    let space = advance(' ', bold);
+    let mut lines = 0;
+    for para in s.split('\n') {
+        let mut line = 0.0f32;
+        lines += 1;
+        for w in para.split_whitespace() {
+            let ww = width(w, bold);
+            if line > 0.0 && line + space + ww > room {
+                lines += 1;
+                line = 0.0;
+            }
+            if ww > room {
+                // A word wider than the column is broken into as many lines as it takes.
+                lines += (ww / room).floor() as usize;
+                line = ww % room;
+            } else {
+                line += if line > 0.0 { space + ww } else { ww };
+            }
+        }
+    }
+    lines
+}
+
+/// The estimated height in points of `cell` set `room` points wide at `size`.
+pub fn cell_height(cell: &Cell, room: f32, size: f32) -> f32 {
+    row_height(cell_lines(cell, room - 2.0 * INSET_X, size), size)
+}
+
+fn row_height(lines: usize, size: f32) -> f32 {
+    lines as f32 * size * LINE + 2.0 * INSET_Y
+}
+
+/// The widest piece a word can be broken into: a syllable (with its hyphen) of each part
+/// between the break points a line breaker allows (after «-», «/», «–»).
+fn hardest_piece(word: &str, bold: bool) -> f32 {
+    let hyphen = advance('-', bold);
+    let mut widest = 0.0f32;
+    for part in word.split_inclusive(BREAKS_AFTER) {
+        // Punctuation around the letters («(асоциальное», «т.д.)») sticks to the end syllables.
+        let core = part.trim_matches(|c: char| !c.is_alphabetic());
+        let lead = &part[..part.find(core).unwrap_or(0)];
+        let tail = &part[lead.len() + core.len()..];
+        if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
+            widest = widest.max(width(part, bold));
+            continue;
+        }
+        let syllables: Vec<&str> = hypher::hyphenate(core, hypher::Lang::Russian).collect();
+        let last = syllables.len().saturating_sub(1);
+        for (i, s) in syllables.iter().enumerate() {
+            let mut w = width(s, bold);
+            if i == 0 {
+                w += width(lead, bold);
+            }
+            w += if i < last { hyphen } else { width(tail, bold) };
+            widest = widest.max(w);
+        }
+    }
+    widest
+}
+
+/// The width of `s` at 1 pt.
+pub fn width(s: &str, bold: bool) -> f32 {
+    s.chars().map(|c| advance(c, bold)).sum()
+}
+
+/// Advance widths (em) of the regular and bold faces for the first code points, with the
+/// check box font for what Liberation Serif lacks; everything else is looked up.
+struct Metrics {
+    table: [Vec<f32>; 2],
+}
+
+const TABLED: usize = 0x2700;
+
+fn metrics() -> &'static Metrics {
+    static M: OnceLock<Metrics> = OnceLock::new();
+    M.get_or_init(|| Metrics {
+        table: [false, true].map(|bold| (0..TABLED as u32).map(|c| lookup(c, bold)).collect()),
+    })
+}
+
+fn faces() -> &'static [ttf_parser::Face<'static>; 3] {
+    static F: OnceLock<[ttf_parser::Face<'static>; 3]> = OnceLock::new();
+    F.get_or_init(|| {
+        let f = super::pdf::FONTS;
+        [f[0], f[1], f[4]].map(|b| ttf_parser::Face::parse(b, 0).expect("embedded font"))
+    })
+}
+
+fn lookup(c: u32, bold: bool) -> f32 {
+    let Some(ch) = char::from_u32(c) else {
+        return 0.0;
+    };
+    if ch == ZWSP || ch.is_control() {
+        return 0.0;
+    }
+    let f = faces();
+    for face in [&f[usize::from(bold)], &f[2]] {
+        if let Some(g) = face.glyph_index(ch) {
+            let adv = face.glyph_hor_advance(g).unwrap_or(0);
+            return f32::from(adv) / f32::from(face.units_per_em());
+        }
+    }
+    0.5
+}
+
+fn advance(c: char, bold: bool) -> f32 {
+    let m = metrics();
+    match m.table[usize::from(bold)].get(c as usize) {
+        Some(w) => *w,
+        None => lookup(c as u32, bold),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_is_measured_as_the_font_sets_it() {
+        // Ten characters of Liberation Serif at 12 pt: eight digits (0.5 em) and two dots (0.25 em).
+        assert!((width("21.11.2025", false) * 12.0 - 54.0).abs() < 0.1);
+    }
+
+    #[test]
+    fn a_long_word_breaks_into_syllables_no_wider_than_its_longest() {
+        let whole = width("Интеллектуальное", false);
+        let piece = hardest_piece("Интеллектуальное", false);
+        assert!(piece < whole / 2.0, "{piece} of {whole}");
+    }
+
+    #[test]
+    fn a_token_wider_than_its_column_gets_break_points_and_a_word_does_not() {
+        let mut t = vec![Text::Value(
+            "почта: ivanova.marya.petrovna@school-212.nsk.ru".into(),
+        )];
+        wrap_values(&mut t, 80.0, 12.0);
+        let s = t[0].as_str();
+        assert!(s.contains(ZWSP));
+        for piece in s.split([' ', ZWSP]) {
+            assert!(width(piece, false) * 12.0 <= 80.0, "{piece}");
+        }
+        let mut plain = vec![Text::Value("Константинопольская".into())];
+        wrap_values(&mut plain, 60.0, 12.0);
+        assert_eq!(plain[0].as_str(), "Константинопольская");
+    }
+
+    #[test]
+    fn fixed_columns_hold_their_widest_entry_and_text_columns_share_the_rest() {
+        let header = vec![vec![
+            Cell::label("№"),
+            Cell::label("Мероприятия"),
+            Cell::label("Сроки"),
+        ]];
+        let rows = vec![vec![
+            Cell::label("1"),
+            Cell::value(Some("Консультация психолога")),
+            Cell::value(Some("21.11.2025")),
+        ]];
+        let mut b = Block::table(vec![Col::Fixed, Col::Text(1), Col::Fixed], header, rows);
+        let mut d = Document {
+            form: "t".into(),
+            title: "t".into(),
+            date: None,
+            landscape: false,
+            draft: false,
+            blocks: vec![b.clone()],
+        };
+        fit(&mut d);
+        b = d.blocks.remove(0);
+        let Block::Table { widths, size, .. } = b else {
+            unreachable!()
+        };
+        assert_eq!(size, 12.0);
+        let date = width("21.11.2025", false) * 12.0 + 2.0 * INSET_X;
+        assert!(widths[2] >= date && widths[2] < date + 6.0, "{widths:?}");
+        assert!(
+            (widths.iter().sum::<f32>() - TEXT_WIDTH[0]).abs() < 1.0,
+            "{widths:?}"
+        );
+        assert!(widths[1] > 300.0);
+    }
+}
