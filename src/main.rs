@@ -197,10 +197,7 @@ fn main() -> ExitCode {
     // No transparent huge pages: the allocator asks for them, and every fresh 2 MiB page is
     // zeroed whole and kept resident, which in a long batch costs both time and memory.
     #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; no pointers are passed.
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
     let today = cli
         .today

@@ -20,6 +20,7 @@ fn staged(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile>
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(bytes)?;
+    flush_where_no_syncfs(tmp.as_file())?;
     // Readable by others like any file the user saves (a temp file starts private).
     #[cfg(unix)]
     {
@@ -32,21 +33,39 @@ fn staged(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile>
 
 /// Flushes the whole filesystem holding `path` to disk: one `syncfs(2)` after writing many
 /// files costs one journal commit, where an fsync per file costs one each (25 per case bag).
+/// Elsewhere each file was flushed when written (`flush_where_no_syncfs`): Windows has no
+/// syncfs and cannot flush a folder.
 pub fn sync_filesystem(path: &Path) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        use std::os::fd::AsRawFd;
         let f = std::fs::File::open(path)?;
-        // SAFETY: syncfs takes any open descriptor of the filesystem; `f` lives across the call.
-        if unsafe { libc::syncfs(f.as_raw_fd()) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(())
+        rustix::fs::syncfs(&f)?;
     }
+    #[cfg(all(unix, not(target_os = "linux")))]
+    std::fs::File::open(path)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Where one flush of the filesystem cannot cover the files (Windows), each file is flushed
+/// as it is written (FlushFileBuffers), so a rename never puts unflushed bytes in place.
+pub fn flush_where_no_syncfs(file: &std::fs::File) -> std::io::Result<()> {
     #[cfg(not(target_os = "linux"))]
-    {
-        std::fs::File::open(path)?.sync_all()
-    }
+    file.sync_all()?;
+    #[cfg(target_os = "linux")]
+    let _ = file;
+    Ok(())
+}
+
+/// Flushes a folder's entries (the names of the files in it) to disk. NTFS journals its
+/// folders itself, and Windows cannot open a folder as a file: there it is a no-op.
+pub fn sync_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(path)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Files written under temporary names beside their targets, closed, not yet flushed or in

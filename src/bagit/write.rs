@@ -34,13 +34,11 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let mut f = File::create(path)?;
-    f.write_all(bytes)
+    f.write_all(bytes)?;
+    crate::output::flush_where_no_syncfs(&f)
 }
 
-/// Flushes a directory's entries (the names of the files in it) to disk.
-pub fn sync_dir(path: &Path) -> std::io::Result<()> {
-    File::open(path)?.sync_all()
-}
+pub use crate::output::sync_dir;
 
 /// `bag-info.txt` lines: labels and values, in order. Values are kept on one line.
 pub type BagInfo = Vec<(String, String)>;

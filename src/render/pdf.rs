@@ -236,9 +236,7 @@ pub fn release_cache() {
 fn resident_bytes() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    // SAFETY: sysconf has no preconditions.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    Some(pages * page.max(4096) as u64)
+    Some(pages * rustix::param::page_size() as u64)
 }
 
 #[cfg(not(target_os = "linux"))]
