@@ -131,12 +131,7 @@ impl Archive {
         source: &Source,
         bagging_date: chrono::NaiveDate,
     ) -> Result<Stored, String> {
-        if !crate::validate::case_id_is_safe(&case.case_id) {
-            return Err(format!(
-                "номер случая «{}» нельзя использовать как имя папки",
-                case.case_id
-            ));
-        }
+        safe_id(case)?;
         let payload = payload(case, source)?;
         self.store_payload(case, &payload, bagging_date)
     }
@@ -165,20 +160,16 @@ impl Archive {
 
     /// The first half of storing: decides the version and writes the bag under `.tmp`,
     /// unflushed. The caller flushes the filesystem (one syncfs may cover many bags) and then
-    /// calls `commit`. Versions are claimed in memory too, so two inputs of one case in the
-    /// same run get v1 and v2 (or one is found unchanged) before either is in place.
+    /// calls `commit`. Versions are claimed in memory too, so a case prepared twice in one
+    /// process never gets one version twice (a run itself refuses a case ID from two
+    /// inputs, I-SAME-ID).
     pub fn prepare(
         &self,
         case: &Case,
         payload: &[PayloadFile],
         bagging_date: chrono::NaiveDate,
     ) -> Result<Prepared, String> {
-        if !crate::validate::case_id_is_safe(&case.case_id) {
-            return Err(format!(
-                "номер случая «{}» нельзя использовать как имя папки",
-                case.case_id
-            ));
-        }
+        safe_id(case)?;
         let case_dir = self.root.join(&case.case_id);
         let manifest = payload_manifest(payload);
         let digest: [u8; 32] = Sha256::digest(&manifest).into();
@@ -281,6 +272,29 @@ pub fn list_cases(root: &Path) -> Vec<(String, Vec<u32>)> {
         .collect();
     out.sort();
     out
+}
+
+/// A case ID that names a folder inside the archive and nothing else.
+fn safe_id(case: &Case) -> Result<(), String> {
+    if crate::validate::case_id_is_safe(&case.case_id) {
+        Ok(())
+    } else {
+        Err(format!(
+            "номер случая «{}» нельзя использовать как имя папки",
+            case.case_id
+        ))
+    }
+}
+
+/// Every bag of an archive, `ROOT/<case-id>/v<N>`, sorted by case ID and version.
+pub fn bags(root: &Path) -> Vec<PathBuf> {
+    list_cases(root)
+        .into_iter()
+        .flat_map(|(id, vs)| {
+            vs.into_iter()
+                .map(move |v| root.join(&id).join(format!("v{v}")))
+        })
+        .collect()
 }
 
 fn versions(case_dir: &Path) -> Vec<u32> {
@@ -412,8 +426,8 @@ pub fn export(
     out: &Path,
     today: chrono::NaiveDate,
 ) -> Result<Exported, String> {
-    let mut payload = Vec::new();
-    let mut summary = Exported::default();
+    use crate::bagit::pack::{Tree, payload_size, write_tar};
+    let mut trees = Vec::new();
     for (case_id, versions) in list_cases(root) {
         for v in versions {
             let bag = root.join(&case_id).join(format!("v{v}"));
@@ -428,32 +442,21 @@ pub fn export(
             if !inside {
                 continue;
             }
-            for entry in walkdir::WalkDir::new(&bag)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let rel = entry.path().strip_prefix(&bag).map_err(|e| e.to_string())?;
-                let rel = rel
-                    .to_str()
-                    .ok_or_else(|| format!("{}: имя не в UTF-8", entry.path().display()))?;
-                let bytes = std::fs::read(entry.path())
-                    .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-                summary.bytes += bytes.len() as u64;
-                payload.push(PayloadFile {
-                    path: format!("{case_id}/v{v}/{rel}"),
-                    bytes,
-                });
-            }
-            summary.bags.push(format!("{case_id}/v{v}"));
+            trees.push(Tree {
+                name: format!("{case_id}/v{v}"),
+                dir: bag,
+            });
         }
     }
-    if summary.bags.is_empty() {
+    if trees.is_empty() {
         return Err("в архиве нет пакетов за указанный период".into());
     }
+    // Sizes first: bag-info.txt, with Payload-Oxum, comes before the payload in the tar.
+    let (octets, files) = payload_size(&trees).map_err(|e| e.to_string())?;
+    let summary = Exported {
+        bags: trees.iter().map(|t| t.name.clone()).collect(),
+        bytes: octets,
+    };
     let period = |d: Option<chrono::NaiveDate>| {
         d.map(|d| d.format("%d.%m.%Y").to_string())
             .unwrap_or_else(|| "…".into())
@@ -480,46 +483,30 @@ pub fn export(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-    let work = tempfile::Builder::new()
-        .prefix(".okno-export-")
-        .tempdir_in(parent)
-        .map_err(|e| e.to_string())?;
     let name = format!("okno-export-{}", today.format("%Y-%m-%d"));
-    let bag = work.path().join(&name);
-    write_bag(&bag, &payload, &payload_manifest(&payload), &info).map_err(|e| e.to_string())?;
-    let mut tar = tar::Builder::new(Vec::new());
     let mtime = today
         .and_hms_opt(0, 0, 0)
         .map_or(0, |t| t.and_utc().timestamp().max(0) as u64);
-    for entry in walkdir::WalkDir::new(&bag)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = entry
-            .path()
-            .strip_prefix(work.path())
-            .map_err(|e| e.to_string())?;
-        let mut header = tar::Header::new_gnu();
-        header.set_mtime(mtime);
-        header.set_uid(0);
-        header.set_gid(0);
-        if entry.file_type().is_dir() {
-            header.set_entry_type(tar::EntryType::Directory);
-            header.set_mode(0o755);
-            header.set_size(0);
-            tar.append_data(&mut header, rel, std::io::empty())
-                .map_err(|e| e.to_string())?;
-        } else {
-            let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
-            header.set_mode(0o644);
-            header.set_size(bytes.len() as u64);
-            tar.append_data(&mut header, rel, bytes.as_slice())
-                .map_err(|e| e.to_string())?;
+    // Streamed into a temporary file beside `out`, flushed, renamed into place: a tar is
+    // whole or absent, and no bag is ever held in memory.
+    let write = || -> std::io::Result<()> {
+        std::fs::create_dir_all(parent)?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".okno-export-")
+            .tempfile_in(parent)?;
+        let buf = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+        let tar = write_tar(buf, &name, &trees, &info, (octets, files), mtime, parent)?;
+        tar.into_inner().map_err(|e| e.into_error())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
-    }
-    let bytes = tar.into_inner().map_err(|e| e.to_string())?;
-    crate::output::write_atomic(out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(out).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write().map_err(|e| format!("{}: {e}", out.display()))?;
     Ok(summary)
 }

@@ -7,20 +7,25 @@
 
 pub mod archive;
 pub mod bagit;
-pub mod batch;
+pub mod batch_report;
 pub mod catalog;
 pub mod diagnostic;
+pub mod error;
 pub mod forms;
 pub mod ingest;
 pub mod layout;
 pub mod model;
 pub mod output;
+pub mod periodic;
 pub mod pipeline;
+pub mod portable_zip;
 pub mod render;
 pub mod report;
+pub mod run;
 pub mod synth;
 pub mod template;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use error::Error;
 pub use model::Case;

@@ -1,9 +1,9 @@
-//! The shared first half of every command: find the inputs, read them, check each case,
-//! link duplicates across the run, and locate every diagnostic at its file, sheet and cell.
+//! The first half of every command: find the inputs, read them, check each case, apply the
+//! rules across the run's inputs, and locate every diagnostic at its file, sheet and cell.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ingest::{self, IngestedCase};
-use crate::validate::{self, Settings};
+use crate::validate::{self, CaseKey, Settings};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -108,54 +108,52 @@ pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
     }
 }
 
-/// Checks every input of a run, then links duplicate notifications across all of them.
+/// Checks every input of a run, then applies the rules across them (`run_wide`).
 pub fn check_all(paths: &[PathBuf], settings: &Settings) -> Vec<FileReport> {
     let mut reports: Vec<FileReport> = paths.iter().map(|p| check_file(p, settings)).collect();
-    link_duplicates(&mut reports);
+    let keys: Vec<(String, Vec<CaseKey>)> =
+        reports.iter().map(|r| (r.file.clone(), keys(r))).collect();
+    for (r, found) in reports.iter_mut().zip(run_wide(&keys)) {
+        attach(r, found);
+    }
     reports
 }
 
-/// I-DUPLICATE across the run: each case is told about the other sources.
-pub fn link_duplicates(reports: &mut [FileReport]) {
-    let index: Vec<(usize, usize)> = reports
+/// What the rules across a run need of each case of a file.
+pub fn keys(report: &FileReport) -> Vec<CaseKey> {
+    report
+        .cases
+        .iter()
+        .map(|c| CaseKey::of(&c.ingested.case))
+        .collect()
+}
+
+/// The rules across a run (I-SAME-ID, I-DUPLICATE) over every input's keys: for each input,
+/// (case index, diagnostic) to `attach`.
+pub fn run_wide(files: &[(String, Vec<CaseKey>)]) -> Vec<Vec<(usize, Diagnostic)>> {
+    let index: Vec<(usize, usize)> = files
         .iter()
         .enumerate()
-        .flat_map(|(f, r)| (0..r.cases.len()).map(move |c| (f, c)))
+        .flat_map(|(f, (_, keys))| (0..keys.len()).map(move |c| (f, c)))
         .collect();
-    let found = {
-        let cases: Vec<(&crate::model::Case, &str)> = index
-            .iter()
-            .map(|&(f, c)| (&reports[f].cases[c].ingested.case, reports[f].file.as_str()))
-            .collect();
-        validate::duplicates(&cases)
-    };
-    for (i, mut d) in found {
-        let (f, c) = index[i];
-        let case = &mut reports[f].cases[c];
-        case.ingested.source.locate(&mut d);
-        case.diagnostics.push(d);
-    }
-}
-
-/// Exit status of a check: 2 when a file could not be read, 1 when errors were found.
-pub fn exit_status(reports: &[FileReport]) -> i32 {
-    if reports.iter().any(|r| r.unreadable.is_some()) {
-        2
-    } else if reports
+    let cases: Vec<(&CaseKey, &str)> = index
         .iter()
-        .any(|r| r.all_diagnostics().any(|d| d.severity == Severity::Error))
-    {
-        1
-    } else {
-        0
+        .map(|&(f, c)| (&files[f].1[c], files[f].0.as_str()))
+        .collect();
+    let mut out: Vec<Vec<(usize, Diagnostic)>> = files.iter().map(|_| Vec::new()).collect();
+    for (i, d) in validate::run_wide(&cases) {
+        let (f, c) = index[i];
+        out[f].push((c, d));
     }
+    out
 }
 
-/// The unreadable-file problem as a diagnostic, for the JSON output.
-pub fn unreadable_diagnostic(r: &FileReport) -> Option<Diagnostic> {
-    r.unreadable.as_ref().map(|m| {
-        let mut d = Diagnostic::error("I-FILE", "", m.clone());
-        d.file = r.file.clone();
-        d
-    })
+/// Adds the run-wide diagnostics of one input to its cases, located in the input.
+pub fn attach(report: &mut FileReport, found: Vec<(usize, Diagnostic)>) {
+    for (c, mut d) in found {
+        if let Some(case) = report.cases.get_mut(c) {
+            case.ingested.source.locate(&mut d);
+            case.diagnostics.push(d);
+        }
+    }
 }

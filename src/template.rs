@@ -113,7 +113,7 @@ fn option_lists() -> Vec<&'static str> {
     names
 }
 
-fn new_book() -> Workbook {
+pub(crate) fn new_book() -> Workbook {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 1).expect("fixed date");
     book.set_properties(
@@ -608,4 +608,32 @@ pub fn register_workbook() -> Result<Vec<u8>, XlsxError> {
     book.push_worksheet(ws);
     Lists::write(&mut book, &names)?;
     book.save_to_buffer()
+}
+
+/// `okno template case --from FILE`: the first case of any input, as a filled workbook.
+pub fn case_workbook_from(src: &std::path::Path) -> crate::error::Result<Vec<u8>> {
+    use crate::error::Error;
+    let ingested = crate::ingest::read_path(src).map_err(|e| Error::Unreadable(e.to_string()))?;
+    let case = ingested
+        .cases
+        .first()
+        .ok_or_else(|| Error::Unreadable(format!("в файле {} нет случая", src.display())))?;
+    case_workbook_filled(&case.case).map_err(|e| Error::Failed(e.to_string()))
+}
+
+/// Both blank workbooks into `dir`, as `demo` leaves them beside the forms.
+pub fn write_blanks(dir: &std::path::Path) -> crate::error::Result<()> {
+    for (name, bytes) in [
+        ("шаблон-случая.xlsx", case_workbook()),
+        ("шаблон-реестра.xlsx", register_workbook()),
+    ] {
+        let path = dir.join(name);
+        bytes
+            .map_err(|e| e.to_string())
+            .and_then(|b| crate::run::write_if_changed(&path, &b).map_err(|e| e.to_string()))
+            .map_err(|e| {
+                crate::error::Error::Failed(format!("не удалось записать {}: {e}", path.display()))
+            })?;
+    }
+    Ok(())
 }

@@ -331,6 +331,14 @@ fn export_packs_the_selected_bags_into_one_valid_outer_bag() {
     let outer = out.join("okno-export-2026-11-24");
     let r = verify_bag(&outer);
     assert!(r.is_valid(), "{:?}", r.errors);
+    if python_has("bagit") {
+        let o = Command::new("python3")
+            .args(["-m", "bagit", "--validate", "--quiet"])
+            .arg(&outer)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
     for (id, _) in okno::archive::list_cases(&arch) {
         let inner = outer.join("data").join(&id).join("v1");
         assert!(verify_bag(&inner).is_valid(), "{id} inside the export");
@@ -396,4 +404,70 @@ fn our_bags_pass_bagit_python() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
+}
+
+/// Every file under `dir` with its mtime and bytes.
+fn stamped(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime, Vec<u8>)> {
+    tree(dir)
+        .into_iter()
+        .map(|(p, b)| {
+            let t = std::fs::metadata(dir.join(&p)).unwrap().modified().unwrap();
+            (p, t, b)
+        })
+        .collect()
+}
+
+#[test]
+fn a_case_id_in_two_inputs_is_archived_from_neither_and_a_rerun_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("archive");
+    let archive = |inputs: &[&str]| {
+        let mut args = vec!["archive"];
+        args.extend(inputs);
+        args.extend(["--archive", arch.to_str().unwrap()]);
+        okno(&args)
+    };
+    // The fixture cases as JSON and as workbooks: every ID twice, nothing archived, each said.
+    let o = archive(&["fixtures/cases", "fixtures/workbooks"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(bags(&arch).is_empty(), "{:?}", bags(&arch));
+    assert!(
+        text.contains(
+            "ошибка[I-SAME-ID]: номер случая NSK-2026-0004 встречается в двух файлах: \
+             fixtures/cases/NSK-2026-0004.json и fixtures/workbooks/NSK-2026-0004.xlsx — выберите один"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("не сохранен: fixtures/workbooks/NSK-2026-0004.xlsx, случай NSK-2026-0004: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("новых версий 0, без изменений 0, не сохранено 18"),
+        "{text}"
+    );
+    // One ID in two inputs beside eight single ones: eight bags, and the same run again
+    // leaves every file of the archive as it was, mtimes included.
+    let inputs = ["fixtures/cases", "fixtures/workbooks/NSK-2026-0004.xlsx"];
+    assert_eq!(archive(&inputs).status.code(), Some(1));
+    let all = bags(&arch);
+    assert_eq!(all.len(), 8, "{all:?}");
+    assert!(!arch.join("NSK-2026-0004").exists());
+    let before = stamped(&arch);
+    for _ in 0..2 {
+        let o = archive(&inputs);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("новых версий 0, без изменений 8"));
+        assert_eq!(stamped(&arch), before, "a rerun writes nothing");
+    }
+    // The secretary picks the workbook: now NSK-2026-0004 gets its v1.
+    let o = archive(&["fixtures/workbooks/NSK-2026-0004.xlsx"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(verify_bag(&arch.join("NSK-2026-0004/v1")).is_valid());
 }

@@ -40,7 +40,7 @@ fn a_batch_renders_every_good_input_and_lists_every_other_with_its_reason() {
     )
     .unwrap();
     std::fs::copy(
-        root().join("fixtures/broken/C-LEVEL.json"),
+        root().join("fixtures/broken/C-BASIS.json"),
         input.join("c.json"),
     )
     .unwrap();
@@ -61,7 +61,7 @@ fn a_batch_renders_every_good_input_and_lists_every_other_with_its_reason() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "some inputs had errors: {text}");
     let broken_id = serde_json::from_str::<Value>(
-        &std::fs::read_to_string(root().join("fixtures/broken/C-LEVEL.json")).unwrap(),
+        &std::fs::read_to_string(root().join("fixtures/broken/C-BASIS.json")).unwrap(),
     )
     .unwrap()["case_id"]
         .as_str()
@@ -79,11 +79,9 @@ fn a_batch_renders_every_good_input_and_lists_every_other_with_its_reason() {
             "{id} archived"
         );
     }
-    assert!(
-        !arch.join(&broken_id).exists()
-            || broken_id == "NSK-2026-0002"
-            || broken_id == "NSK-2026-0008"
-    );
+    // Its own case ID: one case ID from two inputs would refuse both (I-SAME-ID).
+    assert!(!["NSK-2026-0002", "NSK-2026-0008"].contains(&broken_id.as_str()));
+    assert!(!arch.join(&broken_id).exists());
     // The report: a row per case or input, with the reason.
     let rows = sheet(&out.join("отчет.xlsx"), "Отчет");
     assert_eq!(
@@ -104,7 +102,7 @@ fn a_batch_renders_every_good_input_and_lists_every_other_with_its_reason() {
     assert_eq!(find("b.xlsx")[2], "оформлен");
     let c = find("c.json");
     assert_eq!(c[2], "ошибки");
-    assert!(c[7].contains("C-LEVEL"), "{c:?}");
+    assert!(c[7].contains("C-BASIS"), "{c:?}");
     let d = find("d.xlsx");
     assert_eq!(d[2], "не читается");
     assert!(d[7].contains("повреждён"), "{d:?}");
@@ -380,8 +378,31 @@ fn generated_benchmark_cases_are_valid_and_each_has_its_own_wording() {
     );
 }
 
+/// Every file under `dir` (but the run's report, which says what this run did) with its mtime
+/// and a hash of its bytes: what a rerun must leave as it was.
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, std::time::SystemTime, u64)> {
+    use std::hash::{Hash, Hasher};
+    let mut out: Vec<_> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != "отчет.xlsx")
+        .map(|e| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::fs::read(e.path()).unwrap().hash(&mut h);
+            (
+                e.path().to_path_buf(),
+                e.metadata().unwrap().modified().unwrap(),
+                h.finish(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
-fn two_inputs_of_one_case_in_a_batch_become_two_versions_and_the_same_input_changes_nothing() {
+fn two_inputs_of_one_case_in_a_batch_are_refused_until_one_is_left_and_reruns_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
@@ -390,6 +411,11 @@ fn two_inputs_of_one_case_in_a_batch_become_two_versions_and_the_same_input_chan
     later["notification"]["grounds"] = json!("Уточнённые основания после повторной беседы");
     std::fs::write(input.join("a.json"), &text).unwrap();
     std::fs::write(input.join("b.json"), serde_json::to_vec(&later).unwrap()).unwrap();
+    std::fs::copy(
+        root().join("fixtures/cases/NSK-2026-0005.json"),
+        input.join("c.json"),
+    )
+    .unwrap();
     let (out, arch) = (dir.path().join("out"), dir.path().join("archive"));
     let run = || {
         okno(&[
@@ -406,48 +432,64 @@ fn two_inputs_of_one_case_in_a_batch_become_two_versions_and_the_same_input_chan
     let o = run();
     assert_eq!(
         o.status.code(),
+        Some(1),
+        "one case ID from two inputs is an input error: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // Neither input of NSK-2026-0002 is rendered or archived; the other case is.
+    assert!(!arch.join("NSK-2026-0002").exists());
+    assert!(!out.join("NSK-2026-0002").exists());
+    assert!(okno::bagit::verify_bag(&arch.join("NSK-2026-0005/v1")).is_valid());
+    let rows = sheet(&out.join("отчет.xlsx"), "Отчет");
+    let message = format!(
+        "номер случая NSK-2026-0002 встречается в двух файлах: {} и {} — выберите один",
+        input.join("a.json").display(),
+        input.join("b.json").display()
+    );
+    for f in ["a.json", "b.json"] {
+        let row = rows.iter().find(|r| r[0].ends_with(f)).unwrap();
+        assert_eq!(row[2], "ошибки", "{row:?}");
+        assert!(
+            row[7].contains(&format!("[I-SAME-ID] {message}")),
+            "{row:?}"
+        );
+        assert_eq!(row[6], "", "not archived: {row:?}");
+    }
+    // The same inputs again: nothing on disk changes, not even an mtime.
+    let (archive_before, out_before) = (snapshot(&arch), snapshot(&out));
+    assert_eq!(run().status.code(), Some(1));
+    assert_eq!(snapshot(&arch), archive_before, "the archive is as it was");
+    assert_eq!(snapshot(&out), out_before, "the results are as they were");
+    // The secretary keeps the later input: it becomes v1, and a rerun changes nothing.
+    std::fs::remove_file(input.join("a.json")).unwrap();
+    let o = run();
+    assert_eq!(
+        o.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );
     let case = arch.join("NSK-2026-0002");
-    for v in ["v1", "v2"] {
-        assert!(okno::bagit::verify_bag(&case.join(v)).is_valid(), "{v}");
-    }
-    assert!(!case.join("v3").exists());
-    let mut versions: Vec<String> = sheet(&out.join("отчет.xlsx"), "Отчет")[1..]
+    assert!(okno::bagit::verify_bag(&case.join("v1")).is_valid());
+    let v1: Value =
+        serde_json::from_slice(&std::fs::read(case.join("v1/data/case.json")).unwrap()).unwrap();
+    assert_eq!(
+        v1["notification"]["grounds"],
+        later["notification"]["grounds"]
+    );
+    let (archive_before, forms_before) = (snapshot(&arch), snapshot(&out.join("NSK-2026-0002")));
+    assert_eq!(run().status.code(), Some(0));
+    assert_eq!(snapshot(&arch), archive_before);
+    assert_eq!(
+        snapshot(&out.join("NSK-2026-0002")),
+        forms_before,
+        "forms not rewritten"
+    );
+    let versions: Vec<String> = sheet(&out.join("отчет.xlsx"), "Отчет")[1..]
         .iter()
         .map(|r| r[6].clone())
         .collect();
-    versions.sort();
-    assert_eq!(versions, ["v1 (новая)", "v2 (новая)"]);
-    // The two versions hold the two inputs, one each.
-    let grounds: std::collections::BTreeSet<String> = ["v1", "v2"]
-        .iter()
-        .map(|v| {
-            let c: Value = serde_json::from_slice(
-                &std::fs::read(case.join(v).join("data/case.json")).unwrap(),
-            )
-            .unwrap();
-            c["notification"]["grounds"].as_str().unwrap().to_string()
-        })
-        .collect();
-    assert_eq!(grounds.len(), 2);
-    // Rerun with just the input that v2 holds: nothing changes.
-    let v2: Value =
-        serde_json::from_slice(&std::fs::read(case.join("v2/data/case.json")).unwrap()).unwrap();
-    let older = if v2["notification"]["grounds"] == later["notification"]["grounds"] {
-        "a.json"
-    } else {
-        "b.json"
-    };
-    std::fs::remove_file(input.join(older)).unwrap();
-    let o = run();
-    assert_eq!(o.status.code(), Some(0));
-    assert!(!case.join("v3").exists());
-    assert_eq!(
-        sheet(&out.join("отчет.xlsx"), "Отчет")[1][6],
-        "v2 (без изменений)"
-    );
+    assert_eq!(versions, ["v1 (без изменений)", "v1 (без изменений)"]);
+    assert!(!case.join("v2").exists());
     assert!(!arch.join(".tmp").exists());
 }

@@ -128,6 +128,7 @@ fn every_rule_of_rules_md_is_implemented_and_documented() {
             "card",
             "deadlines",
             "input",
+            "across_inputs",
         ]
         .iter()
         .map(|m| std::fs::read_to_string(root().join(format!("src/validate/{m}.rs"))).unwrap())

@@ -24,15 +24,29 @@ fn json_lines(o: &Output) -> Vec<Value> {
 
 #[test]
 fn every_good_fixture_validates_with_exit_0() {
-    for dir in [
+    // other-writers holds one case as three programs saved it: each file is a run of its own
+    // (together they are one case ID from three inputs, I-SAME-ID).
+    let writers: Vec<String> = std::fs::read_dir(root().join("fixtures/other-writers"))
+        .unwrap()
+        .map(|e| {
+            format!(
+                "fixtures/other-writers/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
+        .collect();
+    assert_eq!(writers.len(), 3);
+    for input in [
         "fixtures/cases",
         "fixtures/workbooks",
         "fixtures/register",
         "fixtures/duplicates",
-        "fixtures/other-writers",
-    ] {
-        let o = okno(&["validate", dir]);
-        assert_eq!(code(&o), 0, "{dir}:\n{}", stdout(&o));
+    ]
+    .into_iter()
+    .chain(writers.iter().map(String::as_str))
+    {
+        let o = okno(&["validate", input]);
+        assert_eq!(code(&o), 0, "{input}:\n{}", stdout(&o));
     }
 }
 
@@ -333,4 +347,120 @@ fn schema_is_json_schema_of_a_case() {
     assert_eq!(code(&o), 0);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["title"], "Case");
+}
+
+#[test]
+fn one_case_id_in_two_inputs_is_reported_alike_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("in");
+    std::fs::create_dir_all(&folder).unwrap();
+    let (a, b) = (folder.join("a.json"), folder.join("b.xlsx"));
+    std::fs::copy(root().join("fixtures/cases/NSK-2026-0004.json"), &a).unwrap();
+    std::fs::copy(root().join("fixtures/workbooks/NSK-2026-0004.xlsx"), &b).unwrap();
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let message =
+        format!("номер случая NSK-2026-0004 встречается в двух файлах: {a} и {b} — выберите один");
+    let line = format!("ошибка[I-SAME-ID]: {message}");
+    let out = dir.path().join("out");
+    let arch = dir.path().join("archive");
+    let (out, arch) = (out.to_str().unwrap(), arch.to_str().unwrap());
+    for args in [
+        vec!["validate", a, b],
+        vec!["render", a, b, "-o", out],
+        vec!["render", a, b, "-o", out, "--draft"],
+        vec!["archive", a, b, "--archive", arch],
+    ] {
+        let o = okno(&args);
+        assert_eq!(code(&o), 1, "{args:?}: {}", stdout(&o));
+        assert_eq!(
+            stdout(&o).matches(&line).count(),
+            2,
+            "{args:?}: both inputs are told: {}",
+            stdout(&o)
+        );
+    }
+    let o = okno(&["validate", "--format", "json", a, b]);
+    let same: Vec<Value> = json_lines(&o)
+        .into_iter()
+        .filter(|d| d["rule"] == "I-SAME-ID")
+        .collect();
+    assert_eq!(same.len(), 2);
+    assert!(
+        same.iter()
+            .all(|d| d["severity"] == "error" && d["message"] == message.as_str())
+    );
+    let o = okno(&[
+        "batch",
+        folder.to_str().unwrap(),
+        "-o",
+        out,
+        "--archive",
+        arch,
+        "--json",
+    ]);
+    assert_eq!(code(&o), 1);
+    let rows = json_lines(&o);
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        assert_eq!(r["status"], "ошибки", "{r}");
+        assert!(
+            r["notes"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("[I-SAME-ID] {message}")),
+            "{r}"
+        );
+    }
+    // Neither input was rendered — not even as a draft — nor archived.
+    assert!(!Path::new(out).join("NSK-2026-0004").exists());
+    assert!(okno::archive::list_cases(Path::new(arch)).is_empty());
+}
+
+/// Every file under `dir` with its mtime.
+fn mtimes(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime)> {
+    let mut v: Vec<_> = files_under(dir)
+        .into_iter()
+        .map(|p| {
+            let t = std::fs::metadata(&p).unwrap().modified().unwrap();
+            (p, t)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn rendering_the_same_inputs_again_rewrites_no_file() {
+    let out = tempfile::tempdir().unwrap();
+    let o_path = out.path().to_str().unwrap();
+    let args = [
+        "render",
+        "fixtures/cases",
+        "fixtures/register",
+        "-o",
+        o_path,
+    ];
+    let o = okno(&args);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let before = mtimes(out.path());
+    assert!(before.len() > 100, "{}", before.len());
+    let o = okno(&args);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        mtimes(out.path()),
+        before,
+        "same bytes, so not written again"
+    );
+    assert!(
+        stdout(&o).contains(&format!("без изменений, не переписаны: {}", before.len())),
+        "{}",
+        stdout(&o)
+    );
+    // demo likewise, templates included.
+    let demo = tempfile::tempdir().unwrap();
+    let d_path = demo.path().to_str().unwrap();
+    assert_eq!(code(&okno(&["demo", "-o", d_path])), 0);
+    let before = mtimes(demo.path());
+    assert_eq!(code(&okno(&["demo", "-o", d_path])), 0);
+    assert_eq!(mtimes(demo.path()), before);
 }

@@ -1070,7 +1070,8 @@ fn i_unknown_fields_are_reported() {
 
 #[test]
 fn i_duplicate_same_child_in_two_notifications() {
-    let a: Case = case_from_value(high(), true).0.unwrap();
+    use okno::validate::{CaseKey, duplicates};
+    let a = CaseKey::of(&case_from_value(high(), true).0.unwrap());
     let mut other = high();
     set(&mut other, "/case_id", json!("T-2026-0002"));
     set(
@@ -1078,8 +1079,8 @@ fn i_duplicate_same_child_in_two_notifications() {
         "/family/children/0/name",
         json!("  зайцев  матвей ильич"),
     );
-    let b: Case = case_from_value(other, true).0.unwrap();
-    let found = okno::validate::duplicates(&[(&a, "a.json"), (&b, "b.xlsx")]);
+    let b = CaseKey::of(&case_from_value(other, true).0.unwrap());
+    let found = duplicates(&[(&a, "a.json"), (&b, "b.xlsx")]);
     assert_eq!(found.len(), 2, "each is told about the other");
     assert!(
         found
@@ -1092,21 +1093,51 @@ fn i_duplicate_same_child_in_two_notifications() {
             .iter()
             .all(|(_, d)| d.message.contains("одним случаем"))
     );
-    // The same case ID in both: they are one case already, and the message says so.
-    let same = okno::validate::duplicates(&[(&a, "a.json"), (&a, "a-copy.json")]);
-    assert!(
-        same[0].1.message.contains("к одному случаю T-2026-0001"),
-        "{}",
-        same[0].1.message
-    );
+    // The same case ID in both is I-SAME-ID's error, not linked again as a duplicate.
+    assert!(duplicates(&[(&a, "a.json"), (&a, "a-copy.json")]).is_empty());
     let mut third = high();
     set(
         &mut third,
         "/family/children/0/birth_date",
         json!("2014-03-16"),
     );
-    let c: Case = case_from_value(third, true).0.unwrap();
-    assert!(okno::validate::duplicates(&[(&a, "a.json"), (&c, "c.json")]).is_empty());
+    let c = CaseKey::of(&case_from_value(third, true).0.unwrap());
+    assert!(duplicates(&[(&a, "a.json"), (&c, "c.json")]).is_empty());
+}
+
+#[test]
+fn i_same_id_one_case_id_from_two_inputs_is_an_error_for_both() {
+    use okno::validate::{CaseKey, same_id};
+    let a = CaseKey::of(&case_from_value(high(), true).0.unwrap());
+    let found = same_id(&[(&a, "a.json"), (&a, "b.xlsx")]);
+    assert_eq!(found.len(), 2, "both inputs are told");
+    for (_, d) in &found {
+        assert_eq!(
+            (d.rule, d.severity, d.pointer.as_str()),
+            ("I-SAME-ID", Severity::Error, "/case_id")
+        );
+        assert_eq!(
+            d.message,
+            "номер случая T-2026-0001 встречается в двух файлах: a.json и b.xlsx — выберите один"
+        );
+    }
+    // Twice in one input (two register rows), and three inputs.
+    let twice = same_id(&[(&a, "r.xlsx"), (&a, "r.xlsx")]);
+    assert!(
+        twice[0].1.message.contains("в файле r.xlsx 2 раза"),
+        "{}",
+        twice[0].1.message
+    );
+    let three = same_id(&[(&a, "a"), (&a, "b"), (&a, "c")]);
+    assert!(
+        three[0].1.message.contains("в трех файлах: a, b и c"),
+        "{}",
+        three[0].1.message
+    );
+    let mut other = high();
+    set(&mut other, "/case_id", json!("T-2026-0002"));
+    let b = CaseKey::of(&case_from_value(other, true).0.unwrap());
+    assert!(same_id(&[(&a, "a.json"), (&b, "b.json")]).is_empty());
 }
 
 #[test]

@@ -1,6 +1,13 @@
-//! BagIt (RFC 8493): writing our bags and verifying anyone's.
+//! BagIt (RFC 8493): writing our bags (`write`, and `pack` for a bag of bags as a tar
+//! stream) and verifying anyone's (`verify`). Below them: the tag file syntax (`tagfile`),
+//! the path rules (`paths`), the bag on disk (`walk`) and the checksums (`hash`).
 
+mod hash;
+pub mod pack;
+mod paths;
+mod tagfile;
 pub mod verify;
+mod walk;
 pub mod write;
 
 pub use verify::{Report, verify_bag};

@@ -50,14 +50,51 @@ fn manifest<D: Digest>(payload: &[PayloadFile]) -> String {
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     sorted
         .iter()
-        .map(|f| {
-            format!(
-                "{}  data/{}\n",
-                hex::encode(D::digest(&f.bytes)),
-                f.path.nfc().collect::<String>()
-            )
-        })
+        .map(|f| manifest_line(&hex::encode(D::digest(&f.bytes)), &f.path))
         .collect()
+}
+
+/// A payload manifest's line for the file at `path` under `data/`.
+pub(super) fn manifest_line(hex: &str, path: &str) -> String {
+    format!("{hex}  data/{}\n", path.nfc().collect::<String>())
+}
+
+/// A tag manifest's line.
+pub(super) fn tag_manifest_line(sha256: &str, name: &str) -> String {
+    format!("{sha256}  {name}\n")
+}
+
+pub(super) const BAGIT_TXT: &str = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+
+/// The tag files the tag manifest lists, in its order (the contents are the bag's own).
+pub(super) const TAGGED: [&str; 4] = [
+    "bagit.txt",
+    "bag-info.txt",
+    "manifest-sha256.txt",
+    "manifest-sha512.txt",
+];
+
+/// `bag-info.txt`: the given lines, each kept on one line, then Payload-Oxum.
+pub(super) fn bag_info_text(info: &BagInfo, octets: u64, files: u64) -> String {
+    let mut text = String::new();
+    for (label, value) in info {
+        // A line break inside a value would start a new label.
+        let value = value.replace(['\r', '\n'], " ");
+        text.push_str(&format!("{label}: {value}\n"));
+    }
+    text.push_str(&format!("Payload-Oxum: {octets}.{files}\n"));
+    text
+}
+
+/// A payload path as it goes into a bag (see `safe_path`), or the error that refuses it.
+pub(super) fn checked_path(path: &str) -> std::io::Result<String> {
+    safe_path(path)
+        .ok_or_else(|| std::io::Error::other(format!("недопустимое имя файла в пакете: {path:?}")))
+}
+
+/// The error for a path that is in a bag twice (after NFC).
+pub(super) fn twice(path: &str) -> std::io::Error {
+    std::io::Error::other(format!("файл {path} дважды в пакете"))
 }
 
 pub fn payload_manifest(payload: &[PayloadFile]) -> String {
@@ -75,36 +112,20 @@ pub fn write_bag(
 ) -> std::io::Result<()> {
     let mut paths = std::collections::BTreeSet::new();
     for f in payload {
-        let safe = safe_path(&f.path).ok_or_else(|| {
-            std::io::Error::other(format!("недопустимое имя файла в пакете: {:?}", f.path))
-        })?;
+        let safe = checked_path(&f.path)?;
         if !paths.insert(safe.clone()) {
-            return Err(std::io::Error::other(format!(
-                "файл {safe} дважды в пакете"
-            )));
+            return Err(twice(&safe));
         }
         write_file(&dir.join("data").join(&safe), &f.bytes)?;
     }
     let sha512 = manifest::<Sha512>(payload);
     let octets: usize = payload.iter().map(|f| f.bytes.len()).sum();
-    let mut bag_info = String::new();
-    for (label, value) in info {
-        // One line per value: a line break inside would start a new label.
-        let value = value.replace(['\r', '\n'], " ");
-        bag_info.push_str(&format!("{label}: {value}\n"));
-    }
-    bag_info.push_str(&format!("Payload-Oxum: {octets}.{}\n", payload.len()));
-    let bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
-    let tags: [(&str, &[u8]); 4] = [
-        ("bagit.txt", bagit.as_bytes()),
-        ("bag-info.txt", bag_info.as_bytes()),
-        ("manifest-sha256.txt", sha256.as_bytes()),
-        ("manifest-sha512.txt", sha512.as_bytes()),
-    ];
+    let bag_info = bag_info_text(info, octets as u64, payload.len() as u64);
+    let contents = [BAGIT_TXT, &bag_info, sha256, &sha512];
     let mut tagmanifest = String::new();
-    for (name, bytes) in tags {
-        write_file(&dir.join(name), bytes)?;
-        tagmanifest.push_str(&format!("{}  {name}\n", hex::encode(Sha256::digest(bytes))));
+    for (name, text) in TAGGED.into_iter().zip(contents) {
+        write_file(&dir.join(name), text.as_bytes())?;
+        tagmanifest.push_str(&tag_manifest_line(&hex::encode(Sha256::digest(text)), name));
     }
     write_file(&dir.join("tagmanifest-sha256.txt"), tagmanifest.as_bytes())
     // Not flushed here: the caller flushes before it renames the bag into place, so that a

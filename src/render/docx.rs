@@ -533,7 +533,8 @@ fn repack(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
         out.start_file(name, if small { stored_options } else { options })?;
         out.write_all(&bytes)?;
     }
-    Ok(out.finish()?.into_inner())
+    // The same bytes whether written on Linux or Windows.
+    Ok(crate::portable_zip::portable(out.finish()?.into_inner()))
 }
 
 /// How docx-rs ends a header row's height (`header_heights`): no other row has rule «auto».

@@ -1,10 +1,10 @@
 //! Checks of any input: names (I-NAME), phones (I-PHONE), values from the catalogs
-//! (I-OPTION), the case ID (I-FORMAT), and duplicate notifications across a run (I-DUPLICATE).
+//! (I-OPTION) and the case ID (I-FORMAT). The rules across a run's inputs are in
+//! `across_inputs`.
 
 use super::Ctx;
 use crate::catalog::catalog;
-use crate::diagnostic::Diagnostic;
-use crate::model::{Case, PersonName, Specialist, normalize_phone};
+use crate::model::{PersonName, Specialist, normalize_phone};
 
 pub(crate) fn check(ctx: &mut Ctx) {
     let case = ctx.case;
@@ -279,63 +279,4 @@ fn housing_option(ctx: &mut Ctx, list: &str, pointer: &str, value: &str) {
             ),
         );
     }
-}
-
-/// Two notifications about the same child (same name and birth date; ё = е, case and spacing
-/// ignored) among the cases of one run: each is told about the other. Returns, per case index,
-/// the diagnostics to add.
-pub fn duplicates(cases: &[(&Case, &str)]) -> Vec<(usize, Diagnostic)> {
-    use std::collections::HashMap;
-    let mut by_child: HashMap<(String, String), Vec<usize>> = HashMap::new();
-    for (i, (case, _)) in cases.iter().enumerate() {
-        if case.notification.is_none() {
-            continue;
-        }
-        let Some((_, child)) = case.notified_child() else {
-            continue;
-        };
-        let (Some(bd), key) = (child.birth_date, child.name.key()) else {
-            continue;
-        };
-        if key.is_empty() {
-            continue;
-        }
-        by_child.entry((key, bd.iso())).or_default().push(i);
-    }
-    let mut out = Vec::new();
-    let mut groups: Vec<Vec<usize>> = by_child.into_values().filter(|g| g.len() > 1).collect();
-    groups.sort();
-    for group in groups {
-        for &i in &group {
-            let me = cases[i].0;
-            let others: Vec<String> = group
-                .iter()
-                .filter(|&&j| j != i)
-                .map(|&j| format!("{} (случай {})", cases[j].1, cases[j].0.case_id))
-                .collect();
-            let same_id = group.iter().all(|&j| cases[j].0.case_id == me.case_id);
-            let child = me.notified_child().map(|(k, _)| k).unwrap_or(0);
-            let message = if same_id {
-                format!(
-                    "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}; извещения относятся к одному случаю {}",
-                    others.join(", "),
-                    me.case_id
-                )
-            } else {
-                format!(
-                    "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}; извещения связаны — ведите их одним случаем",
-                    others.join(", ")
-                )
-            };
-            out.push((
-                i,
-                Diagnostic::warning(
-                    "I-DUPLICATE",
-                    format!("/family/children/{child}/name"),
-                    message,
-                ),
-            ));
-        }
-    }
-    out
 }

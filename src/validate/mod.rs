@@ -2,6 +2,7 @@
 //! `docs/RULES.md`, each diagnostic carrying the rule's ID. Deadlines are computed
 //! against the run's date (`--today`), never the clock read here.
 
+mod across_inputs;
 mod card;
 mod deadlines;
 mod input;
@@ -13,8 +14,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Case, Date};
 use chrono::NaiveDate;
 
+pub use across_inputs::{CaseKey, duplicates, run_wide, same_id};
 pub use deadlines::{active_on, ended};
-pub use input::{case_id_is_safe, duplicates};
+pub use input::case_id_is_safe;
 
 /// Every rule ID this validator can report, with its severity as RULES.md gives it, plus
 /// the input-format checks (I-FORMAT, I-OPTION) that are not rules of the procedure.
@@ -114,6 +116,10 @@ pub const RULES: &[(&str, &str)] = &[
     ("I-PHONE", "телефон — российский номер"),
     ("I-UNKNOWN", "неизвестный лист, столбец или поле"),
     ("I-DUPLICATE", "повторное извещение о том же ребенке"),
+    (
+        "I-SAME-ID",
+        "один номер случая — из одного входного файла запуска",
+    ),
     (
         "I-FORMAT",
         "значение не того вида (число, номер случая, структура файла)",

@@ -1,0 +1,22 @@
+//! `okno log`: a log of the procedure over an archive.
+
+use super::args::{LogArgs, LogKind};
+use okno::error::Result;
+use okno::periodic;
+
+pub fn run(args: LogArgs) -> Result<()> {
+    let kind = match args.kind {
+        LogKind::Detection => periodic::LogKind::Detection,
+        LogKind::Intake => periodic::LogKind::Intake,
+    };
+    let done = periodic::log(
+        kind,
+        &args.archive.archive,
+        args.period.from,
+        args.period.to,
+        &args.output,
+    )?;
+    let written = super::print_written(&done.written);
+    println!("в журнале записей: {}", done.entries);
+    written
+}

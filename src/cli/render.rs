@@ -1,0 +1,32 @@
+//! `okno render`: the forms of every case without errors (with `--draft`, of the others too)
+//! and the two logs, under `ПАПКА/<номер случая>/`.
+
+use super::args::RenderArgs;
+use okno::error::{Error, Result};
+use okno::run::{self, Options};
+use okno::validate::Settings;
+
+pub fn run(args: RenderArgs, settings: &Settings) -> Result<()> {
+    if let Some(list) = &args.forms.forms {
+        let known = okno::render::form_codes();
+        if let Some(bad) = list.iter().find(|f| !known.contains(&f.as_str())) {
+            return Err(Error::Usage(format!(
+                "неизвестная форма «{bad}»; формы: {}",
+                known.join(", ")
+            )));
+        }
+    }
+    let opts = Options {
+        out: Some(args.output.clone()),
+        formats: args.forms.formats,
+        forms: args.forms.forms,
+        draft: args.draft.draft,
+        jobs: args.jobs.jobs,
+        logs: true,
+        ..Options::default()
+    };
+    let outcome = run::run(&args.inputs.inputs, &opts, settings, &|_, _, _| {})?;
+    print!("{}", run::text::checks(&outcome.files));
+    print!("{}", run::text::rendered(&outcome, &args.output));
+    outcome.verdict(true)
+}

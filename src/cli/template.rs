@@ -1,0 +1,29 @@
+//! `okno template`: a blank workbook to fill in, or a case workbook filled from a case.
+
+use super::args::{TemplateArgs, TemplateKind};
+use okno::error::{Error, Result};
+use okno::template;
+
+pub fn run(args: TemplateArgs) -> Result<()> {
+    let bytes = match (args.kind, &args.from) {
+        (TemplateKind::Case, None) => template::case_workbook(),
+        (TemplateKind::Case, Some(src)) => Ok(template::case_workbook_from(src)?),
+        (TemplateKind::Register, None) => template::register_workbook(),
+        (TemplateKind::Register, Some(_)) => {
+            return Err(Error::Usage(
+                "--from заполняет только книгу случая (template case)".into(),
+            ));
+        }
+    };
+    bytes
+        .map_err(|e| e.to_string())
+        .and_then(|b| okno::run::write_if_changed(&args.output, &b).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            Error::Failed(format!(
+                "не удалось записать {}: {e}",
+                args.output.display()
+            ))
+        })?;
+    println!("записан шаблон: {}", args.output.display());
+    Ok(())
+}

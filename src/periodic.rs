@@ -1,0 +1,164 @@
+//! The jobs over an archive rather than over inputs: the quarterly monitoring run (`okno
+//! quarter`) and the two logs (`okno log`). Both read the newest version of each case
+//! (`report::newest_cases`); every file is written whole, and not at all when it already holds
+//! the same bytes.
+
+use crate::error::{Error, Result};
+use crate::model::{Case, Date};
+use crate::render::Format;
+use crate::report::{self, MonitoringState, Quarter};
+use crate::run::write_if_changed;
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+
+/// Files a job wrote (or found with the same bytes) and the ones it could not write.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub failures: Vec<String>,
+}
+
+impl Written {
+    fn put(&mut self, path: PathBuf, bytes: std::result::Result<Vec<u8>, String>) {
+        match bytes.and_then(|b| write_if_changed(&path, &b).map_err(|e| e.to_string())) {
+            Ok(_) => self.files.push(path),
+            Err(e) => self.failures.push(format!("{}: {e}", path.display())),
+        }
+    }
+}
+
+/// What the quarterly run found and wrote.
+#[derive(Debug)]
+pub struct QuarterDone {
+    pub label: String,
+    pub active: usize,
+    /// Monitoring forms of the quarter in place (PDF and DOCX files).
+    pub forms: usize,
+    pub overdue: usize,
+    pub due: usize,
+    /// Other missed deadlines.
+    pub missed: usize,
+    /// The summary in PDF, DOCX and XLSX; the failures include the forms'.
+    pub written: Written,
+}
+
+/// `okno quarter`: the monitoring forms dated in the quarter, in `out/<case-id>/`, and the
+/// summary for the commission in `out`.
+pub fn quarter(quarter: &str, archive: &Path, out: &Path, today: NaiveDate) -> Result<QuarterDone> {
+    let q = Quarter::parse(quarter).map_err(Error::Usage)?;
+    let cases = report::newest_cases(archive).map_err(Error::Failed)?;
+    let r = report::quarter(cases, q, today);
+    let mut forms = Written::default();
+    let both = [Format::Pdf, Format::Docx];
+    for c in &r.active {
+        let docs = crate::forms::case_documents(c, Some(&["monitoring".to_string()]));
+        for (d, m) in docs.iter().zip(&c.monitoring) {
+            if !m.date.is_some_and(|x| q.contains(x)) {
+                continue;
+            }
+            for f in both {
+                let path = out.join(&c.case_id).join(format!("{}.{}", d.form, f.ext()));
+                forms.put(path, f.write(d));
+            }
+        }
+    }
+    let mut written = Written {
+        files: vec![],
+        failures: forms.failures,
+    };
+    let summary = report::summary_document(&r, today);
+    for f in both {
+        written.put(
+            out.join(format!("{}.{}", summary.form, f.ext())),
+            f.write(&summary),
+        );
+    }
+    written.put(
+        out.join(format!("{}.xlsx", summary.form)),
+        report::summary_xlsx(&r).map_err(|e| e.to_string()),
+    );
+    let state =
+        |want: fn(&MonitoringState) -> bool| r.monitoring.iter().filter(|(_, s)| want(s)).count();
+    Ok(QuarterDone {
+        label: q.label(),
+        active: r.active.len(),
+        forms: forms.files.len(),
+        overdue: state(|s| matches!(s, MonitoringState::Overdue { .. })),
+        due: state(|s| matches!(s, MonitoringState::Due { .. })),
+        missed: r.missed.len(),
+        written,
+    })
+}
+
+/// The two logs of the procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    /// The log of detected risk factors (Прил. 1), by the date of detection.
+    Detection,
+    /// The single window's intake log, by the date received.
+    Intake,
+}
+
+/// What `okno log` wrote.
+#[derive(Debug)]
+pub struct LogDone {
+    pub entries: usize,
+    pub written: Written,
+}
+
+/// `okno log`: the cases whose date (detection or receipt, else the date sent) falls in
+/// `[from, to]`, as PDF, DOCX or XLSX by `out`'s extension, or all three when it has none.
+pub fn log(
+    kind: LogKind,
+    archive: &Path,
+    from: Option<Date>,
+    to: Option<Date>,
+    out: &Path,
+) -> Result<LogDone> {
+    let ext = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    let targets: Vec<(PathBuf, String)> = match ext.as_deref() {
+        Some(e @ ("pdf" | "docx" | "xlsx")) => vec![(out.to_path_buf(), e.to_string())],
+        None => ["pdf", "docx", "xlsx"]
+            .iter()
+            .map(|e| (out.with_extension(e), e.to_string()))
+            .collect(),
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "расширение «.{other}»: журнал пишется в .pdf, .docx или .xlsx"
+            )));
+        }
+    };
+    let cases = report::newest_cases(archive).map_err(Error::Failed)?;
+    let date_of = |c: &Case| {
+        c.notification.as_ref().and_then(|n| match kind {
+            LogKind::Detection => n.detection_date.or(n.date_sent),
+            LogKind::Intake => n.date_received.or(n.date_sent),
+        })
+    };
+    let chosen: Vec<&Case> = cases
+        .iter()
+        .filter(|c| {
+            date_of(c).is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+        })
+        .collect();
+    let doc = match kind {
+        LogKind::Detection => crate::forms::detection_log(&chosen, None),
+        LogKind::Intake => crate::forms::intake_log(&chosen, None),
+    };
+    let mut written = Written::default();
+    for (path, e) in targets {
+        let bytes = match e.as_str() {
+            "pdf" => Format::Pdf.write(&doc),
+            "docx" => Format::Docx.write(&doc),
+            _ => report::table_xlsx(&doc).map_err(|e| e.to_string()),
+        };
+        written.put(path, bytes);
+    }
+    Ok(LogDone {
+        entries: chosen.len(),
+        written,
+    })
+}

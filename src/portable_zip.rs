@@ -1,0 +1,78 @@
+//! Zip packages (XLSX, DOCX) with the same bytes on every platform. A zip writer records the
+//! system it ran on in each entry's «version made by» (3 for Unix, 0 for Windows); nothing
+//! else in okno's packages depends on the platform, so that one byte is set to Unix.
+
+/// Central directory header and end-of-central-directory signatures (APPNOTE 4.3.12, 4.3.16).
+const CENTRAL: [u8; 4] = *b"PK\x01\x02";
+const END: [u8; 4] = *b"PK\x05\x06";
+const UNIX: u8 = 3;
+
+/// `zip` with every entry's «version made by» system set to Unix. A package that does not
+/// parse as a plain zip (no end record, entries out of bounds) is returned unchanged.
+pub fn portable(mut zip: Vec<u8>) -> Vec<u8> {
+    let Some(end) = zip.windows(4).rposition(|w| w == END) else {
+        return zip;
+    };
+    let field = |at: usize, len: usize| -> Option<usize> {
+        let bytes = zip.get(at..at + len)?;
+        Some(bytes.iter().rev().fold(0usize, |n, b| n << 8 | usize::from(*b)))
+    };
+    let (Some(entries), Some(start)) = (field(end + 10, 2), field(end + 16, 4)) else {
+        return zip;
+    };
+    let mut at = start;
+    let mut headers = Vec::with_capacity(entries);
+    for _ in 0..entries {
+        if zip.get(at..at + 4) != Some(&CENTRAL[..]) {
+            return zip;
+        }
+        let (Some(name), Some(extra), Some(comment)) =
+            (field(at + 28, 2), field(at + 30, 2), field(at + 32, 2))
+        else {
+            return zip;
+        };
+        headers.push(at);
+        at += 46 + name + extra + comment;
+    }
+    for h in headers {
+        // «Version made by»: the specification's version, then the system.
+        zip[h + 5] = UNIX;
+    }
+    zip
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn package(system: zip::System) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default()
+            .system(system)
+            .last_modified_time(zip::DateTime::default());
+        for name in ["[Content_Types].xml", "xl/workbook.xml"] {
+            w.start_file(name, o).unwrap();
+            w.write_all(b"<x/>").unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_package_written_on_windows_gets_the_bytes_of_one_written_on_linux() {
+        let windows = package(zip::System::Dos);
+        let linux = package(zip::System::Unix);
+        assert_ne!(windows, linux);
+        assert_eq!(portable(windows), linux);
+        assert_eq!(portable(linux.clone()), linux);
+        let mut read = zip::ZipArchive::new(std::io::Cursor::new(portable(package(zip::System::Dos)))).unwrap();
+        assert_eq!(read.len(), 2);
+        assert!(read.by_name("xl/workbook.xml").is_ok());
+    }
+
+    #[test]
+    fn what_is_not_a_zip_is_left_as_it_is() {
+        assert_eq!(portable(b"not a zip".to_vec()), b"not a zip");
+        assert_eq!(portable(b"PK\x05\x06".to_vec()), b"PK\x05\x06");
+    }
+}

@@ -1,0 +1,72 @@
+//! Putting a run's files in place: the workers stage each case's forms and bag under
+//! temporary names; the committer flushes once for every case that arrived meanwhile (group
+//! commit) and then renames them. Nothing is in place before its bytes are on disk, and
+//! workers never wait for the disk (only when 16 cases are queued).
+
+use crate::archive::{Archive, PendingBag};
+use crate::output::Staged;
+use std::path::Path;
+use std::sync::mpsc::Receiver;
+
+/// Files of one case written under temporary names, waiting for the committer's flush.
+pub(super) struct Commit {
+    /// (input index, case index within the input).
+    pub key: (usize, usize),
+    pub forms: Staged,
+    pub bag: Option<PendingBag>,
+}
+
+/// The cases that could not be put in place, by key, with the reason.
+pub(super) type Unplaced = Vec<((usize, usize), String)>;
+
+/// Takes the staged cases as the workers send them, flushes the filesystem once for all that
+/// have arrived meanwhile, then renames them into place. Fails only when a flush fails.
+pub(super) fn commit_all(
+    staged: Receiver<Commit>,
+    out: Option<&Path>,
+    archive: Option<&Archive>,
+) -> Result<Unplaced, String> {
+    let flush = || -> Result<(), String> {
+        for root in out.into_iter().chain(archive.map(Archive::root)) {
+            crate::output::sync_filesystem(root).map_err(|e| format!("{}: {e}", root.display()))?;
+        }
+        Ok(())
+    };
+    let mut failures = Vec::new();
+    while let Ok(first) = staged.recv() {
+        let group: Vec<Commit> = std::iter::once(first).chain(staged.try_iter()).collect();
+        flush()?;
+        for c in group {
+            let placed = c
+                .forms
+                .persist()
+                .map_err(|e| format!("{}: {e}", out.unwrap_or(Path::new(".")).display()))
+                .and_then(|_| match (c.bag, archive) {
+                    (Some(bag), Some(a)) => a.commit(bag).map(|_| ()),
+                    _ => Ok(()),
+                });
+            if let Err(e) = placed {
+                failures.push((c.key, e));
+            }
+        }
+    }
+    // The last renames reach the disk before the report says they are done.
+    flush()?;
+    Ok(failures)
+}
+
+/// Whether `path` already holds exactly `bytes`: then it is not written again, and a rerun
+/// on the same inputs leaves every file (and its mtime) as it was.
+pub(crate) fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Writes one file atomically unless it already holds these bytes; true when written.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    if unchanged(path, bytes) {
+        return Ok(false);
+    }
+    crate::output::write_atomic(path, bytes)?;
+    Ok(true)
+}

@@ -1,0 +1,144 @@
+//! Rules over all the inputs of one run, not one case: a case ID given by more than one input
+//! (I-SAME-ID) and two notifications about the same child (I-DUPLICATE). They work on small
+//! keys, so a batch of thousands of cases can forget each case once it is rendered and still
+//! apply them before anything is written.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Case;
+use std::collections::BTreeMap;
+
+/// What the run-wide rules need of one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseKey {
+    pub case_id: String,
+    /// The notified child, when the case has a notification and the child a name and a birth
+    /// date: (row in «Дети», name key with ё = е and case and spacing folded, birth date ISO).
+    pub child: Option<(usize, String, String)>,
+}
+
+impl CaseKey {
+    pub fn of(case: &Case) -> CaseKey {
+        let child = case
+            .notification
+            .as_ref()
+            .and(case.notified_child())
+            .and_then(|(i, c)| Some((i, c.name.key(), c.birth_date?.iso())))
+            .filter(|(_, key, _)| !key.is_empty());
+        CaseKey {
+            case_id: case.case_id.clone(),
+            child,
+        }
+    }
+}
+
+/// Both rules over the cases of a run, each given with the input it came from. Returns, per
+/// index into `cases`, the diagnostics to add (unlocated: the caller knows the source map).
+pub fn run_wide(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
+    let mut out = same_id(cases);
+    out.extend(duplicates(cases));
+    out
+}
+
+/// I-SAME-ID: one case ID from two inputs (or twice from one) is an error for every one of
+/// them — which holds the case is the secretary's choice, so none of them is rendered or
+/// archived until only one is left.
+pub fn same_id(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
+    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (key, _)) in cases.iter().enumerate() {
+        if !key.case_id.trim().is_empty() {
+            by_id.entry(key.case_id.as_str()).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (id, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
+        let mut files: Vec<&str> = Vec::new();
+        for &i in &group {
+            if !files.contains(&cases[i].1) {
+                files.push(cases[i].1);
+            }
+        }
+        let message = if files.len() == 1 {
+            let n = group.len();
+            let times = if (2..=4).contains(&n) {
+                "раза"
+            } else {
+                "раз"
+            };
+            format!(
+                "номер случая {id} встречается в файле {} {n} {times} — оставьте одну запись",
+                files[0]
+            )
+        } else {
+            format!(
+                "номер случая {id} встречается в {} файлах: {} — выберите один",
+                in_files(files.len()),
+                joined(&files)
+            )
+        };
+        for &i in &group {
+            out.push((
+                i,
+                Diagnostic::error("I-SAME-ID", "/case_id", message.clone()),
+            ));
+        }
+    }
+    out
+}
+
+/// «двух», «трех», «четырех», then the number.
+fn in_files(n: usize) -> String {
+    match n {
+        2 => "двух".into(),
+        3 => "трех".into(),
+        4 => "четырех".into(),
+        n => n.to_string(),
+    }
+}
+
+/// «A и B», «A, B и C».
+fn joined(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} и {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// I-DUPLICATE: two notifications about the same child (same name and birth date) under
+/// different case IDs among the cases of one run; each is told about the others. Inputs with
+/// the same case ID are I-SAME-ID's, not linked again here.
+pub fn duplicates(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
+    let mut by_child: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, (key, _)) in cases.iter().enumerate() {
+        if let Some((_, name, birth)) = &key.child {
+            by_child.entry((name, birth)).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for group in by_child.into_values() {
+        for &i in &group {
+            let (me, _) = cases[i];
+            let others: Vec<String> = group
+                .iter()
+                .filter(|&&j| cases[j].0.case_id != me.case_id)
+                .map(|&j| format!("{} (случай {})", cases[j].1, cases[j].0.case_id))
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            let child = me.child.as_ref().map_or(0, |c| c.0);
+            out.push((
+                i,
+                Diagnostic::warning(
+                    "I-DUPLICATE",
+                    format!("/family/children/{child}/name"),
+                    format!(
+                        "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}; извещения связаны — ведите их одним случаем",
+                        others.join(", ")
+                    ),
+                ),
+            ));
+        }
+    }
+    out
+}
