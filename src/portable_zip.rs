@@ -15,7 +15,12 @@ pub fn portable(mut zip: Vec<u8>) -> Vec<u8> {
     };
     let field = |at: usize, len: usize| -> Option<usize> {
         let bytes = zip.get(at..at + len)?;
-        Some(bytes.iter().rev().fold(0usize, |n, b| n << 8 | usize::from(*b)))
+        Some(
+            bytes
+                .iter()
+                .rev()
+                .fold(0usize, |n, b| n << 8 | usize::from(*b)),
+        )
     };
     let (Some(entries), Some(start)) = (field(end + 10, 2), field(end + 16, 4)) else {
         return zip;
@@ -65,7 +70,9 @@ mod tests {
         assert_ne!(windows, linux);
         assert_eq!(portable(windows), linux);
         assert_eq!(portable(linux.clone()), linux);
-        let mut read = zip::ZipArchive::new(std::io::Cursor::new(portable(package(zip::System::Dos)))).unwrap();
+        let mut read =
+            zip::ZipArchive::new(std::io::Cursor::new(portable(package(zip::System::Dos))))
+                .unwrap();
         assert_eq!(read.len(), 2);
         assert!(read.by_name("xl/workbook.xml").is_ok());
     }

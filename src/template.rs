@@ -82,14 +82,12 @@ impl Lists {
         let letter = crate::ingest::cells::address(0, u32::from(*col));
         let letter = letter.trim_end_matches('1');
         let formula = format!("='{LISTS_SHEET}'!${letter}$2:${letter}${}", len + 1);
-        Some(
-            DataValidation::new()
-                .allow_list_formula(Formula::new(formula))
-                .set_error_title("Значение не из списка")
-                .ok()?
-                .set_error_message("Выберите значение из раскрывающегося списка.")
-                .ok()?,
-        )
+        DataValidation::new()
+            .allow_list_formula(Formula::new(formula))
+            .set_error_title("Значение не из списка")
+            .ok()?
+            .set_error_message("Выберите значение из раскрывающегося списка.")
+            .ok()
     }
 }
 
@@ -104,10 +102,10 @@ fn option_lists() -> Vec<&'static str> {
         })
         .chain(REGISTER_COLUMNS.iter());
     for f in fields {
-        if let Kind::Opt(l) | Kind::Multi(l) = f.kind {
-            if !names.contains(&l) {
-                names.push(l);
-            }
+        if let Kind::Opt(l) | Kind::Multi(l) = f.kind
+            && !names.contains(&l)
+        {
+            names.push(l);
         }
     }
     names
@@ -202,7 +200,7 @@ impl ListsIndex {
     }
 }
 
-fn value_format<'a>(st: &'a Styles, kind: Kind) -> &'a Format {
+fn value_format(st: &Styles, kind: Kind) -> &Format {
     match kind {
         Kind::Date => &st.date,
         Kind::Display => &st.display,
@@ -496,8 +494,10 @@ fn write_table(
             })
             .collect()
     };
-    // Pre-filled rows take the data row with the same key; the others follow.
-    let mut lines: Vec<(Option<&Vec<String>>, Option<(Option<usize>, &Value)>)> = Vec::new();
+    // Pre-filled rows take the data row with the same key; the others follow. A line: its
+    // pre-filled values, and its data row (with the row's index in the data).
+    type Line<'a> = (Option<&'a Vec<String>>, Option<(Option<usize>, &'a Value)>);
+    let mut lines: Vec<Line> = Vec::new();
     for p in &pre {
         // Pre-filled values belong, in order, to the key and display columns.
         let mut it = p.iter();

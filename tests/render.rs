@@ -414,9 +414,8 @@ fn data_is_printed_exactly_as_written_never_as_markup() {
     ];
     let child = c.notification.as_ref().unwrap().child;
     c.family.children[child].name.given_name = "#panic(\"x\")".into();
-    let long: String = std::iter::repeat("долг ЖКХ > 40 000 руб. & кредит; ")
-        .take(160)
-        .collect::<String>();
+    let long: String =
+        std::iter::repeat_n("долг ЖКХ > 40 000 руб. & кредит; ", 160).collect::<String>();
     let long = long[..long
         .char_indices()
         .nth(5000)

@@ -213,10 +213,10 @@ fn the_seeds_two_row_header_is_read() {
     }
     let date = Format::new().set_num_format("dd.mm.yyyy");
     ws.write_number(3, 0, 1.0).unwrap();
-    ws.write_datetime_with_format(3, 1, &ExcelDateTime::from_ymd(2026, 9, 14).unwrap(), &date)
+    ws.write_datetime_with_format(3, 1, ExcelDateTime::from_ymd(2026, 9, 14).unwrap(), &date)
         .unwrap();
     ws.write_string(3, 3, "Белова Ксения Романовна").unwrap();
-    ws.write_datetime_with_format(3, 4, &ExcelDateTime::from_ymd(2013, 2, 3).unwrap(), &date)
+    ws.write_datetime_with_format(3, 4, ExcelDateTime::from_ymd(2013, 2, 3).unwrap(), &date)
         .unwrap();
     ws.write_string(3, 6, "Белова Ирина Олеговна; Белов Роман Сергеевич")
         .unwrap();
@@ -276,7 +276,7 @@ fn a_register_with_one_bad_row_reports_that_row_only() {
                     ws.write_datetime_with_format(
                         r,
                         c16,
-                        &ExcelDateTime::from_ymd(y, m, d).unwrap(),
+                        ExcelDateTime::from_ymd(y, m, d).unwrap(),
                         &Format::new().set_num_format("dd.mm.yyyy"),
                     )
                     .unwrap();

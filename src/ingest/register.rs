@@ -183,6 +183,15 @@ fn safe_stem(stem: &str) -> String {
     }
 }
 
+/// A parent from a register row: name, phone, role, the name's column, the phone's column.
+type Parent<'a> = (
+    Option<String>,
+    Option<String>,
+    Option<&'a str>,
+    u32,
+    Option<u32>,
+);
+
 fn read_row(
     name: &str,
     sheet: &str,
@@ -204,14 +213,7 @@ fn read_row(
         ..Default::default()
     };
     let at = |c: u32| (sheet.to_string(), address(r, c));
-    // Parents: (name, phone, role, name cell, phone cell).
-    let mut reps: Vec<(
-        Option<String>,
-        Option<String>,
-        Option<&str>,
-        u32,
-        Option<u32>,
-    )> = Vec::new();
+    let mut reps: Vec<Parent> = Vec::new();
     let mut by_marker: HashMap<&str, (u32, Option<String>)> = HashMap::new();
     let mut cols: Vec<(&u32, &&Field)> = header.columns.iter().collect();
     cols.sort_by_key(|(c, _)| **c);

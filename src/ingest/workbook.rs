@@ -158,12 +158,12 @@ fn row_texts(range: &Range<Data>, r: u32, c0: u32, c1: u32) -> Vec<(u32, String)
         .collect()
 }
 
+/// A table's header found in a row: the table, its fields by column, the cells no field has.
+type HeaderMatch<'a> = (&'a Table, HashMap<u32, &'a Field>, Vec<(u32, String)>);
+
 /// Is this row the header row of one of the sheet's tables? Its first filled cell must be a
 /// column header of the table and at least half of the table's headers must be present.
-fn match_header<'a>(
-    layout: &'a Sheet,
-    cells: &[(u32, String)],
-) -> Option<(&'a Table, HashMap<u32, &'a Field>, Vec<(u32, String)>)> {
+fn match_header<'a>(layout: &'a Sheet, cells: &[(u32, String)]) -> Option<HeaderMatch<'a>> {
     let (_, first) = cells.first()?;
     for table in layout.tables {
         if !table.columns.iter().any(|c| fold(c.label) == fold(first)) {
@@ -347,20 +347,20 @@ fn read_table_row(
     let at = |c: u32| (sheet_name.to_string(), address(r, c));
     // Data outside the known columns is reported, never dropped silently.
     for c in 0..=c1 {
-        if !t.columns.contains_key(&c) {
-            if let Some(txt) = range.get_value((r, c)).and_then(text) {
-                let mut d = Diagnostic::warning(
-                    "I-UNKNOWN",
-                    "",
-                    format!(
-                        "значение «{}» в столбце без заголовка не будет прочитано",
-                        short(&txt)
-                    ),
-                );
-                d.sheet = Some(sheet_name.to_string());
-                d.cell = Some(address(r, c));
-                diags.push(d);
-            }
+        if !t.columns.contains_key(&c)
+            && let Some(txt) = range.get_value((r, c)).and_then(text)
+        {
+            let mut d = Diagnostic::warning(
+                "I-UNKNOWN",
+                "",
+                format!(
+                    "значение «{}» в столбце без заголовка не будет прочитано",
+                    short(&txt)
+                ),
+            );
+            d.sheet = Some(sheet_name.to_string());
+            d.cell = Some(address(r, c));
+            diags.push(d);
         }
     }
     let meaningful = t.columns.iter().any(|(c, f)| {

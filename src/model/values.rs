@@ -60,9 +60,9 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
                 "«{t}» — не дата: укажите дату как ДД.ММ.ГГГГ или ГГГГ-ММ-ДД"
             ));
         }
-        split3(date, '-').map(|(y, m, d)| (y, m, d))
+        split3(date, '-')
     } else if t.contains('-') {
-        split3(t, '-').map(|(y, m, d)| (y, m, d))
+        split3(t, '-')
     } else if t.contains('.') {
         split3(t, '.').map(|(d, m, y)| (y, m, d))
     } else {

@@ -317,10 +317,10 @@ impl Document {
     pub fn labels(&self) -> Vec<String> {
         let mut out = Vec::new();
         let mut push = |t: &Text| {
-            if let Text::Label(s) = t {
-                if !s.trim().is_empty() {
-                    out.push(s.clone());
-                }
+            if let Text::Label(s) = t
+                && !s.trim().is_empty()
+            {
+                out.push(s.clone());
             }
         };
         let mut checks: Vec<String> = Vec::new();

@@ -245,10 +245,17 @@ fn header(draft: bool, numbered: bool) -> Header {
     h
 }
 
-/// What a run of blocks of one orientation becomes: Word's paragraphs and tables.
+/// What a run of blocks of one orientation becomes: Word's paragraphs and tables (boxed: a
+/// docx-rs paragraph is 2.4 KB).
 enum Item {
-    P(Paragraph),
-    T(Table),
+    P(Box<Paragraph>),
+    T(Box<Table>),
+}
+
+impl Item {
+    fn p(p: Paragraph) -> Item {
+        Item::P(Box::new(p))
+    }
 }
 
 /// Renders a document tree to DOCX bytes. An orientation block starts a new section, so a
@@ -311,8 +318,8 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
             }
             for item in items {
                 sec = match item {
-                    Item::P(p) => sec.add_paragraph(p),
-                    Item::T(t) => sec.add_table(t),
+                    Item::P(p) => sec.add_paragraph(*p),
+                    Item::T(t) => sec.add_table(*t),
                 };
             }
             d = d.add_section(sec);
@@ -328,8 +335,8 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
             }
             for item in items {
                 d = match item {
-                    Item::P(p) => d.add_paragraph(p),
-                    Item::T(t) => d.add_table(t),
+                    Item::P(p) => d.add_paragraph(*p),
+                    Item::T(t) => d.add_table(*t),
                 };
             }
         }
@@ -344,17 +351,17 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
     match b {
         Block::Appendix { lines } => {
             for l in lines {
-                out.push(Item::P(
+                out.push(Item::p(
                     Paragraph::new()
                         .add_run(Run::new().add_text(l.as_str()))
                         .indent(Some((width * 2 / 5) as i32), None, None, None),
                 ));
             }
-            out.push(Item::P(Paragraph::new()));
+            out.push(Item::p(Paragraph::new()));
         }
         Block::Title { lines } => {
             for l in lines {
-                out.push(Item::P(
+                out.push(Item::p(
                     paragraph(std::slice::from_ref(l), true)
                         .align(AlignmentType::Center)
                         .keep_next(true),
@@ -362,11 +369,11 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
             }
         }
         Block::Heading { text } => {
-            out.push(Item::P(
+            out.push(Item::p(
                 paragraph(std::slice::from_ref(text), true).keep_next(true),
             ));
         }
-        Block::Para { content, bold, .. } => out.push(Item::P(paragraph(content, *bold))),
+        Block::Para { content, bold, .. } => out.push(Item::p(paragraph(content, *bold))),
         Block::Fields {
             rows,
             label_width,
@@ -383,11 +390,11 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                     vec![label, value]
                 })
                 .collect();
-            out.push(Item::T(plain_table(
+            out.push(Item::T(Box::new(plain_table(
                 (*label_width).clamp(10, 90),
                 &cells,
                 width,
-            )));
+            ))));
         }
         Block::Table {
             header,
@@ -395,7 +402,7 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
             widths,
             size,
             ..
-        } => out.push(Item::T(table(widths, header, rows, *size))),
+        } => out.push(Item::T(Box::new(table(widths, header, rows, *size)))),
         Block::Checks {
             label,
             options,
@@ -417,17 +424,17 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                         p = p.add_run(Run::new().add_text(" ")).add_run(run_of(t));
                     }
                 }
-                out.push(Item::P(p.keep_lines(true)));
+                out.push(Item::p(p.keep_lines(true)));
             } else {
                 // A label and its options stay on one page: each keeps with the next.
                 if let Some(l) = label {
-                    out.push(Item::P(
+                    out.push(Item::p(
                         paragraph(std::slice::from_ref(l), false).keep_next(true),
                     ));
                 }
                 let last = options.len().saturating_sub(1);
                 for (i, o) in options.iter().enumerate() {
-                    out.push(Item::P(check_paragraph(o).keep_next(i < last)));
+                    out.push(Item::p(check_paragraph(o).keep_next(i < last)));
                 }
             }
         }
@@ -437,8 +444,8 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
             caption,
         } => {
             // The signature block is one unit: kept together, never split by a page break.
-            out.push(Item::P(Paragraph::new().keep_next(true)));
-            out.push(Item::P(
+            out.push(Item::p(Paragraph::new().keep_next(true)));
+            out.push(Item::p(
                 Paragraph::new()
                     .add_run(run_of(role))
                     .add_run(Run::new().add_text(" ____________________ "))
@@ -447,7 +454,7 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                     .keep_lines(true),
             ));
             if let Some(c) = caption {
-                out.push(Item::P(
+                out.push(Item::p(
                     Paragraph::new()
                         .add_run(Run::new().add_text(c.as_str()))
                         .align(AlignmentType::Right),
@@ -469,7 +476,9 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                     ]
                 })
                 .collect();
-            out.push(Item::T(plain_table(50, &rows, width).clear_all_border()));
+            out.push(Item::T(Box::new(
+                plain_table(50, &rows, width).clear_all_border(),
+            )));
         }
         Block::Bars { bars } => {
             // Word has no simple chart here: a table with the count drawn as a bar of blocks.
@@ -485,15 +494,15 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                 })
                 .collect();
             let w = width as f32 / 20.0;
-            out.push(Item::T(table(
+            out.push(Item::T(Box::new(table(
                 &[w * 0.35, w * 0.55, w * 0.10],
                 &[],
                 &rows,
                 12.0,
-            )));
+            ))));
         }
-        Block::Space => out.push(Item::P(Paragraph::new())),
-        Block::PageBreak => out.push(Item::P(
+        Block::Space => out.push(Item::p(Paragraph::new())),
+        Block::PageBreak => out.push(Item::p(
             Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
         )),
         Block::Orientation { .. } => {}

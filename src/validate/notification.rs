@@ -79,14 +79,14 @@ fn notification(ctx: &mut Ctx) {
     }
 
     // N-SEX: exactly one of М / Ж (a value that is neither is reported when read).
-    if let Some(c) = child {
-        if c.sex.is_none() {
-            ctx.error(
-                "N-SEX",
-                format!("{cp}/sex"),
-                "не указан пол ребенка: отметьте ровно один вариант — «М» или «Ж»",
-            );
-        }
+    if let Some(c) = child
+        && c.sex.is_none()
+    {
+        ctx.error(
+            "N-SEX",
+            format!("{cp}/sex"),
+            "не указан пол ребенка: отметьте ровно один вариант — «М» или «Ж»",
+        );
     }
     if n.signal_check.is_none() {
         ctx.error(
@@ -131,49 +131,47 @@ fn notification(ctx: &mut Ctx) {
             ),
         );
     }
-    if let (Some(c), Some(sent)) = (child, n.date_sent) {
-        if let Some(bd) = c.birth_date {
-            if let Some(adult) = bd.0.checked_add_months(Months::new(18 * 12)) {
-                if adult <= sent.0 {
-                    ctx.error(
+    if let (Some(c), Some(sent)) = (child, n.date_sent)
+        && let Some(bd) = c.birth_date
+        && let Some(adult) = bd.0.checked_add_months(Months::new(18 * 12))
+        && adult <= sent.0
+    {
+        ctx.error(
                         "N-MINOR",
                         format!("{cp}/birth_date"),
                         format!(
                             "на дату извещения {sent} ребенку (дата рождения {bd}) уже исполнилось 18 лет: порядок касается несовершеннолетних"
                         ),
                     );
-                }
-            }
-        }
     }
     // N-DATES: birth < detection ≤ sent, nothing after the run date.
     let bd = child.and_then(|c| c.birth_date);
-    if let (Some(bd), Some(det)) = (bd, n.detection_date) {
-        if bd >= det {
-            ctx.error(
-                "N-DATES",
-                "/notification/detection_date",
-                format!("дата выявления {det} не позже даты рождения ребенка {bd}"),
-            );
-        }
+    if let (Some(bd), Some(det)) = (bd, n.detection_date)
+        && bd >= det
+    {
+        ctx.error(
+            "N-DATES",
+            "/notification/detection_date",
+            format!("дата выявления {det} не позже даты рождения ребенка {bd}"),
+        );
     }
-    if let (Some(det), Some(sent)) = (n.detection_date, n.date_sent) {
-        if det > sent {
-            ctx.error(
-                "N-DATES",
-                "/notification/date_sent",
-                format!("дата передачи информации {sent} раньше даты выявления {det}"),
-            );
-        }
+    if let (Some(det), Some(sent)) = (n.detection_date, n.date_sent)
+        && det > sent
+    {
+        ctx.error(
+            "N-DATES",
+            "/notification/date_sent",
+            format!("дата передачи информации {sent} раньше даты выявления {det}"),
+        );
     }
-    if let (Some(bd), None, Some(sent)) = (bd, n.detection_date, n.date_sent) {
-        if bd >= sent {
-            ctx.error(
-                "N-DATES",
-                "/notification/date_sent",
-                format!("дата передачи информации {sent} не позже даты рождения {bd}"),
-            );
-        }
+    if let (Some(bd), None, Some(sent)) = (bd, n.detection_date, n.date_sent)
+        && bd >= sent
+    {
+        ctx.error(
+            "N-DATES",
+            "/notification/date_sent",
+            format!("дата передачи информации {sent} не позже даты рождения {bd}"),
+        );
     }
     let today = ctx.today;
     for (pointer, date, what) in [

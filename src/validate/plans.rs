@@ -22,23 +22,23 @@ pub(crate) fn check(ctx: &mut Ctx) {
             );
         }
     }
-    if let Some(card) = &case.support_card {
-        if let Some(plan) = &card.plan {
-            rows(
-                ctx,
-                "/support_card/plan",
-                &plan.rows,
-                plan.from,
-                plan.to,
-                true,
-            );
-            for d in &card.domains {
-                let (Some(domain), Some(level)) = (d.domain, d.level) else {
-                    continue;
-                };
-                if level >= RiskLevel::Medium && !plan.rows.iter().any(|r| r.domain == Some(domain))
-                {
-                    ctx.warning(
+    if let Some(card) = &case.support_card
+        && let Some(plan) = &card.plan
+    {
+        rows(
+            ctx,
+            "/support_card/plan",
+            &plan.rows,
+            plan.from,
+            plan.to,
+            true,
+        );
+        for d in &card.domains {
+            let (Some(domain), Some(level)) = (d.domain, d.level) else {
+                continue;
+            };
+            if level >= RiskLevel::Medium && !plan.rows.iter().any(|r| r.domain == Some(domain)) {
+                ctx.warning(
                         "P-BASIS",
                         "/support_card/plan/rows",
                         format!(
@@ -47,7 +47,6 @@ pub(crate) fn check(ctx: &mut Ctx) {
                             level.label()
                         ),
                     );
-                }
             }
         }
     }

@@ -206,11 +206,12 @@ fn basis(ctx: &mut Ctx, level: RiskLevel) {
 /// R-CONSISTENT: a consistency check, not a rule of the seeds.
 fn consistent(ctx: &mut Ctx, level: RiskLevel) {
     let case = ctx.case;
-    if let Some(card) = &case.support_card {
-        if level < RiskLevel::ThreatToLife {
-            for (i, d) in card.domains.iter().enumerate() {
-                if d.level == Some(RiskLevel::ThreatToLife) {
-                    ctx.warning(
+    if let Some(card) = &case.support_card
+        && level < RiskLevel::ThreatToLife
+    {
+        for (i, d) in card.domains.iter().enumerate() {
+            if d.level == Some(RiskLevel::ThreatToLife) {
+                ctx.warning(
                         "R-CONSISTENT",
                         format!("/support_card/domains/{i}/level"),
                         format!(
@@ -219,16 +220,16 @@ fn consistent(ctx: &mut Ctx, level: RiskLevel) {
                             level.label()
                         ),
                     );
-                }
             }
         }
     }
-    if level == RiskLevel::Low {
-        if let Some(a) = &case.child_assessment {
-            for (i, m) in a.marks.iter().enumerate() {
-                let grave = matches!((m.criterion, m.indicator), (3, 6) | (2, 7));
-                if grave && m.present == Some(Presence::Plus) {
-                    ctx.warning(
+    if level == RiskLevel::Low
+        && let Some(a) = &case.child_assessment
+    {
+        for (i, m) in a.marks.iter().enumerate() {
+            let grave = matches!((m.criterion, m.indicator), (3, 6) | (2, 7));
+            if grave && m.present == Some(Presence::Plus) {
+                ctx.warning(
                         "R-CONSISTENT",
                         format!("/child_assessment/marks/{i}/present"),
                         format!(
@@ -238,7 +239,6 @@ fn consistent(ctx: &mut Ctx, level: RiskLevel) {
                             catalog().indicator(m.criterion, m.indicator).unwrap_or("")
                         ),
                     );
-                }
             }
         }
     }
