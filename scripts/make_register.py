@@ -3,7 +3,7 @@
 fixtures/broken/register-bad-row.xlsx.
 
 The register has one sheet «Реестр», a header row with the labels of REGISTER_COLUMNS
-(src/layout.rs) in that order, and 26 rows of invented notifications received in
+(src/sheet_layouts.rs) in that order, and 26 rows of invented notifications received in
 October 2026. Every person, address and phone number is made up. Dates are real date
 cells, except a few typed as text «ДД.ММ.ГГГГ», the way secretaries sometimes enter them.
 
@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover
 
 SHEET = "Реестр"
 
-# The labels of REGISTER_COLUMNS in src/layout.rs, in order (checked against the source
+# The labels of REGISTER_COLUMNS in src/sheet_layouts.rs, in order (checked against the source
 # when it is there, see check_labels).
 COLUMNS = [
     "№ п/п",
@@ -356,8 +356,8 @@ BAD_ROW = 7  # spreadsheet row (the header is row 1)
 
 
 def check_labels(root: Path) -> None:
-    """Fails when the labels here differ from REGISTER_COLUMNS in src/layout.rs."""
-    layout = root / "src" / "layout.rs"
+    """Fails when the labels here differ from REGISTER_COLUMNS in src/sheet_layouts.rs."""
+    layout = root / "src" / "sheet_layouts.rs"
     if not layout.exists():
         return
     text = layout.read_text(encoding="utf-8")
@@ -366,7 +366,7 @@ def check_labels(root: Path) -> None:
         return
     labels = re.findall(r'\b[ftd]\(\s*"([^"]*)"', m.group(1))
     if labels != COLUMNS:
-        sys.exit("make_register.py: заголовки не совпадают с REGISTER_COLUMNS в src/layout.rs — обновите COLUMNS")
+        sys.exit("make_register.py: заголовки не совпадают с REGISTER_COLUMNS в src/sheet_layouts.rs — обновите COLUMNS")
 
 
 def write(path: Path, rows) -> None:

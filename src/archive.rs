@@ -146,7 +146,7 @@ impl Archive {
         match self.prepare(case, payload, bagging_date)? {
             Prepared::Unchanged { version } => Ok(Stored::Unchanged { version }),
             Prepared::Bag(bag) => {
-                crate::output::sync_filesystem(&bag.tmp).map_err(|e| e.to_string())?;
+                crate::atomic_write::sync_filesystem(&bag.tmp).map_err(|e| e.to_string())?;
                 let version = bag.version;
                 let case_dir = bag.case_dir.clone();
                 let path = self.commit(bag)?;

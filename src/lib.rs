@@ -3,27 +3,27 @@
 //!
 //! Stages, one module each, data flowing one way:
 //! `ingest` (files → `Case` + source map) → `validate` (`&Case` → diagnostics) → outputs.
-//! `layout` describes the spreadsheets, `catalog` the seed's texts, `model` the case.
+//! `sheet_layouts` describes the spreadsheets, `catalog` the seed's texts, `model` the case.
 
 pub mod archive;
+pub mod atomic_write;
 pub mod bagit;
 pub mod batch_report;
+pub mod blank_workbooks;
 pub mod catalog;
 pub mod diagnostic;
 pub mod error;
 pub mod forms;
 pub mod ingest;
-pub mod layout;
 pub mod model;
-pub mod output;
 pub mod periodic;
 pub mod pipeline;
 pub mod portable_zip;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod sheet_layouts;
 pub mod synth;
-pub mod template;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};

@@ -1,6 +1,8 @@
 //! Zip packages (XLSX, DOCX) with the same bytes on every platform. A zip writer records the
-//! system it ran on in each entry's «version made by» (3 for Unix, 0 for Windows); nothing
-//! else in okno's packages depends on the platform, so that one byte is set to Unix.
+//! system it ran on in each entry's «version made by» (3 for Unix, 0 for Windows) and, on
+//! Windows, DOS attributes in the low half of the external attributes (0x10 on a folder);
+//! nothing else in okno's packages depends on the platform, so both are written as on Unix
+//! (the Unix mode in the high half is the same everywhere).
 
 /// Central directory header and end-of-central-directory signatures (APPNOTE 4.3.12, 4.3.16).
 const CENTRAL: [u8; 4] = *b"PK\x01\x02";
@@ -42,6 +44,9 @@ pub fn portable(mut zip: Vec<u8>) -> Vec<u8> {
     for h in headers {
         // «Version made by»: the specification's version, then the system.
         zip[h + 5] = UNIX;
+        // External attributes: no DOS attributes, as a Unix writer leaves them.
+        zip[h + 38] = 0;
+        zip[h + 39] = 0;
     }
     zip
 }
@@ -56,6 +61,7 @@ mod tests {
         let o = zip::write::SimpleFileOptions::default()
             .system(system)
             .last_modified_time(zip::DateTime::default());
+        w.add_directory("xl/", o).unwrap();
         for name in ["[Content_Types].xml", "xl/workbook.xml"] {
             w.start_file(name, o).unwrap();
             w.write_all(b"<x/>").unwrap();
@@ -73,7 +79,7 @@ mod tests {
         let mut read =
             zip::ZipArchive::new(std::io::Cursor::new(portable(package(zip::System::Dos))))
                 .unwrap();
-        assert_eq!(read.len(), 2);
+        assert_eq!(read.len(), 3);
         assert!(read.by_name("xl/workbook.xml").is_ok());
     }
 

@@ -1,7 +1,7 @@
 //! Synthetic inputs for benchmarks: invented families, deterministic for a given seed, with
 //! realistic sizes. Never used for real output.
 
-use crate::layout::{
+use crate::sheet_layouts::{
     FATHER_NAME, FATHER_PHONE, Kind, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REGISTER_SHEET,
     REP_NAMES, REP_PHONES,
 };

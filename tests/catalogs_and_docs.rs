@@ -150,7 +150,7 @@ fn the_readme_layout_section_is_the_real_layout() {
         .expect("layout end marker");
     assert_eq!(
         readme[body_start..end].trim(),
-        okno::layout::markdown().trim(),
+        okno::sheet_layouts::markdown().trim(),
         "README's layout is stale: replace it with the output of `cargo run -- layout`"
     );
 }

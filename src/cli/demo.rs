@@ -30,7 +30,7 @@ pub fn run(args: DemoArgs, settings: &Settings) -> Result<()> {
     let outcome = run::run(&inputs, &opts, settings, &|_, _, _| {})?;
     print!("{}", run::text::checks(&outcome.files));
     print!("{}", run::text::rendered(&outcome, &args.output));
-    okno::template::write_blanks(&args.output)?;
+    okno::blank_workbooks::write_blanks(&args.output)?;
     println!(
         "Документы оформлены за {:.1} с; шаблоны книги случая и реестра — в {}",
         outcome.seconds,

@@ -1,6 +1,6 @@
 //! `okno layout`: the spreadsheet layouts as Markdown (the README's layout section).
 
 pub fn run() -> okno::error::Result<()> {
-    print!("{}", okno::layout::markdown());
+    print!("{}", okno::sheet_layouts::markdown());
     Ok(())
 }

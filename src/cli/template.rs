@@ -1,14 +1,14 @@
 //! `okno template`: a blank workbook to fill in, or a case workbook filled from a case.
 
 use super::args::{TemplateArgs, TemplateKind};
+use okno::blank_workbooks;
 use okno::error::{Error, Result};
-use okno::template;
 
 pub fn run(args: TemplateArgs) -> Result<()> {
     let bytes = match (args.kind, &args.from) {
-        (TemplateKind::Case, None) => template::case_workbook(),
-        (TemplateKind::Case, Some(src)) => Ok(template::case_workbook_from(src)?),
-        (TemplateKind::Register, None) => template::register_workbook(),
+        (TemplateKind::Case, None) => blank_workbooks::case_workbook(),
+        (TemplateKind::Case, Some(src)) => Ok(blank_workbooks::case_workbook_from(src)?),
+        (TemplateKind::Register, None) => blank_workbooks::register_workbook(),
         (TemplateKind::Register, Some(_)) => {
             return Err(Error::Usage(
                 "--from заполняет только книгу случая (template case)".into(),

@@ -105,41 +105,13 @@ pub fn detection_log(cases: &[&Case], agency: Option<String>) -> Document {
         from,
         to,
     ));
-    // The seed's two-row header: every column spans both rows but the parents' two.
-    let spans_both = |t: &str| Cell::label(t).rows(2);
     blocks.push(
         Block::table(
-            vec![
-                Col::Fixed,
-                Col::Fixed,
-                Col::Text(10),
-                Col::Text(12),
-                Col::Fixed,
-                Col::Text(10),
-                Col::Text(12),
-                Col::Text(7),
-                Col::Text(10),
-                Col::Text(16),
-                Col::Fixed,
-            ],
-            vec![
-                vec![
-                    spans_both("№ п/п"),
-                    spans_both("Дата поступления сведений"),
-                    spans_both("Источник поступления сведений"),
-                    spans_both("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
-                    spans_both("Дата рождения ребенка"),
-                    spans_both("Место обучения ребенка"),
-                    Cell::label("Сведения о родителях (законных представителях)").span(2),
-                    spans_both("Адрес места жительства, регистрации семьи"),
-                    spans_both("Основания для извещения"),
-                    spans_both("Дата направления извещения"),
-                ],
-                vec![
-                    Cell::label("Фамилия, имя, отчество (последнее – при наличии)"),
-                    Cell::label("телефон"),
-                ],
-            ],
+            log_columns([10, 12, 10, 12, 7, 10], &[Col::Text(16), Col::Fixed]),
+            two_row_header(
+                "Источник поступления сведений",
+                &["Основания для извещения", "Дата направления извещения"],
+            ),
             rows,
         )
         .sized(LOG_SIZE),
@@ -156,6 +128,51 @@ pub fn detection_log(cases: &[&Case], agency: Option<String>) -> Document {
 
 /// A log is a register of many narrow columns: set at 9 pt, as journals are.
 const LOG_SIZE: f32 = 9.0;
+
+/// The columns of both logs: number, date, then source, child, birth date, school, parent,
+/// phone and address (`text`: the weights of the text columns among them), then `after`.
+fn log_columns(text: [u8; 6], after: &[Col]) -> Vec<Col> {
+    let [source, child, school, parent, phone, address] = text.map(Col::Text);
+    let mut cols = vec![
+        Col::Fixed,
+        Col::Fixed,
+        source,
+        child,
+        Col::Fixed,
+        school,
+        parent,
+        phone,
+        address,
+    ];
+    cols.extend_from_slice(after);
+    cols
+}
+
+/// The seed's two-row header of both logs (App. 1): every column spans both rows but the
+/// parents' two, under «Сведения о родителях». `source` names the third column, `after` the
+/// columns after the family's address.
+fn two_row_header(source: &str, after: &[&str]) -> Vec<Vec<Cell>> {
+    let spans_both = |t: &str| Cell::label(t).rows(2);
+    let mut first: Vec<Cell> = [
+        "№ п/п",
+        "Дата поступления сведений",
+        source,
+        "Фамилия, имя, отчество (последнее – при наличии) ребенка",
+        "Дата рождения ребенка",
+        "Место обучения ребенка",
+    ]
+    .into_iter()
+    .map(spans_both)
+    .collect();
+    first.push(Cell::label("Сведения о родителях (законных представителях)").span(2));
+    first.push(spans_both("Адрес места жительства, регистрации семьи"));
+    first.extend(after.iter().copied().map(spans_both));
+    let second = vec![
+        Cell::label("Фамилия, имя, отчество (последнее – при наличии)"),
+        Cell::label("телефон"),
+    ];
+    vec![first, second]
+}
 
 pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
     let cases = ordered(cases);
@@ -212,54 +229,37 @@ pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
         from,
         to,
     );
-    let spans_both = |t: &str| Cell::label(t).rows(2);
     let mut numbering: Vec<Cell> = (1..=6)
         .map(|i| Cell::label(i.to_string()).center())
         .collect();
     // 13 numbers for 14 columns: the parents' two share one.
     numbering.push(Cell::label("7").center().span(2));
     numbering.extend((8..=13).map(|i| Cell::label(i.to_string()).center()));
+    let mut header = two_row_header(
+        "Источник поступления сведений, вид документа",
+        &[
+            "Передано на первичную оценку (в случае отсутствия в пакете документов)",
+            "Основания для извещения",
+            "Заключение о наличии и степени риска семейного неблагополучия",
+            "Передано на рассмотрение на заседание КДНиЗП",
+            "Даты проведения и заполнения мониторинга/результативной части по результатам работы",
+        ],
+    );
+    // The column numbers repeat with the header on every page.
+    header.push(numbering);
     blocks.push(
         Block::table(
-            vec![
-                Col::Fixed,
-                Col::Fixed,
-                Col::Text(8),
-                Col::Text(10),
-                Col::Fixed,
-                Col::Text(8),
-                Col::Text(10),
-                Col::Text(6),
-                Col::Text(9),
-                Col::Text(7),
-                Col::Text(12),
-                Col::Text(8),
-                Col::Text(7),
-                Col::Text(8),
-            ],
-            vec![
-                vec![
-                    spans_both("№ п/п"),
-                    spans_both("Дата поступления сведений"),
-                    spans_both("Источник поступления сведений, вид документа"),
-                    spans_both("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
-                    spans_both("Дата рождения ребенка"),
-                    spans_both("Место обучения ребенка"),
-                    Cell::label("Сведения о родителях (законных представителях)").span(2),
-                    spans_both("Адрес места жительства, регистрации семьи"),
-                    spans_both("Передано на первичную оценку (в случае отсутствия в пакете документов)"),
-                    spans_both("Основания для извещения"),
-                    spans_both("Заключение о наличии и степени риска семейного неблагополучия"),
-                    spans_both("Передано на рассмотрение на заседание КДНиЗП"),
-                    spans_both("Даты проведения и заполнения мониторинга/результативной части по результатам работы"),
+            log_columns(
+                [8, 10, 8, 10, 6, 9],
+                &[
+                    Col::Text(7),
+                    Col::Text(12),
+                    Col::Text(8),
+                    Col::Text(7),
+                    Col::Text(8),
                 ],
-                vec![
-                    Cell::label("Фамилия, имя, отчество (последнее – при наличии)"),
-                    Cell::label("телефон"),
-                ],
-                // The column numbers repeat with the header on every page.
-                numbering,
-            ],
+            ),
+            header,
             rows,
         )
         .sized(LOG_SIZE),

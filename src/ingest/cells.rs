@@ -1,7 +1,7 @@
 //! Spreadsheet cells to model values, by the kind the layout gives the column.
 
-use crate::layout::Kind;
 use crate::model::values::number_text;
+use crate::sheet_layouts::Kind;
 use calamine::Data;
 use chrono::{Duration, NaiveDate, Timelike};
 use serde_json::Value;

@@ -204,7 +204,7 @@ fn last_segment(pointer: &str) -> &str {
 
 /// A diagnostic for a value that could not be read, with the rule of its field.
 fn value_diagnostic(pointer: &str, message: &str) -> Diagnostic {
-    let label = crate::layout::label_of(pointer)
+    let label = crate::sheet_layouts::label_of(pointer)
         .map(|l| format!("«{l}»: "))
         .unwrap_or_default();
     if let Some(m) = message.strip_prefix(DATE_ERROR_TAG) {

@@ -4,11 +4,11 @@
 use super::cells::{address, split_list, text, value};
 use super::{Ingested, IngestedCase, SourceMap, case_from_value, set_pointer};
 use crate::diagnostic::Diagnostic;
-use crate::layout::{
+use crate::model::fold;
+use crate::sheet_layouts::{
     FATHER_NAME, FATHER_PHONE, Field, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REGISTER_SHEET,
     REP_NAMES, REP_PHONES,
 };
-use crate::model::fold;
 use calamine::{Data, Range};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -101,8 +101,8 @@ pub fn read_register(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested
     for (i, (sheet, range)) in sheets.iter().enumerate() {
         if i != index
             && range.used_cells().any(|(_, _, c)| text(c).is_some())
-            && fold(sheet) != fold(crate::layout::INSTRUCTION_SHEET)
-            && fold(sheet) != fold(crate::layout::LISTS_SHEET)
+            && fold(sheet) != fold(crate::sheet_layouts::INSTRUCTION_SHEET)
+            && fold(sheet) != fold(crate::sheet_layouts::LISTS_SHEET)
         {
             let mut d = Diagnostic::warning(
                 "I-UNKNOWN",

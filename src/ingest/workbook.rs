@@ -1,4 +1,4 @@
-//! The case workbook: one sheet per document, laid out as `crate::layout::CASE_WORKBOOK`
+//! The case workbook: one sheet per document, laid out as `crate::sheet_layouts::CASE_WORKBOOK`
 //! says. Labels and headers are found by text (tolerantly), so a workbook edited in
 //! LibreOffice or written by another program reads the same as our own template.
 
@@ -7,8 +7,10 @@ use super::{
     Ingested, IngestedCase, SourceMap, Unreadable, case_from_value, register, set_pointer,
 };
 use crate::diagnostic::Diagnostic;
-use crate::layout::{CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Sheet, Table};
 use crate::model::fold;
+use crate::sheet_layouts::{
+    CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Sheet, Table,
+};
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -48,7 +50,7 @@ fn calamine_reason(e: &calamine::Error) -> String {
 pub fn is_register(sheets: &[(String, Range<Data>)]) -> bool {
     if sheets
         .iter()
-        .any(|(n, _)| fold(n) == fold(crate::layout::REGISTER_SHEET))
+        .any(|(n, _)| fold(n) == fold(crate::sheet_layouts::REGISTER_SHEET))
     {
         return true;
     }
@@ -206,8 +208,8 @@ fn read_sheet(
         diags.push(d);
     };
     let headings = [
-        fold(&crate::template::sheet_title(layout)),
-        fold(crate::template::REPORT_NUMBER_LABEL),
+        fold(&crate::blank_workbooks::sheet_title(layout)),
+        fold(crate::blank_workbooks::REPORT_NUMBER_LABEL),
     ];
     let titles: Vec<String> = layout
         .tables

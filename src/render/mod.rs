@@ -61,7 +61,7 @@ pub fn write_documents(
     dir: &Path,
 ) -> Result<Vec<PathBuf>, String> {
     let files = render_files(docs, formats, dir)?;
-    crate::output::write_all_atomic(&files).map_err(|e| format!("{}: {e}", dir.display()))?;
+    crate::atomic_write::write_all_atomic(&files).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 

@@ -7,7 +7,7 @@ use crate::render::doc::{Block, Col, Document};
 pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
     // Fixed properties (no clock): the same report gives the same bytes.
-    let mut book = crate::template::new_book();
+    let mut book = crate::blank_workbooks::new_book();
     let bold = Format::new().set_bold().set_background_color(0xDDE4EE);
     let mut sheet = |name: &str,
                      headers: &[&str],
@@ -75,13 +75,13 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
             .map(|(id, d)| vec![id.clone(), d.rule.to_string(), d.message.clone()])
             .collect(),
     )?;
-    book.save_to_buffer()
+    crate::blank_workbooks::saved(&mut book)
 }
 
 /// The grids of a document as a workbook (the logs as XLSX): every table row a sheet row.
 pub fn table_xlsx(doc: &Document) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
-    let mut book = crate::template::new_book();
+    let mut book = crate::blank_workbooks::new_book();
     let ws = book.add_worksheet();
     ws.set_name("Журнал")?;
     let bold = Format::new()
@@ -140,5 +140,5 @@ pub fn table_xlsx(doc: &Document) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError>
         }
         r += 1;
     }
-    book.save_to_buffer()
+    crate::blank_workbooks::saved(&mut book)
 }

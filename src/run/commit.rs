@@ -4,7 +4,7 @@
 //! workers never wait for the disk (only when 16 cases are queued).
 
 use crate::archive::{Archive, PendingBag};
-use crate::output::Staged;
+use crate::atomic_write::Staged;
 use std::path::Path;
 use std::sync::mpsc::Receiver;
 
@@ -28,7 +28,8 @@ pub(super) fn commit_all(
 ) -> Result<Unplaced, String> {
     let flush = || -> Result<(), String> {
         for root in out.into_iter().chain(archive.map(Archive::root)) {
-            crate::output::sync_filesystem(root).map_err(|e| format!("{}: {e}", root.display()))?;
+            crate::atomic_write::sync_filesystem(root)
+                .map_err(|e| format!("{}: {e}", root.display()))?;
         }
         Ok(())
     };
@@ -67,6 +68,6 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     if unchanged(path, bytes) {
         return Ok(false);
     }
-    crate::output::write_atomic(path, bytes)?;
+    crate::atomic_write::write_atomic(path, bytes)?;
     Ok(true)
 }

@@ -14,11 +14,11 @@ pub mod text;
 pub use commit::write_if_changed;
 
 use crate::archive::{self, Archive, Prepared, Source};
+use crate::atomic_write::Staged;
 use crate::bagit::write::PayloadFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::model::Case;
-use crate::output::Staged;
 use crate::pipeline::{self, CheckedCase, FileReport};
 use crate::render::{self, Format};
 use crate::validate::{CaseKey, Settings};

@@ -3,11 +3,11 @@
 //! The file's metadata carries a fixed date, so the same okno writes the same bytes.
 
 use crate::catalog::catalog;
-use crate::layout::{
+use crate::model::Case;
+use crate::sheet_layouts::{
     CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Prefill, REGISTER_COLUMNS,
     REGISTER_SHEET, Sheet, Table,
 };
-use crate::model::Case;
 use rust_xlsxwriter::{
     DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
     Workbook, Worksheet, XlsxError,
@@ -123,6 +123,11 @@ pub(crate) fn new_book() -> Workbook {
     book
 }
 
+/// The workbook's bytes, the same on every platform (`portable_zip`).
+pub(crate) fn saved(book: &mut Workbook) -> Result<Vec<u8>, XlsxError> {
+    book.save_to_buffer().map(crate::portable_zip::portable)
+}
+
 fn instruction(book: &mut Workbook, title: &str, lines: &[String]) -> Result<(), XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name(INSTRUCTION_SHEET)?;
@@ -180,7 +185,7 @@ fn write_case_workbook(data: Option<&Value>) -> Result<Vec<u8>, XlsxError> {
         book.push_worksheet(ws);
     }
     Lists::write(&mut book, &names)?;
-    book.save_to_buffer()
+    saved(&mut book)
 }
 
 /// Where each list sits on the lists sheet, known before the sheet is written.
@@ -607,7 +612,7 @@ pub fn register_workbook() -> Result<Vec<u8>, XlsxError> {
     ws.set_freeze_panes(1, 0)?;
     book.push_worksheet(ws);
     Lists::write(&mut book, &names)?;
-    book.save_to_buffer()
+    saved(&mut book)
 }
 
 /// `okno template case --from FILE`: the first case of any input, as a filled workbook.

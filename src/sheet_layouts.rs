@@ -1,6 +1,6 @@
 //! The spreadsheet layouts — the case workbook and the register — as data. One description
-//! serves the blank-template writer, the reader, the README's layout section and the Russian
-//! names of fields in messages, so the four can never disagree.
+//! serves the blank workbooks (`blank_workbooks`), the reader, the README's layout section
+//! and the Russian names of fields in messages, so the four can never disagree.
 //!
 //! A sheet has field rows (label in column A, value in column B; a "multi" sheet has one
 //! report per column B, C, …) and then tables (an optional title row, a header row, data rows).
