@@ -54,6 +54,11 @@ fn decision(c: Option<&ConsiliumDecision>, lead: &str) -> Vec<Block> {
     ]
 }
 
+/// A row of values, one cell each.
+fn values<const N: usize>(v: [Option<String>; N]) -> Vec<Cell> {
+    v.into_iter().map(Cell::value).collect()
+}
+
 fn table(columns: Vec<Col>, headers: &[&str], rows: Vec<Vec<Cell>>) -> Block {
     let n = headers.len();
     let rows = if rows.is_empty() {
@@ -242,12 +247,12 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         card.education
             .iter()
             .map(|e| {
-                vec![
-                    Cell::value(Some(e.child.clone())),
-                    Cell::value(e.institution.clone()),
-                    Cell::value(e.contact.clone()),
-                    Cell::value(e.notes.clone()),
-                ]
+                values([
+                    Some(e.child.clone()),
+                    e.institution.clone(),
+                    e.contact.clone(),
+                    e.notes.clone(),
+                ])
             })
             .collect(),
     ));
@@ -265,12 +270,12 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         card.life_events
             .iter()
             .map(|e| {
-                vec![
-                    Cell::value(Some(e.child.clone())),
-                    Cell::value(e.description.clone()),
-                    Cell::value(e.age.clone()),
-                    Cell::value(e.notes.clone()),
-                ]
+                values([
+                    Some(e.child.clone()),
+                    e.description.clone(),
+                    e.age.clone(),
+                    e.notes.clone(),
+                ])
             })
             .collect(),
     ));

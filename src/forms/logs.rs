@@ -23,6 +23,28 @@ fn parents(case: &Case) -> (Option<String>, Option<String>) {
     )
 }
 
+/// A notified case's notification (the logs list only those: `ordered`).
+fn notification(c: &Case) -> &crate::model::Notification {
+    c.notification
+        .as_ref()
+        .expect("ordered keeps notified cases")
+}
+
+/// The columns both logs give the child and the family: name, birth date and school of the
+/// child, the parents' names and phones, the family's address.
+fn family_cells(c: &Case) -> [Cell; 6] {
+    let child = the_child(c);
+    let (names, phones) = parents(c);
+    [
+        Cell::value(name(&child.name)),
+        Cell::value(d(child.birth_date)),
+        Cell::value(child.school.clone()),
+        Cell::value(names),
+        Cell::value(phones),
+        Cell::value(address(c)),
+    ]
+}
+
 fn address(case: &Case) -> Option<String> {
     case.family
         .address_registered
@@ -78,25 +100,15 @@ pub fn detection_log(cases: &[&Case], agency: Option<String>) -> Document {
     let (from, to) = (dates.iter().min().copied(), dates.iter().max().copied());
     let mut rows = vec![numbers(11)];
     for (i, c) in cases.iter().enumerate() {
-        let n = c
-            .notification
-            .as_ref()
-            .expect("ordered keeps notified cases");
-        let child = the_child(c);
-        let (pn, pp) = parents(c);
-        rows.push(vec![
+        let n = notification(c);
+        let mut row = vec![
             Cell::value(Some((i + 1).to_string())).center(),
             Cell::value(d(n.detection_date)),
             Cell::value(n.detection_source.clone()),
-            Cell::value(name(&child.name)),
-            Cell::value(d(child.birth_date)),
-            Cell::value(child.school.clone()),
-            Cell::value(pn),
-            Cell::value(pp),
-            Cell::value(address(c)),
-            Cell::value(n.grounds.clone()),
-            Cell::value(d(n.date_sent)),
-        ]);
+        ];
+        row.extend(family_cells(c));
+        row.extend([Cell::value(n.grounds.clone()), Cell::value(d(n.date_sent))]);
+        rows.push(row);
     }
     let mut blocks = vec![appendix(1)];
     blocks.extend(header_block(
@@ -185,12 +197,7 @@ pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
     let (from, to) = (dates.iter().min().copied(), dates.iter().max().copied());
     let mut rows: Vec<Vec<Cell>> = Vec::new();
     for (i, c) in cases.iter().enumerate() {
-        let n = c
-            .notification
-            .as_ref()
-            .expect("ordered keeps notified cases");
-        let child = the_child(c);
-        let (pn, pp) = parents(c);
+        let n = notification(c);
         let source = join(&[n.agency.clone(), Some("извещение".to_string())]);
         let sent_for_assessment = match n.primary_assessment {
             Some(crate::model::PrimaryAssessment::NotDone) => {
@@ -206,22 +213,20 @@ pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
             .first()
             .map(|x| join(&[x.number.clone(), d(x.date)]).unwrap_or_default());
         let monitoring: Vec<String> = c.monitoring.iter().filter_map(|m| d(m.date)).collect();
-        rows.push(vec![
+        let mut row = vec![
             Cell::value(Some((i + 1).to_string())).center(),
             Cell::value(d(received(c))),
             Cell::value(source),
-            Cell::value(name(&child.name)),
-            Cell::value(d(child.birth_date)),
-            Cell::value(child.school.clone()),
-            Cell::value(pn),
-            Cell::value(pp),
-            Cell::value(address(c)),
+        ];
+        row.extend(family_cells(c));
+        row.extend([
             Cell::value(sent_for_assessment),
             Cell::value(n.grounds.clone()),
             Cell::value(conclusion),
             Cell::value(consilium),
             Cell::value((!monitoring.is_empty()).then(|| monitoring.join("; "))),
         ]);
+        rows.push(row);
     }
     let mut blocks = header_block(
         "учета поступивших сведений об обнаружении факторов риска семейного неблагополучия",

@@ -2,7 +2,7 @@
 //! (`[[cases]]` in TOML). The model's JSON shape is the file's shape, so a diagnostic's
 //! pointer is the place in the file.
 
-use super::{Ingested, IngestedCase, SourceMap, Unreadable, case_from_value};
+use super::{Ingested, SourceMap, Unreadable, case_from_value};
 use serde_json::Value;
 
 pub fn read_json(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
@@ -107,15 +107,7 @@ fn from_value(name: &str, value: Value) -> Ingested {
         for d in &mut diags {
             source.locate(d);
         }
-        match case {
-            Some(case) => out.cases.push(IngestedCase {
-                case,
-                source,
-                diagnostics: diags,
-                origin: None,
-            }),
-            None => out.diagnostics.extend(diags),
-        }
+        out.add(case, source, diags);
     }
     out
 }

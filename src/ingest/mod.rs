@@ -43,6 +43,27 @@ pub struct Ingested {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Ingested {
+    /// A case read whole or in part with its diagnostics; when nothing of a case could be
+    /// read, the diagnostics are the file's.
+    pub(crate) fn add(
+        &mut self,
+        case: Option<Case>,
+        source: SourceMap,
+        diagnostics: Vec<Diagnostic>,
+    ) {
+        match case {
+            Some(case) => self.cases.push(IngestedCase {
+                case,
+                source,
+                diagnostics,
+                origin: None,
+            }),
+            None => self.diagnostics.extend(diagnostics),
+        }
+    }
+}
+
 /// Why a file could not be read at all (exit status 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{file}: {message}")]

@@ -3,9 +3,7 @@
 //! LibreOffice or written by another program reads the same as our own template.
 
 use super::cells::{address, text, value};
-use super::{
-    Ingested, IngestedCase, SourceMap, Unreadable, case_from_value, register, set_pointer,
-};
+use super::{Ingested, SourceMap, Unreadable, case_from_value, register, set_pointer};
 use crate::diagnostic::Diagnostic;
 use crate::model::fold;
 use crate::sheet_layouts::{
@@ -115,15 +113,7 @@ fn read_case_workbook(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingeste
         d.file = name.to_string();
     }
     diags.extend(more);
-    match case {
-        Some(case) => out.cases.push(IngestedCase {
-            case,
-            source,
-            diagnostics: diags,
-            origin: None,
-        }),
-        None => out.diagnostics.extend(diags),
-    }
+    out.add(case, source, diags);
     out
 }
 
