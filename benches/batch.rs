@@ -5,19 +5,12 @@
 //!
 //! cargo build --release && cargo bench --bench batch [-- 1000 10000]
 
+mod common;
+
 use std::path::Path;
-use std::time::Instant;
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = common::sizes(&[1000, 10_000]);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let okno = root.join("target/release/okno");
     assert!(
@@ -46,25 +39,16 @@ fn main() {
             )
             .unwrap();
         }
-        let t = Instant::now();
-        // Reaped below by wait4, which also gives its CPU time.
-        #[allow(clippy::zombie_processes)]
-        let child = std::process::Command::new(&okno)
-            .args(["--today", "2026-11-24", "batch"])
-            .arg(&input)
-            .arg("-o")
-            .arg(dir.path().join("out"))
-            .arg("--archive")
-            .arg(dir.path().join("archive"))
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let pid = child.id() as libc::pid_t;
-        let mut status = 0;
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: waiting for our own child; usage is a valid out-pointer.
-        unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-        let secs = t.elapsed().as_secs_f64();
+        let run = common::measure(
+            std::process::Command::new(&okno)
+                .args(["--today", "2026-11-24", "batch"])
+                .arg(&input)
+                .arg("-o")
+                .arg(dir.path().join("out"))
+                .arg("--archive")
+                .arg(dir.path().join("archive")),
+        );
+        let secs = run.secs;
         let forms = walkdir::WalkDir::new(dir.path().join("out"))
             .into_iter()
             .filter_map(Result::ok)
@@ -80,16 +64,11 @@ fn main() {
             secs,
             secs / 60.0,
             forms as f64 / secs,
-            usage.ru_maxrss / 1024,
-            cpu(usage.ru_utime),
-            cpu(usage.ru_stime),
-            (cpu(usage.ru_utime) + cpu(usage.ru_stime)) * 1000.0 / n as f64,
-            libc::WEXITSTATUS(status)
+            run.peak_rss_mb,
+            run.user_secs,
+            run.sys_secs,
+            (run.user_secs + run.sys_secs) * 1000.0 / n as f64,
+            run.exit
         );
     }
-}
-
-/// CPU seconds: with wall time, tells a slower machine (same CPU, longer wall) from slower code.
-fn cpu(t: libc::timeval) -> f64 {
-    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
 }

@@ -15,16 +15,10 @@ use std::time::Instant;
 const FORMS: usize = 16;
 const FORM_BYTES: usize = 4096;
 
+mod common;
+
 fn main() {
-    let sizes: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let sizes = if sizes.is_empty() {
-        vec![1000, 10_000]
-    } else {
-        sizes
-    };
+    let sizes = common::sizes(&[1000, 10_000]);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let bins: Vec<PathBuf> = match std::env::var("OKNO_BIN") {
         Ok(list) => list.split(':').map(|b| root.join(b)).collect(),
@@ -49,30 +43,21 @@ fn main() {
         );
         for bin in &bins {
             let tar = dir.path().join("export.tar");
-            let t = Instant::now();
-            // Reaped by wait4 below, which also gives its peak RSS.
-            #[allow(clippy::zombie_processes)]
-            let child = std::process::Command::new(bin)
-                .args(["--today", "2026-11-24", "export", "--archive"])
-                .arg(&archive)
-                .arg("-o")
-                .arg(&tar)
-                .stdout(std::process::Stdio::null())
-                .spawn()
-                .unwrap();
-            let pid = child.id() as libc::pid_t;
-            let mut status = 0;
-            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-            // SAFETY: waiting for our own child; usage is a valid out-pointer.
-            unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-            let secs = t.elapsed().as_secs_f64();
+            let run = common::measure(
+                std::process::Command::new(bin)
+                    .args(["--today", "2026-11-24", "export", "--archive"])
+                    .arg(&archive)
+                    .arg("-o")
+                    .arg(&tar),
+            );
             let size = std::fs::metadata(&tar).map_or(0, |m| m.len());
             println!(
-                "        {}: {secs:.2} s wall, peak RSS {} MB, tar {:.0} MB, exit {}",
+                "        {}: {:.2} s wall, peak RSS {} MB, tar {:.0} MB, exit {}",
                 bin.display(),
-                usage.ru_maxrss / 1024,
+                run.secs,
+                run.peak_rss_mb,
                 size as f64 / 1e6,
-                libc::WEXITSTATUS(status)
+                run.exit
             );
             let _ = std::fs::remove_file(&tar);
         }

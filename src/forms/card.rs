@@ -30,6 +30,21 @@ fn level_row(title: String, level: Option<RiskLevel>) -> Vec<Cell> {
     row
 }
 
+/// A domain per row, its level marked in one of four columns.
+fn level_table(rows: Vec<Vec<Cell>>) -> Block {
+    Block::table(
+        vec![
+            Col::Text(40),
+            Col::Fixed,
+            Col::Fixed,
+            Col::Fixed,
+            Col::Fixed,
+        ],
+        level_header(),
+        rows,
+    )
+}
+
 fn level_header() -> Vec<Vec<Cell>> {
     vec![vec![
         Cell::label("Раздел комплексной оценки"),
@@ -352,15 +367,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
     b.push(Block::bold(
         "Сводный анализ уровня дисфункции семьи по результатам Комплексной оценки",
     ));
-    b.push(Block::table(
-        vec![
-            Col::Text(40),
-            Col::Fixed,
-            Col::Fixed,
-            Col::Fixed,
-            Col::Fixed,
-        ],
-        level_header(),
+    b.push(level_table(
         Domain::ALL
             .iter()
             .map(|dm| {
@@ -411,15 +418,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
             .and_then(|e| e.dynamics_title.clone())
             .unwrap_or_else(|| dm.label().to_string())
     };
-    b.push(Block::table(
-        vec![
-            Col::Text(40),
-            Col::Fixed,
-            Col::Fixed,
-            Col::Fixed,
-            Col::Fixed,
-        ],
-        level_header(),
+    b.push(level_table(
         Domain::ALL
             .iter()
             .map(|dm| level_row(dyn_title(*dm), dyn_of(*dm).and_then(|x| x.level_end)))

@@ -52,10 +52,11 @@ fn mark(checked: bool) -> Run {
     )
 }
 
+/// The mark and its option stay on one line: a no-break space between them, as in the PDF.
 fn check_paragraph(c: &Check) -> Paragraph {
     let mut p = Paragraph::new().add_run(mark(c.checked));
     if !c.label.is_empty() {
-        p = p.add_run(Run::new().add_text(format!(" {}", c.label)));
+        p = p.add_run(Run::new().add_text(format!("\u{a0}{}", c.label)));
     }
     for t in &c.detail {
         p = p.add_run(Run::new().add_text(" ")).add_run(run_of(t));
@@ -122,16 +123,8 @@ fn merged(width: usize) -> TableCell {
 fn header_heights(header: &[Vec<Cell>], g: &[usize], size: f32) -> Vec<f32> {
     let n = g.len().max(1);
     let mut heights = vec![0.0f32; header.len()];
-    let mut spans: Vec<(usize, usize, usize)> = Vec::new(); // (column, first row, rows)
-    for (r, row) in header.iter().enumerate() {
-        let mut col = 0;
-        for c in row {
-            while spans
-                .iter()
-                .any(|(sc, sr, k)| *sc == col && *sr < r && r < sr + k)
-            {
-                col += 1;
-            }
+    for (r, (row, cols)) in header.iter().zip(super::fit::columns(header)).enumerate() {
+        for (c, col) in row.iter().zip(cols) {
             let w: f32 = g[col.min(n - 1)..(col + c.colspan).min(n)]
                 .iter()
                 .sum::<usize>() as f32
@@ -139,15 +132,9 @@ fn header_heights(header: &[Vec<Cell>], g: &[usize], size: f32) -> Vec<f32> {
             // With room to spare: LibreOffice's line breaks in a narrow column are not ours,
             // and the paragraph's space after (3 pt) is not in the estimate.
             let h = super::fit::cell_height(c, w, size) * 1.25 + 3.0;
-            if c.rowspan > 1 {
-                spans.push((col, r, c.rowspan));
-                let last = (r + c.rowspan - 1).min(header.len() - 1);
-                // What the rows above the last do not give, the last row takes.
-                heights[last] = heights[last].max(h - heights[r..last].iter().sum::<f32>());
-            } else {
-                heights[r] = heights[r].max(h);
-            }
-            col += c.colspan;
+            // What the rows above a rowspan's last do not give, the last row takes.
+            let last = (r + c.rowspan - 1).min(header.len() - 1);
+            heights[last] = heights[last].max(h - heights[r..last].iter().sum::<f32>());
         }
     }
     heights
@@ -419,7 +406,7 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                     }
                     p = p
                         .add_run(mark(o.checked))
-                        .add_run(Run::new().add_text(format!(" {}", o.label)));
+                        .add_run(Run::new().add_text(format!("\u{a0}{}", o.label)));
                     for t in &o.detail {
                         p = p.add_run(Run::new().add_text(" ")).add_run(run_of(t));
                     }

@@ -336,19 +336,45 @@ fn share_rest(widths: &mut [f32], columns: &[Col], width: f32) {
     }
 }
 
-/// Calls `f(column, colspan, cell)` for each cell of `rows`, placing cells as Typst does:
-/// a column taken by a rowspan from above is skipped.
+/// The first column of every cell of `rows`, placed as Typst places them: a column that a
+/// rowspan from a row above takes is skipped. The one placement the fit and the DOCX writer
+/// (header heights) share.
+pub(crate) fn columns(rows: &[Vec<Cell>]) -> Vec<Vec<usize>> {
+    // (first row, rows, column) of each column a rowspan takes.
+    let mut taken: Vec<(usize, usize, usize)> = Vec::new();
+    let above = |taken: &[(usize, usize, usize)], r: usize, col: usize| {
+        taken
+            .iter()
+            .any(|(start, n, c)| *start < r && r < start + n && *c == col)
+    };
+    rows.iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let mut col = 0;
+            row.iter()
+                .map(|cell| {
+                    while above(&taken, r, col) {
+                        col += 1;
+                    }
+                    if cell.rowspan > 1 {
+                        taken.extend((col..col + cell.colspan).map(|c| (r, cell.rowspan, c)));
+                    }
+                    let at = col;
+                    col += cell.colspan;
+                    at
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Calls `f(column, colspan, cell)` for each cell of `rows` inside the table's `n` columns.
 fn for_each_placed(rows: &[Vec<Cell>], n: usize, mut f: impl FnMut(usize, usize, &Cell)) {
-    let mut taken = Taken::default();
-    for (r, row) in rows.iter().enumerate() {
-        let mut col = 0;
-        for cell in row {
-            col = taken.free(r, col);
+    for (row, cols) in rows.iter().zip(columns(rows)) {
+        for (cell, col) in row.iter().zip(cols) {
             if col < n {
                 f(col, cell.colspan, cell);
             }
-            taken.add(r, col, cell);
-            col += cell.colspan;
         }
     }
 }
@@ -359,40 +385,11 @@ fn for_each_placed_mut(
     n: usize,
     mut f: impl FnMut(usize, usize, usize, &mut Cell),
 ) {
-    let mut taken = Taken::default();
-    for (r, row) in rows.iter_mut().enumerate() {
-        let mut col = 0;
-        for cell in row.iter_mut() {
-            col = taken.free(r, col);
+    let placed = columns(rows);
+    for (r, (row, cols)) in rows.iter_mut().zip(placed).enumerate() {
+        for (cell, col) in row.iter_mut().zip(cols) {
             if col < n {
                 f(r, col, cell.colspan, cell);
-            }
-            taken.add(r, col, cell);
-            col += cell.colspan;
-        }
-    }
-}
-
-/// The grid places a rowspan from a row above takes: (first row, rows, column).
-#[derive(Default)]
-struct Taken(Vec<(usize, usize, usize)>);
-
-impl Taken {
-    /// The first column from `col` on that no rowspan from above takes in row `r`.
-    fn free(&self, r: usize, mut col: usize) -> usize {
-        while self
-            .0
-            .iter()
-            .any(|(start, n, c)| *start < r && r < start + n && *c == col)
-        {
-            col += 1;
-        }
-        col
-    }
-    fn add(&mut self, r: usize, col: usize, cell: &Cell) {
-        if cell.rowspan > 1 {
-            for c in col..col + cell.colspan {
-                self.0.push((r, cell.rowspan, c));
             }
         }
     }
@@ -436,7 +433,8 @@ fn cell_need(cell: &Cell, bold: bool, fixed: bool, cap: f32) -> (f32, f32) {
     }
     for c in &cell.checks {
         let line = check_text(c);
-        for w in line.split_whitespace() {
+        // The mark and the first word are joined by a no-break space: one piece.
+        for w in line.split(' ') {
             hard = hard.max(width(w, bold));
         }
         soft = soft.max(width(&line, bold).min(cap / 12.0));
@@ -453,7 +451,7 @@ fn longest_word(s: &str, bold: bool) -> f32 {
 fn check_text(c: &Check) -> String {
     let mut s = String::from("☒");
     if !c.label.is_empty() {
-        s.push(' ');
+        s.push('\u{a0}');
         s.push_str(&c.label);
     }
     s
