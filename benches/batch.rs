@@ -4,6 +4,7 @@
 //! from the kernel (wait4). Prints figures only.
 //!
 //! cargo build --release && cargo bench --bench batch [-- 1000 10000]
+//! OKNO_BIN=/path/okno cargo bench --bench batch -- 1000   (another binary, e.g. before a change)
 
 mod common;
 
@@ -12,7 +13,8 @@ use std::path::Path;
 fn main() {
     let sizes = common::sizes(&[1000, 10_000]);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let okno = root.join("target/release/okno");
+    // OKNO_BIN: another binary (an earlier build kept outside target/) on the same inputs.
+    let okno = root.join(std::env::var("OKNO_BIN").unwrap_or("target/release/okno".into()));
     assert!(
         okno.exists(),
         "build the binary first: cargo build --release"
