@@ -49,19 +49,18 @@ const fn f(label: &'static str, path: &'static str, kind: Kind) -> Field {
         key: false,
     }
 }
+/// A key column: what the template pre-fills (an indicator's number).
+const fn k(label: &'static str, path: &'static str, kind: Kind) -> Field {
+    Field {
+        key: true,
+        ..f(label, path, kind)
+    }
+}
 const fn t(label: &'static str, path: &'static str) -> Field {
     f(label, path, Kind::Text)
 }
 const fn d(label: &'static str, path: &'static str) -> Field {
     f(label, path, Kind::Date)
-}
-const fn k(label: &'static str, path: &'static str, kind: Kind) -> Field {
-    Field {
-        label,
-        path,
-        kind,
-        key: true,
-    }
 }
 
 /// What the template writes into a table's rows in advance.
@@ -77,13 +76,13 @@ pub enum Prefill {
 
 #[derive(Debug, Clone, Copy)]
 pub struct Table {
+    pub prefill: Prefill,
+    /// Blank rows the template leaves for tables that are not pre-filled.
+    pub blank_rows: u32,
     pub title: &'static str,
     /// Array pointer; `{}` is replaced by the row's group (the `Index1` key column).
     pub path: &'static str,
     pub columns: &'static [Field],
-    pub prefill: Prefill,
-    /// Blank rows the template leaves for tables that are not pre-filled.
-    pub blank_rows: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -99,8 +98,151 @@ pub struct Sheet {
 
 use Kind::*;
 
+/// A risk level: низкий, средний, высокий, угроза.
+const LEVEL: Kind = Opt("risk_level");
+
 pub const INSTRUCTION_SHEET: &str = "Инструкция";
 pub const LISTS_SHEET: &str = "Списки";
+
+/// The notification's sender: the same columns in the case workbook and the register.
+const SENDER: [Field; 5] = [
+    t(
+        "Наименование органа (учреждения) системы профилактики, передающего информацию",
+        "/notification/agency",
+    ),
+    f(
+        "Вид органа системы профилактики",
+        "/notification/agency_kind",
+        Opt("agency_kind"),
+    ),
+    t(
+        "Специалист, ответственный за передачу информации: ФИО",
+        "/notification/responsible/name",
+    ),
+    t(
+        "Специалист, ответственный за передачу информации: должность",
+        "/notification/responsible/position",
+    ),
+    t(
+        "Специалист, ответственный за передачу информации: телефон",
+        "/notification/responsible/phone",
+    ),
+];
+
+/// The signal check and the primary assessment, in both layouts.
+const PRIMARY_ASSESSMENT: [Field; 5] = [
+    f(
+        "Проверка сигнала о фактах неблагополучия",
+        "/notification/signal_check",
+        Opt("signal_check"),
+    ),
+    f(
+        "Первичная оценка",
+        "/notification/primary_assessment",
+        Opt("primary_assessment"),
+    ),
+    t(
+        "Специалист, проводивший первичную оценку: ФИО",
+        "/notification/primary_assessor/name",
+    ),
+    t(
+        "Специалист, проводивший первичную оценку: должность",
+        "/notification/primary_assessor/position",
+    ),
+    t(
+        "Специалист, проводивший первичную оценку: телефон",
+        "/notification/primary_assessor/phone",
+    ),
+];
+
+/// The notification's last fields, in both layouts.
+const CLOSING: [Field; 2] = [
+    f(
+        "Приложения к извещению",
+        "/notification/attachments",
+        Multi("notification_attachment"),
+    ),
+    t(
+        "Руководитель субъекта системы профилактики",
+        "/notification/head",
+    ),
+];
+
+/// An assessment sheet (the child's, App. 3; the family's, App. 4) under the pointer `$base`:
+/// its own fields first, then the agency, the specialist who assessed and the date; then the
+/// marks, whose `$keys` columns the template pre-fills, with «+»/«-» and the reason.
+macro_rules! assessment {
+    ($name:literal, $about:literal, $base:literal, [$($own:expr),* $(,)?], $prefill:expr,
+     [$($keys:expr),* $(,)?]) => {
+        Sheet {
+            name: $name,
+            about: $about,
+            multi: None,
+            fields: &[
+                $($own,)*
+                t(
+                    "Наименование органа (учреждения) системы профилактики",
+                    concat!($base, "/agency"),
+                ),
+                t("Специалист, проводивший оценку: ФИО", concat!($base, "/assessor/name")),
+                t("Специалист, проводивший оценку: должность", concat!($base, "/assessor/position")),
+                t("Специалист, проводивший оценку: телефон", concat!($base, "/assessor/phone")),
+                t("Специалист, проводивший оценку: организация", concat!($base, "/assessor/organization")),
+                d("Дата заполнения", concat!($base, "/date")),
+            ],
+            tables: &[Table {
+                title: "",
+                path: concat!($base, "/marks"),
+                columns: &[
+                    $($keys,)*
+                    f("Наличие (+/-)", "/present", Opt("presence")),
+                    t("Причина/примечание", "/reason"),
+                ],
+                prefill: $prefill,
+                blank_rows: 0,
+            }],
+        }
+    };
+}
+
+/// A table of questions the template pre-fills (housing safety, the support card's domains):
+/// the keys, the question's text, the «да»/«нет» answer and a note, under `$answer` and
+/// `$note`.
+macro_rules! questions {
+    ($title:literal, $path:literal, [$($keys:expr),* $(,)?], ($answer:literal, $note:literal),
+     $prefill:expr) => {
+        Table {
+            title: $title,
+            path: $path,
+            columns: &[
+                $($keys,)*
+                f("Вопрос", "", Display),
+                f($answer, "/answer", Opt("yes_no")),
+                t($note, "/note"),
+            ],
+            prefill: $prefill,
+            blank_rows: 0,
+        }
+    };
+}
+
+/// Field lists joined at compile time, so a group of fields is written once for both
+/// layouts; a wrong `N` is a compile error.
+const fn join<const N: usize>(parts: &[&[Field]]) -> [Field; N] {
+    let mut out = [f("", "", Display); N];
+    let (mut n, mut p) = (0, 0);
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[n] = parts[p][i];
+            n += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    assert!(n == N, "join: N is not the number of fields");
+    out
+}
 
 pub static CASE_WORKBOOK: &[Sheet] = &[
     Sheet {
@@ -167,180 +309,76 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         name: "Извещение",
         about: "извещение об обнаружении факторов риска (Прил. 2) и сведения журнала учета (Прил. 1)",
         multi: None,
-        fields: &[
-            t(
-                "Наименование органа (учреждения) системы профилактики, передающего информацию",
-                "/notification/agency",
-            ),
-            f(
-                "Вид органа системы профилактики",
-                "/notification/agency_kind",
-                Opt("agency_kind"),
-            ),
-            t(
-                "Специалист, ответственный за передачу информации: ФИО",
-                "/notification/responsible/name",
-            ),
-            t(
-                "Специалист, ответственный за передачу информации: должность",
-                "/notification/responsible/position",
-            ),
-            t(
-                "Специалист, ответственный за передачу информации: телефон",
-                "/notification/responsible/phone",
-            ),
-            t(
-                "Специалист, ответственный за передачу информации: организация",
-                "/notification/responsible/organization",
-            ),
-            d(
-                "Дата поступления сведений (выявления)",
-                "/notification/detection_date",
-            ),
-            t(
-                "Источник поступления сведений",
-                "/notification/detection_source",
-            ),
-            d("Дата передачи информации", "/notification/date_sent"),
-            d(
-                "Дата поступления в «Единое окно»",
-                "/notification/date_received",
-            ),
-            f(
-                "Ребенок (№ строки в таблице «Дети» листа «Семья»)",
-                "/notification/child",
-                Index1,
-            ),
-            t(
-                "Основания для извещения/оценки (факты неблагополучия)",
-                "/notification/grounds",
-            ),
-            f(
-                "Проверка сигнала о фактах неблагополучия",
-                "/notification/signal_check",
-                Opt("signal_check"),
-            ),
-            f(
-                "Первичная оценка",
-                "/notification/primary_assessment",
-                Opt("primary_assessment"),
-            ),
-            t(
-                "Специалист, проводивший первичную оценку: ФИО",
-                "/notification/primary_assessor/name",
-            ),
-            t(
-                "Специалист, проводивший первичную оценку: должность",
-                "/notification/primary_assessor/position",
-            ),
-            t(
-                "Специалист, проводивший первичную оценку: телефон",
-                "/notification/primary_assessor/phone",
-            ),
-            t(
+        fields: &join::<20>(&[
+            &SENDER,
+            &[
+                t(
+                    "Специалист, ответственный за передачу информации: организация",
+                    "/notification/responsible/organization",
+                ),
+                d(
+                    "Дата поступления сведений (выявления)",
+                    "/notification/detection_date",
+                ),
+                t(
+                    "Источник поступления сведений",
+                    "/notification/detection_source",
+                ),
+                d("Дата передачи информации", "/notification/date_sent"),
+                d(
+                    "Дата поступления в «Единое окно»",
+                    "/notification/date_received",
+                ),
+                f(
+                    "Ребенок (№ строки в таблице «Дети» листа «Семья»)",
+                    "/notification/child",
+                    Index1,
+                ),
+                t(
+                    "Основания для извещения/оценки (факты неблагополучия)",
+                    "/notification/grounds",
+                ),
+            ],
+            &PRIMARY_ASSESSMENT,
+            &[t(
                 "Специалист, проводивший первичную оценку: организация",
                 "/notification/primary_assessor/organization",
-            ),
-            f(
-                "Приложения к извещению",
-                "/notification/attachments",
-                Multi("notification_attachment"),
-            ),
-            t(
-                "Руководитель субъекта системы профилактики",
-                "/notification/head",
-            ),
-        ],
+            )],
+            &CLOSING,
+        ]),
         tables: &[],
     },
-    Sheet {
-        name: "Оценка ребенка",
-        about: "оценка показателей неблагополучия ребенка (Прил. 3): 7 критериев, «+»/«-» и причина",
-        multi: None,
-        fields: &[
+    assessment!(
+        "Оценка ребенка",
+        "оценка показателей неблагополучия ребенка (Прил. 3): 7 критериев, «+»/«-» и причина",
+        "/child_assessment",
+        [
             f(
                 "Ребенок (№ строки в таблице «Дети» листа «Семья»)",
                 "/child_assessment/child",
                 Index1,
             ),
             t("Класс/группа", "/child_assessment/class_group"),
-            t(
-                "Наименование органа (учреждения) системы профилактики",
-                "/child_assessment/agency",
-            ),
-            t(
-                "Специалист, проводивший оценку: ФИО",
-                "/child_assessment/assessor/name",
-            ),
-            t(
-                "Специалист, проводивший оценку: должность",
-                "/child_assessment/assessor/position",
-            ),
-            t(
-                "Специалист, проводивший оценку: телефон",
-                "/child_assessment/assessor/phone",
-            ),
-            t(
-                "Специалист, проводивший оценку: организация",
-                "/child_assessment/assessor/organization",
-            ),
-            d("Дата заполнения", "/child_assessment/date"),
         ],
-        tables: &[Table {
-            title: "",
-            path: "/child_assessment/marks",
-            columns: &[
-                k("№ критерия", "/criterion", Int),
-                f("Критерии", "", Display),
-                k("№ показателя", "/indicator", Int),
-                f("Показатели неблагополучия ребенка", "", Display),
-                f("Наличие (+/-)", "/present", Opt("presence")),
-                t("Причина/примечание", "/reason"),
-            ],
-            prefill: Prefill::ChildIndicators,
-            blank_rows: 0,
-        }],
-    },
-    Sheet {
-        name: "Оценка семьи",
-        about: "оценка факторов риска семейного неблагополучия (перечень факторов — templates/catalog/family_factors.toml)",
-        multi: None,
-        fields: &[
-            t(
-                "Наименование органа (учреждения) системы профилактики",
-                "/family_assessment/agency",
-            ),
-            t(
-                "Специалист, проводивший оценку: ФИО",
-                "/family_assessment/assessor/name",
-            ),
-            t(
-                "Специалист, проводивший оценку: должность",
-                "/family_assessment/assessor/position",
-            ),
-            t(
-                "Специалист, проводивший оценку: телефон",
-                "/family_assessment/assessor/phone",
-            ),
-            t(
-                "Специалист, проводивший оценку: организация",
-                "/family_assessment/assessor/organization",
-            ),
-            d("Дата заполнения", "/family_assessment/date"),
-        ],
-        tables: &[Table {
-            title: "",
-            path: "/family_assessment/marks",
-            columns: &[
-                k("№ фактора", "/factor", Text),
-                f("Факторы риска семейного неблагополучия", "", Display),
-                f("Наличие (+/-)", "/present", Opt("presence")),
-                t("Причина/примечание", "/reason"),
-            ],
-            prefill: Prefill::FamilyFactors,
-            blank_rows: 0,
-        }],
-    },
+        Prefill::ChildIndicators,
+        [
+            k("№ критерия", "/criterion", Int),
+            f("Критерии", "", Display),
+            k("№ показателя", "/indicator", Int),
+            f("Показатели неблагополучия ребенка", "", Display),
+        ]
+    ),
+    assessment!(
+        "Оценка семьи",
+        "оценка факторов риска семейного неблагополучия (перечень факторов — templates/catalog/family_factors.toml)",
+        "/family_assessment",
+        [],
+        Prefill::FamilyFactors,
+        [
+            k("№ фактора", "/factor", Text),
+            f("Факторы риска семейного неблагополучия", "", Display),
+        ]
+    ),
     Sheet {
         name: "Акт ЖБУ",
         about: "акт обследования жилищно-бытовых условий семьи",
@@ -529,18 +567,13 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 prefill: Prefill::None,
                 blank_rows: 5,
             },
-            Table {
-                title: "Безопасность жилья",
-                path: "/housing_inspection/answers",
-                columns: &[
-                    k("№ вопроса", "/question", Text),
-                    f("Вопрос", "", Display),
-                    f("Да/нет", "/answer", Opt("yes_no")),
-                    t("Пояснение", "/note"),
-                ],
-                prefill: Prefill::HousingQuestions,
-                blank_rows: 0,
-            },
+            questions!(
+                "Безопасность жилья",
+                "/housing_inspection/answers",
+                [k("№ вопроса", "/question", Text)],
+                ("Да/нет", "Пояснение"),
+                Prefill::HousingQuestions
+            ),
         ],
     },
     Sheet {
@@ -556,7 +589,7 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             f(
                 "Уровень дисфункции семьи (уровень риска)",
                 "/conclusion/risk_level",
-                Opt("risk_level"),
+                LEVEL,
             ),
             f(
                 "Показатели неблагополучия ребенка (№ критерия.№ показателя)",
@@ -804,19 +837,16 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         about: "вопросы комплексной оценки по разделам: «Да/Нет» и примечания",
         multi: None,
         fields: &[],
-        tables: &[Table {
-            title: "",
-            path: "/support_card/answers",
-            columns: &[
+        tables: &[questions!(
+            "",
+            "/support_card/answers",
+            [
                 k("Раздел комплексной оценки", "/domain", Opt("domain")),
                 k("№ вопроса", "/question", Int),
-                f("Вопрос", "", Display),
-                f("Да/Нет", "/answer", Opt("yes_no")),
-                t("Примечания", "/note"),
             ],
-            prefill: Prefill::DomainQuestions,
-            blank_rows: 0,
-        }],
+            ("Да/Нет", "Примечания"),
+            Prefill::DomainQuestions
+        )],
     },
     Sheet {
         name: "ККСС Оценка",
@@ -831,12 +861,8 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                     k("Раздел комплексной оценки", "/domain", Opt("domain")),
                     t("Сильные стороны", "/strengths"),
                     t("Слабые стороны", "/weaknesses"),
-                    f("Уровень дисфункции", "/level", Opt("risk_level")),
-                    f(
-                        "Уровень в сводной таблице",
-                        "/summary_level",
-                        Opt("risk_level"),
-                    ),
+                    f("Уровень дисфункции", "/level", LEVEL),
+                    f("Уровень в сводной таблице", "/summary_level", LEVEL),
                 ],
                 prefill: Prefill::Domains,
                 blank_rows: 0,
@@ -846,12 +872,8 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 path: "/support_card/results/dynamics",
                 columns: &[
                     k("Раздел (динамика)", "/domain", Opt("domain")),
-                    f(
-                        "Уровень в начале периода",
-                        "/level_start",
-                        Opt("risk_level"),
-                    ),
-                    f("Уровень через 3 месяца", "/level_end", Opt("risk_level")),
+                    f("Уровень в начале периода", "/level_start", LEVEL),
+                    f("Уровень через 3 месяца", "/level_end", LEVEL),
                     t("Краткое описание динамики", "/description"),
                 ],
                 prefill: Prefill::Domains,
@@ -948,7 +970,7 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             f(
                 "Уровень риска семейного неблагополучия",
                 "/risk_level",
-                Opt("risk_level"),
+                LEVEL,
             ),
             t("Выявленные факторы неблагополучия", "/factors"),
             t("Основные проблемы для решения", "/main_problems"),
@@ -1047,107 +1069,62 @@ const IPR_COLUMNS: &[Field] = &[
 /// parents' columns are spread over `family.legal_representatives` by the reader.
 pub const REGISTER_SHEET: &str = "Реестр";
 
-pub static REGISTER_COLUMNS: &[Field] = &[
-    f("№ п/п", "", Display),
-    d("Дата поступления сведений", "/notification/detection_date"),
-    t(
-        "Источник поступления сведений",
-        "/notification/detection_source",
-    ),
-    t(
-        "Фамилия, имя, отчество (последнее – при наличии) ребенка",
-        "/family/children/0/name",
-    ),
-    d("Дата рождения ребенка", "/family/children/0/birth_date"),
-    t("Место обучения ребенка", "/family/children/0/school"),
-    t(
-        "Сведения о родителях (законных представителях): Фамилия, имя, отчество (последнее – при наличии)",
-        REP_NAMES,
-    ),
-    t(
-        "Сведения о родителях (законных представителях): телефон",
-        REP_PHONES,
-    ),
-    t(
-        "Адрес места жительства, регистрации семьи",
-        "/family/address_registered",
-    ),
-    t("Основания для извещения", "/notification/grounds"),
-    d("Дата направления извещения", "/notification/date_sent"),
-    t("Номер случая", "/case_id"),
-    f("Пол", "/family/children/0/sex", Opt("sex")),
-    t("Адрес фактического проживания", "/family/address_actual"),
-    t(
-        "Наименование органа (учреждения) системы профилактики, передающего информацию",
-        "/notification/agency",
-    ),
-    f(
-        "Вид органа системы профилактики",
-        "/notification/agency_kind",
-        Opt("agency_kind"),
-    ),
-    t(
-        "Специалист, ответственный за передачу информации: ФИО",
-        "/notification/responsible/name",
-    ),
-    t(
-        "Специалист, ответственный за передачу информации: должность",
-        "/notification/responsible/position",
-    ),
-    t(
-        "Специалист, ответственный за передачу информации: телефон",
-        "/notification/responsible/phone",
-    ),
-    t(
-        "Адрес учреждения (места обучения)",
-        "/family/children/0/school_address",
-    ),
-    t(
-        "Телефон учреждения (места обучения)",
-        "/family/children/0/school_phone",
-    ),
-    t(
-        "Фамилия, имя, отчество (последнее – при наличии) матери",
-        MOTHER_NAME,
-    ),
-    t("Телефон матери", MOTHER_PHONE),
-    t(
-        "Фамилия, имя, отчество (последнее – при наличии) отца",
-        FATHER_NAME,
-    ),
-    t("Телефон отца", FATHER_PHONE),
-    f(
-        "Проверка сигнала о фактах неблагополучия",
-        "/notification/signal_check",
-        Opt("signal_check"),
-    ),
-    f(
-        "Первичная оценка",
-        "/notification/primary_assessment",
-        Opt("primary_assessment"),
-    ),
-    t(
-        "Специалист, проводивший первичную оценку: ФИО",
-        "/notification/primary_assessor/name",
-    ),
-    t(
-        "Специалист, проводивший первичную оценку: должность",
-        "/notification/primary_assessor/position",
-    ),
-    t(
-        "Специалист, проводивший первичную оценку: телефон",
-        "/notification/primary_assessor/phone",
-    ),
-    f(
-        "Приложения к извещению",
-        "/notification/attachments",
-        Multi("notification_attachment"),
-    ),
-    t(
-        "Руководитель субъекта системы профилактики",
-        "/notification/head",
-    ),
-];
+pub static REGISTER_COLUMNS: &[Field] = &join::<32>(&[
+    &[
+        f("№ п/п", "", Display),
+        d("Дата поступления сведений", "/notification/detection_date"),
+        t(
+            "Источник поступления сведений",
+            "/notification/detection_source",
+        ),
+        t(
+            "Фамилия, имя, отчество (последнее – при наличии) ребенка",
+            "/family/children/0/name",
+        ),
+        d("Дата рождения ребенка", "/family/children/0/birth_date"),
+        t("Место обучения ребенка", "/family/children/0/school"),
+        t(
+            "Сведения о родителях (законных представителях): Фамилия, имя, отчество (последнее – при наличии)",
+            REP_NAMES,
+        ),
+        t(
+            "Сведения о родителях (законных представителях): телефон",
+            REP_PHONES,
+        ),
+        t(
+            "Адрес места жительства, регистрации семьи",
+            "/family/address_registered",
+        ),
+        t("Основания для извещения", "/notification/grounds"),
+        d("Дата направления извещения", "/notification/date_sent"),
+        t("Номер случая", "/case_id"),
+        f("Пол", "/family/children/0/sex", Opt("sex")),
+        t("Адрес фактического проживания", "/family/address_actual"),
+    ],
+    &SENDER,
+    &[
+        t(
+            "Адрес учреждения (места обучения)",
+            "/family/children/0/school_address",
+        ),
+        t(
+            "Телефон учреждения (места обучения)",
+            "/family/children/0/school_phone",
+        ),
+        t(
+            "Фамилия, имя, отчество (последнее – при наличии) матери",
+            MOTHER_NAME,
+        ),
+        t("Телефон матери", MOTHER_PHONE),
+        t(
+            "Фамилия, имя, отчество (последнее – при наличии) отца",
+            FATHER_NAME,
+        ),
+        t("Телефон отца", FATHER_PHONE),
+    ],
+    &PRIMARY_ASSESSMENT,
+    &CLOSING,
+]);
 
 /// Markers for the register's parents' columns, placed by the reader.
 pub const REP_NAMES: &str = "#representatives";

@@ -99,6 +99,15 @@ pub struct Period {
     pub to: Option<Date>,
 }
 
+/// An archive and a period of it: what export and the logs read.
+#[derive(Args)]
+pub struct ArchivePeriod {
+    #[command(flatten)]
+    pub archive: ArchiveDir,
+    #[command(flatten)]
+    pub period: Period,
+}
+
 /// Which forms, in which formats.
 #[derive(Args)]
 pub struct Forms {
@@ -164,9 +173,7 @@ pub struct VerifyArgs {
 #[derive(Args)]
 pub struct ExportArgs {
     #[command(flatten)]
-    pub archive: ArchiveDir,
-    #[command(flatten)]
-    pub period: Period,
+    pub scope: ArchivePeriod,
     /// Файл .tar
     #[arg(short, long, value_name = "ФАЙЛ")]
     pub output: PathBuf,
@@ -210,9 +217,7 @@ pub struct LogArgs {
     #[arg(value_enum)]
     pub kind: LogKind,
     #[command(flatten)]
-    pub archive: ArchiveDir,
-    #[command(flatten)]
-    pub period: Period,
+    pub scope: ArchivePeriod,
     /// Файл .pdf, .docx или .xlsx; без расширения — все три
     #[arg(short, long, value_name = "ФАЙЛ")]
     pub output: PathBuf,

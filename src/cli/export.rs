@@ -6,9 +6,9 @@ use okno::validate::Settings;
 
 pub fn run(args: ExportArgs, settings: &Settings) -> Result<()> {
     let e = okno::archive::export(
-        &args.archive.archive,
-        args.period.from.map(|d| d.0),
-        args.period.to.map(|d| d.0),
+        &args.scope.archive.archive,
+        args.scope.period.from.map(|d| d.0),
+        args.scope.period.to.map(|d| d.0),
         &args.output,
         settings.today,
     )

@@ -11,9 +11,9 @@ pub fn run(args: LogArgs) -> Result<()> {
     };
     let done = periodic::log(
         kind,
-        &args.archive.archive,
-        args.period.from,
-        args.period.to,
+        &args.scope.archive.archive,
+        args.scope.period.from,
+        args.scope.period.to,
         &args.output,
     )?;
     let written = super::print_written(&done.written);

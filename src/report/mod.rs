@@ -20,15 +20,22 @@ pub use xlsx::{summary_xlsx, table_xlsx};
 /// The newest version of every case in an archive (its normalized `case.json`).
 pub fn newest_cases(root: &Path) -> Result<Vec<Case>, String> {
     let mut out = Vec::new();
+    each_newest_case(root, |case| out.push(case))?;
+    Ok(out)
+}
+
+/// The newest version of every case in an archive, one at a time in case-ID order, so a job
+/// over a large archive holds one case, not all of them.
+pub fn each_newest_case(root: &Path, mut each: impl FnMut(Case)) -> Result<(), String> {
     for (id, versions) in list_cases(root) {
         let Some(v) = versions.last() else { continue };
         let path = root.join(&id).join(format!("v{v}")).join("data/case.json");
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let case: Case =
             serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        out.push(case);
+        each(case);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A quarter: `2026-Q4` → 01.10.2026 … 31.12.2026.
