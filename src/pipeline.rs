@@ -66,45 +66,50 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// Reads and checks one file.
 pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
-    match ingest::read_path(path) {
+    let mut cases = Vec::new();
+    match check_file_each(path, settings, &mut |c| cases.push(c)) {
         Err(e) => FileReport {
             file: e.file,
             unreadable: Some(e.message),
             cases: vec![],
             diagnostics: vec![],
         },
-        Ok(ing) => {
-            let cases = ing
-                .cases
-                .into_iter()
-                .map(|ic| {
-                    let mut diagnostics = ic.diagnostics.clone();
-                    for mut d in validate::validate(&ic.case, settings) {
-                        ic.source.locate(&mut d);
-                        // A value refused while reading is already reported at its place;
-                        // "missing" for the same field would say the same thing twice.
-                        let said = ic.diagnostics.iter().any(|i| {
-                            i.severity == Severity::Error
-                                && i.pointer == d.pointer
-                                && !i.pointer.is_empty()
-                        });
-                        if !said {
-                            diagnostics.push(d);
-                        }
-                    }
-                    CheckedCase {
-                        ingested: ic,
-                        diagnostics,
-                    }
-                })
-                .collect();
-            FileReport {
-                file: ing.file,
-                unreadable: None,
-                cases,
-                diagnostics: ing.diagnostics,
-            }
+        Ok(diagnostics) => FileReport {
+            file: path.display().to_string(),
+            unreadable: None,
+            cases,
+            diagnostics,
+        },
+    }
+}
+
+/// Reads and checks one file case by case (a register row at a time): `each` is handed every
+/// case, checked, as soon as it is read. Returns the diagnostics about the file as a whole.
+pub fn check_file_each(
+    path: &Path,
+    settings: &Settings,
+    each: &mut dyn FnMut(CheckedCase),
+) -> Result<Vec<Diagnostic>, ingest::Unreadable> {
+    ingest::read_path_each(path, &mut |ic| each(check_case(ic, settings)))
+}
+
+/// Validates a case read from an input, each diagnostic located at its file, sheet and cell.
+pub fn check_case(ic: IngestedCase, settings: &Settings) -> CheckedCase {
+    let mut diagnostics = ic.diagnostics.clone();
+    for mut d in validate::validate(&ic.case, settings) {
+        ic.source.locate(&mut d);
+        // A value refused while reading is already reported at its place; "missing" for
+        // the same field would say the same thing twice.
+        let said = ic.diagnostics.iter().any(|i| {
+            i.severity == Severity::Error && i.pointer == d.pointer && !i.pointer.is_empty()
+        });
+        if !said {
+            diagnostics.push(d);
         }
+    }
+    CheckedCase {
+        ingested: ic,
+        diagnostics,
     }
 }
 

@@ -20,7 +20,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub use cells::address as cells_address;
-pub use workbook::is_register;
 
 /// One case read from an input, with where its values came from.
 #[derive(Debug, Clone)]
@@ -123,12 +122,60 @@ impl SourceMap {
 
 /// Reads any input okno understands, by its extension.
 pub fn read_path(path: &Path) -> Result<Ingested, Unreadable> {
+    let mut cases = Vec::new();
+    let diagnostics = read_path_each(path, &mut |c| cases.push(c))?;
+    Ok(Ingested {
+        file: path.display().to_string(),
+        cases,
+        diagnostics,
+    })
+}
+
+/// Reads any input case by case: `each` is handed every case as soon as it is read — a
+/// register one row at a time, streamed from the file — so an input of any length is never
+/// held whole. Returns the diagnostics about the file as a whole.
+pub fn read_path_each(
+    path: &Path,
+    each: &mut dyn FnMut(IngestedCase),
+) -> Result<Vec<Diagnostic>, Unreadable> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Unreadable {
+    let unreadable = |e: std::io::Error| Unreadable {
         file: file.clone(),
         message: format!("не удалось прочитать файл: {}", io_reason(&e)),
-    })?;
-    read_bytes(&file, &bytes)
+    };
+    if !is_spreadsheet(path) {
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        return read_bytes(&file, &bytes).map(|ing| {
+            ing.cases.into_iter().for_each(&mut *each);
+            ing.diagnostics
+        });
+    }
+    std::fs::File::open(path).map_err(unreadable)?;
+    guarded(&file, || {
+        let book = workbook::open_book(|| {
+            std::fs::File::open(path)
+                .map(std::io::BufReader::new)
+                .map_err(calamine::Error::Io)
+        });
+        workbook::read_workbook_each(&file, book, each)
+    })
+}
+
+fn is_spreadsheet(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+}
+
+/// calamine parses untrusted archives; a panic in it must not take the batch down.
+fn guarded(
+    file: &str,
+    read: impl FnOnce() -> Result<Vec<Diagnostic>, Unreadable>,
+) -> Result<Vec<Diagnostic>, Unreadable> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(Unreadable {
+            file: file.to_string(),
+            message: "файл таблицы повреждён и не может быть прочитан".to_string(),
+        })
+    })
 }
 
 /// The kinds of input, by file extension.
@@ -156,11 +203,15 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
         "json" => json::read_json(name, bytes),
         "toml" => json::read_toml(name, bytes),
         "xlsx" | "xlsm" | "xls" | "ods" => {
-            // calamine parses untrusted archives; a panic in it must not take the batch down.
-            std::panic::catch_unwind(|| workbook::read_workbook(name, bytes)).unwrap_or_else(|_| {
-                Err(unreadable(
-                    "файл таблицы повреждён и не может быть прочитан".to_string(),
-                ))
+            let mut cases = Vec::new();
+            let diagnostics = guarded(name, || {
+                let book = workbook::open_book(|| Ok(std::io::Cursor::new(bytes)));
+                workbook::read_workbook_each(name, book, &mut |c| cases.push(c))
+            })?;
+            Ok(Ingested {
+                file: name.to_string(),
+                cases,
+                diagnostics,
             })
         }
         other => Err(unreadable(format!(

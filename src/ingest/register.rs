@@ -1,15 +1,19 @@
 //! The register: one row per notification, with the detection log's columns (App. 1) and the
 //! notification's other fields. Each row becomes a case; a bad row is reported alone.
+//!
+//! A register is read as a stream of rows (`RegisterStream`): the header is found among the
+//! first rows, then every row is made a case and handed on at once, so a region's register of
+//! any length is never held whole — only one row at a time.
 
 use super::cells::{address, split_list, text, value};
-use super::{Ingested, IngestedCase, SourceMap, case_from_value, set_pointer};
+use super::{IngestedCase, SourceMap, case_from_value, set_pointer};
 use crate::diagnostic::Diagnostic;
 use crate::model::fold;
 use crate::sheet_layouts::{
-    FATHER_NAME, FATHER_PHONE, Field, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REGISTER_SHEET,
-    REP_NAMES, REP_PHONES,
+    FATHER_NAME, FATHER_PHONE, Field, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REP_NAMES,
+    REP_PHONES,
 };
-use calamine::{Data, Range};
+use calamine::{Cell, Data, Range};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::Path;
@@ -89,79 +93,177 @@ pub fn find_header(range: &Range<Data>) -> Option<Header> {
     best
 }
 
-pub fn read_register(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested {
-    let mut out = Ingested {
-        file: name.to_string(),
-        ..Default::default()
-    };
-    let index = sheets
-        .iter()
-        .position(|(n, _)| fold(n) == fold(REGISTER_SHEET))
-        .unwrap_or(0);
-    for (i, (sheet, range)) in sheets.iter().enumerate() {
-        if i != index
-            && range.used_cells().any(|(_, _, c)| text(c).is_some())
-            && fold(sheet) != fold(crate::sheet_layouts::INSTRUCTION_SHEET)
-            && fold(sheet) != fold(crate::sheet_layouts::LISTS_SHEET)
-        {
+/// One row of a sheet: its index and its cells by absolute column.
+#[derive(Debug)]
+pub struct Row {
+    pub r: u32,
+    cells: Vec<Data>,
+}
+
+impl Row {
+    pub fn new(r: u32) -> Row {
+        Row { r, cells: vec![] }
+    }
+
+    pub fn set(&mut self, c: u32, value: Data) {
+        let c = c as usize;
+        if self.cells.len() <= c {
+            self.cells.resize(c + 1, Data::Empty);
+        }
+        self.cells[c] = value;
+    }
+
+    fn get(&self, c: u32) -> Option<&Data> {
+        self.cells.get(c as usize)
+    }
+
+    fn text(&self, c: u32) -> Option<String> {
+        self.get(c).and_then(text)
+    }
+
+    pub fn has_text(&self) -> bool {
+        self.cells.iter().any(|c| text(c).is_some())
+    }
+
+    fn width(&self) -> u32 {
+        self.cells.len() as u32
+    }
+}
+
+/// How many rows the header may lie within: the 21 rows `find_header` tries, a second header
+/// row and a row of column numbers.
+const HEAD_ROWS: usize = 24;
+
+/// The register's header once found, and each column's header text for the archived row.
+struct Found {
+    header: Header,
+    labels: Vec<Option<String>>,
+}
+
+/// Reads a register sheet row by row: rows are buffered until the header is known, then each
+/// row becomes a case, handed to `each` and forgotten.
+pub struct RegisterStream<'a> {
+    name: &'a str,
+    sheet: String,
+    stem: String,
+    head: Vec<Row>,
+    found: Option<Found>,
+    /// The first rows hold no register header.
+    no_header: bool,
+    /// Diagnostics about the header (unknown columns).
+    diagnostics: Vec<Diagnostic>,
+    each: &'a mut dyn FnMut(IngestedCase),
+}
+
+impl<'a> RegisterStream<'a> {
+    pub fn new(
+        name: &'a str,
+        sheet: &str,
+        each: &'a mut dyn FnMut(IngestedCase),
+    ) -> RegisterStream<'a> {
+        let stem = Path::new(name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(safe_stem)
+            .unwrap_or_else(|| "реестр".into());
+        RegisterStream {
+            name,
+            sheet: sheet.to_string(),
+            stem,
+            head: Vec::new(),
+            found: None,
+            no_header: false,
+            diagnostics: Vec::new(),
+            each,
+        }
+    }
+
+    /// Takes the sheet's next row (rows come in order); false once the first rows turned out
+    /// to hold no register header, so the caller can stop reading.
+    pub fn push(&mut self, row: Row) -> bool {
+        match self.found.take() {
+            Some(found) => {
+                self.read(&row, &found);
+                self.found = Some(found);
+                true
+            }
+            None => {
+                self.head.push(row);
+                if self.head.len() >= HEAD_ROWS {
+                    self.settle();
+                }
+                !self.no_header
+            }
+        }
+    }
+
+    /// The end of the sheet: the diagnostics about the header, or None when the sheet has no
+    /// register header.
+    pub fn finish(mut self) -> Option<Vec<Diagnostic>> {
+        if self.found.is_none() && !self.no_header {
+            self.settle();
+        }
+        self.found.as_ref()?;
+        Some(self.diagnostics)
+    }
+
+    /// Finds the header among the buffered rows and reads the rows after it.
+    fn settle(&mut self) {
+        let head = std::mem::take(&mut self.head);
+        let cells: Vec<Cell<Data>> = head
+            .iter()
+            .flat_map(|row| {
+                row.cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| !matches!(v, Data::Empty))
+                    .map(|(c, v)| Cell::new((row.r, c as u32), v.clone()))
+            })
+            .collect();
+        let range = Range::from_sparse(cells);
+        let Some(header) = find_header(&range) else {
+            self.no_header = true;
+            return;
+        };
+        for (r, c, t) in &header.unknown {
             let mut d = Diagnostic::warning(
                 "I-UNKNOWN",
                 "",
-                format!("лист «{sheet}» не относится к реестру и не будет прочитан"),
+                format!(
+                    "столбец «{t}» неизвестен: его значения не будут прочитаны; проверьте заголовок"
+                ),
             );
-            d.file = name.to_string();
-            d.sheet = Some(sheet.clone());
-            out.diagnostics.push(d);
+            d.file = self.name.to_string();
+            d.sheet = Some(self.sheet.clone());
+            d.cell = Some(address(*r, *c));
+            self.diagnostics.push(d);
         }
-    }
-    let Some((sheet, range)) = sheets.get(index) else {
-        return out;
-    };
-    let Some(header) = find_header(range) else {
-        let mut d = Diagnostic::error(
-            "I-FORMAT",
-            "",
-            "не найдена строка заголовков реестра: нужны столбцы журнала учета (Прил. 1), например «Дата поступления сведений», «Дата рождения ребенка»",
-        );
-        d.file = name.to_string();
-        d.sheet = Some(sheet.clone());
-        out.diagnostics.push(d);
-        return out;
-    };
-    for (r, c, t) in &header.unknown {
-        let mut d = Diagnostic::warning(
-            "I-UNKNOWN",
-            "",
-            format!(
-                "столбец «{t}» неизвестен: его значения не будут прочитаны; проверьте заголовок"
-            ),
-        );
-        d.file = name.to_string();
-        d.sheet = Some(sheet.clone());
-        d.cell = Some(address(*r, *c));
-        out.diagnostics.push(d);
-    }
-    let stem = Path::new(name)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .map(safe_stem)
-        .unwrap_or_else(|| "реестр".into());
-    let Some((r1, _)) = range.end() else {
-        return out;
-    };
-    for r in (header.last_row + 1)..=r1 {
-        let filled: Vec<(u32, String)> = header
-            .columns
-            .keys()
-            .filter_map(|c| range.get_value((r, *c)).and_then(text).map(|t| (*c, t)))
+        // The header text over each column, else the sheet's first row.
+        let width = range.end().map_or(0, |(_, c)| c + 1);
+        let labels = (0..width)
+            .map(|c| {
+                range
+                    .get_value((header.last_row, c))
+                    .and_then(text)
+                    .or_else(|| range.get_value((0, c)).and_then(text))
+            })
             .collect();
-        if filled.is_empty() {
-            continue;
+        let found = Found { header, labels };
+        for row in head.iter().filter(|row| row.r > found.header.last_row) {
+            self.read(row, &found);
         }
-        out.cases
-            .push(read_row(name, sheet, range, &header, r, &stem));
+        self.found = Some(found);
     }
-    out
+
+    fn read(&mut self, row: &Row, found: &Found) {
+        if row.r <= found.header.last_row
+            || !found.header.columns.keys().any(|c| row.text(*c).is_some())
+        {
+            return;
+        }
+        let case = read_row(self.name, &self.sheet, row, found, &self.stem);
+        (self.each)(case);
+    }
 }
 
 /// Keeps the letters and digits of a file stem for default case IDs.
@@ -192,14 +294,8 @@ type Parent<'a> = (
     Option<u32>,
 );
 
-fn read_row(
-    name: &str,
-    sheet: &str,
-    range: &Range<Data>,
-    header: &Header,
-    r: u32,
-    stem: &str,
-) -> IngestedCase {
+fn read_row(name: &str, sheet: &str, row: &Row, found: &Found, stem: &str) -> IngestedCase {
+    let (header, r) = (&found.header, row.r);
     let mut root = json!({});
     let mut source = SourceMap {
         file: name.to_string(),
@@ -218,7 +314,7 @@ fn read_row(
     let mut cols: Vec<(&u32, &&Field)> = header.columns.iter().collect();
     cols.sort_by_key(|(c, _)| **c);
     for (c, f) in cols {
-        let cell = range.get_value((r, *c));
+        let cell = row.get(*c);
         if f.path.starts_with('#') {
             by_marker.insert(f.path, (*c, cell.and_then(text)));
             continue;
@@ -317,16 +413,9 @@ fn read_row(
     }
     // The row as it stands, every column with its header, for the archive.
     let mut cells = serde_json::Map::new();
-    let (c0, c1) = (
-        range.start().map_or(0, |s| s.1),
-        range.end().map_or(0, |e| e.1),
-    );
-    for c in c0..=c1 {
-        let header = range
-            .get_value((header.last_row, c))
-            .and_then(text)
-            .or_else(|| range.get_value((0, c)).and_then(text));
-        if let (Some(h), Some(v)) = (header, range.get_value((r, c)).and_then(text)) {
+    for c in 0..row.width() {
+        let label = found.labels.get(c as usize).cloned().flatten();
+        if let (Some(h), Some(v)) = (label, row.text(c)) {
             cells.insert(
                 format!("{} ({})", h, address(0, c).trim_end_matches('1')),
                 Value::String(v),

@@ -3,18 +3,45 @@
 //! LibreOffice or written by another program reads the same as our own template.
 
 use super::cells::{address, text, value};
-use super::{Ingested, SourceMap, Unreadable, case_from_value, register, set_pointer};
+use super::register::{self, Row};
+use super::{Ingested, IngestedCase, SourceMap, Unreadable, case_from_value, set_pointer};
 use crate::diagnostic::Diagnostic;
 use crate::model::fold;
 use crate::sheet_layouts::{
-    CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Sheet, Table,
+    CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, REGISTER_SHEET, Sheet, Table,
 };
-use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Ods, Range, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 use serde_json::Value;
 use std::collections::HashMap;
-use std::io::Cursor;
+use std::io::{Read, Seek};
 
-pub fn read_workbook(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
+/// Opens a workbook of any kind okno reads, by its content (not its extension): `open` gives
+/// a fresh reader for each kind tried.
+pub(super) fn open_book<RS: Read + Seek>(
+    open: impl Fn() -> Result<RS, calamine::Error>,
+) -> Result<Sheets<RS>, calamine::Error> {
+    if let Ok(b) = open_workbook_from_rs::<Xls<_>, _>(open()?) {
+        return Ok(Sheets::Xls(b));
+    }
+    if let Ok(b) = open_workbook_from_rs::<Xlsx<_>, _>(open()?) {
+        return Ok(Sheets::Xlsx(b));
+    }
+    if let Ok(b) = open_workbook_from_rs::<Xlsb<_>, _>(open()?) {
+        return Ok(Sheets::Xlsb(b));
+    }
+    if let Ok(b) = open_workbook_from_rs::<Ods<_>, _>(open()?) {
+        return Ok(Sheets::Ods(b));
+    }
+    Err(calamine::Error::Msg("Cannot detect file format"))
+}
+
+/// Reads a workbook case by case: a register row at a time (streamed from the file for
+/// xlsx), a case workbook whole. Returns the diagnostics about the file as a whole.
+pub(super) fn read_workbook_each<RS: Read + Seek>(
+    name: &str,
+    book: Result<Sheets<RS>, calamine::Error>,
+    each: &mut dyn FnMut(IngestedCase),
+) -> Result<Vec<Diagnostic>, Unreadable> {
     let unreadable = |e: calamine::Error| Unreadable {
         file: name.to_string(),
         message: format!(
@@ -22,16 +49,134 @@ pub fn read_workbook(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
             calamine_reason(&e)
         ),
     };
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(unreadable)?;
+    let mut book = book.map_err(unreadable)?;
+    let names = book.sheet_names();
+    // A register has a sheet «Реестр», or no sheet of the case workbook and a header row
+    // with the detection log's columns on its first sheet.
+    let named = names.iter().position(|n| fold(n) == fold(REGISTER_SHEET));
+    let register = match named {
+        Some(i) => Some(i),
+        None if !names.is_empty() && !names.iter().any(|n| Sheet::find(n).is_some()) => Some(0),
+        None => None,
+    };
+    if let Some(index) = register {
+        let sheet = names[index].clone();
+        let mut stream = register::RegisterStream::new(name, &sheet, each);
+        stream_rows(&mut book, &sheet, |row| stream.push(row)).map_err(unreadable)?;
+        match stream.finish() {
+            Some(header) => {
+                let mut diags = other_sheets(name, &mut book, &names, index);
+                diags.extend(header);
+                return Ok(diags);
+            }
+            None if named.is_some() => {
+                let mut diags = other_sheets(name, &mut book, &names, index);
+                let mut d = Diagnostic::error(
+                    "I-FORMAT",
+                    "",
+                    "не найдена строка заголовков реестра: нужны столбцы журнала учета (Прил. 1), например «Дата поступления сведений», «Дата рождения ребенка»",
+                );
+                d.file = name.to_string();
+                d.sheet = Some(sheet);
+                diags.push(d);
+                return Ok(diags);
+            }
+            // No register header on the first sheet: a case workbook with renamed sheets.
+            None => {}
+        }
+    }
     let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
-    for sheet in book.sheet_names() {
+    for sheet in names {
         let range = book.worksheet_range(&sheet).map_err(unreadable)?;
         sheets.push((sheet, range));
     }
-    if is_register(&sheets) {
-        return Ok(register::read_register(name, sheets));
+    let ingested = read_case_workbook(name, sheets);
+    for case in ingested.cases {
+        each(case);
     }
-    Ok(read_case_workbook(name, sheets))
+    Ok(ingested.diagnostics)
+}
+
+/// Hands a sheet's rows to `push` in order until it returns false. An xlsx sheet is read cell
+/// by cell from the file, so only one row is in memory; other kinds are read whole first
+/// (calamine has no streaming reader for them).
+fn stream_rows<RS: Read + Seek>(
+    book: &mut Sheets<RS>,
+    sheet: &str,
+    mut push: impl FnMut(Row) -> bool,
+) -> Result<(), calamine::Error> {
+    let Sheets::Xlsx(xlsx) = book else {
+        let range = book.worksheet_range(sheet)?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (i, cells) in range.rows().enumerate() {
+            let mut row = Row::new(r0 + i as u32);
+            for (j, v) in cells.iter().enumerate() {
+                if !matches!(v, Data::Empty) {
+                    row.set(c0 + j as u32, v.clone());
+                }
+            }
+            if !push(row) {
+                break;
+            }
+        }
+        return Ok(());
+    };
+    let mut cells = xlsx
+        .worksheet_cells_reader(sheet)
+        .map_err(calamine::Error::Xlsx)?;
+    let mut row: Option<Row> = None;
+    while let Some(cell) = cells.next_cell().map_err(calamine::Error::Xlsx)? {
+        let (r, c) = cell.get_position();
+        if let Some(done) = row.take_if(|row| row.r != r)
+            && !push(done)
+        {
+            return Ok(());
+        }
+        let value = Data::from(cell.get_value().clone());
+        if !matches!(value, Data::Empty) {
+            row.get_or_insert_with(|| Row::new(r)).set(c, value);
+        }
+    }
+    if let Some(done) = row {
+        push(done);
+    }
+    Ok(())
+}
+
+/// I-UNKNOWN for the register workbook's other sheets that hold text (they are not read),
+/// but the instruction and the lists of our template.
+fn other_sheets<RS: Read + Seek>(
+    name: &str,
+    book: &mut Sheets<RS>,
+    names: &[String],
+    register: usize,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, sheet) in names.iter().enumerate() {
+        if i == register
+            || fold(sheet) == fold(INSTRUCTION_SHEET)
+            || fold(sheet) == fold(LISTS_SHEET)
+        {
+            continue;
+        }
+        let mut filled = false;
+        // Stops at the first row with text: a large sheet is not read to its end.
+        let _ = stream_rows(book, sheet, |row| {
+            filled = row.has_text();
+            !filled
+        });
+        if filled {
+            let mut d = Diagnostic::warning(
+                "I-UNKNOWN",
+                "",
+                format!("лист «{sheet}» не относится к реестру и не будет прочитан"),
+            );
+            d.file = name.to_string();
+            d.sheet = Some(sheet.clone());
+            out.push(d);
+        }
+    }
+    out
 }
 
 fn calamine_reason(e: &calamine::Error) -> String {
@@ -41,23 +186,6 @@ fn calamine_reason(e: &calamine::Error) -> String {
     } else {
         s
     }
-}
-
-/// A register has a sheet «Реестр», or no sheet of the case workbook and a header row with
-/// the detection log's columns.
-pub fn is_register(sheets: &[(String, Range<Data>)]) -> bool {
-    if sheets
-        .iter()
-        .any(|(n, _)| fold(n) == fold(crate::sheet_layouts::REGISTER_SHEET))
-    {
-        return true;
-    }
-    if sheets.iter().any(|(n, _)| Sheet::find(n).is_some()) {
-        return false;
-    }
-    sheets
-        .first()
-        .is_some_and(|(_, range)| register::find_header(range).is_some())
 }
 
 fn read_case_workbook(name: &str, sheets: Vec<(String, Range<Data>)>) -> Ingested {

@@ -19,7 +19,7 @@ use crate::bagit::write::PayloadFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::model::Case;
-use crate::pipeline::{self, CheckedCase, FileReport};
+use crate::pipeline::{self, CheckedCase};
 use crate::render::{self, Format};
 use crate::validate::{CaseKey, Settings};
 use commit::Commit;
@@ -208,16 +208,54 @@ impl Outcome {
     }
 }
 
-/// One input as the second pass takes it.
-struct Input<'a> {
-    index: usize,
-    path: &'a Path,
-    /// The case IDs the first pass read (None: unreadable then).
-    ids: Option<Vec<String>>,
-    /// The first pass's report, kept when nothing is rendered.
-    kept: Mutex<Option<FileReport>>,
-    /// Run-wide diagnostics: (case index, diagnostic).
-    found: Vec<(usize, Diagnostic)>,
+/// One input after the first pass.
+struct Surveyed {
+    file: String,
+    /// Why the input could not be read at all.
+    unreadable: Option<String>,
+    /// Diagnostics about the input as a whole.
+    diagnostics: Vec<Diagnostic>,
+    /// What the rules across the run need of each case.
+    keys: Vec<CaseKey>,
+    /// When nothing is rendered (validate): each case's outcome, and where its fields of the
+    /// rules across the run are, since the case itself is not kept.
+    checked: Vec<(CaseOutcome, Places)>,
+}
+
+/// Where a case's ID and its notified child's name are in its input: blank diagnostics
+/// located there, for the rules across the run.
+struct Places {
+    case_id: Diagnostic,
+    child: Option<Diagnostic>,
+}
+
+impl Places {
+    fn of(checked: &CheckedCase, key: &CaseKey) -> Places {
+        let at = |pointer: String| {
+            let mut d = Diagnostic::warning("", pointer, "");
+            checked.ingested.source.locate(&mut d);
+            d
+        };
+        Places {
+            case_id: at("/case_id".into()),
+            child: key
+                .child
+                .as_ref()
+                .map(|(i, ..)| at(format!("/family/children/{i}/name"))),
+        }
+    }
+
+    /// Gives a diagnostic of the rules across the run the place of its field.
+    fn locate(&self, d: &mut Diagnostic) {
+        let at = match &self.child {
+            Some(child) if d.pointer != "/case_id" => child,
+            _ => &self.case_id,
+        };
+        d.file.clone_from(&at.file);
+        d.sheet.clone_from(&at.sheet);
+        d.cell.clone_from(&at.cell);
+        d.pointer.clone_from(&at.pointer);
+    }
 }
 
 /// Rendered cases kept for the logs: (key, case, draft).
@@ -228,12 +266,26 @@ struct Ctx<'a> {
     opts: &'a Options,
     settings: &'a Settings,
     archive: Option<&'a Archive>,
-    commits: SyncSender<Commit>,
     logged: &'a Mutex<Logged>,
 }
 
+/// A case on its way from the reader to a worker.
+struct Work {
+    key: (usize, usize),
+    checked: CheckedCase,
+    same_id: bool,
+}
+
+/// What the reader and the workers tell the collector.
+enum Done {
+    Case((usize, usize), CaseOutcome),
+    /// An input read to its end: its problems as a whole, or why it could not be read.
+    /// And how many of its cases were sent to the workers.
+    File(usize, Result<Vec<Diagnostic>, String>, usize),
+}
+
 /// Runs the pipeline over `inputs` (files and folders). `on_file` is called as each input is
-/// done (from a worker thread, before its files are in place), for progress displays.
+/// done (before its files are in place), for progress displays.
 pub fn run(
     inputs: &[PathBuf],
     opts: &Options,
@@ -255,53 +307,39 @@ pub fn run(
         ),
         None => None,
     };
-    let inputs = survey(&paths, opts, settings);
-    let total = inputs.len();
-    let done = Mutex::new(0usize);
+    let (surveyed, found) = survey(&paths, opts, settings);
+    let mut outcome = Outcome::default();
+    if !opts.renders() {
+        let total = surveyed.len();
+        for (n, (s, found)) in surveyed.into_iter().zip(found).enumerate() {
+            let f = checked_only(s, found);
+            on_file(&f, n + 1, total);
+            outcome.files.push(f);
+        }
+        outcome.seconds = started.elapsed().as_secs_f64();
+        return Ok(outcome);
+    }
     let logged = Mutex::new(Logged::new());
-    let (commits, staged) = std::sync::mpsc::sync_channel::<Commit>(16);
-    let (mut files, failures) = std::thread::scope(|scope| {
-        let committer =
-            scope.spawn(|| commit::commit_all(staged, opts.out.as_deref(), archive.as_ref()));
-        let ctx = Ctx {
-            opts,
-            settings,
-            archive: archive.as_ref(),
-            commits,
-            logged: &logged,
-        };
-        let files = render::parallel_map(&inputs, opts.jobs, |input| {
-            let outcome = process(input, &ctx);
-            let mut n = done.lock().unwrap_or_else(|e| e.into_inner());
-            *n += 1;
-            on_file(&outcome, *n, total);
-            outcome
-        });
-        // The last sender goes: the committer ends once it has placed what was sent.
-        drop(ctx);
-        let failures = committer
-            .join()
-            .unwrap_or_else(|_| Err("сбой записи файлов".to_string()));
-        (files, failures)
-    });
-    for ((f, c), e) in failures.map_err(Error::Failed)? {
-        let case = &mut files[f].cases[c];
+    let ctx = Ctx {
+        opts,
+        settings,
+        archive: archive.as_ref(),
+        logged: &logged,
+    };
+    let (files, failures) = render_all(&paths, &surveyed, found, &ctx, on_file)?;
+    outcome.files = files;
+    for ((f, c), e) in failures {
+        let case = &mut outcome.files[f].cases[c];
         case.status = Status::Failed(e);
         case.forms = 0;
         case.unchanged = 0;
         case.archived = None;
     }
-    let mut outcome = Outcome {
-        files,
-        ..Outcome::default()
-    };
     if let (true, Some(out)) = (opts.logs, &opts.out) {
         let logged = logged.into_inner().unwrap_or_else(|e| e.into_inner());
         write_logs(logged, out, opts, &mut outcome);
     }
-    if opts.renders() {
-        render::pdf::release_cache();
-    }
+    render::pdf::release_cache();
     if let (true, Some(out)) = (opts.report, &opts.out) {
         let path = out.join("отчет.xlsx");
         let rows = crate::batch_report::rows(&outcome.files);
@@ -317,92 +355,244 @@ pub fn run(
     Ok(outcome)
 }
 
-/// The first pass: every input read and checked on all cores; the rules across the run
-/// applied to what was read.
-fn survey<'a>(paths: &'a [PathBuf], opts: &Options, settings: &Settings) -> Vec<Input<'a>> {
+/// The first pass: every input read and checked case by case (inputs on all cores), keeping
+/// only the keys of the rules across the run — and, when nothing is rendered, each case's
+/// outcome; then those rules applied: per input, (case index, diagnostic), sorted.
+fn survey(
+    paths: &[PathBuf],
+    opts: &Options,
+    settings: &Settings,
+) -> (Vec<Surveyed>, Vec<Vec<(usize, Diagnostic)>>) {
     let keep = !opts.renders();
-    let read: Vec<(String, Option<Vec<CaseKey>>, Option<FileReport>)> =
-        render::parallel_map(paths, opts.jobs, |p| {
-            let r = pipeline::check_file(p, settings);
-            let keys = r.unreadable.is_none().then(|| pipeline::keys(&r));
-            (r.file.clone(), keys, keep.then_some(r))
+    let surveyed: Vec<Surveyed> = render::parallel_map(paths, opts.jobs, |p| {
+        let mut keys = Vec::new();
+        let mut checked = Vec::new();
+        let read = pipeline::check_file_each(p, settings, &mut |c| {
+            let key = CaseKey::of(&c.ingested.case);
+            if keep {
+                let places = Places::of(&c, &key);
+                checked.push((checked_outcome(c), places));
+            }
+            keys.push(key);
         });
-    let named: Vec<(String, Vec<CaseKey>)> = read
+        let file = p.display().to_string();
+        match read {
+            Ok(diagnostics) => Surveyed {
+                file,
+                unreadable: None,
+                diagnostics,
+                keys,
+                checked,
+            },
+            Err(e) => Surveyed {
+                file: e.file,
+                unreadable: Some(e.message),
+                diagnostics: vec![],
+                keys: vec![],
+                checked: vec![],
+            },
+        }
+    });
+    let named: Vec<(String, Vec<CaseKey>)> = surveyed
         .iter()
-        .map(|(file, keys, _)| (file.clone(), keys.clone().unwrap_or_default()))
+        .map(|s| (s.file.clone(), s.keys.clone()))
         .collect();
-    let found = pipeline::run_wide(&named);
-    read.into_iter()
-        .zip(found)
-        .zip(paths)
-        .enumerate()
-        .map(|(index, (((_, keys, kept), found), path))| Input {
-            index,
-            path,
-            ids: keys.map(|k| k.into_iter().map(|k| k.case_id).collect()),
-            kept: Mutex::new(kept),
-            found,
-        })
-        .collect()
+    let mut found = pipeline::run_wide(&named);
+    for f in &mut found {
+        f.sort_by_key(|(c, _)| *c);
+    }
+    (surveyed, found)
 }
 
-/// The second pass over one input: its cases checked, rendered and staged.
-fn process(input: &Input, ctx: &Ctx) -> FileOutcome {
-    let kept = input.kept.lock().unwrap_or_else(|e| e.into_inner()).take();
-    let mut report = match kept {
-        Some(r) => r,
-        None => {
-            let r = pipeline::check_file(input.path, ctx.settings);
-            let ids = r.unreadable.is_none().then(|| {
-                r.cases
-                    .iter()
-                    .map(|c| c.ingested.case.case_id.clone())
-                    .collect::<Vec<_>>()
-            });
-            // The rules across the run were applied to what the first pass read.
-            if ids != input.ids {
-                FileReport {
-                    file: r.file,
-                    unreadable: Some(
-                        "файл изменился во время обработки — запустите еще раз".into(),
-                    ),
-                    cases: vec![],
-                    diagnostics: vec![],
-                }
-            } else {
-                r
-            }
+/// A case that is only checked: its diagnostics, nothing rendered.
+fn checked_outcome(checked: CheckedCase) -> CaseOutcome {
+    CaseOutcome {
+        case_id: checked.ingested.case.case_id,
+        diagnostics: checked.diagnostics,
+        status: Status::Checked,
+        forms: 0,
+        unchanged: 0,
+        archived: None,
+    }
+}
+
+/// An input of a run that renders nothing, with the rules across the run located in it.
+fn checked_only(s: Surveyed, found: Vec<(usize, Diagnostic)>) -> FileOutcome {
+    let mut cases: Vec<CaseOutcome> = Vec::with_capacity(s.checked.len());
+    let mut places = Vec::with_capacity(s.checked.len());
+    for (c, p) in s.checked {
+        cases.push(c);
+        places.push(p);
+    }
+    for (c, mut d) in found {
+        if let (Some(case), Some(p)) = (cases.get_mut(c), places.get(c)) {
+            p.locate(&mut d);
+            case.diagnostics.push(d);
         }
-    };
-    pipeline::attach(&mut report, input.found.clone());
-    let same_id = |c: usize| {
-        input
-            .found
-            .iter()
-            .any(|(i, d)| *i == c && d.rule == "I-SAME-ID")
-    };
-    let mut bytes = None;
-    let cases = std::mem::take(&mut report.cases)
-        .into_iter()
-        .enumerate()
-        .map(|(c, checked)| {
-            case_outcome(
-                checked,
-                (input.index, c),
-                same_id(c),
-                input.path,
-                &mut bytes,
-                ctx,
-            )
-        })
-        .collect();
+    }
     FileOutcome {
-        file: report.file,
-        unreadable: report.unreadable,
-        diagnostics: report.diagnostics,
+        file: s.file,
+        unreadable: s.unreadable,
+        diagnostics: s.diagnostics,
         cases,
     }
 }
+
+/// The second pass: a reader streams the inputs again, case by case, to the workers, which
+/// render, stage and forget each case; the committer puts staged cases in place; this thread
+/// collects the outcomes. Memory holds a few cases in flight, not the run.
+fn render_all(
+    paths: &[PathBuf],
+    surveyed: &[Surveyed],
+    mut found: Vec<Vec<(usize, Diagnostic)>>,
+    ctx: &Ctx,
+    on_file: &(dyn Fn(&FileOutcome, usize, usize) + Sync),
+) -> crate::error::Result<(Vec<FileOutcome>, commit::Unplaced)> {
+    let cases: usize = surveyed.iter().map(|s| s.keys.len()).sum();
+    let jobs = ctx
+        .opts
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, cases.max(1));
+    let mut files: Vec<FileOutcome> = surveyed
+        .iter()
+        .map(|s| FileOutcome {
+            file: s.file.clone(),
+            unreadable: None,
+            diagnostics: vec![],
+            cases: Vec::new(),
+        })
+        .collect();
+    let mut slots: Vec<Vec<Option<CaseOutcome>>> = surveyed
+        .iter()
+        .map(|s| (0..s.keys.len()).map(|_| None).collect())
+        .collect();
+    // Per input: cases back from the workers, and (once read to its end) cases sent.
+    let mut received = vec![0usize; surveyed.len()];
+    let mut sent: Vec<Option<usize>> = vec![None; surveyed.len()];
+    let (total, mut finished) = (surveyed.len(), 0);
+    let (commits, staged) = std::sync::mpsc::sync_channel::<Commit>(16);
+    let (work, queue) = std::sync::mpsc::sync_channel::<Work>(2 * jobs);
+    let queue = Mutex::new(queue);
+    let (report, reports) = std::sync::mpsc::channel::<Done>();
+    let failures = std::thread::scope(|scope| {
+        let committer =
+            scope.spawn(|| commit::commit_all(staged, ctx.opts.out.as_deref(), ctx.archive));
+        for i in 0..jobs {
+            let (queue, report, commits) = (&queue, report.clone(), commits.clone());
+            // Typst lays out deep trees: the workers get the stack the render pool has.
+            let worker = move || {
+                loop {
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok(w) = next else { break };
+                    let path = &paths[w.key.0];
+                    let case_id = w.checked.ingested.case.case_id.clone();
+                    // A fault in one case's rendering fails that case, not the run (and a
+                    // dead worker would leave the reader waiting).
+                    let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        case_outcome(w.checked, w.key, w.same_id, path, &commits, ctx)
+                    }))
+                    .unwrap_or_else(|_| CaseOutcome {
+                        case_id,
+                        diagnostics: vec![],
+                        status: Status::Failed("внутренний сбой при оформлении".into()),
+                        forms: 0,
+                        unchanged: 0,
+                        archived: None,
+                    });
+                    if report.send(Done::Case(w.key, o)).is_err() {
+                        break;
+                    }
+                }
+            };
+            std::thread::Builder::new()
+                .name(format!("okno-render-{i}"))
+                .stack_size(64 << 20)
+                .spawn_scoped(scope, worker)
+                .expect("a worker thread");
+        }
+        drop(commits);
+        let reader = report.clone();
+        let found = &mut found;
+        scope.spawn(move || {
+            for (f, path) in paths.iter().enumerate() {
+                let expected = &surveyed[f];
+                if expected.unreadable.is_some() {
+                    let why = expected.unreadable.clone().unwrap_or_default();
+                    let _ = reader.send(Done::File(f, Err(why), 0));
+                    continue;
+                }
+                let mut found = std::mem::take(&mut found[f]).into_iter().peekable();
+                let mut c = 0;
+                let mut changed = false;
+                let read = pipeline::check_file_each(path, ctx.settings, &mut |mut checked| {
+                    // The rules across the run were applied to what the first pass read.
+                    if changed || expected.keys.get(c) != Some(&CaseKey::of(&checked.ingested.case))
+                    {
+                        changed = true;
+                        return;
+                    }
+                    let mut same_id = false;
+                    while let Some((_, mut d)) = found.next_if(|(i, _)| *i == c) {
+                        same_id |= d.rule == "I-SAME-ID";
+                        checked.ingested.source.locate(&mut d);
+                        checked.diagnostics.push(d);
+                    }
+                    let key = (f, c);
+                    c += 1;
+                    let _ = work.send(Work {
+                        key,
+                        checked,
+                        same_id,
+                    });
+                });
+                let read = match read {
+                    Ok(_) if changed || c != expected.keys.len() => Err(CHANGED.to_string()),
+                    Ok(d) => Ok(d),
+                    Err(e) => Err(e.message),
+                };
+                let _ = reader.send(Done::File(f, read, c));
+            }
+            // The last work is sent: the workers end when the queue is empty.
+            drop(work);
+        });
+        drop(report);
+        for done in reports {
+            let f = match done {
+                Done::Case((f, c), o) => {
+                    slots[f][c] = Some(o);
+                    received[f] += 1;
+                    f
+                }
+                Done::File(f, read, n) => {
+                    match read {
+                        Ok(d) => files[f].diagnostics = d,
+                        Err(e) => files[f].unreadable = Some(e),
+                    }
+                    sent[f] = Some(n);
+                    f
+                }
+            };
+            // An input is done once it is read to its end and every case sent is back.
+            if sent[f] == Some(received[f]) {
+                files[f].cases = std::mem::take(&mut slots[f])
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                sent[f] = None;
+                finished += 1;
+                on_file(&files[f], finished, total);
+            }
+        }
+        committer
+            .join()
+            .unwrap_or_else(|_| Err("сбой записи файлов".to_string()))
+    });
+    Ok((files, failures.map_err(Error::Failed)?))
+}
+
+/// Why an input is refused in the second pass.
+const CHANGED: &str = "файл изменился во время обработки — запустите еще раз";
 
 /// One case: refused, or rendered and staged, and kept for the logs.
 fn case_outcome(
@@ -410,7 +600,7 @@ fn case_outcome(
     key: (usize, usize),
     same_id: bool,
     path: &Path,
-    bytes: &mut Option<Vec<u8>>,
+    commits: &SyncSender<Commit>,
     ctx: &Ctx,
 ) -> CaseOutcome {
     let opts = ctx.opts;
@@ -433,15 +623,18 @@ fn case_outcome(
     } else if errors && !opts.draft {
         Status::Refused(Refusal::Errors)
     } else {
-        // The input's bytes go into the bag; read once per input, only when archiving.
-        let file = match (errors, ctx.archive) {
-            (false, Some(_)) => {
-                Some(&*bytes.get_or_insert_with(|| std::fs::read(path).unwrap_or_default()))
-            }
+        // What the bag keeps of the input: a register's row, any other input whole (read
+        // only when archiving).
+        let source = match (errors, ctx.archive) {
+            (false, Some(_)) => match checked.ingested.origin {
+                Some(_) => Some(Source::of(&checked.ingested, path, &[])),
+                None => std::fs::read(path)
+                    .map(|b| Source::of(&checked.ingested, path, &b))
+                    .ok(),
+            },
             _ => None,
         };
-        let source = file.map(|b| Source::of(&checked.ingested, path, b));
-        match stage(case, errors, source.as_ref(), key, ctx) {
+        match stage(case, errors, source.as_ref(), key, commits, ctx) {
             Ok((forms, unchanged, archived)) => {
                 outcome.forms = forms;
                 outcome.unchanged = unchanged;
@@ -470,6 +663,7 @@ fn stage(
     draft: bool,
     source: Option<&Source>,
     key: (usize, usize),
+    commits: &SyncSender<Commit>,
     ctx: &Ctx,
 ) -> Result<(usize, usize, Option<Archived>), String> {
     let opts = ctx.opts;
@@ -527,7 +721,7 @@ fn stage(
             Some(o) => format!("{}: {e}", o.join(&case.case_id).display()),
             None => e.to_string(),
         })?;
-        ctx.commits
+        commits
             .send(Commit {
                 key,
                 forms: staged,

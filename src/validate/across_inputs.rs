@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Case;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What the run-wide rules need of one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +52,9 @@ pub fn same_id(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
     let mut out = Vec::new();
     for (id, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
         let mut files: Vec<&str> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for &i in &group {
-            if !files.contains(&cases[i].1) {
+            if seen.insert(cases[i].1) {
                 files.push(cases[i].1);
             }
         }
@@ -72,7 +73,7 @@ pub fn same_id(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
             format!(
                 "номер случая {id} встречается в {} файлах: {} — выберите один",
                 in_files(files.len()),
-                joined(&files)
+                joined(&files, NAMED)
             )
         };
         for &i in &group {
@@ -95,8 +96,11 @@ fn in_files(n: usize) -> String {
     }
 }
 
-/// «A и B», «A, B и C».
-fn joined(items: &[&str]) -> String {
+/// «A и B», «A, B и C»; past `most`, «A, B, C и еще 7».
+fn joined(items: &[&str], most: usize) -> String {
+    if items.len() > most {
+        return format!("{} и еще {}", items[..most].join(", "), items.len() - most);
+    }
     match items.split_last() {
         Some((last, [])) => last.to_string(),
         Some((last, rest)) => format!("{} и {last}", rest.join(", ")),
@@ -104,9 +108,14 @@ fn joined(items: &[&str]) -> String {
     }
 }
 
+/// How many other inputs or notifications a message names; the rest are counted, so a child
+/// notified a thousand times gets short messages, in linear time.
+const NAMED: usize = 3;
+
 /// I-DUPLICATE: two notifications about the same child (same name and birth date) under
-/// different case IDs among the cases of one run; each is told about the others. Inputs with
-/// the same case ID are I-SAME-ID's, not linked again here.
+/// different case IDs among the cases of one run; each is told about the first few others and
+/// how many more there are. Inputs with the same case ID are I-SAME-ID's, not linked again
+/// here.
 pub fn duplicates(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
     let mut by_child: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
     for (i, (key, _)) in cases.iter().enumerate() {
@@ -114,27 +123,51 @@ pub fn duplicates(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
             by_child.entry((name, birth)).or_default().push(i);
         }
     }
+    let id = |i: usize| cases[i].0.case_id.as_str();
     let mut out = Vec::new();
-    for group in by_child.into_values() {
+    for group in by_child.into_values().filter(|g| g.len() > 1) {
+        let mut per_id: HashMap<&str, usize> = HashMap::new();
         for &i in &group {
-            let (me, _) = cases[i];
-            let others: Vec<String> = group
-                .iter()
-                .filter(|&&j| cases[j].0.case_id != me.case_id)
-                .map(|&j| format!("{} (случай {})", cases[j].1, cases[j].0.case_id))
-                .collect();
-            if others.is_empty() {
-                continue;
+            *per_id.entry(id(i)).or_default() += 1;
+        }
+        if per_id.len() < 2 {
+            continue;
+        }
+        // The group's first notifications, at most NAMED of any one case ID: enough to name
+        // the first NAMED others of every member, whatever its own ID.
+        let mut lead: Vec<usize> = Vec::new();
+        let mut in_lead: HashMap<&str, usize> = HashMap::new();
+        for &i in &group {
+            if in_lead.len() > NAMED {
+                break;
             }
-            let child = me.child.as_ref().map_or(0, |c| c.0);
+            let n = in_lead.entry(id(i)).or_default();
+            if *n < NAMED {
+                *n += 1;
+                lead.push(i);
+            }
+        }
+        for &i in &group {
+            let others = group.len() - per_id[id(i)];
+            let named: Vec<String> = lead
+                .iter()
+                .filter(|&&j| id(j) != id(i))
+                .take(NAMED)
+                .map(|&j| format!("{} (случай {})", cases[j].1, id(j)))
+                .collect();
+            let more = match others - named.len() {
+                0 => String::new(),
+                n => format!(" и еще {n}"),
+            };
+            let child = cases[i].0.child.as_ref().map_or(0, |c| c.0);
             out.push((
                 i,
                 Diagnostic::warning(
                     "I-DUPLICATE",
                     format!("/family/children/{child}/name"),
                     format!(
-                        "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}; извещения связаны — ведите их одним случаем",
-                        others.join(", ")
+                        "повторное извещение о том же ребенке (ФИО и дата рождения совпадают): {}{more}; извещения связаны — ведите их одним случаем",
+                        named.join(", ")
                     ),
                 ),
             ));
