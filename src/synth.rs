@@ -5,7 +5,7 @@ use crate::sheet_layouts::{
     FATHER_NAME, FATHER_PHONE, Kind, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REGISTER_SHEET,
     REP_NAMES, REP_PHONES,
 };
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 /// A small deterministic generator (SplitMix64): benchmarks need the same data every run.
 pub struct Rng(u64);
@@ -145,13 +145,27 @@ fn phone(rng: &mut Rng) -> String {
     )
 }
 
+/// What one register row says about the notified child and the family.
+struct RowFacts {
+    girl: bool,
+    child: String,
+    birth: (u16, u8, u8),
+    mother: String,
+    father: String,
+    address: String,
+    detected: (u16, u8, u8),
+    sent: (u16, u8, u8),
+    /// «Первичная оценка»: false for «Не проводилась» (no assessor, no attachments), which
+    /// makes the register's deadline rule D-DIAG-3 fire once its three days have passed.
+    assessed: bool,
+}
+
 /// One register row's cells by column label: a valid notification dated in 2026.
 pub fn register_row(rng: &mut Rng, n: usize) -> Vec<(usize, Cell)> {
     let girl = rng.below(2) == 0;
     let child = person(rng, girl);
     let mother = person(rng, true);
     let father = person(rng, false);
-    let (agency, kind) = AGENCIES[rng.below(AGENCIES.len() as u64) as usize];
     let detected = (2026, 1 + rng.below(9) as u8, 1 + rng.below(27) as u8);
     let sent = (detected.0, detected.1, detected.2 + 1);
     let birth = (
@@ -159,13 +173,34 @@ pub fn register_row(rng: &mut Rng, n: usize) -> Vec<(usize, Cell)> {
         1 + rng.below(12) as u8,
         1 + rng.below(28) as u8,
     );
-    let address = format!(
+    let address = address(rng);
+    let facts = RowFacts {
+        girl,
+        child,
+        birth,
+        mother,
+        father,
+        address,
+        detected,
+        sent,
+        assessed: true,
+    };
+    row_cells(rng, n, &facts)
+}
+
+fn address(rng: &mut Rng) -> String {
+    format!(
         "630{:03}, г. Новосибирск, {}, д. {}, кв. {}",
         rng.below(200),
         rng.pick(STREETS),
         1 + rng.below(120),
         1 + rng.below(200)
-    );
+    )
+}
+
+fn row_cells(rng: &mut Rng, n: usize, f: &RowFacts) -> Vec<(usize, Cell)> {
+    let (agency, kind) = AGENCIES[rng.below(AGENCIES.len() as u64) as usize];
+    let (detected, sent, birth) = (f.detected, f.sent, f.birth);
     let mut cells = Vec::new();
     for (i, col) in REGISTER_COLUMNS.iter().enumerate() {
         let cell = match (col.path, col.kind) {
@@ -174,31 +209,33 @@ pub fn register_row(rng: &mut Rng, n: usize) -> Vec<(usize, Cell)> {
             ("/notification/date_sent", _) => Cell::Date(sent.0, sent.1, sent.2),
             ("/family/children/0/birth_date", _) => Cell::Date(birth.0, birth.1, birth.2),
             ("/notification/detection_source", _) => Cell::Text("обращение классного руководителя".into()),
-            ("/family/children/0/name", _) => Cell::Text(child.clone()),
+            ("/family/children/0/name", _) => Cell::Text(f.child.clone()),
             ("/family/children/0/school", _) => Cell::Text(format!("{}, {} класс", rng.pick(SCHOOLS), 1 + rng.below(11))),
             (REP_NAMES | REP_PHONES, _) => Cell::Empty,
-            (MOTHER_NAME, _) => Cell::Text(mother.clone()),
-            (FATHER_NAME, _) => Cell::Text(father.clone()),
+            (MOTHER_NAME, _) => Cell::Text(f.mother.clone()),
+            (FATHER_NAME, _) => Cell::Text(f.father.clone()),
             (MOTHER_PHONE | FATHER_PHONE, _) => Cell::Text(phone(rng)),
-            ("/family/address_registered" | "/family/address_actual", _) => Cell::Text(address.clone()),
+            ("/family/address_registered" | "/family/address_actual", _) => Cell::Text(f.address.clone()),
             ("/notification/grounds", _) => Cell::Text(
                 "Ребенок систематически приходит в школу без завтрака, в одежде не по сезону; со слов ребенка, мать часто отсутствует дома до позднего вечера."
                     .into(),
             ),
             ("/case_id", _) => Cell::Text(format!("BENCH-{n:06}")),
-            ("/family/children/0/sex", _) => Cell::Text(if girl { "Ж" } else { "М" }.into()),
+            ("/family/children/0/sex", _) => Cell::Text(if f.girl { "Ж" } else { "М" }.into()),
             ("/notification/agency", _) => Cell::Text(agency.into()),
             ("/notification/agency_kind", _) => Cell::Text(kind.into()),
             ("/notification/responsible/name", _) => Cell::Text(person(rng, true)),
             ("/notification/responsible/position", _) => Cell::Text("социальный педагог".into()),
-            ("/notification/responsible/phone" | "/notification/primary_assessor/phone" | "/family/children/0/school_phone", _) => {
-                Cell::Text(phone(rng))
-            }
+            ("/notification/responsible/phone" | "/family/children/0/school_phone", _) => Cell::Text(phone(rng)),
             ("/family/children/0/school_address", _) => Cell::Text(format!("г. Новосибирск, {}, д. {}", rng.pick(STREETS), 1 + rng.below(90))),
             ("/notification/signal_check", _) => Cell::Text("Проводилась, факты подтверждены".into()),
+            ("/notification/primary_assessment", _) if !f.assessed => Cell::Text("Не проводилась".into()),
             ("/notification/primary_assessment", _) => Cell::Text("Проведена полностью".into()),
+            ("/notification/primary_assessor/name" | "/notification/primary_assessor/position" | "/notification/primary_assessor/phone" | "/notification/attachments", _)
+                if !f.assessed => Cell::Empty,
             ("/notification/primary_assessor/name", _) => Cell::Text(person(rng, true)),
             ("/notification/primary_assessor/position", _) => Cell::Text("классный руководитель".into()),
+            ("/notification/primary_assessor/phone", _) => Cell::Text(phone(rng)),
             ("/notification/attachments", _) => Cell::Text(
                 "Оценка показателей неблагополучия ребенка; Оценка факторов риска семейного неблагополучия".into(),
             ),
@@ -218,34 +255,157 @@ pub enum Cell {
     Date(u16, u8, u8),
 }
 
+fn write_header(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    ws.set_name(REGISTER_SHEET)?;
+    for (c, col) in REGISTER_COLUMNS.iter().enumerate() {
+        ws.write_string(0, c as u16, col.label)?;
+    }
+    Ok(())
+}
+
+fn write_row(
+    ws: &mut Worksheet,
+    r: u32,
+    cells: Vec<(usize, Cell)>,
+    date: &Format,
+) -> Result<(), XlsxError> {
+    for (c, cell) in cells {
+        let c = c as u16;
+        match cell {
+            Cell::Empty => {}
+            Cell::Text(t) => {
+                ws.write_string(r, c, t)?;
+            }
+            Cell::Number(x) => {
+                ws.write_number(r, c, x)?;
+            }
+            Cell::Date(y, m, d) => {
+                ws.write_datetime_with_format(r, c, &ExcelDateTime::from_ymd(y, m, d)?, date)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A register of `rows` invented notifications, as xlsx bytes.
 pub fn register_xlsx(rows: usize, seed: u64) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
-    ws.set_name(REGISTER_SHEET)?;
+    write_header(ws)?;
     let date = Format::new().set_num_format("dd.mm.yyyy");
-    for (c, col) in REGISTER_COLUMNS.iter().enumerate() {
-        ws.write_string(0, c as u16, col.label)?;
-    }
     let mut rng = Rng::new(seed);
     for n in 1..=rows {
-        for (c, cell) in register_row(&mut rng, n) {
-            let (r, c) = (n as u32, c as u16);
-            match cell {
-                Cell::Empty => {}
-                Cell::Text(t) => {
-                    ws.write_string(r, c, t)?;
-                }
-                Cell::Number(x) => {
-                    ws.write_number(r, c, x)?;
-                }
-                Cell::Date(y, m, d) => {
-                    ws.write_datetime_with_format(r, c, &ExcelDateTime::from_ymd(y, m, d)?, &date)?;
-                }
-            }
-        }
+        write_row(ws, n as u32, register_row(&mut rng, n), &date)?;
     }
     book.save_to_buffer()
+}
+
+// The children a scale register can name: sex × surname × given name × patronymic × birth
+// day. Row i's child is identity (i · STRIDE + offset) mod IDENTITIES, a bijection, so
+// children are distinct without a set of the ones already used.
+const BIRTH_FIRST: (i32, u32, u32) = (2009, 1, 1);
+const BIRTH_DAYS: u64 = 5844; // 2009-01-01..=2024-12-31: under 18 and born before 10.2026
+const NAMES: u64 = 2 * 20 * 10 * 8;
+const IDENTITIES: u64 = NAMES * BIRTH_DAYS;
+const STRIDE: u64 = 1_000_003;
+const _: () = assert!(
+    gcd(STRIDE, IDENTITIES) == 1,
+    "the row → child map must be one-to-one"
+);
+// Notifications detected 01.10.2026..=27.11.2026, in row order, as a register grows; with
+// `--today 01.12.2026` D-DIAG-3 is overdue on the rows whose assessment was not done.
+const DETECTED_DAYS: usize = 58;
+
+fn ymd(d: chrono::NaiveDate) -> (u16, u8, u8) {
+    use chrono::Datelike;
+    (d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+fn scale_facts(rng: &mut Rng, i: usize, rows: usize, child: u64, seed: u64) -> RowFacts {
+    let id = (child % IDENTITIES * STRIDE + seed % IDENTITIES) % IDENTITIES;
+    let (names, day) = (id / BIRTH_DAYS, id % BIRTH_DAYS);
+    let girl = names % 2 == 0;
+    let surname = SURNAMES_M[(names / 2 % 20) as usize];
+    let given = if girl { GIVEN_F } else { GIVEN_M }[(names / 40 % 10) as usize];
+    let root = PATRONYMIC_ROOTS[(names / 400) as usize];
+    let father_given = [
+        "Александр",
+        "Сергей",
+        "Андрей",
+        "Виктор",
+        "Игорь",
+        "Николай",
+        "Олег",
+        "Павел",
+    ][(names / 400) as usize];
+    let child_name = if girl {
+        format!("{surname}а {given} {root}на")
+    } else {
+        format!("{surname} {given} {root}ич")
+    };
+    // The family is the child's: the same parents and address each time the child recurs.
+    let mut family = Rng::new(id ^ 0x5EED_FA11);
+    let mother = format!(
+        "{surname}а {} {}на",
+        family.pick(GIVEN_F),
+        family.pick(PATRONYMIC_ROOTS)
+    );
+    let father = format!(
+        "{surname} {father_given} {}ич",
+        family.pick(PATRONYMIC_ROOTS)
+    );
+    let address = address(&mut family);
+    let born = chrono::NaiveDate::from_ymd_opt(BIRTH_FIRST.0, BIRTH_FIRST.1, BIRTH_FIRST.2)
+        .expect("date")
+        + chrono::Days::new(day);
+    let detected = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("date")
+        + chrono::Days::new((i * DETECTED_DAYS / rows.max(1)) as u64);
+    let sent = detected + chrono::Days::new(rng.below(2));
+    RowFacts {
+        girl,
+        child: child_name,
+        birth: ymd(born),
+        mother,
+        father,
+        address,
+        detected: ymd(detected),
+        sent: ymd(sent),
+        // About one in six, as in the fixture register (4 of 26).
+        assessed: rng.below(6) != 0,
+    }
+}
+
+/// A register of `rows` invented notifications of October–November 2026, written to `path`
+/// row by row (rust_xlsxwriter's low-memory mode: constant memory for the cells, strings
+/// shared as Excel and openpyxl write them), so 100,000 rows take seconds and little memory.
+/// Each row names a child of its own, unless `repeat_every` is `Some(n)`: then row i is about
+/// the child of row i mod n (`Some(1)`: one child throughout), each with its own case ID.
+/// Every row is valid; about one in six has no primary assessment (D-DIAG-3 warnings).
+pub fn write_register(
+    path: &std::path::Path,
+    rows: usize,
+    seed: u64,
+    repeat_every: Option<usize>,
+) -> Result<(), XlsxError> {
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet_with_low_memory()?;
+    write_header(ws)?;
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    let mut rng = Rng::new(seed);
+    for i in 0..rows {
+        let child = repeat_every.map_or(i, |n| i % n.max(1)) as u64;
+        let facts = scale_facts(&mut rng, i, rows, child, seed);
+        let n = i + 1;
+        write_row(ws, n as u32, row_cells(&mut rng, n, &facts), &date)?;
+    }
+    book.save(path)
+}
+
+const fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
 }
 
 /// `n` invented cases for benchmarks, made from the given templates (the fixtures): each gets

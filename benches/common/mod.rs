@@ -29,10 +29,16 @@ pub struct Measured {
 
 /// Runs `cmd` (its stdout discarded) and measures it.
 pub fn measure(cmd: &mut Command) -> Measured {
+    measure_to(cmd, std::process::Stdio::null())
+}
+
+/// Runs `cmd` with its stdout sent to `stdout` (e.g. a file, to read what it printed) and
+/// measures it.
+pub fn measure_to(cmd: &mut Command, stdout: std::process::Stdio) -> Measured {
     let t = Instant::now();
     // Reaped by wait4 below, which also gives its rusage.
     #[allow(clippy::zombie_processes)]
-    let child = cmd.stdout(std::process::Stdio::null()).spawn().unwrap();
+    let child = cmd.stdout(stdout).spawn().unwrap();
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: rusage is plain data; zeroed is a valid value.
