@@ -116,9 +116,14 @@ pub fn check_case(ic: IngestedCase, settings: &Settings) -> CheckedCase {
 /// Checks every input of a run, then applies the rules across them (`run_wide`).
 pub fn check_all(paths: &[PathBuf], settings: &Settings) -> Vec<FileReport> {
     let mut reports: Vec<FileReport> = paths.iter().map(|p| check_file(p, settings)).collect();
-    let keys: Vec<(String, Vec<CaseKey>)> =
-        reports.iter().map(|r| (r.file.clone(), keys(r))).collect();
-    for (r, found) in reports.iter_mut().zip(run_wide(&keys)) {
+    let keys: Vec<Vec<CaseKey>> = reports.iter().map(keys).collect();
+    let files: Vec<(&str, &[CaseKey])> = reports
+        .iter()
+        .zip(&keys)
+        .map(|(r, k)| (r.file.as_str(), k.as_slice()))
+        .collect();
+    let found = run_wide(&files);
+    for (r, found) in reports.iter_mut().zip(found) {
         attach(r, found);
     }
     reports
@@ -133,9 +138,10 @@ pub fn keys(report: &FileReport) -> Vec<CaseKey> {
         .collect()
 }
 
-/// The rules across a run (I-SAME-ID, I-DUPLICATE) over every input's keys: for each input,
-/// (case index, diagnostic) to `attach`.
-pub fn run_wide(files: &[(String, Vec<CaseKey>)]) -> Vec<Vec<(usize, Diagnostic)>> {
+/// The rules across a run (I-SAME-ID, I-DUPLICATE) over every input's keys (borrowed: a
+/// large run holds them once): for each input, (case index, diagnostic) to `attach`, in case
+/// order.
+pub fn run_wide(files: &[(&str, &[CaseKey])]) -> Vec<Vec<(usize, Diagnostic)>> {
     let index: Vec<(usize, usize)> = files
         .iter()
         .enumerate()
@@ -143,12 +149,15 @@ pub fn run_wide(files: &[(String, Vec<CaseKey>)]) -> Vec<Vec<(usize, Diagnostic)
         .collect();
     let cases: Vec<(&CaseKey, &str)> = index
         .iter()
-        .map(|&(f, c)| (&files[f].1[c], files[f].0.as_str()))
+        .map(|&(f, c)| (&files[f].1[c], files[f].0))
         .collect();
     let mut out: Vec<Vec<(usize, Diagnostic)>> = files.iter().map(|_| Vec::new()).collect();
     for (i, d) in validate::run_wide(&cases) {
         let (f, c) = index[i];
         out[f].push((c, d));
+    }
+    for found in &mut out {
+        found.sort_by_key(|(c, _)| *c);
     }
     out
 }

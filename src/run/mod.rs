@@ -393,14 +393,11 @@ fn survey(
             },
         }
     });
-    let named: Vec<(String, Vec<CaseKey>)> = surveyed
+    let named: Vec<(&str, &[CaseKey])> = surveyed
         .iter()
-        .map(|s| (s.file.clone(), s.keys.clone()))
+        .map(|s| (s.file.as_str(), s.keys.as_slice()))
         .collect();
-    let mut found = pipeline::run_wide(&named);
-    for f in &mut found {
-        f.sort_by_key(|(c, _)| *c);
-    }
+    let found = pipeline::run_wide(&named);
     (surveyed, found)
 }
 
@@ -418,15 +415,10 @@ fn checked_outcome(checked: CheckedCase) -> CaseOutcome {
 
 /// An input of a run that renders nothing, with the rules across the run located in it.
 fn checked_only(s: Surveyed, found: Vec<(usize, Diagnostic)>) -> FileOutcome {
-    let mut cases: Vec<CaseOutcome> = Vec::with_capacity(s.checked.len());
-    let mut places = Vec::with_capacity(s.checked.len());
-    for (c, p) in s.checked {
-        cases.push(c);
-        places.push(p);
-    }
+    let mut checked = s.checked;
     for (c, mut d) in found {
-        if let (Some(case), Some(p)) = (cases.get_mut(c), places.get(c)) {
-            p.locate(&mut d);
+        if let Some((case, places)) = checked.get_mut(c) {
+            places.locate(&mut d);
             case.diagnostics.push(d);
         }
     }
@@ -434,7 +426,7 @@ fn checked_only(s: Surveyed, found: Vec<(usize, Diagnostic)>) -> FileOutcome {
         file: s.file,
         unreadable: s.unreadable,
         diagnostics: s.diagnostics,
-        cases,
+        cases: checked.into_iter().map(|(case, _)| case).collect(),
     }
 }
 
