@@ -230,6 +230,16 @@ struct Log<'a> {
 }
 
 impl Log<'_> {
+    /// The log's own date: its last date, else the last date of any entry (PDF/A needs one).
+    fn dated(&self) -> Option<i32> {
+        self.to.or_else(|| {
+            self.order
+                .iter()
+                .filter_map(|i| self.kind.key(&self.spool.slots[*i as usize].dates))
+                .max()
+        })
+    }
+
     /// The rows of the entries at `range` of the log's order (numbered by their place).
     fn rows(&self, range: Range<usize>) -> Result<Vec<Vec<Cell>>, String> {
         range
@@ -277,10 +287,14 @@ impl Log<'_> {
             widths: widths.clone(),
             size: *size,
         });
-        Ok(self.kind.document(blocks, self.to, self.spool.draft))
+        Ok(self.kind.document(blocks, self.dated(), self.spool.draft))
     }
 
     fn pdf(&self, out: impl Write) -> Result<(), String> {
+        if self.dated().is_none() {
+            // A PDF/A file needs a date, and okno never takes one from the clock.
+            return Err("в журнале нет записей с датой — PDF не оформляется".into());
+        }
         let fitted = self.fit()?;
         let number_column = LEFT_MARGIN_PT + f64::from(fitted.0[0]);
         let n = self.order.len();
@@ -346,6 +360,7 @@ impl Log<'_> {
         const MARKER: &str = "\u{F8FF}okno-log-rows\u{F8FF}";
         let fitted = self.fit()?;
         let template = self.chunk(0..0, &fitted, vec![vec![Cell::label(MARKER)]])?;
+        crate::render::docx::reset_paragraph_ids();
         let template = crate::render::docx::docx(&template)?;
         let n = self.order.len();
         let mut start = 0;

@@ -647,9 +647,17 @@ pub fn with_streamed_rows(
         }
         zip.write_all(&xml.as_bytes()[end..]).map_err(io)?;
     }
+    reset_paragraph_ids();
     let mut file = zip.finish().map_err(zip_err)?;
     crate::portable_zip::portable_file(&mut file).map_err(|e| e.to_string())?;
     Ok(file)
+}
+
+/// docx-rs numbers paragraphs from a per-thread counter that only a document's build resets:
+/// an empty build resets it, so that the next document's IDs start where every document's do,
+/// whatever paragraphs (streamed rows) were made on this thread before.
+pub fn reset_paragraph_ids() {
+    let _ = Docx::new().build();
 }
 
 /// `xml` with every `w14:paraId` replaced by the next of `id`: unique across the document.
