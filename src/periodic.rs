@@ -4,6 +4,7 @@
 //! the same bytes.
 
 use crate::error::{Error, Result};
+use crate::forms::{LogSpool, write_log};
 use crate::model::{Case, Date};
 use crate::render::Format;
 use crate::report::{self, MonitoringState, Quarter};
@@ -90,14 +91,7 @@ pub fn quarter(quarter: &str, archive: &Path, out: &Path, today: NaiveDate) -> R
     })
 }
 
-/// The two logs of the procedure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogKind {
-    /// The log of detected risk factors (Прил. 1), by the date of detection.
-    Detection,
-    /// The single window's intake log, by the date received.
-    Intake,
-}
+pub use crate::forms::LogKind;
 
 /// What `okno log` wrote.
 #[derive(Debug)]
@@ -131,34 +125,36 @@ pub fn log(
             )));
         }
     };
-    let cases = report::newest_cases(archive).map_err(Error::Failed)?;
     let date_of = |c: &Case| {
         c.notification.as_ref().and_then(|n| match kind {
             LogKind::Detection => n.detection_date.or(n.date_sent),
             LogKind::Intake => n.date_received.or(n.date_sent),
         })
     };
-    let chosen: Vec<&Case> = cases
-        .iter()
-        .filter(|c| {
-            date_of(c).is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
-        })
-        .collect();
-    let doc = match kind {
-        LogKind::Detection => crate::forms::detection_log(&chosen, None),
-        LogKind::Intake => crate::forms::intake_log(&chosen, None),
-    };
+    // Case by case into the spool: a log of years never holds its cases at once.
+    let spooled = |e: std::io::Error| Error::Failed(format!("журнал: {e}"));
+    let mut spool = LogSpool::new().map_err(spooled)?;
+    let mut failed = None;
+    report::each_newest_case(archive, |c| {
+        let chosen =
+            date_of(&c).is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t));
+        if chosen && failed.is_none() {
+            failed = spool.push(&c, false).err();
+        }
+    })
+    .map_err(Error::Failed)?;
+    if let Some(e) = failed {
+        return Err(spooled(e));
+    }
     let mut written = Written::default();
     for (path, e) in targets {
-        let bytes = match e.as_str() {
-            "pdf" => Format::Pdf.write(&doc),
-            "docx" => Format::Docx.write(&doc),
-            _ => report::table_xlsx(&doc).map_err(|e| e.to_string()),
-        };
-        written.put(path, bytes);
+        match write_log(&spool, kind, &e, &path) {
+            Ok(_) => written.files.push(path),
+            Err(e) => written.failures.push(format!("{}: {e}", path.display())),
+        }
     }
     Ok(LogDone {
-        entries: chosen.len(),
+        entries: spool.len(),
         written,
     })
 }

@@ -12,8 +12,32 @@ const UNIX: u8 = 3;
 /// `zip` with every entry's «version made by» system set to Unix. A package that does not
 /// parse as a plain zip (no end record, entries out of bounds) is returned unchanged.
 pub fn portable(mut zip: Vec<u8>) -> Vec<u8> {
+    patch(&mut zip, 0);
+    zip
+}
+
+/// As `portable`, in place in a zip file: only its end (the central directory) is read.
+pub fn portable_file(file: &mut std::fs::File) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    let len = file.seek(SeekFrom::End(0))?;
+    // The central directory of a package of a few dozen parts is a few kilobytes.
+    let from = len.saturating_sub(1 << 20);
+    file.seek(SeekFrom::Start(from))?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail)?;
+    let before = tail.clone();
+    patch(&mut tail, from as usize);
+    if tail != before {
+        file.seek(SeekFrom::Start(from))?;
+        file.write_all(&tail)?;
+    }
+    file.flush()
+}
+
+/// Patches the central directory of the zip whose last bytes are `zip`, from byte `base` of it.
+fn patch(zip: &mut [u8], base: usize) {
     let Some(end) = zip.windows(4).rposition(|w| w == END) else {
-        return zip;
+        return;
     };
     let field = |at: usize, len: usize| -> Option<usize> {
         let bytes = zip.get(at..at + len)?;
@@ -25,18 +49,20 @@ pub fn portable(mut zip: Vec<u8>) -> Vec<u8> {
         )
     };
     let (Some(entries), Some(start)) = (field(end + 10, 2), field(end + 16, 4)) else {
-        return zip;
+        return;
     };
-    let mut at = start;
+    let Some(mut at) = start.checked_sub(base) else {
+        return;
+    };
     let mut headers = Vec::with_capacity(entries);
     for _ in 0..entries {
         if zip.get(at..at + 4) != Some(&CENTRAL[..]) {
-            return zip;
+            return;
         }
         let (Some(name), Some(extra), Some(comment)) =
             (field(at + 28, 2), field(at + 30, 2), field(at + 32, 2))
         else {
-            return zip;
+            return;
         };
         headers.push(at);
         at += 46 + name + extra + comment;
@@ -48,7 +74,6 @@ pub fn portable(mut zip: Vec<u8>) -> Vec<u8> {
         zip[h + 38] = 0;
         zip[h + 39] = 0;
     }
-    zip
 }
 
 #[cfg(test)]

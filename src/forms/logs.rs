@@ -3,46 +3,304 @@
 
 use super::*;
 use crate::render::doc::{Block, Cell, Col, Document, Text};
+use serde::{Deserialize, Serialize};
 
-fn parents(case: &Case) -> (Option<String>, Option<String>) {
-    let names: Vec<String> = case
-        .family
-        .legal_representatives
-        .iter()
-        .filter_map(|r| name(&r.name))
-        .collect();
-    let phones: Vec<String> = case
-        .family
-        .legal_representatives
-        .iter()
-        .filter_map(|r| r.phone.clone())
-        .collect();
-    (
-        (!names.is_empty()).then(|| names.join("; ")),
-        (!phones.is_empty()).then(|| phones.join("; ")),
-    )
+/// Which log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    /// The log of detected risk factors (Прил. 1), by the date of detection.
+    Detection,
+    /// The single window's intake log, by the date received.
+    Intake,
 }
 
-/// A notified case's notification (the logs list only those: `ordered`).
-fn notification(c: &Case) -> &crate::model::Notification {
-    c.notification
-        .as_ref()
-        .expect("ordered keeps notified cases")
+impl LogKind {
+    /// The log's file name (without extension).
+    pub fn form(self) -> &'static str {
+        match self {
+            LogKind::Detection => "detection_log",
+            LogKind::Intake => "intake_log",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            LogKind::Detection => "учета выявленных факторов риска семейного неблагополучия",
+            LogKind::Intake => {
+                "учета поступивших сведений об обнаружении факторов риска семейного неблагополучия"
+            }
+        }
+    }
+
+    /// The date that orders the log and puts an entry in a period: the date the information
+    /// came in (detected, or received), else the date the notification was sent.
+    pub(crate) fn key(self, e: &Dates) -> Option<i32> {
+        match self {
+            LogKind::Detection => e.detected.or(e.sent),
+            LogKind::Intake => e.received.or(e.sent),
+        }
+    }
+
+    /// The date that spans the log's «начат … окончен …».
+    pub(crate) fn span_date(self, e: &Dates) -> Option<i32> {
+        match self {
+            LogKind::Detection => e.detected,
+            LogKind::Intake => e.received.or(e.sent),
+        }
+    }
+
+    pub(crate) fn columns(self) -> Vec<Col> {
+        match self {
+            LogKind::Detection => {
+                log_columns([10, 12, 10, 12, 7, 10], &[Col::Text(16), Col::Fixed])
+            }
+            LogKind::Intake => log_columns(
+                [8, 10, 8, 10, 6, 9],
+                &[
+                    Col::Text(7),
+                    Col::Text(12),
+                    Col::Text(8),
+                    Col::Text(7),
+                    Col::Text(8),
+                ],
+            ),
+        }
+    }
+
+    /// The header rows, repeated on every page.
+    pub(crate) fn header(self) -> Vec<Vec<Cell>> {
+        match self {
+            LogKind::Detection => two_row_header(
+                "Источник поступления сведений",
+                &["Основания для извещения", "Дата направления извещения"],
+            ),
+            LogKind::Intake => {
+                let mut numbering: Vec<Cell> = (1..=6)
+                    .map(|i| Cell::label(i.to_string()).center())
+                    .collect();
+                // 13 numbers for 14 columns: the parents' two share one.
+                numbering.push(Cell::label("7").center().span(2));
+                numbering.extend((8..=13).map(|i| Cell::label(i.to_string()).center()));
+                let mut header = two_row_header(
+                    "Источник поступления сведений, вид документа",
+                    &[
+                        "Передано на первичную оценку (в случае отсутствия в пакете документов)",
+                        "Основания для извещения",
+                        "Заключение о наличии и степени риска семейного неблагополучия",
+                        "Передано на рассмотрение на заседание КДНиЗП",
+                        "Даты проведения и заполнения мониторинга/результативной части по результатам работы",
+                    ],
+                );
+                // The column numbers repeat with the header on every page.
+                header.push(numbering);
+                header
+            }
+        }
+    }
+
+    /// Rows before the entries, on the first page only (the detection log's column numbers).
+    pub(crate) fn lead(self) -> Vec<Vec<Cell>> {
+        match self {
+            LogKind::Detection => vec![numbers(11)],
+            LogKind::Intake => vec![],
+        }
+    }
+
+    /// Entry `i` (from 0) as a row of the log.
+    pub(crate) fn row(self, i: usize, e: &Entry) -> Vec<Cell> {
+        let mut row = vec![
+            Cell::value(Some((i + 1).to_string())).center(),
+            Cell::value(day(match self {
+                LogKind::Detection => e.dates.detected,
+                LogKind::Intake => e.dates.received.or(e.dates.sent),
+            })),
+            Cell::value(match self {
+                LogKind::Detection => e.source.clone(),
+                LogKind::Intake => e.intake_source.clone(),
+            }),
+        ];
+        row.extend(e.family.iter().map(|v| Cell::value(v.clone())));
+        match self {
+            LogKind::Detection => row.extend([
+                Cell::value(e.grounds.clone()),
+                Cell::value(day(e.dates.sent)),
+            ]),
+            LogKind::Intake => row.extend(
+                [
+                    &e.assessor,
+                    &e.grounds,
+                    &e.conclusion,
+                    &e.consilium,
+                    &e.monitoring,
+                ]
+                .map(|v| Cell::value(v.clone())),
+            ),
+        }
+        row
+    }
+
+    /// What comes before the table on the first page: the appendix mark (the detection log)
+    /// and the title block with the first and last dates.
+    pub(crate) fn title_blocks(
+        self,
+        agency: Option<String>,
+        from: Option<i32>,
+        to: Option<i32>,
+    ) -> Vec<Block> {
+        let mut blocks = match self {
+            LogKind::Detection => vec![appendix(1)],
+            LogKind::Intake => vec![],
+        };
+        blocks.extend(header_block(self.title(), agency, date(from), date(to)));
+        blocks
+    }
+
+    /// The log's document around `blocks` (landscape; dated by the last date).
+    pub(crate) fn document(self, blocks: Vec<Block>, to: Option<i32>, draft: bool) -> Document {
+        let mut document = doc(
+            self.form(),
+            &format!("Журнал {}", self.title()),
+            date(to),
+            blocks,
+        );
+        document.landscape = true;
+        document.draft = draft;
+        document
+    }
+
+    /// The whole log of `entries`, in their order, as one document (small sets: the spool
+    /// writes long logs a chunk at a time).
+    pub(crate) fn log(self, entries: &[Entry], agency: Option<String>) -> Document {
+        let (from, to) = span(entries.iter().filter_map(|e| self.span_date(&e.dates)));
+        let mut rows = self.lead();
+        rows.extend(entries.iter().enumerate().map(|(i, e)| self.row(i, e)));
+        let mut blocks = self.title_blocks(agency, from, to);
+        blocks.push(Block::table(self.columns(), self.header(), rows).sized(LOG_SIZE));
+        self.document(blocks, to, false)
+    }
 }
 
-/// The columns both logs give the child and the family: name, birth date and school of the
-/// child, the parents' names and phones, the family's address.
-fn family_cells(c: &Case) -> [Cell; 6] {
-    let child = the_child(c);
-    let (names, phones) = parents(c);
-    [
-        Cell::value(name(&child.name)),
-        Cell::value(d(child.birth_date)),
-        Cell::value(child.school.clone()),
-        Cell::value(names),
-        Cell::value(phones),
-        Cell::value(address(c)),
-    ]
+/// The first and last of some days.
+pub(crate) fn span(days: impl Iterator<Item = i32>) -> (Option<i32>, Option<i32>) {
+    days.fold((None, None), |(lo, hi): (Option<i32>, Option<i32>), d| {
+        (
+            Some(lo.map_or(d, |l| l.min(d))),
+            Some(hi.map_or(d, |h| h.max(d))),
+        )
+    })
+}
+
+fn days(d: Option<Date>) -> Option<i32> {
+    use chrono::Datelike;
+    d.map(|d| d.0.num_days_from_ce())
+}
+
+fn date(days: Option<i32>) -> Option<Date> {
+    days.and_then(chrono::NaiveDate::from_num_days_from_ce_opt)
+        .map(Date)
+}
+
+fn day(days: Option<i32>) -> Option<String> {
+    d(date(days))
+}
+
+/// The dates of a notification that order and span the logs, in days from the common era.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+pub(crate) struct Dates {
+    pub detected: Option<i32>,
+    pub sent: Option<i32>,
+    pub received: Option<i32>,
+}
+
+/// What both logs print of one notified case, and nothing else: compact, so that a long log's
+/// entries can be spooled to a file and read back one at a time. Dates are days from the
+/// common era (ordered as dates).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Entry {
+    pub id: String,
+    pub dates: Dates,
+    /// The detection log's source of the information.
+    pub source: Option<String>,
+    /// The intake log's source: the notifying agency and the kind of document.
+    pub intake_source: Option<String>,
+    /// The child's name, birth date and school, the parents' names and phones, the address.
+    pub family: [Option<String>; 6],
+    pub grounds: Option<String>,
+    /// Who was sent the primary assessment, when it was not done.
+    pub assessor: Option<String>,
+    pub conclusion: Option<String>,
+    pub consilium: Option<String>,
+    pub monitoring: Option<String>,
+}
+
+impl Entry {
+    /// A case's entry; None when it has no notification (the logs list only notified cases).
+    pub(crate) fn of(c: &Case) -> Option<Entry> {
+        let n = c.notification.as_ref()?;
+        let child = the_child(c);
+        let reps = &c.family.legal_representatives;
+        let names: Vec<String> = reps.iter().filter_map(|r| name(&r.name)).collect();
+        let phones: Vec<String> = reps.iter().filter_map(|r| r.phone.clone()).collect();
+        let joined = |v: Vec<String>| (!v.is_empty()).then(|| v.join("; "));
+        let sent_for_assessment = match n.primary_assessment {
+            Some(crate::model::PrimaryAssessment::NotDone) => {
+                n.primary_assessor.as_ref().and_then(|s| name(&s.name))
+            }
+            _ => None,
+        };
+        let conclusion = c.conclusion.as_ref().map(|con| {
+            join(&[con.risk_level.map(|l| l.label().to_string()), d(con.date)]).unwrap_or_default()
+        });
+        let consilium = c
+            .consilium
+            .first()
+            .map(|x| join(&[x.number.clone(), d(x.date)]).unwrap_or_default());
+        let monitoring: Vec<String> = c.monitoring.iter().filter_map(|m| d(m.date)).collect();
+        Some(Entry {
+            id: c.case_id.clone(),
+            dates: Dates {
+                detected: days(n.detection_date),
+                sent: days(n.date_sent),
+                received: days(n.date_received),
+            },
+            source: n.detection_source.clone(),
+            intake_source: join(&[n.agency.clone(), Some("извещение".to_string())]),
+            family: [
+                name(&child.name),
+                d(child.birth_date),
+                child.school.clone(),
+                joined(names),
+                joined(phones),
+                address(c),
+            ],
+            grounds: n.grounds.clone(),
+            assessor: sent_for_assessment,
+            conclusion,
+            consilium,
+            monitoring: joined(monitoring),
+        })
+    }
+}
+
+/// The entries of `cases` in `kind`'s order: by its date, then by case ID.
+fn ordered(kind: LogKind, cases: &[&Case]) -> Vec<Entry> {
+    let mut v: Vec<Entry> = cases.iter().filter_map(|c| Entry::of(c)).collect();
+    v.sort_by(|a, b| {
+        kind.key(&a.dates)
+            .cmp(&kind.key(&b.dates))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    v
+}
+
+/// App. 1, the log of detected risk factors, of `cases` as one document.
+pub fn detection_log(cases: &[&Case], agency: Option<String>) -> Document {
+    LogKind::Detection.log(&ordered(LogKind::Detection, cases), agency)
+}
+
+/// The single window's intake log of `cases` as one document.
+pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
+    LogKind::Intake.log(&ordered(LogKind::Intake, cases), agency)
 }
 
 fn address(case: &Case) -> Option<String> {
@@ -73,73 +331,8 @@ fn header_block(
     ]
 }
 
-/// Sorted by the date the information came in, then by case ID: the order of a log.
-fn ordered<'a>(cases: &[&'a Case]) -> Vec<&'a Case> {
-    let mut v: Vec<&Case> = cases
-        .iter()
-        .copied()
-        .filter(|c| c.notification.is_some())
-        .collect();
-    v.sort_by(|a, b| {
-        let key = |c: &Case| {
-            c.notification
-                .as_ref()
-                .and_then(|n| n.detection_date.or(n.date_sent))
-        };
-        key(a).cmp(&key(b)).then_with(|| a.case_id.cmp(&b.case_id))
-    });
-    v
-}
-
-pub fn detection_log(cases: &[&Case], agency: Option<String>) -> Document {
-    let cases = ordered(cases);
-    let dates: Vec<Date> = cases
-        .iter()
-        .filter_map(|c| c.notification.as_ref()?.detection_date)
-        .collect();
-    let (from, to) = (dates.iter().min().copied(), dates.iter().max().copied());
-    let mut rows = vec![numbers(11)];
-    for (i, c) in cases.iter().enumerate() {
-        let n = notification(c);
-        let mut row = vec![
-            Cell::value(Some((i + 1).to_string())).center(),
-            Cell::value(d(n.detection_date)),
-            Cell::value(n.detection_source.clone()),
-        ];
-        row.extend(family_cells(c));
-        row.extend([Cell::value(n.grounds.clone()), Cell::value(d(n.date_sent))]);
-        rows.push(row);
-    }
-    let mut blocks = vec![appendix(1)];
-    blocks.extend(header_block(
-        "учета выявленных факторов риска семейного неблагополучия",
-        agency,
-        from,
-        to,
-    ));
-    blocks.push(
-        Block::table(
-            log_columns([10, 12, 10, 12, 7, 10], &[Col::Text(16), Col::Fixed]),
-            two_row_header(
-                "Источник поступления сведений",
-                &["Основания для извещения", "Дата направления извещения"],
-            ),
-            rows,
-        )
-        .sized(LOG_SIZE),
-    );
-    let mut document = doc(
-        "detection_log",
-        "Журнал учета выявленных факторов риска семейного неблагополучия",
-        to,
-        blocks,
-    );
-    document.landscape = true;
-    document
-}
-
 /// A log is a register of many narrow columns: set at 9 pt, as journals are.
-const LOG_SIZE: f32 = 9.0;
+pub(crate) const LOG_SIZE: f32 = 9.0;
 
 /// The columns of both logs: number, date, then source, child, birth date, school, parent,
 /// phone and address (`text`: the weights of the text columns among them), then `after`.
@@ -184,97 +377,4 @@ fn two_row_header(source: &str, after: &[&str]) -> Vec<Vec<Cell>> {
         Cell::label("телефон"),
     ];
     vec![first, second]
-}
-
-pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
-    let cases = ordered(cases);
-    let received = |c: &Case| {
-        c.notification
-            .as_ref()
-            .and_then(|n| n.date_received.or(n.date_sent))
-    };
-    let dates: Vec<Date> = cases.iter().filter_map(|c| received(c)).collect();
-    let (from, to) = (dates.iter().min().copied(), dates.iter().max().copied());
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    for (i, c) in cases.iter().enumerate() {
-        let n = notification(c);
-        let source = join(&[n.agency.clone(), Some("извещение".to_string())]);
-        let sent_for_assessment = match n.primary_assessment {
-            Some(crate::model::PrimaryAssessment::NotDone) => {
-                n.primary_assessor.as_ref().and_then(|s| name(&s.name))
-            }
-            _ => None,
-        };
-        let conclusion = c.conclusion.as_ref().map(|con| {
-            join(&[con.risk_level.map(|l| l.label().to_string()), d(con.date)]).unwrap_or_default()
-        });
-        let consilium = c
-            .consilium
-            .first()
-            .map(|x| join(&[x.number.clone(), d(x.date)]).unwrap_or_default());
-        let monitoring: Vec<String> = c.monitoring.iter().filter_map(|m| d(m.date)).collect();
-        let mut row = vec![
-            Cell::value(Some((i + 1).to_string())).center(),
-            Cell::value(d(received(c))),
-            Cell::value(source),
-        ];
-        row.extend(family_cells(c));
-        row.extend([
-            Cell::value(sent_for_assessment),
-            Cell::value(n.grounds.clone()),
-            Cell::value(conclusion),
-            Cell::value(consilium),
-            Cell::value((!monitoring.is_empty()).then(|| monitoring.join("; "))),
-        ]);
-        rows.push(row);
-    }
-    let mut blocks = header_block(
-        "учета поступивших сведений об обнаружении факторов риска семейного неблагополучия",
-        agency,
-        from,
-        to,
-    );
-    let mut numbering: Vec<Cell> = (1..=6)
-        .map(|i| Cell::label(i.to_string()).center())
-        .collect();
-    // 13 numbers for 14 columns: the parents' two share one.
-    numbering.push(Cell::label("7").center().span(2));
-    numbering.extend((8..=13).map(|i| Cell::label(i.to_string()).center()));
-    let mut header = two_row_header(
-        "Источник поступления сведений, вид документа",
-        &[
-            "Передано на первичную оценку (в случае отсутствия в пакете документов)",
-            "Основания для извещения",
-            "Заключение о наличии и степени риска семейного неблагополучия",
-            "Передано на рассмотрение на заседание КДНиЗП",
-            "Даты проведения и заполнения мониторинга/результативной части по результатам работы",
-        ],
-    );
-    // The column numbers repeat with the header on every page.
-    header.push(numbering);
-    blocks.push(
-        Block::table(
-            log_columns(
-                [8, 10, 8, 10, 6, 9],
-                &[
-                    Col::Text(7),
-                    Col::Text(12),
-                    Col::Text(8),
-                    Col::Text(7),
-                    Col::Text(8),
-                ],
-            ),
-            header,
-            rows,
-        )
-        .sized(LOG_SIZE),
-    );
-    let mut document = doc(
-        "intake_log",
-        "Журнал учета поступивших сведений об обнаружении факторов риска семейного неблагополучия",
-        to,
-        blocks,
-    );
-    document.landscape = true;
-    document
 }

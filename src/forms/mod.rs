@@ -3,6 +3,7 @@
 
 mod card;
 mod housing;
+mod log_spool;
 mod logs;
 mod notification;
 mod plans;
@@ -13,7 +14,8 @@ use crate::model::{
 };
 use crate::render::doc::{Block, Check, Document, Text};
 
-pub use logs::{detection_log, intake_log};
+pub use log_spool::{LogSpool, write_log};
+pub use logs::{LogKind, detection_log, intake_log};
 
 /// A form of the procedure: its file name, its Russian name, whether a case has it, and how
 /// to build it.

@@ -592,3 +592,89 @@ fn header_rows(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// A DOCX whose one long table gets its rows as they come: `template` is the document built
+/// with `marker` as the only text of the table's last row (after its header and any rows of the
+/// first page), and `next` gives the rows that replace that row, a chunk at a time, until None.
+/// The rows are written as docx-rs writes a table at `widths` and `size`, deflated into the
+/// package as they come, so memory holds one chunk. Written to `out`, made portable.
+pub fn with_streamed_rows(
+    template: &[u8],
+    marker: &str,
+    widths: &[f32],
+    size: f32,
+    mut next: impl FnMut() -> Result<Option<Vec<Vec<Cell>>>, String>,
+    out: std::fs::File,
+) -> Result<std::fs::File, String> {
+    use docx_rs::BuildXML;
+    use std::io::{Read, Write};
+    let zip_err = |e: zip::result::ZipError| e.to_string();
+    let mut input = zip::ZipArchive::new(std::io::Cursor::new(template)).map_err(zip_err)?;
+    let mut zip = zip::ZipWriter::new(out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    // Paragraph IDs of the streamed rows, past any of the template's (docx-rs numbers from 1).
+    let mut para_id: u32 = 0x0100_0000;
+    for i in 0..input.len() {
+        let part = input.by_index(i).map_err(zip_err)?;
+        if part.name() != "word/document.xml" {
+            zip.raw_copy_file(part).map_err(zip_err)?;
+            continue;
+        }
+        let mut xml = String::new();
+        { part }
+            .read_to_string(&mut xml)
+            .map_err(|e| e.to_string())?;
+        let at = xml.find(marker).ok_or("нет места для строк таблицы")?;
+        let start = xml[..at].rfind("<w:tr>").ok_or("нет строки таблицы")?;
+        let end = at + xml[at..].find("</w:tr>").ok_or("нет конца строки")? + "</w:tr>".len();
+        zip.start_file("word/document.xml", options)
+            .map_err(zip_err)?;
+        let io = |e: std::io::Error| e.to_string();
+        zip.write_all(&xml.as_bytes()[..start]).map_err(io)?;
+        while let Some(rows) = next()? {
+            if rows.is_empty() {
+                continue;
+            }
+            let built = table(widths, &[], &rows, size).build();
+            let built = String::from_utf8(built).map_err(|e| e.to_string())?;
+            let (Some(a), Some(b)) = (built.find("<w:tr>"), built.rfind("</w:tr>")) else {
+                return Err("нет строк в таблице".into());
+            };
+            let rows_xml = renumber_paragraphs(&built[a..b + "</w:tr>".len()], &mut para_id);
+            zip.write_all(rows_xml.as_bytes()).map_err(io)?;
+        }
+        zip.write_all(&xml.as_bytes()[end..]).map_err(io)?;
+    }
+    reset_paragraph_ids();
+    let mut file = zip.finish().map_err(zip_err)?;
+    crate::portable_zip::portable_file(&mut file).map_err(|e| e.to_string())?;
+    Ok(file)
+}
+
+/// docx-rs numbers paragraphs from a per-thread counter that only a document's build resets:
+/// an empty build resets it, so that the next document's IDs start where every document's do,
+/// whatever paragraphs (streamed rows) were made on this thread before.
+pub fn reset_paragraph_ids() {
+    let _ = Docx::new().build();
+}
+
+/// `xml` with every `w14:paraId` replaced by the next of `id`: unique across the document.
+fn renumber_paragraphs(xml: &str, id: &mut u32) -> String {
+    const ATTR: &str = "w14:paraId=\"";
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(at) = rest.find(ATTR) {
+        let value = at + ATTR.len();
+        let Some(len) = rest[value..].find('"') else {
+            break;
+        };
+        out.push_str(&rest[..value]);
+        out.push_str(&format!("{:08X}", *id));
+        *id += 1;
+        rest = &rest[value + len..];
+    }
+    out.push_str(rest);
+    out
+}

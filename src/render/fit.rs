@@ -134,96 +134,173 @@ fn fit_table(
     width: f32,
     body: f32,
 ) -> (Vec<f32>, f32) {
-    let n = columns.len().max(1);
-    let cap = width * FIXED_CAP;
-    let mut needs = vec![Need::default(); n];
-    for_each_placed(header, n, |col, span, cell| {
-        if span == 1 {
-            let (hard, soft) = cell_need(cell, true, false, cap);
-            needs[col].add(hard, soft);
-        }
-    });
-    for_each_placed(rows, n, |col, span, cell| {
-        if span == 1 {
-            let fixed = columns.get(col) == Some(&Col::Fixed);
-            let (hard, soft) = cell_need(cell, cell.bold, fixed, cap);
-            needs[col].add(hard, soft);
-        }
-    });
-    // The largest size at which every column's unbreakable pieces fit.
-    let inner = |size: f32| needs.iter().map(|k| k.hard * size).sum::<f32>();
-    let size = SIZES
-        .into_iter()
-        .filter(|s| *s <= max_size)
-        .find(|s| inner(*s) + 2.0 * INSET_X * n as f32 <= width)
-        .unwrap_or(SIZES[SIZES.len() - 1]);
-    let pad = |w: f32| (w * size * SLACK + SLACK_PT + 2.0 * INSET_X).min(width);
-    let hard: Vec<f32> = needs.iter().map(|k| pad(k.hard)).collect();
-    let soft: Vec<f32> = needs
-        .iter()
-        .zip(columns)
-        .map(|(k, c)| {
-            // A fixed column is as wide as its widest entry, within its cap.
-            let want = pad(k.soft);
-            if *c == Col::Fixed {
-                want.min(cap).max(pad(k.hard))
-            } else {
-                want
+    let mut measure = Measure::of_header(columns, header, width);
+    measure.add_rows(columns, rows);
+    let (widths, size) = measure.widths(columns, header, max_size, width);
+    place_cells(header, rows, &widths, size, body);
+    (widths, size)
+}
+
+/// What a table's columns need, gathered row by row: a long log is measured in one pass over
+/// its entries, a chunk of rows at a time, and fitted once (`Measure::widths`), so every chunk
+/// gets the same widths as one table of all rows would.
+pub struct Measure {
+    needs: Vec<Need>,
+    /// Per column: the text width of its cells summed, and their count.
+    load: Vec<(f32, usize)>,
+    cap: f32,
+}
+
+impl Measure {
+    /// A measure of `header` alone, for a table `width` points wide.
+    pub fn of_header(columns: &[Col], header: &[Vec<Cell>], width: f32) -> Measure {
+        let n = columns.len().max(1);
+        let mut m = Measure {
+            needs: vec![Need::default(); n],
+            load: vec![(0.0, 0); n],
+            cap: width * FIXED_CAP,
+        };
+        let cap = m.cap;
+        for_each_placed(header, n, |col, span, cell| {
+            if span == 1 {
+                let (hard, soft) = cell_need(cell, true, false, cap);
+                m.needs[col].add(hard, soft);
             }
-        })
-        .collect();
-    // Whole words where they all fit; otherwise (a log's fourteen columns) only syllables
-    // are kept whole and the width goes where the text is, headers hyphenated.
-    let sum_soft: f32 = soft.iter().sum();
-    let mut widths: Vec<f32> = if sum_soft <= width {
-        soft
-    } else {
-        header_floors(header, n, &hard, size, width)
-    };
-    // Text columns share what is left by the form's weights, leaning towards the columns
-    // that hold more text in this table (the grounds of a log, not its empty columns).
-    let mut load = vec![(0.0f32, 0usize); n];
-    for_each_placed(rows, n, |col, span, cell| {
-        if span == 1 {
-            let text: f32 = cell
-                .content
-                .iter()
-                .map(|t| self::width(t.as_str(), false))
-                .sum();
-            load[col].0 += text;
-            load[col].1 += 1;
-        }
-    });
-    let load: Vec<f32> = load.iter().map(|(w, k)| w / (*k).max(1) as f32).collect();
-    let text_cols = columns
-        .iter()
-        .filter(|c| matches!(c, Col::Text(_)))
-        .count()
-        .max(1);
-    let mean = load
-        .iter()
-        .zip(columns)
-        .filter(|(_, c)| matches!(c, Col::Text(_)))
-        .map(|(l, _)| *l)
-        .sum::<f32>()
-        / text_cols as f32;
-    const SMOOTH: f32 = 6.0;
-    let weights: Vec<Col> = columns
-        .iter()
-        .zip(&load)
-        .map(|(c, l)| match c {
-            Col::Text(w) if mean > 0.0 => {
-                let lean = ((l + SMOOTH) / (mean + SMOOTH)).sqrt().clamp(0.5, 3.0);
-                Col::Text((f32::from(*w) * lean).round().clamp(1.0, 255.0) as u8)
-            }
-            other => *other,
-        })
-        .collect();
-    share_rest(&mut widths, &weights, width);
-    for w in widths.iter_mut() {
-        // Rounded to 1/20 pt, the DOCX's unit, so both writers get the very same widths.
-        *w = (*w * 20.0).floor() / 20.0;
+        });
+        m
     }
+
+    /// Adds the needs of `rows`.
+    pub fn add_rows(&mut self, columns: &[Col], rows: &[Vec<Cell>]) {
+        let n = self.needs.len();
+        let cap = self.cap;
+        for_each_placed(rows, n, |col, span, cell| {
+            if span == 1 {
+                let fixed = columns.get(col) == Some(&Col::Fixed);
+                let (hard, soft) = cell_need(cell, cell.bold, fixed, cap);
+                self.needs[col].add(hard, soft);
+                let text: f32 = cell
+                    .content
+                    .iter()
+                    .map(|t| self::width(t.as_str(), false))
+                    .sum();
+                self.load[col].0 += text;
+                self.load[col].1 += 1;
+            }
+        });
+    }
+
+    /// The columns' widths (points, inset included) and the type size, `width` points wide.
+    pub fn widths(
+        &self,
+        columns: &[Col],
+        header: &[Vec<Cell>],
+        max_size: f32,
+        width: f32,
+    ) -> (Vec<f32>, f32) {
+        let n = self.needs.len();
+        let (needs, cap) = (&self.needs, self.cap);
+        // The largest size at which every column's unbreakable pieces fit.
+        let inner = |size: f32| needs.iter().map(|k| k.hard * size).sum::<f32>();
+        let size = SIZES
+            .into_iter()
+            .filter(|s| *s <= max_size)
+            .find(|s| inner(*s) + 2.0 * INSET_X * n as f32 <= width)
+            .unwrap_or(SIZES[SIZES.len() - 1]);
+        let pad = |w: f32| (w * size * SLACK + SLACK_PT + 2.0 * INSET_X).min(width);
+        let hard: Vec<f32> = needs.iter().map(|k| pad(k.hard)).collect();
+        let soft: Vec<f32> = needs
+            .iter()
+            .zip(columns)
+            .map(|(k, c)| {
+                // A fixed column is as wide as its widest entry, within its cap.
+                let want = pad(k.soft);
+                if *c == Col::Fixed {
+                    want.min(cap).max(pad(k.hard))
+                } else {
+                    want
+                }
+            })
+            .collect();
+        // Whole words where they all fit; otherwise (a log's fourteen columns) only syllables
+        // are kept whole and the width goes where the text is, headers hyphenated.
+        let sum_soft: f32 = soft.iter().sum();
+        let mut widths: Vec<f32> = if sum_soft <= width {
+            soft
+        } else {
+            header_floors(header, n, &hard, size, width)
+        };
+        // Text columns share what is left by the form's weights, leaning towards the columns
+        // that hold more text in this table (the grounds of a log, not its empty columns).
+        let load: Vec<f32> = self
+            .load
+            .iter()
+            .map(|(w, k)| w / (*k).max(1) as f32)
+            .collect();
+        let text_cols = columns
+            .iter()
+            .filter(|c| matches!(c, Col::Text(_)))
+            .count()
+            .max(1);
+        let mean = load
+            .iter()
+            .zip(columns)
+            .filter(|(_, c)| matches!(c, Col::Text(_)))
+            .map(|(l, _)| *l)
+            .sum::<f32>()
+            / text_cols as f32;
+        const SMOOTH: f32 = 6.0;
+        let weights: Vec<Col> = columns
+            .iter()
+            .zip(&load)
+            .map(|(c, l)| match c {
+                Col::Text(w) if mean > 0.0 => {
+                    let lean = ((l + SMOOTH) / (mean + SMOOTH)).sqrt().clamp(0.5, 3.0);
+                    Col::Text((f32::from(*w) * lean).round().clamp(1.0, 255.0) as u8)
+                }
+                other => *other,
+            })
+            .collect();
+        share_rest(&mut widths, &weights, width);
+        for w in widths.iter_mut() {
+            // Rounded to 1/20 pt, the DOCX's unit, so both writers get the very same widths.
+            *w = (*w * 20.0).floor() / 20.0;
+        }
+        (widths, size)
+    }
+}
+
+/// The text width of a page, landscape or not (points).
+pub fn text_width(landscape: bool) -> f32 {
+    TEXT_WIDTH[usize::from(landscape)]
+}
+
+/// Sets the cells of a table fitted to `widths` at `size`: break points in long values,
+/// hyphenation where a word is wider than its column, and which rows may split across pages.
+pub fn place(
+    header: &mut [Vec<Cell>],
+    rows: &mut [Vec<Cell>],
+    widths: &[f32],
+    size: f32,
+    landscape: bool,
+) {
+    place_cells(
+        header,
+        rows,
+        widths,
+        size,
+        BODY_HEIGHT[usize::from(landscape)],
+    );
+}
+
+fn place_cells(
+    header: &mut [Vec<Cell>],
+    rows: &mut [Vec<Cell>],
+    widths: &[f32],
+    size: f32,
+    body: f32,
+) {
+    let n = widths.len().max(1);
     let place = |col: usize, span: usize| -> f32 {
         widths[col.min(n - 1)..(col + span).min(n)]
             .iter()
@@ -251,7 +328,6 @@ fn fit_table(
             cell.split = cell.rowspan > 1 || tall[r];
         }
     }
-    (widths, size)
 }
 
 /// Floors that keep the header short: each column wide enough for its header in at most

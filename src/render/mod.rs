@@ -6,6 +6,7 @@ pub mod doc;
 pub mod docx;
 pub mod fit;
 pub mod pdf;
+pub mod pdf_join;
 
 use crate::model::Case;
 use doc::Document;

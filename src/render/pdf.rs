@@ -177,22 +177,48 @@ fn without_tags(frame: &Frame) -> Frame {
 /// Renders a document tree to PDF/A-2b bytes.
 pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
     let doc = &*super::fit::fitted(doc);
+    let document = numbered(layout(doc)?, 0)?;
+    let bytes = export(&document, doc)?;
+    trim_cache();
+    Ok(bytes)
+}
+
+/// The document's own date, for Typst's `today` and the PDF's metadata.
+fn today(doc: &Document) -> Option<Datetime> {
+    doc.date
+        .and_then(|(y, m, d)| Datetime::from_ymd(y, m as u8, d as u8))
+}
+
+/// A fitted document laid out, without page numbers.
+pub(crate) fn layout(doc: &Document) -> Result<PagedDocument, String> {
     let data = serde_json::to_vec(doc).map_err(|e| e.to_string())?;
-    let today = doc
-        .date
-        .and_then(|(y, m, d)| Datetime::from_ymd(y, m as u8, d as u8));
-    let mut document = compile(data, today)?;
-    if document.pages().len() > 1 {
-        let mut pages: EcoVec<Page> = document.pages().iter().cloned().collect();
-        for (i, page) in pages.make_mut().iter_mut().enumerate().skip(1) {
-            // Each page's own orientation: a form turns to landscape for its wide tables.
-            let landscape = page.frame.width() > page.frame.height();
-            // First in the page's content, as a header is: text extraction reads it first.
-            page.frame
-                .prepend_frame(Point::zero(), page_number_stamp(i + 1, landscape)?);
-        }
-        document = PagedDocument::new(pages, document.info().clone());
+    compile(data, today(doc))
+}
+
+/// `document`'s pages numbered as if `before` pages came before them: every page but the
+/// very first of the whole gets its number.
+pub(crate) fn numbered(document: PagedDocument, before: usize) -> Result<PagedDocument, String> {
+    if document.pages().len() + before <= 1 {
+        return Ok(document);
     }
+    let mut pages: EcoVec<Page> = document.pages().iter().cloned().collect();
+    for (i, page) in pages.make_mut().iter_mut().enumerate() {
+        let number = before + i + 1;
+        if number == 1 {
+            continue;
+        }
+        // Each page's own orientation: a form turns to landscape for its wide tables.
+        let landscape = page.frame.width() > page.frame.height();
+        // First in the page's content, as a header is: text extraction reads it first.
+        page.frame
+            .prepend_frame(Point::zero(), page_number_stamp(number, landscape)?);
+    }
+    Ok(PagedDocument::new(pages, document.info().clone()))
+}
+
+/// `document` (laid out from `doc`) as PDF/A-2b bytes.
+pub(crate) fn export(document: &PagedDocument, doc: &Document) -> Result<Vec<u8>, String> {
+    let today = today(doc);
     let options = PdfOptions {
         ident: typst::foundations::Smart::Custom(doc.form.clone()),
         timestamp: today.map(Timestamp::new_utc),
@@ -201,9 +227,32 @@ pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
         tagged: false,
         ..PdfOptions::default()
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| messages(&errors))?;
-    trim_cache();
-    Ok(bytes)
+    typst_pdf::pdf(document, &options).map_err(|errors| messages(&errors))
+}
+
+/// The whole numbers set left of `x` points on `page`, top to bottom as laid out (a log's
+/// «№ п/п» column: which entries a page holds).
+pub(crate) fn numbers_left_of(page: &Page, x: f64) -> Vec<usize> {
+    fn walk(frame: &Frame, at: Point, x: f64, out: &mut Vec<usize>) {
+        for (pos, item) in frame.items() {
+            let p = at + *pos;
+            match item {
+                FrameItem::Group(g) => {
+                    let t = g.transform;
+                    walk(&g.frame, p + Point::new(t.tx, t.ty), x, out)
+                }
+                FrameItem::Text(t) if p.x.to_pt() < x => {
+                    if let Ok(n) = t.text.trim().parse::<usize>() {
+                        out.push(n);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&page.frame, Point::zero(), x, &mut out);
+    out
 }
 
 /// Typst memoizes every compilation. Much of it is worth keeping from one document to the

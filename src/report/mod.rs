@@ -15,7 +15,7 @@ mod form;
 mod xlsx;
 
 pub use form::summary_document;
-pub use xlsx::{summary_xlsx, table_xlsx};
+pub use xlsx::{grid_xlsx, summary_xlsx, table_xlsx};
 
 /// The newest version of every case in an archive (its normalized `case.json`).
 pub fn newest_cases(root: &Path) -> Result<Vec<Case>, String> {
