@@ -91,14 +91,3 @@ impl Staged {
         Ok(())
     }
 }
-
-/// Writes several files so that each is whole or absent: all are written to temporary names
-/// beside their targets, flushed together, then renamed into place.
-pub fn write_all_atomic<B: AsRef<[u8]>>(files: &[(std::path::PathBuf, B)]) -> std::io::Result<()> {
-    let staged = Staged::write(files)?;
-    if let Some((first, _)) = files.first() {
-        let dir = first.parent().filter(|p| !p.as_os_str().is_empty());
-        sync_filesystem(dir.unwrap_or(Path::new(".")))?;
-    }
-    staged.persist()
-}

@@ -18,6 +18,7 @@ use crate::atomic_write::Staged;
 use crate::bagit::write::PayloadFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
+use crate::forms::{LogKind, LogSpool, write_log};
 use crate::model::Case;
 use crate::pipeline::{self, CheckedCase};
 use crate::render::{self, Format};
@@ -258,15 +259,20 @@ impl Places {
     }
 }
 
-/// Rendered cases kept for the logs: (key, case, draft).
-type Logged = Vec<((usize, usize), Case, bool)>;
+/// The log entries of the rendered cases, spooled as the workers render them, so a register
+/// of any length keeps only their sort keys in memory; and the first write to the spool that
+/// failed.
+struct Logged {
+    spool: LogSpool,
+    failed: Option<String>,
+}
 
 /// What every worker shares.
 struct Ctx<'a> {
     opts: &'a Options,
     settings: &'a Settings,
     archive: Option<&'a Archive>,
-    logged: &'a Mutex<Logged>,
+    logged: Option<&'a Mutex<Logged>>,
 }
 
 /// A case on its way from the reader to a worker.
@@ -319,12 +325,19 @@ pub fn run(
         outcome.seconds = started.elapsed().as_secs_f64();
         return Ok(outcome);
     }
-    let logged = Mutex::new(Logged::new());
+    let logged = match (opts.logs, &opts.out) {
+        (true, Some(_)) => Some(Mutex::new(Logged {
+            spool: LogSpool::new()
+                .map_err(|e| Error::Failed(format!("журналы: временный файл: {e}")))?,
+            failed: None,
+        })),
+        _ => None,
+    };
     let ctx = Ctx {
         opts,
         settings,
         archive: archive.as_ref(),
-        logged: &logged,
+        logged: logged.as_ref(),
     };
     let (files, failures) = render_all(&paths, &surveyed, found, &ctx, on_file)?;
     outcome.files = files;
@@ -335,7 +348,7 @@ pub fn run(
         case.unchanged = 0;
         case.archived = None;
     }
-    if let (true, Some(out)) = (opts.logs, &opts.out) {
+    if let (Some(logged), Some(out)) = (logged, &opts.out) {
         let logged = logged.into_inner().unwrap_or_else(|e| e.into_inner());
         write_logs(logged, out, opts, &mut outcome);
     }
@@ -638,12 +651,11 @@ fn case_outcome(
     };
     let rendered = matches!(outcome.status, Status::Done | Status::Draft);
     outcome.diagnostics = checked.diagnostics;
-    if rendered && opts.logs {
-        ctx.logged.lock().unwrap_or_else(|e| e.into_inner()).push((
-            key,
-            checked.ingested.case,
-            errors,
-        ));
+    if let (true, Some(logged)) = (rendered, ctx.logged) {
+        let mut logged = logged.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = logged.spool.push(&checked.ingested.case, errors) {
+            logged.failed.get_or_insert(format!("журналы: {e}"));
+        }
     }
     outcome
 }
@@ -724,42 +736,33 @@ fn stage(
     Ok((forms, unchanged, archived))
 }
 
-/// The detection and intake logs of the rendered cases, in input order, in `out`; marked
-/// draft when a draft is among them.
-fn write_logs(mut logged: Logged, out: &Path, opts: &Options, outcome: &mut Outcome) {
-    if logged.is_empty() {
+/// The detection and intake logs of the rendered cases, each in the log's own order (date the
+/// information came in, then case ID), in `out`, written from the spool a chunk at a time;
+/// marked draft when a draft is among them.
+fn write_logs(logged: Logged, out: &Path, opts: &Options, outcome: &mut Outcome) {
+    if let Some(e) = logged.failed {
+        return outcome.failures.push(e);
+    }
+    if logged.spool.is_empty() {
         return;
     }
-    logged.sort_by_key(|(k, _, _)| *k);
-    let draft = logged.iter().any(|(_, _, d)| *d);
-    let cases: Vec<&Case> = logged.iter().map(|(_, c, _)| c).collect();
-    let wants = |code: &str| {
-        opts.forms
+    for kind in [LogKind::Detection, LogKind::Intake] {
+        let wanted = opts
+            .forms
             .as_ref()
-            .is_none_or(|f| f.iter().any(|c| c == code))
-    };
-    let mut logs = Vec::new();
-    if wants("detection_log") {
-        logs.push(crate::forms::detection_log(&cases, None));
-    }
-    if wants("intake_log") {
-        logs.push(crate::forms::intake_log(&cases, None));
-    }
-    for l in &mut logs {
-        l.draft = draft;
-        render::fit::fit(l);
-    }
-    let files = match render::render_files(&logs, &opts.formats, out) {
-        Ok(f) => f,
-        Err(e) => return outcome.failures.push(e),
-    };
-    for (path, bytes) in files {
-        match write_if_changed(&path, &bytes) {
-            Ok(written) => {
-                outcome.logs += 1;
-                outcome.logs_unchanged += usize::from(!written);
+            .is_none_or(|f| f.iter().any(|c| c == kind.form()));
+        if !wanted {
+            continue;
+        }
+        for format in &opts.formats {
+            let path = out.join(format!("{}.{}", kind.form(), format.ext()));
+            match write_log(&logged.spool, kind, format.ext(), &path) {
+                Ok(written) => {
+                    outcome.logs += 1;
+                    outcome.logs_unchanged += usize::from(!written);
+                }
+                Err(e) => outcome.failures.push(format!("{}: {e}", path.display())),
             }
-            Err(e) => outcome.failures.push(format!("{}: {e}", path.display())),
         }
     }
 }
