@@ -89,6 +89,9 @@ pub struct Catalog {
     pub housing: Housing,
     /// Option lists by name: (code, text) in the form's order.
     lists: HashMap<String, Vec<(String, String)>>,
+    /// The same lists folded (`fold`): (code, text), for lookups without folding the list
+    /// again for every cell.
+    folded: HashMap<String, Vec<(String, String)>>,
 }
 
 static CATALOG: OnceLock<Catalog> = OnceLock::new();
@@ -134,12 +137,20 @@ impl Catalog {
                 lists.insert(format!("housing.{name}"), items);
             }
         }
+        let folded = lists
+            .iter()
+            .map(|(name, l)| {
+                let l = l.iter().map(|(c, t)| (fold(c), fold(t))).collect();
+                (name.clone(), l)
+            })
+            .collect();
         Ok(Catalog {
             child,
             family,
             domains,
             housing,
             lists,
+            folded,
         })
     }
 
@@ -175,10 +186,11 @@ impl Catalog {
         if key.is_empty() {
             return None;
         }
-        let list = self.list(name);
-        list.iter()
-            .find(|(c, l)| fold(l) == key || fold(c) == key)
-            .map(|(c, _)| c.as_str())
+        let folded = self.folded.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        folded
+            .iter()
+            .position(|(c, l)| *l == key || *c == key)
+            .map(|i| self.list(name)[i].0.as_str())
             // «−» typed as a dash or a hyphen both mean «-» (folded already); «✓»/«v» never guessed.
             .or_else(|| {
                 (name == "presence" && matches!(text.trim(), "−" | "–" | "—")).then_some("minus")
@@ -188,10 +200,11 @@ impl Catalog {
     /// The canonical text of a free option list entry (housing act lists), if it is one.
     pub fn canonical(&self, name: &str, text: &str) -> Option<&str> {
         let key = fold(text);
-        self.list(name)
+        let folded = self.folded.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        folded
             .iter()
-            .find(|(_, l)| fold(l) == key)
-            .map(|(_, l)| l.as_str())
+            .position(|(_, l)| *l == key)
+            .map(|i| self.list(name)[i].1.as_str())
     }
 
     pub fn criterion(&self, number: u8) -> Option<&Criterion> {

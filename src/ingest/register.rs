@@ -15,8 +15,10 @@ use crate::sheet_layouts::{
 };
 use calamine::{Cell, Data, Range};
 use serde_json::{Value, json};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::{Arc, Mutex, mpsc};
 
 /// The header: its last row, and absolute column → field. Also the header cells that matched
 /// nothing.
@@ -133,81 +135,81 @@ impl Row {
 /// How many rows the header may lie within: the 21 rows `find_header` tries, a second header
 /// row and a row of column numbers.
 const HEAD_ROWS: usize = 24;
+/// Rows handed to a builder at a time: enough to make a thread hand-over cheap, few enough
+/// that the rows in flight take little memory.
+const BATCH: usize = 64;
 
-/// The register's header once found, and each column's header text for the archived row.
+/// The register's header once found, each column's header text for the archived row, and
+/// where the rows come from (for the cases' sources and default IDs).
 struct Found {
     header: Header,
     labels: Vec<Option<String>>,
-}
-
-/// Reads a register sheet row by row: rows are buffered until the header is known, then each
-/// row becomes a case, handed to `each` and forgotten.
-pub struct RegisterStream<'a> {
-    name: &'a str,
+    name: String,
     sheet: String,
     stem: String,
+}
+
+/// Rows of the register after its header, in order, and the header they are read by.
+struct Batch {
+    found: Arc<Found>,
+    rows: Vec<Row>,
+}
+
+/// Finds the header of a register sheet among its first rows, then hands on its other rows
+/// in batches; the sheet is never held whole.
+struct RegisterStream<'a> {
+    name: &'a str,
+    sheet: &'a str,
     head: Vec<Row>,
-    found: Option<Found>,
+    found: Option<Arc<Found>>,
     /// The first rows hold no register header.
     no_header: bool,
     /// Diagnostics about the header (unknown columns).
     diagnostics: Vec<Diagnostic>,
-    each: &'a mut dyn FnMut(IngestedCase),
+    batch: Vec<Row>,
+    out: &'a mut dyn FnMut(Batch),
 }
 
 impl<'a> RegisterStream<'a> {
-    pub fn new(
-        name: &'a str,
-        sheet: &str,
-        each: &'a mut dyn FnMut(IngestedCase),
-    ) -> RegisterStream<'a> {
-        let stem = Path::new(name)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .map(safe_stem)
-            .unwrap_or_else(|| "реестр".into());
+    fn new(name: &'a str, sheet: &'a str, out: &'a mut dyn FnMut(Batch)) -> RegisterStream<'a> {
         RegisterStream {
             name,
-            sheet: sheet.to_string(),
-            stem,
+            sheet,
             head: Vec::new(),
             found: None,
             no_header: false,
             diagnostics: Vec::new(),
-            each,
+            batch: Vec::new(),
+            out,
         }
     }
 
     /// Takes the sheet's next row (rows come in order); false once the first rows turned out
     /// to hold no register header, so the caller can stop reading.
-    pub fn push(&mut self, row: Row) -> bool {
-        match self.found.take() {
-            Some(found) => {
-                self.read(&row, &found);
-                self.found = Some(found);
-                true
-            }
-            None => {
-                self.head.push(row);
-                if self.head.len() >= HEAD_ROWS {
-                    self.settle();
-                }
-                !self.no_header
-            }
+    fn push(&mut self, row: Row) -> bool {
+        if self.found.is_some() {
+            self.take(row);
+            return true;
         }
+        self.head.push(row);
+        if self.head.len() >= HEAD_ROWS {
+            self.settle();
+        }
+        !self.no_header
     }
 
     /// The end of the sheet: the diagnostics about the header, or None when the sheet has no
     /// register header.
-    pub fn finish(mut self) -> Option<Vec<Diagnostic>> {
+    fn finish(mut self) -> Option<Vec<Diagnostic>> {
         if self.found.is_none() && !self.no_header {
             self.settle();
         }
+        self.flush();
         self.found.as_ref()?;
         Some(self.diagnostics)
     }
 
-    /// Finds the header among the buffered rows and reads the rows after it.
+    /// Finds the header among the buffered rows and takes the rows after it.
     fn settle(&mut self) {
         let head = std::mem::take(&mut self.head);
         let cells: Vec<Cell<Data>> = head
@@ -234,7 +236,7 @@ impl<'a> RegisterStream<'a> {
                 ),
             );
             d.file = self.name.to_string();
-            d.sheet = Some(self.sheet.clone());
+            d.sheet = Some(self.sheet.to_string());
             d.cell = Some(address(*r, *c));
             self.diagnostics.push(d);
         }
@@ -248,22 +250,116 @@ impl<'a> RegisterStream<'a> {
                     .or_else(|| range.get_value((0, c)).and_then(text))
             })
             .collect();
-        let found = Found { header, labels };
-        for row in head.iter().filter(|row| row.r > found.header.last_row) {
-            self.read(row, &found);
+        let stem = Path::new(self.name)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(safe_stem)
+            .unwrap_or_else(|| "реестр".into());
+        self.found = Some(Arc::new(Found {
+            header,
+            labels,
+            name: self.name.to_string(),
+            sheet: self.sheet.to_string(),
+            stem,
+        }));
+        for row in head {
+            self.take(row);
         }
-        self.found = Some(found);
     }
 
-    fn read(&mut self, row: &Row, found: &Found) {
+    /// Keeps a row after the header that has something in a known column.
+    fn take(&mut self, row: Row) {
+        let Some(found) = &self.found else { return };
         if row.r <= found.header.last_row
             || !found.header.columns.keys().any(|c| row.text(*c).is_some())
         {
             return;
         }
-        let case = read_row(self.name, &self.sheet, row, found, &self.stem);
-        (self.each)(case);
+        self.batch.push(row);
+        if self.batch.len() >= BATCH {
+            self.flush();
+        }
     }
+
+    fn flush(&mut self) {
+        if let (Some(found), false) = (&self.found, self.batch.is_empty()) {
+            let rows = std::mem::take(&mut self.batch);
+            (self.out)(Batch {
+                found: found.clone(),
+                rows,
+            });
+        }
+    }
+}
+
+/// Reads a register sheet as a stream: `rows` feeds the sheet's rows in order to the function
+/// it is given (and stops when that returns false); it runs on a thread of its own, the rows
+/// are made cases on every core, and the cases are handed to `each` in row order on this
+/// thread. Returns the diagnostics about the header, or None when the sheet has no register
+/// header. Memory holds a few batches of rows, whatever the sheet's length.
+pub fn read_sheet<E: Send>(
+    name: &str,
+    sheet: &str,
+    rows: impl FnOnce(&mut dyn FnMut(Row) -> bool) -> Result<(), E> + Send,
+    each: &mut dyn FnMut(IngestedCase),
+) -> Result<Option<Vec<Diagnostic>>, E> {
+    type Built = std::thread::Result<Vec<IngestedCase>>;
+    let builders = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+    let (batches, batches_rx) = mpsc::sync_channel::<(usize, Batch)>(builders * 2);
+    let batches_rx = Mutex::new(batches_rx);
+    let (built, built_rx) = mpsc::sync_channel::<(usize, Built)>(builders * 2);
+    let mut panicked = None;
+    let read = std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            let mut seq = 0;
+            let mut send = |b: Batch| {
+                // The receivers outlive the reader (they end with the scope).
+                let _ = batches.send((seq, b));
+                seq += 1;
+            };
+            let mut stream = RegisterStream::new(name, sheet, &mut send);
+            rows(&mut |row| stream.push(row)).map(|()| stream.finish())
+        });
+        for _ in 0..builders {
+            let (built, batches_rx) = (built.clone(), &batches_rx);
+            s.spawn(move || {
+                loop {
+                    let next = batches_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((seq, b)) = next else { break };
+                    // A defect in one batch is reported for the file (by `guarded`), not a
+                    // builder lost with the reader waiting on it.
+                    let cases = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        b.rows.iter().map(|r| read_row(&b.found, r)).collect()
+                    }));
+                    if built.send((seq, cases)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(built);
+        // The builders finish out of order; the cases go on in the rows' order.
+        let mut waiting: BTreeMap<usize, Built> = BTreeMap::new();
+        let mut next = 0;
+        for (seq, cases) in built_rx {
+            waiting.insert(seq, cases);
+            while let Some(cases) = waiting.remove(&next) {
+                next += 1;
+                match cases {
+                    Ok(cases) => cases.into_iter().for_each(&mut *each),
+                    Err(p) => {
+                        panicked.get_or_insert(p);
+                    }
+                }
+            }
+        }
+        reader.join()
+    });
+    let read = read.unwrap_or_else(|p| std::panic::resume_unwind(p));
+    if let Some(p) = panicked {
+        std::panic::resume_unwind(p);
+    }
+    read
 }
 
 /// Keeps the letters and digits of a file stem for default case IDs.
@@ -294,8 +390,9 @@ type Parent<'a> = (
     Option<u32>,
 );
 
-fn read_row(name: &str, sheet: &str, row: &Row, found: &Found, stem: &str) -> IngestedCase {
+fn read_row(found: &Found, row: &Row) -> IngestedCase {
     let (header, r) = (&found.header, row.r);
+    let (name, sheet, stem) = (found.name.as_str(), found.sheet.as_str(), found.stem.as_str());
     let mut root = json!({});
     let mut source = SourceMap {
         file: name.to_string(),

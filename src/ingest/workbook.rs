@@ -37,7 +37,7 @@ pub(super) fn open_book<RS: Read + Seek>(
 
 /// Reads a workbook case by case: a register row at a time (streamed from the file for
 /// xlsx), a case workbook whole. Returns the diagnostics about the file as a whole.
-pub(super) fn read_workbook_each<RS: Read + Seek>(
+pub(super) fn read_workbook_each<RS: Read + Seek + Send>(
     name: &str,
     book: Result<Sheets<RS>, calamine::Error>,
     each: &mut dyn FnMut(IngestedCase),
@@ -61,9 +61,14 @@ pub(super) fn read_workbook_each<RS: Read + Seek>(
     };
     if let Some(index) = register {
         let sheet = names[index].clone();
-        let mut stream = register::RegisterStream::new(name, &sheet, each);
-        stream_rows(&mut book, &sheet, |row| stream.push(row)).map_err(unreadable)?;
-        match stream.finish() {
+        let header = register::read_sheet(
+            name,
+            &sheet,
+            |push: &mut dyn FnMut(Row) -> bool| stream_rows(&mut book, &sheet, push),
+            each,
+        )
+        .map_err(unreadable)?;
+        match header {
             Some(header) => {
                 let mut diags = other_sheets(name, &mut book, &names, index);
                 diags.extend(header);
