@@ -19,6 +19,13 @@ fn main() -> ExitCode {
     // zeroed whole and kept resident, which in a long batch costs both time and memory.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
+    // Output piped into `head` or a closed pager ends the program quietly, as with any
+    // Unix tool, rather than with a panic on the next line printed.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let today = cli
         .today

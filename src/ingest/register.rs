@@ -392,7 +392,11 @@ type Parent<'a> = (
 
 fn read_row(found: &Found, row: &Row) -> IngestedCase {
     let (header, r) = (&found.header, row.r);
-    let (name, sheet, stem) = (found.name.as_str(), found.sheet.as_str(), found.stem.as_str());
+    let (name, sheet, stem) = (
+        found.name.as_str(),
+        found.sheet.as_str(),
+        found.stem.as_str(),
+    );
     let mut root = json!({});
     let mut source = SourceMap {
         file: name.to_string(),

@@ -142,4 +142,3 @@ pub fn parallel_map<T: Sync, R: Send>(
         .map(|r| r.expect("every item was processed"))
         .collect()
 }
-

@@ -96,9 +96,9 @@ fn in_files(n: usize) -> String {
     }
 }
 
-/// «A и B», «A, B и C»; past `most`, «A, B, C и еще 7».
+/// «A и B», «A, B и C»; past `most`, «A, B, C и еще 7» (never «и еще 1»: that one is named).
 fn joined(items: &[&str], most: usize) -> String {
-    if items.len() > most {
+    if items.len() > most + 1 {
         return format!("{} и еще {}", items[..most].join(", "), items.len() - most);
     }
     match items.split_last() {
