@@ -167,11 +167,17 @@ struct RegisterStream<'a> {
     /// Diagnostics about the header (unknown columns).
     diagnostics: Vec<Diagnostic>,
     batch: Vec<Row>,
-    out: &'a mut dyn FnMut(Batch),
+    /// Hands a batch on; false when no one takes batches any more.
+    out: &'a mut dyn FnMut(Batch) -> bool,
+    stopped: bool,
 }
 
 impl<'a> RegisterStream<'a> {
-    fn new(name: &'a str, sheet: &'a str, out: &'a mut dyn FnMut(Batch)) -> RegisterStream<'a> {
+    fn new(
+        name: &'a str,
+        sheet: &'a str,
+        out: &'a mut dyn FnMut(Batch) -> bool,
+    ) -> RegisterStream<'a> {
         RegisterStream {
             name,
             sheet,
@@ -181,15 +187,17 @@ impl<'a> RegisterStream<'a> {
             diagnostics: Vec::new(),
             batch: Vec::new(),
             out,
+            stopped: false,
         }
     }
 
     /// Takes the sheet's next row (rows come in order); false once the first rows turned out
-    /// to hold no register header, so the caller can stop reading.
+    /// to hold no register header, or the cases are no longer taken, so the caller can stop
+    /// reading.
     fn push(&mut self, row: Row) -> bool {
         if self.found.is_some() {
             self.take(row);
-            return true;
+            return !self.stopped;
         }
         self.head.push(row);
         if self.head.len() >= HEAD_ROWS {
@@ -284,7 +292,7 @@ impl<'a> RegisterStream<'a> {
     fn flush(&mut self) {
         if let (Some(found), false) = (&self.found, self.batch.is_empty()) {
             let rows = std::mem::take(&mut self.batch);
-            (self.out)(Batch {
+            self.stopped |= !(self.out)(Batch {
                 found: found.clone(),
                 rows,
             });
@@ -306,22 +314,23 @@ pub fn read_sheet<E: Send>(
     type Built = std::thread::Result<Vec<IngestedCase>>;
     let builders = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     let (batches, batches_rx) = mpsc::sync_channel::<(usize, Batch)>(builders * 2);
-    let batches_rx = Mutex::new(batches_rx);
+    // Shared by the builders alone: when they are gone (the cases no longer taken), the
+    // reader's next send fails and it stops, rather than wait for ever.
+    let batches_rx = Arc::new(Mutex::new(batches_rx));
     let (built, built_rx) = mpsc::sync_channel::<(usize, Built)>(builders * 2);
     let mut panicked = None;
     let read = std::thread::scope(|s| {
         let reader = s.spawn(move || {
             let mut seq = 0;
             let mut send = |b: Batch| {
-                // The receivers outlive the reader (they end with the scope).
-                let _ = batches.send((seq, b));
                 seq += 1;
+                batches.send((seq - 1, b)).is_ok()
             };
             let mut stream = RegisterStream::new(name, sheet, &mut send);
             rows(&mut |row| stream.push(row)).map(|()| stream.finish())
         });
         for _ in 0..builders {
-            let (built, batches_rx) = (built.clone(), &batches_rx);
+            let (built, batches_rx) = (built.clone(), batches_rx.clone());
             s.spawn(move || {
                 loop {
                     let next = batches_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
@@ -337,7 +346,7 @@ pub fn read_sheet<E: Send>(
                 }
             });
         }
-        drop(built);
+        drop((built, batches_rx));
         // The builders finish out of order; the cases go on in the rows' order.
         let mut waiting: BTreeMap<usize, Built> = BTreeMap::new();
         let mut next = 0;
@@ -551,4 +560,64 @@ fn split_role(text: &str) -> (String, Option<&'static str>) {
         }
     }
     (text.trim().to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header of the register's first columns, then `n` rows with text in each.
+    fn sheet(n: u32) -> impl Iterator<Item = Row> {
+        let width = REGISTER_COLUMNS.len().min(6) as u32;
+        let mut header = Row::new(0);
+        for (c, f) in REGISTER_COLUMNS.iter().take(width as usize).enumerate() {
+            header.set(c as u32, Data::String(f.label.to_string()));
+        }
+        std::iter::once(header).chain((1..=n).map(move |r| {
+            let mut row = Row::new(r);
+            for c in 0..width {
+                row.set(c, Data::String(format!("текст {r}")));
+            }
+            row
+        }))
+    }
+
+    fn feed(n: u32) -> impl FnOnce(&mut dyn FnMut(Row) -> bool) -> Result<(), ()> + Send {
+        move |push| {
+            for row in sheet(n) {
+                if !push(row) {
+                    break;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn every_row_becomes_a_case_in_row_order() {
+        let mut rows = Vec::new();
+        let header = read_sheet("реестр.xlsx", "Реестр", feed(1000), &mut |c| {
+            rows.push(c.source.default.and_then(|(_, cell)| cell));
+        });
+        assert!(header.unwrap().is_some(), "the header is found");
+        let expected: Vec<_> = (1..=1000).map(|r| Some(address(r, 0))).collect();
+        assert_eq!(rows, expected);
+    }
+
+    #[test]
+    fn a_consumer_that_fails_stops_the_reader_instead_of_hanging() {
+        let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut seen = 0;
+            read_sheet(
+                "реестр.xlsx",
+                "Реестр",
+                feed(100_000),
+                &mut |_| {
+                    seen += 1;
+                    assert!(seen < 100, "a defect in what takes the cases");
+                },
+            )
+        }));
+        assert!(read.is_err(), "the consumer's panic reaches the caller");
+    }
 }
