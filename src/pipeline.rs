@@ -67,7 +67,7 @@ pub fn expand_inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// Reads and checks one file.
 pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
     let mut cases = Vec::new();
-    match check_file_each(path, settings, &mut |c| cases.push(c)) {
+    match check_file_each(path, settings, true, &mut |c| cases.push(c)) {
         Err(e) => FileReport {
             file: e.file,
             unreadable: Some(e.message),
@@ -83,14 +83,22 @@ pub fn check_file(path: &Path, settings: &Settings) -> FileReport {
     }
 }
 
-/// Reads and checks one file case by case (a register row at a time): `each` is handed every
-/// case, checked, as soon as it is read. Returns the diagnostics about the file as a whole.
+/// Reads and checks one file case by case (a register's rows read, made cases and checked on
+/// every core): `each` is handed every case, checked, in the file's order, as soon as it is
+/// read. `origin`: keep a register row's own cells (for the archive). Returns the diagnostics
+/// about the file as a whole.
 pub fn check_file_each(
     path: &Path,
     settings: &Settings,
+    origin: bool,
     each: &mut dyn FnMut(CheckedCase),
 ) -> Result<Vec<Diagnostic>, ingest::Unreadable> {
-    ingest::read_path_each(path, &mut |ic| each(check_case(ic, settings)))
+    let each = ingest::Each {
+        origin,
+        map: &|ic| check_case(ic, settings),
+        each,
+    };
+    ingest::read_path_with(path, each)
 }
 
 /// Validates a case read from an input, each diagnostic located at its file, sheet and cell.

@@ -138,6 +138,28 @@ pub fn read_path_each(
     path: &Path,
     each: &mut dyn FnMut(IngestedCase),
 ) -> Result<Vec<Diagnostic>, Unreadable> {
+    read_path_with(
+        path,
+        Each {
+            origin: true,
+            map: &|c| c,
+            each,
+        },
+    )
+}
+
+/// What is done with each case of an input as it is read: `map` on the reading threads (a
+/// register's rows are made cases and mapped on every core), then `each` on the caller's
+/// thread, in the input's order.
+pub struct Each<'a, T> {
+    /// Keep a register row's own cells (`IngestedCase::origin`): only the archive needs them.
+    pub origin: bool,
+    pub map: &'a (dyn Fn(IngestedCase) -> T + Sync),
+    pub each: &'a mut dyn FnMut(T),
+}
+
+/// `read_path_each` with a step on the reading threads (`Each`).
+pub fn read_path_with<T: Send>(path: &Path, each: Each<T>) -> Result<Vec<Diagnostic>, Unreadable> {
     let file = path.display().to_string();
     let unreadable = |e: std::io::Error| Unreadable {
         file: file.clone(),
@@ -146,7 +168,9 @@ pub fn read_path_each(
     if !is_spreadsheet(path) {
         let bytes = std::fs::read(path).map_err(unreadable)?;
         return read_bytes(&file, &bytes).map(|ing| {
-            ing.cases.into_iter().for_each(&mut *each);
+            for c in ing.cases {
+                (each.each)((each.map)(c));
+            }
             ing.diagnostics
         });
     }
@@ -206,7 +230,12 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
             let mut cases = Vec::new();
             let diagnostics = guarded(name, || {
                 let book = workbook::open_book(|| Ok(std::io::Cursor::new(bytes)));
-                workbook::read_workbook_each(name, book, &mut |c| cases.push(c))
+                let each = Each {
+                    origin: true,
+                    map: &|c| c,
+                    each: &mut |c| cases.push(c),
+                };
+                workbook::read_workbook_each(name, book, each)
             })?;
             Ok(Ingested {
                 file: name.to_string(),

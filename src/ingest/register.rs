@@ -6,7 +6,7 @@
 //! any length is never held whole — only one row at a time.
 
 use super::cells::{address, split_list, text, value};
-use super::{IngestedCase, SourceMap, case_from_value, set_pointer};
+use super::{Each, IngestedCase, SourceMap, case_from_value, set_pointer};
 use crate::diagnostic::Diagnostic;
 use crate::model::fold;
 use crate::sheet_layouts::{
@@ -147,6 +147,8 @@ struct Found {
     name: String,
     sheet: String,
     stem: String,
+    /// Keep each row's own cells (`IngestedCase::origin`).
+    origin: bool,
 }
 
 /// Rows of the register after its header, in order, and the header they are read by.
@@ -159,6 +161,7 @@ struct Batch {
 /// in batches; the sheet is never held whole.
 struct RegisterStream<'a> {
     name: &'a str,
+    origin: bool,
     sheet: &'a str,
     head: Vec<Row>,
     found: Option<Arc<Found>>,
@@ -176,10 +179,12 @@ impl<'a> RegisterStream<'a> {
     fn new(
         name: &'a str,
         sheet: &'a str,
+        origin: bool,
         out: &'a mut dyn FnMut(Batch) -> bool,
     ) -> RegisterStream<'a> {
         RegisterStream {
             name,
+            origin,
             sheet,
             head: Vec::new(),
             found: None,
@@ -269,6 +274,7 @@ impl<'a> RegisterStream<'a> {
             name: self.name.to_string(),
             sheet: self.sheet.to_string(),
             stem,
+            origin: self.origin,
         }));
         for row in head {
             self.take(row);
@@ -302,22 +308,23 @@ impl<'a> RegisterStream<'a> {
 
 /// Reads a register sheet as a stream: `rows` feeds the sheet's rows in order to the function
 /// it is given (and stops when that returns false); it runs on a thread of its own, the rows
-/// are made cases on every core, and the cases are handed to `each` in row order on this
-/// thread. Returns the diagnostics about the header, or None when the sheet has no register
-/// header. Memory holds a few batches of rows, whatever the sheet's length.
-pub fn read_sheet<E: Send>(
+/// are made cases (and mapped by `each.map`) on every core, and handed to `each.each` in row
+/// order on this thread. Returns the diagnostics about the header, or None when the sheet has
+/// no register header. Memory holds a few batches of rows, whatever the sheet's length.
+pub fn read_sheet<E: Send, T: Send>(
     name: &str,
     sheet: &str,
     rows: impl FnOnce(&mut dyn FnMut(Row) -> bool) -> Result<(), E> + Send,
-    each: &mut dyn FnMut(IngestedCase),
+    each: Each<T>,
 ) -> Result<Option<Vec<Diagnostic>>, E> {
-    type Built = std::thread::Result<Vec<IngestedCase>>;
+    type Built<T> = std::thread::Result<Vec<T>>;
+    let Each { origin, map, each } = each;
     let builders = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
     let (batches, batches_rx) = mpsc::sync_channel::<(usize, Batch)>(builders * 2);
     // Shared by the builders alone: when they are gone (the cases no longer taken), the
     // reader's next send fails and it stops, rather than wait for ever.
     let batches_rx = Arc::new(Mutex::new(batches_rx));
-    let (built, built_rx) = mpsc::sync_channel::<(usize, Built)>(builders * 2);
+    let (built, built_rx) = mpsc::sync_channel::<(usize, Built<T>)>(builders * 2);
     let mut panicked = None;
     let read = std::thread::scope(|s| {
         let reader = s.spawn(move || {
@@ -326,7 +333,7 @@ pub fn read_sheet<E: Send>(
                 seq += 1;
                 batches.send((seq - 1, b)).is_ok()
             };
-            let mut stream = RegisterStream::new(name, sheet, &mut send);
+            let mut stream = RegisterStream::new(name, sheet, origin, &mut send);
             rows(&mut |row| stream.push(row)).map(|()| stream.finish())
         });
         for _ in 0..builders {
@@ -338,7 +345,7 @@ pub fn read_sheet<E: Send>(
                     // A defect in one batch is reported for the file (by `guarded`), not a
                     // builder lost with the reader waiting on it.
                     let cases = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        b.rows.iter().map(|r| read_row(&b.found, r)).collect()
+                        b.rows.iter().map(|r| map(read_row(&b.found, r))).collect()
                     }));
                     if built.send((seq, cases)).is_err() {
                         break;
@@ -348,7 +355,7 @@ pub fn read_sheet<E: Send>(
         }
         drop((built, batches_rx));
         // The builders finish out of order; the cases go on in the rows' order.
-        let mut waiting: BTreeMap<usize, Built> = BTreeMap::new();
+        let mut waiting: BTreeMap<usize, Built<T>> = BTreeMap::new();
         let mut next = 0;
         for (seq, cases) in built_rx {
             waiting.insert(seq, cases);
@@ -521,7 +528,16 @@ fn read_row(found: &Found, row: &Row) -> IngestedCase {
     for d in &mut diags {
         source.locate(d);
     }
-    // The row as it stands, every column with its header, for the archive.
+    IngestedCase {
+        case: case.unwrap_or_default(),
+        source,
+        diagnostics: diags,
+        origin: found.origin.then(|| origin(found, row)),
+    }
+}
+
+/// The row as it stands, every column with its header, for the archive.
+fn origin(found: &Found, row: &Row) -> Value {
     let mut cells = serde_json::Map::new();
     for c in 0..row.width() {
         let label = found.labels.get(c as usize).cloned().flatten();
@@ -532,13 +548,7 @@ fn read_row(found: &Found, row: &Row) -> IngestedCase {
             );
         }
     }
-    let origin = json!({"sheet": sheet, "row": r + 1, "cells": cells});
-    IngestedCase {
-        case: case.unwrap_or_default(),
-        source,
-        diagnostics: diags,
-        origin: Some(origin),
-    }
+    json!({"sheet": found.sheet, "row": row.r + 1, "cells": cells})
 }
 
 /// Splits «ФИО (мать)» into the name and the role code, when the bracket names a role.
@@ -596,9 +606,13 @@ mod tests {
     #[test]
     fn every_row_becomes_a_case_in_row_order() {
         let mut rows = Vec::new();
-        let header = read_sheet("реестр.xlsx", "Реестр", feed(1000), &mut |c| {
-            rows.push(c.source.default.and_then(|(_, cell)| cell));
-        });
+        let mut each = |c: IngestedCase| rows.push(c.source.default.and_then(|(_, cell)| cell));
+        let each = Each {
+            origin: false,
+            map: &|c| c,
+            each: &mut each,
+        };
+        let header = read_sheet("реестр.xlsx", "Реестр", feed(1000), each);
         assert!(header.unwrap().is_some(), "the header is found");
         let expected: Vec<_> = (1..=1000).map(|r| Some(address(r, 0))).collect();
         assert_eq!(rows, expected);

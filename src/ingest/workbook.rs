@@ -4,7 +4,7 @@
 
 use super::cells::{address, text, value};
 use super::register::{self, Row};
-use super::{Ingested, IngestedCase, SourceMap, Unreadable, case_from_value, set_pointer};
+use super::{Each, Ingested, SourceMap, Unreadable, case_from_value, set_pointer};
 use crate::diagnostic::Diagnostic;
 use crate::model::fold;
 use crate::sheet_layouts::{
@@ -37,10 +37,10 @@ pub(super) fn open_book<RS: Read + Seek>(
 
 /// Reads a workbook case by case: a register row at a time (streamed from the file for
 /// xlsx), a case workbook whole. Returns the diagnostics about the file as a whole.
-pub(super) fn read_workbook_each<RS: Read + Seek + Send>(
+pub(super) fn read_workbook_each<RS: Read + Seek + Send, T: Send>(
     name: &str,
     book: Result<Sheets<RS>, calamine::Error>,
-    each: &mut dyn FnMut(IngestedCase),
+    each: Each<T>,
 ) -> Result<Vec<Diagnostic>, Unreadable> {
     let unreadable = |e: calamine::Error| Unreadable {
         file: name.to_string(),
@@ -65,7 +65,11 @@ pub(super) fn read_workbook_each<RS: Read + Seek + Send>(
             name,
             &sheet,
             |push: &mut dyn FnMut(Row) -> bool| stream_rows(&mut book, &sheet, push),
-            each,
+            Each {
+                origin: each.origin,
+                map: each.map,
+                each: &mut *each.each,
+            },
         )
         .map_err(unreadable)?;
         match header {
@@ -97,7 +101,7 @@ pub(super) fn read_workbook_each<RS: Read + Seek + Send>(
     }
     let ingested = read_case_workbook(name, sheets);
     for case in ingested.cases {
-        each(case);
+        (each.each)((each.map)(case));
     }
     Ok(ingested.diagnostics)
 }

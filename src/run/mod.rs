@@ -380,7 +380,7 @@ fn survey(
     let surveyed: Vec<Surveyed> = render::parallel_map(paths, opts.jobs, |p| {
         let mut keys = Vec::new();
         let mut checked = Vec::new();
-        let read = pipeline::check_file_each(p, settings, &mut |c| {
+        let read = pipeline::check_file_each(p, settings, false, &mut |c| {
             let key = CaseKey::of(&c.ingested.case);
             if keep {
                 let places = Places::of(&c, &key);
@@ -530,27 +530,30 @@ fn render_all(
                 let mut found = std::mem::take(&mut found[f]).into_iter().peekable();
                 let mut c = 0;
                 let mut changed = false;
-                let read = pipeline::check_file_each(path, ctx.settings, &mut |mut checked| {
-                    // The rules across the run were applied to what the first pass read.
-                    if changed || expected.keys.get(c) != Some(&CaseKey::of(&checked.ingested.case))
-                    {
-                        changed = true;
-                        return;
-                    }
-                    let mut same_id = false;
-                    while let Some((_, mut d)) = found.next_if(|(i, _)| *i == c) {
-                        same_id |= d.rule == "I-SAME-ID";
-                        checked.ingested.source.locate(&mut d);
-                        checked.diagnostics.push(d);
-                    }
-                    let key = (f, c);
-                    c += 1;
-                    let _ = work.send(Work {
-                        key,
-                        checked,
-                        same_id,
+                let origin = ctx.archive.is_some();
+                let read =
+                    pipeline::check_file_each(path, ctx.settings, origin, &mut |mut checked| {
+                        // The rules across the run were applied to what the first pass read.
+                        if changed
+                            || expected.keys.get(c) != Some(&CaseKey::of(&checked.ingested.case))
+                        {
+                            changed = true;
+                            return;
+                        }
+                        let mut same_id = false;
+                        while let Some((_, mut d)) = found.next_if(|(i, _)| *i == c) {
+                            same_id |= d.rule == "I-SAME-ID";
+                            checked.ingested.source.locate(&mut d);
+                            checked.diagnostics.push(d);
+                        }
+                        let key = (f, c);
+                        c += 1;
+                        let _ = work.send(Work {
+                            key,
+                            checked,
+                            same_id,
+                        });
                     });
-                });
                 let read = match read {
                     Ok(_) if changed || c != expected.keys.len() => Err(CHANGED.to_string()),
                     Ok(d) => Ok(d),
