@@ -622,15 +622,16 @@ mod tests {
     fn a_consumer_that_fails_stops_the_reader_instead_of_hanging() {
         let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
             let mut seen = 0;
-            read_sheet(
-                "реестр.xlsx",
-                "Реестр",
-                feed(100_000),
-                &mut |_| {
-                    seen += 1;
-                    assert!(seen < 100, "a defect in what takes the cases");
-                },
-            )
+            let mut each = |_: IngestedCase| {
+                seen += 1;
+                assert!(seen < 100, "a defect in what takes the cases");
+            };
+            let each = Each {
+                origin: false,
+                map: &|c| c,
+                each: &mut each,
+            };
+            read_sheet("реестр.xlsx", "Реестр", feed(100_000), each)
         }));
         assert!(read.is_err(), "the consumer's panic reaches the caller");
     }
