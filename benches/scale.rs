@@ -23,7 +23,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const TODAY: &str = "01.12.2026";
 const SEED: u64 = 42;
-/// Set (to `range` or `cells`) when this binary runs itself as the bare read.
+/// Set (to `range` or `cells`) when this binary runs itself as the bare read, or to `write`
+/// when it writes a register: the figures of a child (wait4's peak RSS) include what its
+/// parent held when it was started, so the parent itself never holds much.
 const CHILD: &str = "OKNO_SCALE_CHILD";
 const STEPS: &[(&str, &str)] = &[
     ("range", "calamine worksheet_range"),
@@ -36,8 +38,15 @@ const STEPS: &[(&str, &str)] = &[
 
 fn main() {
     if let Ok(mode) = std::env::var(CHILD) {
-        let path = std::env::args().nth(1).expect("register path");
-        bare_read(&mode, Path::new(&path));
+        let args: Vec<String> = std::env::args().collect();
+        let path = Path::new(&args[1]);
+        if mode == "write" {
+            let rows = args[2].parse().expect("rows");
+            let repeat = args.get(3).map(|n| n.parse().expect("repeat every"));
+            okno::synth::write_register(path, rows, SEED, repeat).unwrap();
+        } else {
+            bare_read(&mode, path);
+        }
         return;
     }
     let sizes = common::sizes(&[10_000, 100_000]);
@@ -79,7 +88,7 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let reg = dir.path().join("register.xlsx");
         let t = Instant::now();
-        okno::synth::write_register(&reg, rows, SEED, None).unwrap();
+        write_register(&reg, rows, None);
         println!(
             "\n{rows} rows: register {:.1} MB, written in {:.1} s",
             mb(&reg),
@@ -177,6 +186,16 @@ fn run_step(step: &str, okno: &Path, reg: &Path, dir: &Path) -> (Measured, Strin
     }
 }
 
+/// `synth::write_register` in a child process (see `CHILD`).
+fn write_register(path: &Path, rows: usize, repeat_every: Option<usize>) {
+    let mut c = Command::new(std::env::current_exe().unwrap());
+    c.env(CHILD, "write").arg(path).arg(rows.to_string());
+    if let Some(n) = repeat_every {
+        c.arg(n.to_string());
+    }
+    assert!(c.status().unwrap().success(), "writing the register failed");
+}
+
 /// The child: open the workbook and read the register sheet, nothing else.
 fn bare_read(mode: &str, path: &Path) {
     use calamine::{Reader, Xlsx, open_workbook};
@@ -251,7 +270,7 @@ fn repeats(okno: &Path) {
         .unwrap_or(1000);
     let dir = tempfile::tempdir().unwrap();
     let reg = dir.path().join("repeats.xlsx");
-    okno::synth::write_register(&reg, rows, SEED, Some(1)).unwrap();
+    write_register(&reg, rows, Some(1));
     let json = dir.path().join("validate.jsonl");
     let m = common::measure_to(
         Command::new(okno)

@@ -223,19 +223,31 @@ struct Surveyed {
     checked: Vec<(CaseOutcome, Places)>,
 }
 
-/// Where a case's ID and its notified child's name are in its input: blank diagnostics
-/// located there, for the rules across the run.
+/// Where a case's ID and its notified child's name are in its input, for the rules across
+/// the run: only sheet, cell and pointer, the file being the input's (a validate run keeps
+/// one per case).
 struct Places {
-    case_id: Diagnostic,
-    child: Option<Diagnostic>,
+    case_id: Place,
+    child: Option<Place>,
+}
+
+struct Place {
+    sheet: Option<Box<str>>,
+    cell: Option<Box<str>>,
+    /// The pointer as located, where it differs (a case inside a JSON file's list).
+    pointer: Option<Box<str>>,
 }
 
 impl Places {
     fn of(checked: &CheckedCase, key: &CaseKey) -> Places {
         let at = |pointer: String| {
-            let mut d = Diagnostic::warning("", pointer, "");
+            let mut d = Diagnostic::warning("", pointer.clone(), "");
             checked.ingested.source.locate(&mut d);
-            d
+            Place {
+                sheet: d.sheet.map(String::into_boxed_str),
+                cell: d.cell.map(String::into_boxed_str),
+                pointer: (d.pointer != pointer).then(|| d.pointer.into_boxed_str()),
+            }
         };
         Places {
             case_id: at("/case_id".into()),
@@ -246,16 +258,18 @@ impl Places {
         }
     }
 
-    /// Gives a diagnostic of the rules across the run the place of its field.
+    /// Gives a diagnostic of the rules across the run the place of its field (its file is
+    /// already the input's).
     fn locate(&self, d: &mut Diagnostic) {
         let at = match &self.child {
             Some(child) if d.pointer != "/case_id" => child,
             _ => &self.case_id,
         };
-        d.file.clone_from(&at.file);
-        d.sheet.clone_from(&at.sheet);
-        d.cell.clone_from(&at.cell);
-        d.pointer.clone_from(&at.pointer);
+        d.sheet = at.sheet.as_deref().map(str::to_string);
+        d.cell = at.cell.as_deref().map(str::to_string);
+        if let Some(p) = &at.pointer {
+            d.pointer = p.to_string();
+        }
     }
 }
 
@@ -431,6 +445,7 @@ fn checked_only(s: Surveyed, found: Vec<(usize, Diagnostic)>) -> FileOutcome {
     let mut checked = s.checked;
     for (c, mut d) in found {
         if let Some((case, places)) = checked.get_mut(c) {
+            d.file.clone_from(&s.file);
             places.locate(&mut d);
             case.diagnostics.push(d);
         }
