@@ -1,0 +1,380 @@
+//! The commission's quarter over an archive (issue 12): the single window's inflow counted as
+//! `okno validate` counts it, the chained notification deadline, territories side by side and
+//! one at a time, a bad territory refused in Russian.
+
+mod common;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use common::root;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::{Command, Output};
+
+const TODAY: &str = "01.12.2026";
+
+/// `okno --today 01.12.2026 ARGS…` in the repository.
+fn okno(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_okno"))
+        .args(["--today", TODAY])
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run okno")
+}
+
+fn ok(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn sheet(path: &Path, name: &str) -> Vec<Vec<String>> {
+    let mut book = open_workbook_auto(path).unwrap();
+    let range = book.worksheet_range(name).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::Float(f) => okno::model::values::number_text(*f),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The value of a «Сводка» row.
+fn value(summary: &[Vec<String>], key: &str) -> usize {
+    summary
+        .iter()
+        .find(|r| r[0] == key)
+        .unwrap_or_else(|| panic!("{key}: {summary:?}"))[1]
+        .parse()
+        .unwrap()
+}
+
+/// `okno validate --format json` on `inputs`: (rule, message) of every diagnostic.
+fn validated(inputs: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec!["validate", "--format", "json"];
+    args.extend(inputs);
+    let o = okno(&args);
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| {
+            Some((
+                v["rule"].as_str()?.to_string(),
+                v["message"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn archive(inputs: &[&str], arch: &Path) {
+    let mut args = vec!["archive"];
+    args.extend(inputs);
+    args.extend(["--archive", arch.to_str().unwrap()]);
+    ok(&okno(&args));
+}
+
+fn quarter(arch: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "quarter",
+        "2026-Q4",
+        "--archive",
+        arch.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    okno(&args)
+}
+
+#[test]
+fn the_quarter_counts_octobers_notifications_and_their_breaches_as_validate_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("archive");
+    archive(&["fixtures/cases", "fixtures/register"], &arch);
+    let out = dir.path().join("q");
+    let o = quarter(&arch, &out, &[]);
+    ok(&o);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("извещений поступило 26"), "{stdout}");
+
+    let xlsx = out.join("сводка-2026-Q4.xlsx");
+    let summary = sheet(&xlsx, "Сводка");
+    // Every row of the register is a notification of October 2026.
+    let register = validated(&["fixtures/register"]);
+    let rows = sheet(
+        &root().join("fixtures/register/register-2026-10.xlsx"),
+        "Реестр",
+    );
+    let ids: Vec<&String> = rows[1..].iter().map(|r| &r[11]).collect();
+    assert_eq!(ids.len(), 26);
+    assert_eq!(value(&summary, "Извещений поступило в квартале"), ids.len());
+    // No conclusion in a register: all of them wait, named one by one.
+    let waiting = sheet(&xlsx, "Ожидают");
+    let mut named: Vec<&String> = waiting[1..].iter().map(|r| &r[0]).collect();
+    named.sort();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(named, want);
+    assert_eq!(value(&summary, "Извещения: ожидают «Единого окна»"), 26);
+    // The deadlines the summary lists for these cases are exactly validate's.
+    let mut from_validate: Vec<(String, String)> = register
+        .into_iter()
+        .filter(|(rule, _)| rule.starts_with("D-") && rule != "D-MONITOR-3M")
+        .collect();
+    let mut from_quarter: Vec<(String, String)> = sheet(&xlsx, "Сроки")[1..]
+        .iter()
+        .filter(|r| ids.contains(&&r[0]))
+        .map(|r| (r[1].clone(), r[2].clone()))
+        .collect();
+    from_validate.sort();
+    from_quarter.sort();
+    assert!(!from_validate.is_empty());
+    assert_eq!(from_quarter, from_validate);
+    let diag = from_validate
+        .iter()
+        .filter(|(r, _)| r == "D-DIAG-3")
+        .count();
+    assert_eq!(value(&summary, "Нарушений D-DIAG-3"), diag);
+    // The PDF says it too, and names the waiting cases.
+    let pdf = pdf_extract::extract_text(out.join("сводка-2026-Q4.pdf")).unwrap();
+    let flat = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Поступило извещений: 26"), "{flat}");
+    assert!(flat.contains("NSK-2026-1001") && flat.contains("NSK-2026-1026"));
+}
+
+/// A notification at the single window, from the polyclinic's fixture.
+fn notification(id: &str, territory: Option<&str>, dates: (&str, &str, Option<&str>)) -> Value {
+    let path = root().join("fixtures/duplicates/NSK-2026-0131-polyclinic.json");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    v["case_id"] = json!(id);
+    match territory {
+        Some(t) => v["territory"] = json!(t),
+        None => {
+            v.as_object_mut().unwrap().remove("territory");
+        }
+    }
+    // A child of its own (no I-DUPLICATE between them): the name from the ID's number.
+    let n: String = id.chars().filter(char::is_ascii_digit).collect();
+    v["family"]["children"][0]["name"] = json!(format!("Тестова{n} Полина Алексеевна"));
+    v["notification"]["detection_date"] = json!(dates.0);
+    v["notification"]["date_sent"] = json!(dates.1);
+    v["notification"]["date_received"] = json!(dates.2);
+    v
+}
+
+fn write_cases(dir: &Path, cases: &[Value]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for c in cases {
+        std::fs::write(
+            dir.join(format!("{}.json", c["case_id"].as_str().unwrap())),
+            serde_json::to_vec_pretty(c).unwrap(),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_notification_sent_ten_days_after_detection_without_diagnostics_is_late() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = notification(
+        "CHAIN-1",
+        Some("г. Бердск"),
+        ("05.03.2026", "15.03.2026", None),
+    );
+    c.as_object_mut().unwrap().remove("child_assessment");
+    c.as_object_mut().unwrap().remove("family_assessment");
+    c["notification"]["primary_assessment"] = json!("Проведена полностью");
+    write_cases(dir.path(), &[c.clone()]);
+    let input = dir.path().join("CHAIN-1.json");
+    let d = validated(&[input.to_str().unwrap()]);
+    let late: Vec<&String> = d
+        .iter()
+        .filter(|(r, _)| r == "D-NOTIFY-1")
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(late.len(), 1, "{d:?}");
+    assert!(
+        late[0].contains("срок — 09.03.2026") && late[0].contains("просрочка 6 дн."),
+        "{}",
+        late[0]
+    );
+    // With a diagnostics date the two deadlines stand apart: diagnostics on 07.03 (in time),
+    // notification due 08.03, sent 15.03: 7 days over, counted from the diagnostics.
+    c["child_assessment"] = json!({"date": "07.03.2026"});
+    write_cases(dir.path(), &[c]);
+    let d = validated(&[input.to_str().unwrap()]);
+    let late: Vec<&String> = d
+        .iter()
+        .filter(|(r, _)| r == "D-NOTIFY-1")
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(late.len(), 1, "{d:?}");
+    assert!(
+        late[0].contains("срок — 08.03.2026") && late[0].contains("просрочка 7 дн."),
+        "{}",
+        late[0]
+    );
+}
+
+#[test]
+fn two_territories_side_by_side_add_up_and_one_can_be_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let ber = "г. Бердск";
+    let tog = "Тогучинский район";
+    // Received 02.11, no conclusion on 01.12: D-SW-3 overdue (due 05.11).
+    let cases = vec![
+        notification(
+            "T-0001",
+            Some(ber),
+            ("01.11.2026", "02.11.2026", Some("02.11.2026")),
+        ),
+        notification(
+            "T-0002",
+            Some(ber),
+            ("01.11.2026", "02.11.2026", Some("02.11.2026")),
+        ),
+        // Received 29.11: waiting, still in time.
+        notification(
+            "T-0003",
+            Some(ber),
+            ("27.11.2026", "28.11.2026", Some("29.11.2026")),
+        ),
+        notification(
+            "T-0004",
+            Some(tog),
+            ("01.10.2026", "02.10.2026", Some("03.10.2026")),
+        ),
+        // No territory: its own line, and a warning.
+        notification("T-0005", None, ("10.10.2026", "11.10.2026", None)),
+    ];
+    write_cases(&input, &cases);
+    let arch = dir.path().join("archive");
+    archive(&[input.to_str().unwrap()], &arch);
+    let out = dir.path().join("q");
+    ok(&quarter(&arch, &out, &[]));
+    let xlsx = out.join("сводка-2026-Q4.xlsx");
+    let t = sheet(&xlsx, "Территории");
+    let head = &t[0];
+    let (lines, total) = (&t[1..t.len() - 1], &t[t.len() - 1]);
+    assert_eq!(total[0], "Всего");
+    let labels: Vec<&str> = lines.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(labels, vec![ber, tog, "не указана"]);
+    for c in 1..head.len() {
+        let sum: usize = lines.iter().map(|r| r[c].parse::<usize>().unwrap()).sum();
+        assert_eq!(sum.to_string(), total[c], "column «{}»", head[c]);
+    }
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    assert_eq!(lines[0][col("Поступило извещений")], "3");
+    assert_eq!(lines[0][col("Просрочен D-SW-3")], "2");
+    assert_eq!(total[col("Поступило извещений")], "5");
+    // The overdue ones are validate's D-SW-3, named in the waiting list.
+    let sw = validated(&[input.to_str().unwrap()])
+        .into_iter()
+        .filter(|(r, _)| r == "D-SW-3")
+        .count();
+    let waiting = sheet(&xlsx, "Ожидают");
+    let overdue: Vec<&str> = waiting[1..]
+        .iter()
+        .filter(|r| r[4].starts_with("просрочено"))
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(overdue.len(), sw);
+    assert_eq!(overdue, vec!["T-0001", "T-0002", "T-0004"]);
+    let pdf = pdf_extract::extract_text(out.join("сводка-2026-Q4.pdf")).unwrap();
+    assert!(pdf.contains("Извещения по территориям") && pdf.contains(tog));
+
+    // One territory: by code or name, the summary and the log hold its cases only.
+    let one = dir.path().join("one");
+    ok(&quarter(&arch, &one, &["--territory", "berdsk"]));
+    let xlsx = one.join("сводка-2026-Q4-berdsk.xlsx");
+    let summary = sheet(&xlsx, "Сводка");
+    assert_eq!(summary[1], vec!["Территория".to_string(), ber.to_string()]);
+    assert_eq!(value(&summary, "Извещений поступило в квартале"), 3);
+    let ids: Vec<String> = sheet(&xlsx, "Ожидают")[1..]
+        .iter()
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(ids, vec!["T-0001", "T-0002", "T-0003"]);
+    let log = dir.path().join("log.xlsx");
+    ok(&okno(&[
+        "log",
+        "intake",
+        "--archive",
+        arch.to_str().unwrap(),
+        "--territory",
+        tog,
+        "-o",
+        log.to_str().unwrap(),
+    ]));
+    // The log is the seed's form: no case IDs, the children by name.
+    let text: String = sheet(&log, "Журнал").concat().concat();
+    assert!(
+        text.contains("Тестова0004") && !text.contains("Тестова0001"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_territory_is_refused_in_russian_with_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    // On the command line: exit 2, the catalog's names.
+    let o = quarter(
+        dir.path(),
+        &dir.path().join("q"),
+        &["--territory", "Атлантида"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("территории «Атлантида» нет в каталоге") && err.contains("«г. Бердск»"),
+        "{err}"
+    );
+    // In a case file: an error at its place, the case is not archived.
+    let c = notification(
+        "T-0009",
+        Some("Атлантида"),
+        ("01.11.2026", "02.11.2026", None),
+    );
+    write_cases(dir.path(), &[c]);
+    let file = dir.path().join("T-0009.json");
+    let o = okno(&["validate", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("ошибка[I-OPTION]") && text.contains("/territory"),
+        "{text}"
+    );
+    // Missing: a warning only.
+    let c = notification("T-0010", None, ("01.11.2026", "02.11.2026", None));
+    write_cases(dir.path(), &[c]);
+    let d = validated(&[dir.path().join("T-0010.json").to_str().unwrap()]);
+    assert!(d.iter().any(|(r, _)| r == "N-TERRITORY"), "{d:?}");
+}
+
+#[test]
+fn the_summary_is_the_same_bytes_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("archive");
+    archive(&["fixtures/cases", "fixtures/register"], &arch);
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    ok(&quarter(&arch, &a, &[]));
+    ok(&quarter(&arch, &b, &[]));
+    for ext in ["pdf", "docx", "xlsx"] {
+        let name = format!("сводка-2026-Q4.{ext}");
+        assert!(
+            std::fs::read(a.join(&name)).unwrap() == std::fs::read(b.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
