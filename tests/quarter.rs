@@ -378,3 +378,108 @@ fn the_summary_is_the_same_bytes_twice() {
         );
     }
 }
+
+/// Whether an outside tool is there; under CI its absence is a failure, not a skip.
+fn have(what: &str, present: bool) -> bool {
+    if !present {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{what} is missing, and CI must run this test"
+        );
+        eprintln!("skipped: {what} is not installed");
+    }
+    present
+}
+
+/// The layout check (`scripts/check_layout.py`) over `path`: its report when it found a problem.
+fn layout_problems(path: &Path) -> Option<String> {
+    let o = Command::new("python3")
+        .arg(root().join("scripts/check_layout.py"))
+        .arg(path)
+        .output()
+        .expect("python3");
+    let report =
+        String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+    (!o.status.success()).then_some(report)
+}
+
+/// 230 notifications at the single window over five territories, some without one: long
+/// lists (cut at 200 rows in the PDF and DOCX), tables and bars per territory.
+fn many() -> Vec<okno::model::Case> {
+    let territories = [
+        Some("г. Новосибирск, Ленинский район"),
+        Some("г. Новосибирск, Железнодорожный район"),
+        Some("Усть-Таркский район"),
+        Some("р. п. Кольцово"),
+        Some("г. Бердск"),
+        None,
+    ];
+    (0..230)
+        .map(|i| {
+            let day = 1 + i % 28;
+            let v = notification(
+                &format!("M-{i:04}"),
+                territories[i % territories.len()],
+                (
+                    &format!("{day:02}.10.2026"),
+                    &format!("{:02}.10.2026", day + i % 3),
+                    (i % 2 == 0)
+                        .then(|| format!("{:02}.10.2026", day + i % 3))
+                        .as_deref(),
+                ),
+            );
+            serde_json::from_value(v).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn the_summary_with_long_lists_and_many_territories_keeps_its_layout_in_pdf_and_docx() {
+    let q = okno::report::Quarter::parse("2026-Q4").unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let r = okno::report::quarter(many(), q, today);
+    assert_eq!(r.inflow.received, 230);
+    assert_eq!(r.territories.len(), 6);
+    let doc = okno::report::summary_document(&r, today);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("сводка.pdf");
+    let docx = dir.path().join("сводка.docx");
+    std::fs::write(&pdf, okno::render::Format::Pdf.write(&doc).unwrap()).unwrap();
+    std::fs::write(&docx, okno::render::Format::Docx.write(&doc).unwrap()).unwrap();
+    let text = pdf_extract::extract_text(&pdf).unwrap();
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The waiting list stops at 200 rows and says where the rest is.
+    assert!(
+        flat.contains("M-0000") && !flat.contains("M-0229"),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("… и еще 30: всего 230, полный список — в сводке XLSX, лист «Ожидают»"),
+        "{flat}"
+    );
+    assert!(flat.contains("Усть-Таркский район") && flat.contains("Всего"));
+    if !have("pdfplumber", common::python_has("pdfplumber")) {
+        return;
+    }
+    if let Some(report) = layout_problems(&pdf) {
+        panic!("PDF: {report}");
+    }
+    let soffice = Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have("LibreOffice", soffice) {
+        return;
+    }
+    let converted = dir.path().join("docx");
+    let o = Command::new("bash")
+        .arg(root().join("scripts/docx_to_pdf.sh"))
+        .arg(dir.path())
+        .arg(&converted)
+        .output()
+        .expect("bash");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    if let Some(report) = layout_problems(&converted) {
+        panic!("DOCX: {report}");
+    }
+}
