@@ -53,8 +53,12 @@ fn main() {
                 let detected = day(j % 60);
                 nt.detection_date = detected;
                 nt.date_sent = day(j % 60 + j % 7);
-                nt.date_received = if j % 2 == 0 { nt.date_sent } else { None };
-                if j % 2 == 0 {
+                nt.date_received = if j.is_multiple_of(2) {
+                    nt.date_sent
+                } else {
+                    None
+                };
+                if j.is_multiple_of(2) {
                     for a in c.child_assessment.iter_mut() {
                         a.date = None;
                     }
