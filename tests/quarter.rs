@@ -483,3 +483,79 @@ fn the_summary_with_long_lists_and_many_territories_keeps_its_layout_in_pdf_and_
         panic!("DOCX: {report}");
     }
 }
+
+/// The column letters of a 0-based index (0 → A, 26 → AA).
+fn column_letters(mut i: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'A' + (i % 26) as u8) as char);
+        if i < 26 {
+            return s;
+        }
+        i = i / 26 - 1;
+    }
+}
+
+/// The list a cell (range) of sheet `name` offers as its dropdown: the cells of «Списки» its
+/// `formula1` names. rust_xlsxwriter stores the n-th sheet of the book as `sheetN.xml`.
+fn dropdown(book: &Path, name: &str, start: &str) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let read = |zip: &mut zip::ZipArchive<std::fs::File>, part: &str| {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(part).unwrap(), &mut xml).unwrap();
+        xml
+    };
+    let workbook = read(&mut zip, "xl/workbook.xml");
+    let n = workbook
+        .match_indices("<sheet ")
+        .position(|(i, _)| workbook[i..].starts_with(&format!("<sheet name=\"{name}\"")))
+        .unwrap();
+    let xml = read(&mut zip, &format!("xl/worksheets/sheet{}.xml", n + 1));
+    let at = xml
+        .find(&format!("sqref=\"{start}:"))
+        .or_else(|| xml.find(&format!("sqref=\"{start}\"")))
+        .unwrap_or_else(|| panic!("no dropdown at {name}!{start}"));
+    let formula = &xml[at..];
+    let f0 = formula.find("<formula1>").unwrap() + "<formula1>".len();
+    let f1 = formula.find("</formula1>").unwrap();
+    // 'Списки'!$A$2:$A$45
+    let cells = formula[f0..f1].split('!').nth(1).unwrap().replace('$', "");
+    let (a, b) = cells.split_once(':').unwrap();
+    let col: String = a.chars().take_while(char::is_ascii_alphabetic).collect();
+    let row = |s: &str| -> usize { s[col.len()..].parse().unwrap() };
+    let c = col
+        .bytes()
+        .fold(0usize, |n, b| n * 26 + (b - b'A' + 1) as usize)
+        - 1;
+    let lists = sheet(book, "Списки");
+    (row(a)..=row(b)).map(|r| lists[r - 1][c].clone()).collect()
+}
+
+#[test]
+fn the_blank_workbooks_offer_the_catalogs_territories_as_a_dropdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog: Vec<String> = okno::catalog::catalog()
+        .labels("territory")
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert!(catalog.len() >= 44 && catalog.contains(&"Тогучинский район".to_string()));
+    let register = dir.path().join("реестр.xlsx");
+    ok(&okno(&[
+        "template",
+        "register",
+        "-o",
+        register.to_str().unwrap(),
+    ]));
+    let head = &sheet(&register, "Реестр")[0];
+    let col = head.iter().position(|h| h == "Территория").unwrap();
+    assert_eq!(
+        dropdown(&register, "Реестр", &format!("{}2", column_letters(col))),
+        catalog
+    );
+    let case = dir.path().join("случай.xlsx");
+    ok(&okno(&["template", "case", "-o", case.to_str().unwrap()]));
+    let family = sheet(&case, "Семья");
+    let row = family.iter().position(|r| r[0] == "Территория").unwrap();
+    assert_eq!(dropdown(&case, "Семья", &format!("B{}", row + 1)), catalog);
+}
