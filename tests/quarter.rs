@@ -290,7 +290,8 @@ fn two_territories_side_by_side_add_up_and_one_can_be_chosen() {
         .map(|r| r[0].as_str())
         .collect();
     assert_eq!(overdue.len(), sw);
-    assert_eq!(overdue, vec!["T-0001", "T-0002", "T-0004"]);
+    // The longest overdue first.
+    assert_eq!(overdue, vec!["T-0004", "T-0001", "T-0002"]);
     let pdf = pdf_extract::extract_text(out.join("сводка-2026-Q4.pdf")).unwrap();
     assert!(pdf.contains("Извещения по территориям") && pdf.contains(tog));
 

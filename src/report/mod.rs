@@ -196,7 +196,7 @@ impl Waiting {
     /// The state in words, as the summary and its workbook put it.
     pub fn describe(&self) -> String {
         match (self.overdue, self.received) {
-            (Some((_, days)), _) => format!("просрочено на {days} дн. (D-SW-3)"),
+            (Some((_, days)), _) => format!("просрочено на {days} дн."),
             (None, Some(_)) => "срок не истек".into(),
             (None, None) => "дата поступления не записана".into(),
         }
@@ -218,7 +218,8 @@ pub struct Inflow {
     /// A case opened (or a departmental plan begun) for them, and closed since.
     pub opened: usize,
     pub closed: usize,
-    /// Still waiting for the single window's conclusion.
+    /// Still waiting for the single window's conclusion: the overdue first (longest first),
+    /// then the others in case-ID order.
     pub waiting: Vec<Waiting>,
     /// Sent late (D-NOTIFY-1, the chained deadline included).
     pub late: usize,
@@ -522,6 +523,10 @@ impl QuarterFold {
             .collect();
         let mut inflow = self.inflow;
         inflow.repeated = repeated;
+        // The overdue first, the longest overdue at the top: what the commission asks about.
+        inflow
+            .waiting
+            .sort_by_key(|w| std::cmp::Reverse(w.overdue.map_or(-1, |(_, days)| days)));
         inflow.by_agency = by_agency(&self.inflow_agency);
         inflow.by_level = RiskLevel::ALL
             .iter()
