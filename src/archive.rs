@@ -391,6 +391,20 @@ fn bag_info(case: &Case, version: u32, date: chrono::NaiveDate) -> BagInfo {
             "Okno-Curator-Organization".into(),
             curator_org.unwrap_or_else(|| "нет".into()),
         ),
+        (
+            "Okno-Territory".into(),
+            case.territory
+                .as_ref()
+                .map(|t| t.label().to_string())
+                .unwrap_or_else(|| "не указана".into()),
+        ),
+        (
+            "Okno-Territory-Code".into(),
+            case.territory
+                .as_ref()
+                .map(|t| t.code().to_string())
+                .unwrap_or_else(|| "нет".into()),
+        ),
         ("Okno-Version".into(), env!("CARGO_PKG_VERSION").into()),
     ];
     if let Some(c) = case.closure.as_ref().and_then(|c| c.date) {

@@ -12,6 +12,8 @@ const CHILD_INDICATORS: &str = include_str!("../templates/catalog/child_indicato
 const FAMILY_FACTORS: &str = include_str!("../templates/catalog/family_factors.toml");
 const DOMAINS: &str = include_str!("../templates/catalog/domains.toml");
 const HOUSING: &str = include_str!("../templates/catalog/housing.toml");
+/// The region's territories (not from the seeds): the list `territory`.
+const TERRITORIES: &str = include_str!("../templates/catalog/territories.toml");
 
 #[derive(Debug, Deserialize)]
 pub struct Criterion {
@@ -104,16 +106,18 @@ pub fn catalog() -> &'static Catalog {
 
 impl Catalog {
     fn parse() -> Result<Catalog, toml::de::Error> {
-        let options: HashMap<String, toml::Table> = toml::from_str(OPTIONS)?;
         let mut lists: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        // toml::Table keeps the file's order (preserve_order is off, so sort by position in text).
-        for (name, table) in options {
-            let mut entries: Vec<(String, String)> = table
-                .into_iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
-                .collect();
-            entries.sort_by_key(|(k, _)| position_in(OPTIONS, &name, k));
-            lists.insert(name, entries);
+        for text in [OPTIONS, TERRITORIES] {
+            let options: HashMap<String, toml::Table> = toml::from_str(text)?;
+            // toml::Table keeps the file's order (preserve_order is off, so sort by position in text).
+            for (name, table) in options {
+                let mut entries: Vec<(String, String)> = table
+                    .into_iter()
+                    .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+                    .collect();
+                entries.sort_by_key(|(k, _)| position_in(text, &name, k));
+                lists.insert(name, entries);
+            }
         }
         let child: ChildIndicators = toml::from_str(CHILD_INDICATORS)?;
         let family: FamilyFactors = toml::from_str(FAMILY_FACTORS)?;

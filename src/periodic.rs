@@ -39,20 +39,58 @@ pub struct QuarterDone {
     pub due: usize,
     /// Other missed deadlines.
     pub missed: usize,
+    /// Notifications received in the quarter; still waiting for the single window, of them
+    /// overdue (D-SW-3); sent late (D-NOTIFY-1).
+    pub received: usize,
+    pub waiting: usize,
+    pub sw_overdue: usize,
+    pub late: usize,
     /// The summary in PDF, DOCX and XLSX; the failures include the forms'.
     pub written: Written,
 }
 
+/// A `--territory` value: a territory of the catalog (its name or code), or a usage error
+/// naming the list.
+pub fn territory_arg(text: Option<&str>) -> Result<Option<crate::model::Territory>> {
+    let Some(text) = text else { return Ok(None) };
+    crate::model::Territory::parse(text).map(Some).ok_or_else(|| {
+        Error::Usage(format!(
+            "--territory: территории «{}» нет в каталоге территорий Новосибирской области; укажите одну из: {}",
+            text.trim(),
+            crate::catalog::catalog().labels_joined(crate::model::Territory::LIST)
+        ))
+    })
+}
+
 /// `okno quarter`: the monitoring forms dated in the quarter, in `out/<case-id>/`, and the
-/// summary for the commission in `out`.
-pub fn quarter(quarter: &str, archive: &Path, out: &Path, today: NaiveDate) -> Result<QuarterDone> {
+/// summary for the commission in `out`. The archive is read case by case (a fold): the run
+/// holds counts and the rows the summary names, never the cases. `territory` limits both to
+/// one territory.
+pub fn quarter(
+    quarter: &str,
+    archive: &Path,
+    out: &Path,
+    today: NaiveDate,
+    territory: Option<&str>,
+) -> Result<QuarterDone> {
     let q = Quarter::parse(quarter).map_err(Error::Usage)?;
-    let cases = report::newest_cases(archive).map_err(Error::Failed)?;
-    let r = report::quarter(cases, q, today);
+    let only = territory_arg(territory)?;
+    let mut fold = report::QuarterFold::new(q, today, only);
     let mut forms = Written::default();
     let both = [Format::Pdf, Format::Docx];
-    for c in &r.active {
-        let docs = crate::forms::case_documents(c, Some(&["monitoring".to_string()]));
+    report::each_newest_case(archive, |c| {
+        fold.add(&c);
+        if !fold.wants(&c) || !report::active_in(&c, &q) {
+            return;
+        }
+        if !c
+            .monitoring
+            .iter()
+            .any(|m| m.date.is_some_and(|x| q.contains(x)))
+        {
+            return;
+        }
+        let docs = crate::forms::case_documents(&c, Some(&["monitoring".to_string()]));
         for (d, m) in docs.iter().zip(&c.monitoring) {
             if !m.date.is_some_and(|x| q.contains(x)) {
                 continue;
@@ -62,7 +100,9 @@ pub fn quarter(quarter: &str, archive: &Path, out: &Path, today: NaiveDate) -> R
                 forms.put(path, f.write(d));
             }
         }
-    }
+    })
+    .map_err(Error::Failed)?;
+    let r = fold.finish();
     let mut written = Written {
         files: vec![],
         failures: forms.failures,
@@ -87,6 +127,15 @@ pub fn quarter(quarter: &str, archive: &Path, out: &Path, today: NaiveDate) -> R
         overdue: state(|s| matches!(s, MonitoringState::Overdue { .. })),
         due: state(|s| matches!(s, MonitoringState::Due { .. })),
         missed: r.missed.len(),
+        received: r.inflow.received,
+        waiting: r.inflow.waiting.len(),
+        sw_overdue: r
+            .inflow
+            .waiting
+            .iter()
+            .filter(|w| w.overdue.is_some())
+            .count(),
+        late: r.inflow.late,
         written,
     })
 }
@@ -101,13 +150,14 @@ pub struct LogDone {
 }
 
 /// `okno log`: the cases whose date (detection or receipt, else the date sent) falls in
-/// `[from, to]`, as PDF, DOCX or XLSX by `out`'s extension, or all three when it has none.
+/// `[from, to]` (of one territory, when given), as PDF, DOCX or XLSX by `out`'s extension, or all three when it has none.
 pub fn log(
     kind: LogKind,
     archive: &Path,
     from: Option<Date>,
     to: Option<Date>,
     out: &Path,
+    territory: Option<&crate::model::Territory>,
 ) -> Result<LogDone> {
     let ext = out
         .extension()
@@ -136,8 +186,9 @@ pub fn log(
     let mut spool = LogSpool::new().map_err(spooled)?;
     let mut failed = None;
     report::each_newest_case(archive, |c| {
-        let chosen =
-            date_of(&c).is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t));
+        let chosen = date_of(&c)
+            .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+            && territory.is_none_or(|t| c.territory.as_ref() == Some(t));
         if chosen && failed.is_none() {
             failed = spool.push(&c, false).err();
         }

@@ -251,6 +251,7 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
         multi: None,
         fields: &[
             t("Номер случая", "/case_id"),
+            f("Территория", "/territory", Opt("territory")),
             t("Адрес фактического проживания", "/family/address_actual"),
             t("Адрес регистрации", "/family/address_registered"),
             f("Тип семьи", "/family/family_types", Multi("family_type")),
@@ -1069,7 +1070,7 @@ const IPR_COLUMNS: &[Field] = &[
 /// parents' columns are spread over `family.legal_representatives` by the reader.
 pub const REGISTER_SHEET: &str = "Реестр";
 
-pub static REGISTER_COLUMNS: &[Field] = &join::<32>(&[
+pub static REGISTER_COLUMNS: &[Field] = &join::<33>(&[
     &[
         f("№ п/п", "", Display),
         d("Дата поступления сведений", "/notification/detection_date"),
@@ -1100,6 +1101,7 @@ pub static REGISTER_COLUMNS: &[Field] = &join::<32>(&[
         t("Номер случая", "/case_id"),
         f("Пол", "/family/children/0/sex", Opt("sex")),
         t("Адрес фактического проживания", "/family/address_actual"),
+        f("Территория", "/territory", Opt("territory")),
     ],
     &SENDER,
     &[

@@ -104,6 +104,14 @@ const SCHOOLS: &[&str] = &[
     "МБОУ СОШ № 23",
     "МАДОУ д/с № 12",
 ];
+/// The territories of generated rows, in turn (names as a secretary picks them).
+const TERRITORIES: &[&str] = &[
+    "г. Новосибирск, Ленинский район",
+    "г. Новосибирск, Кировский район",
+    "г. Бердск",
+    "Искитимский район",
+];
+
 const AGENCIES: &[(&str, &str)] = &[
     ("МБОУ СОШ № 57", "Образование"),
     (
@@ -221,6 +229,8 @@ fn row_cells(rng: &mut Rng, n: usize, f: &RowFacts) -> Vec<(usize, Cell)> {
                     .into(),
             ),
             ("/case_id", _) => Cell::Text(format!("BENCH-{n:06}")),
+            // By the row's number, not the generator: the other columns stay as they were.
+            ("/territory", _) => Cell::Text(TERRITORIES[n % TERRITORIES.len()].into()),
             ("/family/children/0/sex", _) => Cell::Text(if f.girl { "Ж" } else { "М" }.into()),
             ("/notification/agency", _) => Cell::Text(agency.into()),
             ("/notification/agency_kind", _) => Cell::Text(kind.into()),
@@ -446,6 +456,7 @@ pub fn cases(templates: &[crate::model::Case], n: usize, seed: u64) -> Vec<crate
                 _ => templates[i % templates.len()].clone(),
             };
             c.case_id = format!("BENCH-{:06}", i + 1);
+            c.territory = crate::model::Territory::parse(TERRITORIES[i % TERRITORIES.len()]);
             for child in &mut c.family.children {
                 let girl = child.sex == Some(crate::model::Sex::F);
                 child.name = crate::model::PersonName::parse(&person(&mut rng, girl));

@@ -19,6 +19,7 @@ fn settings() -> Settings {
 fn high() -> Value {
     json!({
         "case_id": "T-2026-0001",
+        "territory": "г. Новосибирск, Ленинский район",
         "family": {
             "legal_representatives": [
                 {"name": "Зайцева Оксана Викторовна", "role": "mother", "birth_date": "1989-06-12", "phone": "+7 913 452-18-07", "workplace": "не работает"}
@@ -222,6 +223,18 @@ fn the_base_cases_are_clean() {
         let d = check(v);
         assert!(d.is_empty(), "{name}: {d:#?}");
     }
+}
+
+#[test]
+fn n_territory_missing_is_a_warning() {
+    let mut v = high();
+    v.as_object_mut().unwrap().remove("territory");
+    let m = fires(&check(v), "N-TERRITORY", Severity::Warning, "/territory");
+    assert!(m.contains("не указана территория"), "{m}");
+    // The code reads as well as the name.
+    let mut v = high();
+    v["territory"] = json!("nsk_leninsky");
+    silent(&check(v), "N-TERRITORY");
 }
 
 // ---- Deadlines ----

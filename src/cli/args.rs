@@ -209,6 +209,16 @@ pub struct QuarterArgs {
     /// Папка результатов
     #[arg(short, long, value_name = "ПАПКА")]
     pub output: PathBuf,
+    #[command(flatten)]
+    pub territory: TerritoryArg,
+}
+
+/// One territory of the catalog, by name or code.
+#[derive(Args)]
+pub struct TerritoryArg {
+    /// Только эта территория: название или код из каталога territories.toml (например, «г. Бердск» или berdsk)
+    #[arg(long, value_name = "ТЕРРИТОРИЯ")]
+    pub territory: Option<String>,
 }
 
 #[derive(Args)]
@@ -221,6 +231,8 @@ pub struct LogArgs {
     /// Файл .pdf, .docx или .xlsx; без расширения — все три
     #[arg(short, long, value_name = "ФАЙЛ")]
     pub output: PathBuf,
+    #[command(flatten)]
+    pub territory: TerritoryArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -9,12 +9,14 @@ pub fn run(args: LogArgs) -> Result<()> {
         LogKind::Detection => periodic::LogKind::Detection,
         LogKind::Intake => periodic::LogKind::Intake,
     };
+    let territory = periodic::territory_arg(args.territory.territory.as_deref())?;
     let done = periodic::log(
         kind,
         &args.scope.archive.archive,
         args.scope.period.from,
         args.scope.period.to,
         &args.output,
+        territory.as_ref(),
     )?;
     let written = super::print_written(&done.written);
     println!("в журнале записей: {}", done.entries);

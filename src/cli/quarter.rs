@@ -10,11 +10,21 @@ pub fn run(args: QuarterArgs, settings: &Settings) -> Result<()> {
         &args.archive.archive,
         &args.output,
         settings.today,
+        args.territory.territory.as_deref(),
     )?;
     let written = super::print_written(&q.written);
     println!(
-        "{}: случаев в работе {}, файлов мониторинга {}; мониторинг просрочен: {}, срок в квартале: {}; других нарушенных сроков: {}",
-        q.label, q.active, q.forms, q.overdue, q.due, q.missed
+        "{}: извещений поступило {}, ожидают «Единого окна» {} (срок D-SW-3 просрочен: {}), направлено с нарушением срока (D-NOTIFY-1): {}; случаев в работе {}, файлов мониторинга {}; мониторинг просрочен: {}, срок в квартале: {}; других нарушенных сроков: {}",
+        q.label,
+        q.received,
+        q.waiting,
+        q.sw_overdue,
+        q.late,
+        q.active,
+        q.forms,
+        q.overdue,
+        q.due,
+        q.missed
     );
     written
 }

@@ -9,7 +9,7 @@ pub mod values;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use values::option_enum;
-pub use values::{Amount, Date, PersonName, fold, normalize_phone};
+pub use values::{Amount, Date, PersonName, Territory, fold, normalize_phone};
 
 option_enum!(
     /// «Пол: М / Ж».
@@ -89,6 +89,9 @@ impl RiskLevel {
 pub struct Case {
     /// Номер случая: letters, digits, `-`, `_`, `.`; used in file and folder names.
     pub case_id: String,
+    /// Территория: the municipal district, city district or district of Novosibirsk whose
+    /// commission handles the case (`templates/catalog/territories.toml`).
+    pub territory: Option<Territory>,
     pub family: Family,
     pub notification: Option<Notification>,
     pub child_assessment: Option<ChildAssessment>,

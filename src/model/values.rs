@@ -456,3 +456,81 @@ mod tests {
         assert_eq!(normalize_phone("12-34"), None);
     }
 }
+
+/// The case's territory: a municipal district, a city district (городской округ) or a district
+/// of Novosibirsk, by its code in `templates/catalog/territories.toml` (the list `territory`).
+/// Reads the code or the name, tolerantly; a name not in the catalog is an I-OPTION error at
+/// its place, with the list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Territory(String);
+
+impl Territory {
+    pub const LIST: &'static str = "territory";
+
+    /// The territory of a code or name in the catalog.
+    pub fn parse(text: &str) -> Option<Territory> {
+        crate::catalog::catalog()
+            .lookup(Self::LIST, text)
+            .map(|c| Territory(c.to_string()))
+    }
+    pub fn code(&self) -> &str {
+        &self.0
+    }
+    /// The name printed on the forms and the summary.
+    pub fn label(&self) -> &str {
+        crate::catalog::catalog().label(Self::LIST, &self.0)
+    }
+    /// Every territory of the catalog, in its order.
+    pub fn all() -> Vec<Territory> {
+        crate::catalog::catalog()
+            .list(Self::LIST)
+            .iter()
+            .map(|(c, _)| Territory(c.clone()))
+            .collect()
+    }
+    /// The catalog's position (for the summary's order); unknown ones last.
+    pub fn order(&self) -> usize {
+        crate::catalog::catalog()
+            .list(Self::LIST)
+            .iter()
+            .position(|(c, _)| *c == self.0)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+impl Serialize for Territory {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Territory {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = loose_string(d)?;
+        Territory::parse(&text).ok_or_else(|| {
+            de::Error::custom(format!(
+                "{OPTION_ERROR_TAG}территории «{}» нет в каталоге территорий Новосибирской области; укажите одну из: {}",
+                text.trim(),
+                crate::catalog::catalog().labels_joined(Territory::LIST)
+            ))
+        })
+    }
+}
+
+impl JsonSchema for Territory {
+    fn schema_name() -> Cow<'static, str> {
+        "Territory".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let mut values: Vec<String> = Vec::new();
+        for (c, l) in crate::catalog::catalog().list(Territory::LIST) {
+            values.push(c.clone());
+            values.push(l.clone());
+        }
+        json_schema!({
+            "type": "string",
+            "description": "Территория: код или название из templates/catalog/territories.toml",
+            "enum": values
+        })
+    }
+}

@@ -481,12 +481,10 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                 })
                 .collect();
             let w = width as f32 / 20.0;
-            out.push(Item::T(Box::new(table(
-                &[w * 0.35, w * 0.55, w * 0.10],
-                &[],
-                &rows,
-                12.0,
-            ))));
+            // No rules between the bars: a chart, not a grid.
+            out.push(Item::T(Box::new(
+                table(&[w * 0.35, w * 0.55, w * 0.10], &[], &rows, 12.0).clear_all_border(),
+            )));
         }
         Block::Space => out.push(Item::p(Paragraph::new())),
         Block::PageBreak => out.push(Item::p(

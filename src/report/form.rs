@@ -1,50 +1,260 @@
 //! The quarter's summary for the commission as a document tree (PDF and DOCX through the
-//! writers).
+//! writers). Labels of the summary are its own words (not a seed form), so every text is a
+//! value. Tables that name cases stop at `NAMED` rows in the PDF and DOCX (a quarter over a
+//! large archive would otherwise be a book); the XLSX holds every row.
 
-use super::{MonitoringState, QuarterReport, current_level, started};
+use super::{NO_TERRITORY, QuarterReport, TerritoryRow};
 use crate::render::doc::{Block, Cell, Col, Document, Text};
-use crate::validate::ended;
 use chrono::{Datelike, NaiveDate};
+
+/// Rows of a table naming cases in the PDF and DOCX; the rest are counted, listed in the XLSX.
+pub const NAMED: usize = 200;
+
+fn v(s: impl Into<String>) -> Text {
+    Text::Value(s.into())
+}
+fn heading(s: &str) -> Block {
+    Block::Heading { text: v(s) }
+}
+fn c(s: impl Into<String>) -> Cell {
+    Cell::value(Some(s.into()))
+}
+fn n(x: usize) -> Cell {
+    Cell::value(Some(x.to_string())).center()
+}
+fn header(cols: &[&str]) -> Vec<Vec<Cell>> {
+    vec![cols.iter().map(|h| c(*h)).collect()]
+}
+
+/// A table naming cases: at most `NAMED` rows, then one saying how many more the XLSX sheet
+/// `sheet` lists; one row «нет» when empty.
+fn named(
+    columns: Vec<Col>,
+    head: &[&str],
+    rows: impl ExactSizeIterator<Item = Vec<Cell>>,
+    sheet: &str,
+) -> Block {
+    let total = rows.len();
+    let width = columns.len();
+    let mut out: Vec<Vec<Cell>> = rows.take(NAMED).collect();
+    if total == 0 {
+        out.push(vec![c("нет").span(width)]);
+    } else if total > NAMED {
+        out.push(vec![
+            c(format!(
+                "… и еще {}: всего {total}, полный список — в сводке XLSX, лист «{sheet}»",
+                total - NAMED
+            ))
+            .span(width),
+        ]);
+    }
+    Block::table(columns, header(head), out)
+}
 
 /// The summary for the commission as a document tree (PDF and DOCX through the writers).
 pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     let q = &r.quarter;
     let fmt = |d: NaiveDate| format!("{:02}.{:02}.{}", d.day(), d.month(), d.year());
+    let i = &r.inflow;
+    let overdue_sw = i.waiting.iter().filter(|w| w.overdue.is_some()).count();
+    let mut title = vec![
+        v("Сводка по случаям для КДНиЗП"),
+        v(format!(
+            "{} квартал {} г. ({} — {}), на {}",
+            q.q,
+            q.year,
+            fmt(q.start()),
+            fmt(q.end()),
+            fmt(today)
+        )),
+    ];
+    if let Some(t) = &r.territory {
+        title.push(v(format!("Территория: {}", t.label())));
+    }
     let mut b = vec![
-        Block::Title {
-            lines: vec![
-                Text::Value("Сводка по случаям для КДНиЗП".into()),
-                Text::Value(format!(
-                    "{} квартал {} г. ({} — {}), на {}",
-                    q.q,
-                    q.year,
-                    fmt(q.start()),
-                    fmt(q.end()),
-                    fmt(today)
-                )),
+        Block::Title { lines: title },
+        // The single window's inflow.
+        heading("Извещения, поступившие в «Единое окно» в квартале"),
+        Block::para(vec![v(format!(
+            "Поступило извещений: {}; уровень риска определен: {}; ожидают заключения «Единого окна»: {}, из них срок (D-SW-3) просрочен: {}; направлены с нарушением срока (D-NOTIFY-1): {}; повторных извещений о том же ребенке (I-DUPLICATE): {}.",
+            i.received,
+            i.level_set,
+            i.waiting.len(),
+            overdue_sw,
+            i.late,
+            i.repeated.len()
+        ))]),
+        heading("Что стало с извещениями квартала"),
+        Block::Bars {
+            bars: vec![
+                ("поступило".into(), i.received),
+                ("уровень риска определен".into(), i.level_set),
+                ("открыт случай или план".into(), i.opened),
+                ("работа завершена".into(), i.closed),
             ],
         },
-        Block::para(vec![Text::Value(format!(
-            "Случаев, в работе в квартале: {}; открыто в квартале: {}; закрыто в квартале: {}.",
+        heading("Извещения по виду органа системы профилактики"),
+        Block::Bars {
+            bars: i.by_agency.clone(),
+        },
+        heading("Уровень риска, определенный «Единым окном» по извещениям квартала"),
+        Block::Bars {
+            bars: i.by_level.clone(),
+        },
+        heading("Ожидают заключения «Единого окна» (D-SW-3: 3 дня с поступления)"),
+        named(
+            vec![
+                Col::Fixed,
+                Col::Text(30),
+                Col::Fixed,
+                Col::Fixed,
+                Col::Text(35),
+            ],
+            &[
+                "Случай",
+                "Территория",
+                "Направлено",
+                "Поступило",
+                "Состояние",
+            ],
+            i.waiting.iter().map(|w| {
+                vec![
+                    c(w.case_id.clone()),
+                    c(territory_label(w.territory.as_ref())),
+                    Cell::value(w.sent.map(|d| d.ru())),
+                    Cell::value(w.received.map(|d| d.ru())),
+                    c(w.describe()),
+                ]
+            }),
+            super::xlsx::WAITING,
+        ),
+        heading("Повторные извещения о том же ребенке (I-DUPLICATE)"),
+        named(
+            vec![Col::Text(60)],
+            &["Случай"],
+            i.repeated.iter().map(|id| vec![c(id.clone())]),
+            super::xlsx::REPEATED,
+        ),
+        // The flow of cases.
+        heading("Движение случаев в квартале"),
+        Block::table(
+            vec![Col::Text(60), Col::Fixed],
+            header(&["", "Случаев"]),
+            vec![
+                vec![c("открыты на начало квартала"), n(r.flow.open_at_start)],
+                vec![c("открыто в квартале"), n(r.flow.opened)],
+                vec![c("закрыто в квартале"), n(r.flow.closed)],
+                vec![c("открыты на конец квартала"), n(r.flow.open_at_end)],
+            ],
+        ),
+    ];
+    // Side by side: every territory with something in the quarter.
+    if r.territory.is_none() && !r.territories.is_empty() {
+        let total = r.territory_total();
+        let rows = |f: &dyn Fn(&TerritoryRow) -> Vec<Cell>| -> Vec<Vec<Cell>> {
+            r.territories
+                .iter()
+                .chain(std::iter::once(&total))
+                .map(f)
+                .collect()
+        };
+        b.push(heading("Извещения по территориям"));
+        b.push(Block::para(vec![v(
+            "«Срок ЕО просрочен» — заключение «Единого окна» позже 3 дней с поступления (D-SW-3); «Направлены поздно» — извещение с нарушением срока (D-NOTIFY-1).",
+        )]));
+        b.push(Block::table(
+            vec![
+                Col::Text(40),
+                Col::Fixed,
+                Col::Fixed,
+                Col::Fixed,
+                Col::Fixed,
+                Col::Fixed,
+            ],
+            header(&[
+                "Территория",
+                "Поступило",
+                "Уровень определен",
+                "Ожидают",
+                "Срок ЕО просрочен",
+                "Направлены поздно",
+            ]),
+            rows(&|t| {
+                vec![
+                    c(t.label.clone()),
+                    n(t.received),
+                    n(t.level_set),
+                    n(t.waiting),
+                    n(t.sw_overdue),
+                    n(t.late),
+                ]
+            }),
+        ));
+        b.push(heading("Случаи по территориям"));
+        b.push(Block::table(
+            vec![
+                Col::Text(40),
+                Col::Fixed,
+                Col::Fixed,
+                Col::Fixed,
+                Col::Fixed,
+                Col::Fixed,
+            ],
+            header(&[
+                "Территория",
+                "В работе",
+                "Открыто",
+                "Закрыто",
+                "Открыты на конец",
+                "Нарушений сроков",
+            ]),
+            rows(&|t| {
+                vec![
+                    c(t.label.clone()),
+                    n(t.active),
+                    n(t.opened),
+                    n(t.closed),
+                    n(t.open_at_end),
+                    n(t.breaches),
+                ]
+            }),
+        ));
+        if r.territories.len() > 1 {
+            b.push(heading("Поступило извещений, по территориям"));
+            b.push(Block::Bars {
+                bars: r
+                    .territories
+                    .iter()
+                    .map(|t| (t.label.clone(), t.received))
+                    .collect(),
+            });
+            b.push(heading("Случаев в работе, по территориям"));
+            b.push(Block::Bars {
+                bars: r
+                    .territories
+                    .iter()
+                    .map(|t| (t.label.clone(), t.active))
+                    .collect(),
+            });
+        }
+    }
+    b.extend([
+        heading("Случаи в работе в квартале"),
+        Block::para(vec![v(format!(
+            "Случаев в работе в квартале: {}; открыто в квартале: {}; закрыто в квартале: {}.",
             r.active.len(),
             r.opened,
             r.closed
         ))]),
-        Block::Heading {
-            text: Text::Value("Случаи по уровню риска (текущему)".into()),
-        },
+        heading("Случаи по уровню риска (текущему)"),
         Block::Bars {
             bars: r.by_level.clone(),
         },
-        Block::Heading {
-            text: Text::Value("Случаи по виду органа, направившего извещение".into()),
-        },
+        heading("Случаи по виду органа, направившего извещение"),
         Block::Bars {
             bars: r.by_agency.clone(),
         },
-        Block::Heading {
-            text: Text::Value("Изменение уровня риска с момента заключения".into()),
-        },
+        heading("Изменение уровня риска с момента заключения"),
         Block::Bars {
             bars: vec![
                 ("снизился".into(), r.level_changes.0),
@@ -52,102 +262,84 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
                 ("повысился".into(), r.level_changes.2),
             ],
         },
-        Block::Heading {
-            text: Text::Value("Динамика по шести разделам (результативная часть ККСС)".into()),
-        },
+        heading("Динамика по шести разделам (результативная часть ККСС)"),
         Block::table(
             vec![Col::Text(40), Col::Fixed, Col::Fixed, Col::Fixed],
             vec![vec![
-                Cell::value(Some("Раздел")),
-                Cell::value(Some("лучше")).center(),
-                Cell::value(Some("без изменений")).center(),
-                Cell::value(Some("хуже")).center(),
+                c("Раздел"),
+                c("лучше").center(),
+                c("без изменений").center(),
+                c("хуже").center(),
             ]],
             r.dynamics
                 .iter()
-                .map(|(d, a, s, w)| {
-                    vec![
-                        Cell::value(Some(d.clone())),
-                        Cell::value(Some(a.to_string())).center(),
-                        Cell::value(Some(s.to_string())).center(),
-                        Cell::value(Some(w.to_string())).center(),
-                    ]
-                })
+                .map(|(d, a, s, w)| vec![c(d.clone()), n(*a), n(*s), n(*w)])
                 .collect(),
         ),
-    ];
-    let overdue: Vec<Vec<Cell>> = r
+    ]);
+    let due: Vec<_> = r
         .monitoring
         .iter()
-        .filter(|(_, s)| !matches!(s, MonitoringState::NotDue { .. }))
-        .map(|(id, s)| {
-            vec![
-                Cell::value(Some(id.clone())),
-                Cell::value(Some(s.due().ru())),
-                Cell::value(Some(s.describe())),
-            ]
-        })
+        .filter(|(_, s)| !matches!(s, super::MonitoringState::NotDue { .. }))
         .collect();
-    b.push(Block::Heading {
-        text: Text::Value("Мониторинг: просрочен или наступает срок (D-MONITOR-3M)".into()),
-    });
-    b.push(Block::table(
+    b.push(heading(
+        "Мониторинг: просрочен или наступает срок (D-MONITOR-3M)",
+    ));
+    b.push(named(
         vec![Col::Fixed, Col::Text(25), Col::Text(45)],
-        vec![vec![
-            Cell::value(Some("Случай")),
-            Cell::value(Some("Срок мониторинга")),
-            Cell::value(Some("Состояние")),
-        ]],
-        or_none(overdue),
+        &["Случай", "Срок мониторинга", "Состояние"],
+        due.iter()
+            .map(|(id, s)| vec![c(id.clone()), c(s.due().ru()), c(s.describe())]),
+        super::xlsx::MONITORING,
     ));
-    b.push(Block::Heading {
-        text: Text::Value("Другие нарушенные сроки".into()),
+    b.push(heading(
+        "Нарушенные сроки (все правила D-, кроме мониторинга; и на стадии извещения)",
+    ));
+    b.push(Block::Bars {
+        bars: breach_counts(r),
     });
-    b.push(Block::table(
+    b.push(named(
         vec![Col::Fixed, Col::Fixed, Col::Text(65)],
-        vec![vec![
-            Cell::value(Some("Случай")),
-            Cell::value(Some("Правило")),
-            Cell::value(Some("Что")),
-        ]],
-        or_none(
-            r.missed
-                .iter()
-                .map(|(id, d)| {
-                    vec![
-                        Cell::value(Some(id.clone())),
-                        Cell::value(Some(d.rule.to_string())),
-                        Cell::value(Some(d.message.clone())),
-                    ]
-                })
-                .collect(),
-        ),
-    ));
-    b.push(Block::Heading {
-        text: Text::Value("Случаи в работе".into()),
-    });
-    b.push(Block::table(
-        vec![Col::Fixed, Col::Text(25), Col::Fixed, Col::Fixed],
-        vec![vec![
-            Cell::value(Some("Случай")),
-            Cell::value(Some("Уровень (текущий)")),
-            Cell::value(Some("Открыт")),
-            Cell::value(Some("Закрыт")),
-        ]],
-        r.active
+        &["Случай", "Правило", "Что"],
+        r.missed
             .iter()
-            .map(|c| {
-                vec![
-                    Cell::value(Some(c.case_id.clone())),
-                    Cell::value(current_level(c).map(|l| l.label().to_string())),
-                    Cell::value(started(c).map(|d| d.ru())),
-                    Cell::value(ended(c).map(|d| d.ru())),
-                ]
-            })
-            .collect(),
+            .map(|m| vec![c(m.case_id.clone()), c(m.rule), c(m.message.clone())]),
+        super::xlsx::MISSED,
     ));
+    b.push(heading("Случаи в работе"));
+    b.push(named(
+        vec![
+            Col::Fixed,
+            Col::Text(30),
+            Col::Text(20),
+            Col::Fixed,
+            Col::Fixed,
+        ],
+        &[
+            "Случай",
+            "Территория",
+            "Уровень (текущий)",
+            "Открыт",
+            "Закрыт",
+        ],
+        r.active.iter().map(|a| {
+            vec![
+                c(a.case_id.clone()),
+                c(territory_label(a.territory.as_ref())),
+                Cell::value(a.level.map(|l| l.label().to_string())),
+                Cell::value(a.opened.map(|d| d.ru())),
+                Cell::value(a.closed.map(|d| d.ru())),
+            ]
+        }),
+        super::xlsx::ACTIVE,
+    ));
+    let suffix = r
+        .territory
+        .as_ref()
+        .map(|t| format!("-{}", t.code()))
+        .unwrap_or_default();
     Document {
-        form: format!("сводка-{}", q.label()),
+        form: format!("сводка-{}{suffix}", q.label()),
         title: format!("Сводка по случаям, {}", q.label()),
         date: Some((today.year(), today.month(), today.day())),
         landscape: false,
@@ -156,11 +348,20 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     }
 }
 
-/// A three-column table's rows, or one row saying «нет».
-fn or_none(rows: Vec<Vec<Cell>>) -> Vec<Vec<Cell>> {
-    if rows.is_empty() {
-        vec![vec![Cell::value(Some("нет")).span(3)]]
-    } else {
-        rows
-    }
+pub(crate) fn territory_label(t: Option<&crate::model::Territory>) -> String {
+    t.map_or(NO_TERRITORY.to_string(), |t| t.label().to_string())
+}
+
+/// Breaches by rule, every D- rule but the monitoring one in the rules list's order.
+pub(crate) fn breach_counts(r: &QuarterReport) -> Vec<(String, usize)> {
+    crate::validate::RULES
+        .iter()
+        .filter(|(id, _)| id.starts_with("D-") && *id != "D-MONITOR-3M")
+        .map(|(id, _)| {
+            (
+                id.to_string(),
+                r.missed.iter().filter(|m| m.rule == *id).count(),
+            )
+        })
+        .collect()
 }

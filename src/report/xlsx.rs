@@ -3,7 +3,16 @@
 use super::QuarterReport;
 use crate::render::doc::{Block, Cell, Col, Document};
 
-/// The summary as a workbook: one sheet per table of the PDF.
+/// Sheet names of the summary workbook the PDF refers to for its full lists.
+pub const WAITING: &str = "Ожидают";
+pub const REPEATED: &str = "Повторные";
+pub const MONITORING: &str = "Мониторинг";
+pub const MISSED: &str = "Сроки";
+pub const ACTIVE: &str = "Случаи";
+
+/// The summary as a workbook: one sheet per table of the PDF, every row of the lists the PDF
+/// shortens. Sheets are written in constant memory: a list of 100,000 rows goes to a
+/// temporary file row by row.
 pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
     // Fixed properties (no clock): the same report gives the same bytes.
@@ -11,15 +20,17 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
     let bold = Format::new().set_bold().set_background_color(0xDDE4EE);
     let mut sheet = |name: &str,
                      headers: &[&str],
-                     rows: Vec<Vec<String>>|
+                     rows: &mut dyn Iterator<Item = Vec<String>>|
      -> Result<(), rust_xlsxwriter::XlsxError> {
-        let ws = book.add_worksheet();
+        let ws = book.add_worksheet_with_constant_memory()?;
         ws.set_name(name)?;
-        for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        for c in 0..headers.len() {
             ws.set_column_width(c as u16, if c == headers.len() - 1 { 60.0 } else { 22.0 })?;
         }
-        for (i, row) in rows.iter().enumerate() {
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (i, row) in rows.enumerate() {
             for (c, v) in row.iter().enumerate() {
                 match v.parse::<f64>() {
                     Ok(n) if !v.contains('-') => ws.write_number(1 + i as u32, c as u16, n)?,
@@ -29,17 +40,35 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
         }
         Ok(())
     };
+    let i = &r.inflow;
+    let kv = |k: &str, n: usize| vec![k.to_string(), n.to_string()];
     let mut totals = vec![
-        vec![
-            "Случаев в работе в квартале".to_string(),
-            r.active.len().to_string(),
-        ],
-        vec!["Открыто в квартале".into(), r.opened.to_string()],
-        vec!["Закрыто в квартале".into(), r.closed.to_string()],
-        vec!["Уровень снизился".into(), r.level_changes.0.to_string()],
-        vec!["Уровень не изменился".into(), r.level_changes.1.to_string()],
-        vec!["Уровень повысился".into(), r.level_changes.2.to_string()],
+        kv("Извещений поступило в квартале", i.received),
+        kv("Извещения: уровень риска определен", i.level_set),
+        kv("Извещения: ожидают «Единого окна»", i.waiting.len()),
+        kv(
+            "Извещения: просрочен срок «Единого окна» (D-SW-3)",
+            i.waiting.iter().filter(|w| w.overdue.is_some()).count(),
+        ),
+        kv(
+            "Извещения: направлены с нарушением срока (D-NOTIFY-1)",
+            i.late,
+        ),
+        kv("Извещения: повторные (I-DUPLICATE)", i.repeated.len()),
+        kv("Извещения: открыт случай или план", i.opened),
+        kv("Извещения: работа завершена", i.closed),
+        kv("Случаев открыто на начало квартала", r.flow.open_at_start),
+        kv("Случаев открыто на конец квартала", r.flow.open_at_end),
+        kv("Случаев в работе в квартале", r.active.len()),
+        kv("Открыто в квартале", r.opened),
+        kv("Закрыто в квартале", r.closed),
+        kv("Уровень снизился", r.level_changes.0),
+        kv("Уровень не изменился", r.level_changes.1),
+        kv("Уровень повысился", r.level_changes.2),
     ];
+    if let Some(t) = &r.territory {
+        totals.insert(0, vec!["Территория".into(), t.label().to_string()]);
+    }
     totals.extend(
         r.by_level
             .iter()
@@ -50,30 +79,128 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
             .iter()
             .map(|(k, n)| vec![format!("Орган: {k}"), n.to_string()]),
     );
-    sheet("Сводка", &["Показатель", "Число"], totals)?;
+    totals.extend(
+        i.by_agency
+            .iter()
+            .map(|(k, n)| vec![format!("Извещения, орган: {k}"), n.to_string()]),
+    );
+    totals.extend(
+        i.by_level
+            .iter()
+            .map(|(k, n)| vec![format!("Извещения, уровень: {k}"), n.to_string()]),
+    );
+    totals.extend(
+        super::form::breach_counts(r)
+            .into_iter()
+            .map(|(k, n)| vec![format!("Нарушений {k}"), n.to_string()]),
+    );
+    sheet("Сводка", &["Показатель", "Число"], &mut totals.into_iter())?;
+    let total = r.territory_total();
+    sheet(
+        "Территории",
+        &[
+            "Территория",
+            "Поступило извещений",
+            "Уровень определен",
+            "Ожидают «Единого окна»",
+            "Просрочен D-SW-3",
+            "Поздние извещения (D-NOTIFY-1)",
+            "Случаев в работе",
+            "Открыто",
+            "Закрыто",
+            "Открыты на конец",
+            "Нарушений сроков",
+        ],
+        &mut r
+            .territories
+            .iter()
+            .chain(std::iter::once(&total))
+            .map(|t| {
+                let mut row = vec![t.label.clone()];
+                row.extend(
+                    [
+                        t.received,
+                        t.level_set,
+                        t.waiting,
+                        t.sw_overdue,
+                        t.late,
+                        t.active,
+                        t.opened,
+                        t.closed,
+                        t.open_at_end,
+                        t.breaches,
+                    ]
+                    .map(|n| n.to_string()),
+                );
+                row
+            }),
+    )?;
+    sheet(
+        WAITING,
+        &[
+            "Случай",
+            "Территория",
+            "Направлено",
+            "Поступило",
+            "Состояние",
+        ],
+        &mut i.waiting.iter().map(|w| {
+            vec![
+                w.case_id.clone(),
+                super::form::territory_label(w.territory.as_ref()),
+                w.sent.map(|d| d.ru()).unwrap_or_default(),
+                w.received.map(|d| d.ru()).unwrap_or_default(),
+                w.describe(),
+            ]
+        }),
+    )?;
+    sheet(
+        REPEATED,
+        &["Случай"],
+        &mut i.repeated.iter().map(|id| vec![id.clone()]),
+    )?;
     sheet(
         "Динамика",
         &["Раздел", "лучше", "без изменений", "хуже"],
-        r.dynamics
+        &mut r
+            .dynamics
             .iter()
-            .map(|(d, a, s, w)| vec![d.clone(), a.to_string(), s.to_string(), w.to_string()])
-            .collect(),
+            .map(|(d, a, s, w)| vec![d.clone(), a.to_string(), s.to_string(), w.to_string()]),
     )?;
     sheet(
-        "Мониторинг",
+        MONITORING,
         &["Случай", "Срок мониторинга", "Состояние"],
-        r.monitoring
+        &mut r
+            .monitoring
             .iter()
-            .map(|(id, s)| vec![id.clone(), s.due().ru(), s.describe()])
-            .collect(),
+            .map(|(id, s)| vec![id.clone(), s.due().ru(), s.describe()]),
     )?;
     sheet(
-        "Сроки",
+        MISSED,
         &["Случай", "Правило", "Что"],
-        r.missed
+        &mut r
+            .missed
             .iter()
-            .map(|(id, d)| vec![id.clone(), d.rule.to_string(), d.message.clone()])
-            .collect(),
+            .map(|m| vec![m.case_id.clone(), m.rule.to_string(), m.message.clone()]),
+    )?;
+    sheet(
+        ACTIVE,
+        &[
+            "Случай",
+            "Территория",
+            "Уровень (текущий)",
+            "Открыт",
+            "Закрыт",
+        ],
+        &mut r.active.iter().map(|a| {
+            vec![
+                a.case_id.clone(),
+                super::form::territory_label(a.territory.as_ref()),
+                a.level.map(|l| l.label().to_string()).unwrap_or_default(),
+                a.opened.map(|d| d.ru()).unwrap_or_default(),
+                a.closed.map(|d| d.ru()).unwrap_or_default(),
+            ]
+        }),
     )?;
     crate::blank_workbooks::saved(&mut book)
 }

@@ -102,6 +102,22 @@ pub(crate) fn check(ctx: &mut Ctx) {
                 n.date_sent,
                 true,
             );
+        } else if let Some(det) = n.detection_date {
+            // The chained deadline: without a diagnostics date (a detection log, a register
+            // row) the two first steps together take at most 3 + 1 days from the detection.
+            // A notification not sent yet is N-REQUIRED's business, not a deadline's.
+            deadline(
+                ctx,
+                "D-NOTIFY-1",
+                "/notification/date_sent",
+                "Извещение в «Единое окно»",
+                &format!(
+                    "4 дня с даты выявления {det}: 3 дня на первичную диагностику и 1 день на извещение; даты диагностики нет"
+                ),
+                plus_days(det, 4),
+                n.date_sent,
+                false,
+            );
         }
         // D-SW-3: the single window sets the level within 3 days of receipt. Without a
         // conclusion, it is overdue only if the single window's receipt date is recorded:

@@ -6,8 +6,22 @@ use crate::model::{AgencyKind, NotificationAttachment, Presence, PrimaryAssessme
 use chrono::Months;
 
 pub(crate) fn check(ctx: &mut Ctx) {
+    territory(ctx);
     notification(ctx);
     child_assessment(ctx);
+}
+
+/// N-TERRITORY: every case names its territory (the commission that handles it). A name not
+/// in the catalog never gets here: reading it is an I-OPTION error with the list.
+fn territory(ctx: &mut Ctx) {
+    if ctx.case.territory.is_none() {
+        ctx.warning(
+            "N-TERRITORY",
+            "/territory",
+            "не указана территория (муниципальный район, городской округ или район г. Новосибирска): \
+             случай не попадет в сводку по территориям; выберите ее из списка «Территория»",
+        );
+    }
 }
 
 fn notification(ctx: &mut Ctx) {
