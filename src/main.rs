@@ -19,7 +19,12 @@ fn main() -> ExitCode {
     // zeroed whole and kept resident, which in a long batch costs both time and memory.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
-    let cli = Cli::parse();
+    // Started with no arguments (a double click on Windows): the page.
+    let cli = if std::env::args_os().len() == 1 {
+        Cli::parse_from(["okno", "serve"])
+    } else {
+        Cli::parse()
+    };
     let today = cli
         .today
         .unwrap_or_else(|| Date(chrono::Local::now().date_naive()));
@@ -37,6 +42,8 @@ fn main() -> ExitCode {
         Command::Layout => cli::layout::run(),
         Command::Template(a) => cli::template::run(a),
         Command::Demo(a) => cli::demo::run(a, &settings),
+        Command::Serve(a) => cli::serve::run(a, cli.today),
+        Command::User(a) => cli::user::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
