@@ -82,7 +82,56 @@ pub fn annotate(input: &Path, remarks: &[Remark]) -> Result<Vec<u8>, String> {
     let mut out = std::io::Cursor::new(Vec::new());
     umya::writer::xlsx::write_writer(&book, &mut out)
         .map_err(|e| format!("книга с замечаниями не записана: {e}"))?;
-    Ok(out.into_inner())
+    reproducible(&out.into_inner()).map_err(|e| format!("книга с замечаниями не записана: {e}"))
+}
+
+/// The package again with fixed entry times and the number formats of `xl/styles.xml` in
+/// order of their IDs (umya-spreadsheet writes them from a hash map): the same input and
+/// remarks give the same bytes.
+fn reproducible(xlsx: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).map_err(|e| e.to_string())?;
+    let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for i in 0..zin.len() {
+        let mut entry = zin.by_index(i).map_err(|e| e.to_string())?;
+        let name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        if name == "xl/styles.xml" {
+            bytes = sorted_number_formats(&String::from_utf8_lossy(&bytes)).into_bytes();
+        }
+        zout.start_file(name, opts).map_err(|e| e.to_string())?;
+        zout.write_all(&bytes).map_err(|e| e.to_string())?;
+    }
+    let out = zout.finish().map_err(|e| e.to_string())?.into_inner();
+    Ok(crate::portable_zip::portable(out))
+}
+
+/// `<numFmts>`'s `<numFmt …/>` elements sorted by `numFmtId`.
+fn sorted_number_formats(xml: &str) -> String {
+    let (Some(start), Some(end)) = (xml.find("<numFmts"), xml.find("</numFmts>")) else {
+        return xml.to_string();
+    };
+    let Some(open_end) = xml[start..].find('>').map(|i| start + i + 1) else {
+        return xml.to_string();
+    };
+    let inner = &xml[open_end..end];
+    let mut items: Vec<&str> = inner
+        .split_inclusive("/>")
+        .filter(|s| !s.trim().is_empty())
+        .collect();
+    let id = |s: &str| -> u32 {
+        s.split("numFmtId=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    items.sort_by_key(|s| id(s));
+    format!("{}{}{}", &xml[..open_end], items.concat(), &xml[end..])
 }
 
 /// A new workbook with the values of every sheet of an ods or xls.

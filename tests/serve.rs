@@ -274,3 +274,39 @@ fn json_api_validate_annotate_render_archive_quarter() {
     let r = c.post("/api/validate", &ct, body, None);
     assert_eq!(r.status, 403);
 }
+
+/// Two users archiving at once: the second waits for the first, and is told so.
+#[test]
+fn two_archivings_at_once_are_serialized_and_the_second_is_told() {
+    let archive = tempfile::tempdir().unwrap();
+    let server = Server::start(archive.path(), &[]);
+    let url = server.url.clone();
+    let first = std::thread::spawn(move || {
+        let mut c = Client::new(&url);
+        let token = c.csrf();
+        let r = c.upload(
+            "/api/archive",
+            &[(
+                "реестр.xlsx",
+                fixture("fixtures/register/register-2026-10.xlsx"),
+            )],
+            Some(&token),
+        );
+        serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()
+    });
+    // The first is rendering 26 cases (seconds); the second comes in meanwhile.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let mut c = Client::new(&server.url);
+    let token = c.csrf();
+    let r = c.upload(
+        "/api/archive",
+        &[("c.json", fixture("fixtures/cases/NSK-2026-0002.json"))],
+        Some(&token),
+    );
+    let second: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let first = first.join().unwrap();
+    assert_eq!(first["waited_for_archive"], false);
+    assert_eq!(second["waited_for_archive"], true, "{second}");
+    assert_eq!(first["cases"].as_array().unwrap().len(), 26);
+    assert_eq!(second["cases"][0]["new"], true);
+}

@@ -519,7 +519,7 @@ pub async fn results(
                     (diag_rows(&job, n, &f.diagnostics))
                     @for c in &f.cases {
                         @let (ce, cw) = counts(c.diagnostics.iter());
-                        details.case open[ce > 0] {
+                        details.case open[ce + cw > 0] {
                             summary {
                                 span.case-id { (c.case_id) }
                                 span class={"status " (if ce > 0 { "bad" } else { "ok" })} { (case_status(c)) " · " (status_text(ce, cw)) }
@@ -622,7 +622,9 @@ pub async fn sheet(
     let Some(input) = job.inputs.get(file) else {
         return not_found();
     };
-    let f = &job.outcome.files[file];
+    let Some(f) = job.outcome.files.get(file) else {
+        return not_found();
+    };
     let path = input.path.clone();
     let first = {
         use calamine::Reader;

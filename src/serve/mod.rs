@@ -46,6 +46,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_MAX_UPLOAD_MB: u64 = 50;
 pub const DEFAULT_MAX_UNZIPPED_MB: u64 = 200;
 pub const AUDIT_FILE: &str = ".okno-audit.jsonl";
+/// Who works at the page when it has no users (loopback only).
+pub const LOCAL_USER: &str = "локальный пользователь";
 
 /// The archive folder when none is named (a double click): `okno-архив` in the user's
 /// documents folder, or in the home folder.
@@ -245,7 +247,7 @@ async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Res
                 let user = if state.with_users() {
                     None
                 } else {
-                    Some(("локальный пользователь".to_string(), Role::Secretary))
+                    Some((LOCAL_USER.to_string(), Role::Secretary))
                 };
                 (sessions.create(user), true)
             }

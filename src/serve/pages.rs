@@ -43,19 +43,16 @@ pub fn layout(title: &str, active: &str, session: Option<&Session>, body: Markup
                         div.user {
                             span { (s.user_name()) }
                             @if let Some(r) = s.role() { span.role { " (" (r.ru()) ")" } }
-                            form method="post" action="/logout" {
-                                input type="hidden" name="csrf" value=(s.csrf);
-                                button.link type="submit" { "Выйти" }
+                            @if s.user_name() != super::LOCAL_USER {
+                                form method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(s.csrf);
+                                    button.link type="submit" { "Выйти" }
+                                }
                             }
                         }
                     }
                 }
-                main {
-                    @if let Some(s) = session {
-                        meta name="csrf-token" content=(s.csrf);
-                    }
-                    (body)
-                }
+                main { (body) }
             }
         }
     }

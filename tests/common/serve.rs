@@ -124,7 +124,13 @@ impl Client {
         v["csrf"].as_str().unwrap().to_string()
     }
 
-    pub fn post(&mut self, path: &str, content_type: &str, body: Vec<u8>, csrf: Option<&str>) -> Reply {
+    pub fn post(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+        csrf: Option<&str>,
+    ) -> Reply {
         let mut req = self
             .agent
             .post(format!("{}{path}", self.base))
@@ -141,7 +147,12 @@ impl Client {
 
     pub fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let body = serde_urlencoded::to_string(fields).unwrap();
-        self.post(path, "application/x-www-form-urlencoded", body.into_bytes(), None)
+        self.post(
+            path,
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+            None,
+        )
     }
 
     /// A multipart upload of `files` (name, bytes) as the field `files`.
