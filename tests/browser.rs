@@ -369,7 +369,7 @@ for row in ws.iter_rows():
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 ws = wb["Реестр"]
-ws["B2"] = "<script>alert(1)</script>"
+ws["D2"] = "<script>alert(1)</script>"
 wb.save(sys.argv[2])
 "#,
         )
@@ -381,7 +381,7 @@ wb.save(sys.argv[2])
         upload(c, base, &[&xss]).await;
         wait_results(c).await;
         c.goto(&format!(
-            "{}?sheet=%D0%A0%D0%B5%D0%B5%D1%81%D1%82%D1%80&cell=B2",
+            "{}?sheet=%D0%A0%D0%B5%D0%B5%D1%81%D1%82%D1%80&cell=D2",
             c.current_url().await.unwrap().as_str().to_string() + "/sheet/0"
         ))
         .await

@@ -638,7 +638,8 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
         _ => crate::periodic::LogKind::Detection,
     };
     let ext = match q.format.as_deref() {
-        Some(e @ ("docx" | "xlsx")) => e,
+        Some("docx") => "docx",
+        Some("xlsx") => "xlsx",
         _ => "pdf",
     };
     let (from, to) = (date_of(&q.from), date_of(&q.to));
