@@ -325,38 +325,106 @@ pub(crate) fn download(name: &str, kind: &'static str, bytes: Vec<u8>) -> Respon
         .into_response()
 }
 
-/// `POST /archive/verify`: every bag checked in full.
+/// A verification of the whole archive running in the background: bags done of all, and
+/// each bag's problems when finished.
+#[derive(Default)]
+pub struct Verification {
+    total: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+    results: std::sync::Mutex<Option<Vec<(String, Vec<String>)>>>,
+    owner: String,
+}
+
+/// `POST /archive/verify`: every bag checked in full, in the background; the page shows the
+/// progress.
 pub async fn verify(State(state): State<Shared>, Extension(s): Extension<Session>) -> Response {
+    let id = super::auth::token();
+    let v = std::sync::Arc::new(Verification {
+        owner: s.user_name().to_string(),
+        ..Verification::default()
+    });
+    {
+        let mut all = state
+            .verifications
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if all.len() > 50 {
+            all.clear();
+        }
+        all.insert(id.clone(), v.clone());
+    }
     let root = state.cfg.archive.clone();
-    let results = tokio::task::spawn_blocking(move || {
-        crate::archive::bags(&root)
+    let st = state.clone();
+    let user = s.user_name().to_string();
+    tokio::task::spawn_blocking(move || {
+        use std::sync::atomic::Ordering;
+        let bags = crate::archive::bags(&root);
+        v.total.store(bags.len(), Ordering::Relaxed);
+        let mut results = Vec::new();
+        for b in bags {
+            let r = crate::bagit::verify_bag(&b);
+            let name = b
+                .strip_prefix(&root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            results.push((name, r.errors));
+            v.done.fetch_add(1, Ordering::Relaxed);
+        }
+        let broken = results.iter().filter(|(_, e)| !e.is_empty()).count();
+        let cases: Vec<String> = results
+            .iter()
+            .filter_map(|(n, _)| n.split('/').next().map(String::from))
+            .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
-            .map(|b| {
-                let r = crate::bagit::verify_bag(&b);
-                let name = b
-                    .strip_prefix(&root)
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_default();
-                (name, r.errors)
-            })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .unwrap_or_default();
-    let broken = results.iter().filter(|(_, e)| !e.is_empty()).count();
-    let cases: Vec<String> = results
-        .iter()
-        .filter_map(|(n, _)| n.split('/').next().map(String::from))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    audit(
-        &state,
-        s.user_name(),
-        "verify",
-        &cases,
-        &format!("пакетов {}, с нарушениями {broken}", results.len()),
+            .collect();
+        audit(
+            &st,
+            &user,
+            "verify",
+            &cases,
+            &format!("пакетов {}, с нарушениями {broken}", results.len()),
+        );
+        *v.results.lock().unwrap_or_else(|e| e.into_inner()) = Some(results);
+    });
+    axum::response::Redirect::to(&format!("/archive/verify/{id}")).into_response()
+}
+
+/// `GET /archive/verify/{id}`: the progress (the page reloads itself each second) and then
+/// the result of a verification.
+pub async fn verify_page(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    use std::sync::atomic::Ordering;
+    let v = state
+        .verifications
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&id)
+        .filter(|v| v.owner == s.user_name())
+        .cloned();
+    let Some(v) = v else {
+        return message(StatusCode::NOT_FOUND, "Не найдено", "Такой проверки нет.");
+    };
+    let results = v.results.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let (done, total) = (
+        v.done.load(Ordering::Relaxed),
+        v.total.load(Ordering::Relaxed),
     );
+    let Some(results) = results else {
+        let body = html! {
+            h1 { "Проверка целостности архива" }
+            p #verify-progress { "Проверено пакетов: " (done) " из " (total) "…" }
+            progress max=(total.max(1)) value=(done) {}
+            p.note { "Страница обновляется сама." }
+        };
+        let mut page = layout("Проверка архива", "/archive", Some(&s), body).into_response();
+        page.headers_mut()
+            .insert(header::REFRESH, axum::http::HeaderValue::from_static("1"));
+        return page;
+    };
+    let broken = results.iter().filter(|(_, e)| !e.is_empty()).count();
     layout(
         "Проверка архива",
         "/archive",

@@ -78,6 +78,8 @@ pub(crate) struct AppState {
     archive_busy: tokio::sync::Mutex<()>,
     /// The private folder of this server's uploads, removed when it stops.
     work: tempfile::TempDir,
+    /// Verifications of the archive, running or done, by ID.
+    verifications: Mutex<std::collections::HashMap<String, Arc<archive_pages::Verification>>>,
 }
 
 impl AppState {
@@ -146,6 +148,7 @@ pub fn serve(cfg: Config) -> Result<(), String> {
             jobs: check::Jobs::default(),
             archive_busy: tokio::sync::Mutex::new(()),
             work,
+            verifications: Mutex::default(),
         });
         let app = router(state);
         axum::serve(
@@ -199,6 +202,7 @@ fn router(state: Shared) -> Router {
             get(archive_pages::bag_file),
         )
         .route("/archive/verify", post(archive_pages::verify))
+        .route("/archive/verify/{id}", get(archive_pages::verify_page))
         .route("/archive/export", post(archive_pages::export))
         .route("/quarter", get(archive_pages::quarter_page))
         .route(
