@@ -325,13 +325,16 @@ pub(crate) fn download(name: &str, kind: &'static str, bytes: Vec<u8>) -> Respon
         .into_response()
 }
 
+/// A bag (`<case-id>/v<N>`) and its problems (none: intact).
+type BagResult = (String, Vec<String>);
+
 /// A verification of the whole archive running in the background: bags done of all, and
 /// each bag's problems when finished.
 #[derive(Default)]
 pub struct Verification {
     total: std::sync::atomic::AtomicUsize,
     done: std::sync::atomic::AtomicUsize,
-    results: std::sync::Mutex<Option<Vec<(String, Vec<String>)>>>,
+    results: std::sync::Mutex<Option<Vec<BagResult>>>,
     owner: String,
 }
 
