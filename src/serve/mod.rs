@@ -164,15 +164,31 @@ pub fn serve(cfg: Config) -> Result<(), String> {
 }
 
 fn open_browser(url: &str) {
+    use std::process::{Command, Stdio};
     #[cfg(target_os = "windows")]
-    let cmd = std::process::Command::new("cmd")
-        .args(["/C", "start", "", url])
-        .spawn();
+    let mut cmd = {
+        let mut c = Command::new("cmd");
+        c.args(["/C", "start", "", url]);
+        c
+    };
     #[cfg(target_os = "macos")]
-    let cmd = std::process::Command::new("open").arg(url).spawn();
+    let mut cmd = {
+        let mut c = Command::new("open");
+        c.arg(url);
+        c
+    };
     #[cfg(not(any(target_os = "windows", target_os = "macos")))]
-    let cmd = std::process::Command::new("xdg-open").arg(url).spawn();
-    if cmd.is_err() {
+    let mut cmd = {
+        let mut c = Command::new("xdg-open");
+        c.arg(url);
+        c
+    };
+    let opened = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    if opened.is_err() {
         println!("okno: откройте в браузере {url}");
     }
 }
