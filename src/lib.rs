@@ -5,6 +5,7 @@
 //! `ingest` (files → `Case` + source map) → `validate` (`&Case` → diagnostics) → outputs.
 //! `sheet_layouts` describes the spreadsheets, `catalog` the seed's texts, `model` the case.
 
+pub mod annotate;
 pub mod archive;
 pub mod atomic_write;
 pub mod bagit;
@@ -22,6 +23,7 @@ pub mod portable_zip;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod serve;
 pub mod sheet_layouts;
 pub mod synth;
 pub mod validate;

@@ -19,14 +19,22 @@ fn main() -> ExitCode {
     // zeroed whole and kept resident, which in a long batch costs both time and memory.
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
-    // Output piped into `head` or a closed pager ends the program quietly, as with any
-    // Unix tool, rather than with a panic on the next line printed.
+    // Started with no arguments (a double click on Windows): the page.
+    let cli = if std::env::args_os().len() == 1 {
+        Cli::parse_from(["okno", "serve"])
+    } else {
+        Cli::parse()
+    };
+    // A command's output piped into `head` or a closed pager ends it quietly, as with any
+    // Unix tool, rather than with a panic on the next line printed. Not the page: it writes
+    // to sockets, and a browser that goes away must not end it.
     #[cfg(unix)]
-    // SAFETY: restoring the default action of one signal, before any thread is started.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    if !matches!(cli.command, Command::Serve(_)) {
+        // SAFETY: restoring the default action of one signal, before any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
     }
-    let cli = Cli::parse();
     let today = cli
         .today
         .unwrap_or_else(|| Date(chrono::Local::now().date_naive()));
@@ -44,6 +52,8 @@ fn main() -> ExitCode {
         Command::Layout => cli::layout::run(),
         Command::Template(a) => cli::template::run(a),
         Command::Demo(a) => cli::demo::run(a, &settings),
+        Command::Serve(a) => cli::serve::run(a, cli.today),
+        Command::User(a) => cli::user::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -56,6 +56,52 @@ pub enum Command {
     Template(TemplateArgs),
     /// Проверить примеры из fixtures/ и записать результаты в output/
     Demo(DemoArgs),
+    /// Открыть страницу okno в браузере: проверка, формы, архив, квартал, журналы, бланки
+    ///
+    /// По умолчанию страница доступна только с этого компьютера (127.0.0.1:8080); другой
+    /// адрес — только когда добавлены пользователи (okno user add).
+    Serve(ServeArgs),
+    /// Пользователи страницы okno
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Папка архива (по умолчанию — «okno-архив» в папке «Документы»)
+    #[arg(long, value_name = "ПАПКА")]
+    pub archive: Option<PathBuf>,
+    /// Адрес и порт страницы
+    #[arg(long, default_value = okno::serve::DEFAULT_LISTEN, value_name = "АДРЕС:ПОРТ")]
+    pub listen: std::net::SocketAddr,
+    /// Не открывать браузер
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Наибольший объём загрузки за раз, МБ
+    #[arg(long, default_value_t = okno::serve::DEFAULT_MAX_UPLOAD_MB, value_name = "МБ")]
+    pub max_upload_mb: u64,
+    /// Наибольший объём распакованного архива zip, МБ
+    #[arg(long, default_value_t = okno::serve::DEFAULT_MAX_UNZIPPED_MB, value_name = "МБ")]
+    pub max_unzipped_mb: u64,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Добавить пользователя (или сменить его пароль и роль); пароль читается из ввода
+    Add(UserAddArgs),
+}
+
+#[derive(Args)]
+pub struct UserAddArgs {
+    /// Имя для входа
+    #[arg(value_name = "ИМЯ")]
+    pub name: String,
+    /// secretary — проверяет, оформляет, сохраняет в архив; viewer — только смотрит
+    #[arg(long, value_parser = ["secretary", "viewer"], default_value = "secretary")]
+    pub role: String,
+    /// Папка архива (по умолчанию — как у okno serve)
+    #[arg(long, value_name = "ПАПКА")]
+    pub archive: Option<PathBuf>,
 }
 
 /// The inputs of a run.
@@ -127,6 +173,9 @@ pub struct ValidateArgs {
     /// Вид вывода: text — для человека, json — по объекту JSON на строку
     #[arg(long, value_enum, default_value_t = Output::Text)]
     pub format: Output,
+    /// Записать в ПАПКА копию каждой таблицы с отмеченными ячейками и листом «Замечания» (для отправителя; .ods и .xls — как .xlsx)
+    #[arg(long, value_name = "ПАПКА")]
+    pub annotate: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

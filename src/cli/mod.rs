@@ -11,7 +11,9 @@ pub mod log;
 pub mod quarter;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod template;
+pub mod user;
 pub mod validate;
 pub mod verify;
 

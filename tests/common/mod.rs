@@ -1,6 +1,8 @@
 //! What the tests that run the `okno` binary share.
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod serve;
+
 use std::path::Path;
 use std::process::{Command, Output};
 

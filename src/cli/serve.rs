@@ -1,0 +1,18 @@
+//! `okno serve`: the page, in this process until interrupted.
+
+use super::args::ServeArgs;
+use okno::error::{Error, Result};
+use okno::model::Date;
+use okno::serve::{self, Config};
+
+pub fn run(args: ServeArgs, today: Option<Date>) -> Result<()> {
+    let cfg = Config {
+        archive: args.archive.unwrap_or_else(serve::default_archive),
+        listen: args.listen,
+        open_browser: !args.no_browser,
+        max_upload: args.max_upload_mb << 20,
+        max_unzipped: args.max_unzipped_mb << 20,
+        today: today.map(|d| d.0),
+    };
+    serve::serve(cfg).map_err(Error::Usage)
+}

@@ -1,0 +1,777 @@
+//! «Архив», «Квартал», «Журналы», «Бланки»: pages over the archive, each a call of the same
+//! library function the command line makes (`archive`, `bagit::verify_bag`, `periodic`,
+//! `report`, `blank_workbooks`).
+
+use super::auth::Session;
+use super::pages::{layout, message};
+use super::{Shared, audit};
+use crate::model::Case;
+use crate::report::{self, MonitoringState, Quarter};
+use axum::Extension;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// One row of the case list.
+struct Row {
+    id: String,
+    level: String,
+    opened: Option<NaiveDate>,
+    agency: String,
+    version: u32,
+    deadline: Option<MonitoringState>,
+}
+
+fn quarter_code(today: NaiveDate) -> String {
+    format!("{}-Q{}", today.year(), (today.month() - 1) / 3 + 1)
+}
+
+fn this_quarter(today: NaiveDate) -> Quarter {
+    Quarter::parse(&quarter_code(today)).expect("a quarter of a date")
+}
+
+fn opened(c: &Case) -> Option<NaiveDate> {
+    c.case_opening
+        .as_ref()
+        .and_then(|o| o.date)
+        .or_else(|| c.notification.as_ref().and_then(|n| n.date_received))
+        .or_else(|| c.notification.as_ref().and_then(|n| n.date_sent))
+        .map(|d| d.0)
+}
+
+fn rows(root: &Path, today: NaiveDate) -> Result<Vec<Row>, String> {
+    let versions: std::collections::HashMap<String, u32> = crate::archive::list_cases(root)
+        .into_iter()
+        .map(|(id, v)| (id, v.last().copied().unwrap_or(0)))
+        .collect();
+    let q = this_quarter(today);
+    let mut out = Vec::new();
+    report::each_newest_case(root, |c| {
+        out.push(Row {
+            level: report::current_level(&c)
+                .map(|l| l.label().to_string())
+                .unwrap_or_default(),
+            opened: opened(&c),
+            agency: c
+                .notification
+                .as_ref()
+                .and_then(|n| n.agency.clone())
+                .unwrap_or_default(),
+            version: versions.get(&c.case_id).copied().unwrap_or(0),
+            deadline: report::monitoring_state(&c, &q, today),
+            id: c.case_id,
+        });
+    })?;
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    level: Option<String>,
+    state: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn date_of(s: &Option<String>) -> Option<NaiveDate> {
+    s.as_deref()
+        .filter(|s| !s.is_empty())
+        .and_then(|s| crate::model::values::parse_date(s).ok())
+        .map(|d| d.0)
+}
+
+fn deadline_text(d: &Option<MonitoringState>) -> (String, &'static str) {
+    match d {
+        Some(s @ MonitoringState::Overdue { .. }) => {
+            (format!("мониторинг {} ({})", s.describe(), s.due()), "bad")
+        }
+        Some(s @ MonitoringState::Due { .. }) => (format!("мониторинг до {}", s.due()), "warn"),
+        Some(s) => (format!("мониторинг до {}", s.due()), ""),
+        None => (String::new(), ""),
+    }
+}
+
+/// `GET /archive`: the case list with its filters, verify and export.
+pub async fn list(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let root = state.cfg.archive.clone();
+    let today = state.today();
+    let all = match tokio::task::spawn_blocking(move || rows(&root, today)).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Архив не читается", &e),
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    };
+    let levels: std::collections::BTreeSet<String> = all
+        .iter()
+        .map(|r| r.level.clone())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let (from, to) = (date_of(&q.from), date_of(&q.to));
+    let shown: Vec<&Row> = all
+        .iter()
+        .filter(|r| {
+            q.level
+                .as_deref()
+                .is_none_or(|l| l.is_empty() || r.level == l)
+        })
+        .filter(|r| match q.state.as_deref() {
+            Some("overdue") => matches!(r.deadline, Some(MonitoringState::Overdue { .. })),
+            Some("due") => matches!(r.deadline, Some(MonitoringState::Due { .. })),
+            _ => true,
+        })
+        .filter(|r| from.is_none_or(|f| r.opened.is_some_and(|o| o >= f)))
+        .filter(|r| to.is_none_or(|t| r.opened.is_some_and(|o| o <= t)))
+        .collect();
+    let secretary = super::may_change(&s).is_ok();
+    layout(
+        "Архив",
+        "/archive",
+        Some(&s),
+        html! {
+            h1 { "Архив" }
+            p.lead { "Папка архива: " code { (state.cfg.archive.display()) } " · случаев: " b #case-count { (all.len()) } }
+            form.filters method="get" action="/archive" {
+                label { "Уровень" select name="level" {
+                    option value="" { "все" }
+                    @for l in &levels { option value=(l) selected[q.level.as_deref() == Some(l.as_str())] { (l) } }
+                } }
+                label { "Сроки" select name="state" {
+                    option value="" { "все" }
+                    option value="due" selected[q.state.as_deref() == Some("due")] { "срок в квартале" }
+                    option value="overdue" selected[q.state.as_deref() == Some("overdue")] { "просрочено" }
+                } }
+                label { "Открыт с" input type="date" name="from" value=[q.from.as_deref()]; }
+                label { "по" input type="date" name="to" value=[q.to.as_deref()]; }
+                button type="submit" { "Показать" }
+            }
+            table.list #cases {
+                thead { tr { th { "Случай" } th { "Уровень" } th { "Открыт" } th { "Организация" } th { "Версия" } th { "Сроки" } } }
+                tbody {
+                    @for r in &shown {
+                        @let (text, cls) = deadline_text(&r.deadline);
+                        tr {
+                            td { a href={"/archive/case/" (r.id)} { (r.id) } }
+                            td { (r.level) }
+                            td { @if let Some(d) = r.opened { (d.format("%d.%m.%Y")) } }
+                            td { (r.agency) }
+                            td { (r.version) }
+                            td class=(cls) { (text) }
+                        }
+                    }
+                }
+            }
+            @if shown.is_empty() { p.note { "Случаев нет." } }
+            div.actions {
+                form.inline method="post" action="/archive/verify" {
+                    input type="hidden" name="csrf" value=(s.csrf);
+                    button #verify type="submit" { "Проверить целостность архива" }
+                }
+            }
+            @if secretary {
+                form.filters method="post" action="/archive/export" {
+                    input type="hidden" name="csrf" value=(s.csrf);
+                    label { "Выгрузить с" input type="date" name="from"; }
+                    label { "по" input type="date" name="to"; }
+                    button type="submit" { "Выгрузить период (tar)" }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// `GET /archive/case/{case}`: the versions of a case and their forms.
+pub async fn case_page(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath(case): UrlPath<String>,
+) -> Response {
+    if !crate::validate::case_id_is_safe(&case) {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Не найдено",
+            "Такого случая нет в архиве.",
+        );
+    }
+    let root = state.cfg.archive.clone();
+    let dir = root.join(&case);
+    let versions: Vec<u32> = crate::archive::list_cases(&root)
+        .into_iter()
+        .find(|(id, _)| *id == case)
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    if versions.is_empty() {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Не найдено",
+            "Такого случая нет в архиве.",
+        );
+    }
+    let files = |v: u32| -> Vec<String> {
+        let data = dir.join(format!("v{v}")).join("data");
+        let mut out: Vec<String> = walkdir::WalkDir::new(&data)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                e.path()
+                    .strip_prefix(&data)
+                    .ok()
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+            })
+            .filter(|p| p.ends_with(".pdf") || p.ends_with(".docx"))
+            .collect();
+        out.sort();
+        out
+    };
+    layout(
+        "Случай",
+        "/archive",
+        Some(&s),
+        html! {
+            p { a href="/archive" { "← К списку случаев" } }
+            h1 { "Случай " (case) }
+            @for v in versions.iter().rev() {
+                section.file {
+                    h2 { "Версия " (v) }
+                    @let info = crate::archive::read_bag_info(&dir.join(format!("v{v}")));
+                    @if let Some((_, d)) = info.iter().find(|(k, _)| k == "Bagging-Date") { p { "Упакован: " (d) } }
+                    ul.files {
+                        @for f in files(*v) {
+                            li { a href={"/archive/file/" (case) "/" (v) "/" (f)} { (f) } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// `GET /archive/file/{case}/{version}/{path}`: a form from a bag's payload.
+pub async fn bag_file(
+    State(state): State<Shared>,
+    UrlPath((case, version, path)): UrlPath<(String, u32, String)>,
+) -> Response {
+    let safe = crate::validate::case_id_is_safe(&case)
+        && !path
+            .split('/')
+            .any(|p| p.is_empty() || p == "." || p == "..")
+        && (path.ends_with(".pdf") || path.ends_with(".docx"));
+    if !safe {
+        return message(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет.");
+    }
+    let file = state
+        .cfg
+        .archive
+        .join(&case)
+        .join(format!("v{version}"))
+        .join("data")
+        .join(&path);
+    match std::fs::read(&file) {
+        Ok(bytes) => {
+            let kind = if path.ends_with(".pdf") {
+                "application/pdf"
+            } else {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            };
+            let name = path.rsplit('/').next().unwrap_or("файл");
+            download(&format!("{case}-v{version}-{name}"), kind, bytes)
+        }
+        Err(_) => message(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет."),
+    }
+}
+
+pub(crate) fn download(name: &str, kind: &'static str, bytes: Vec<u8>) -> Response {
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A bag (`<case-id>/v<N>`) and its problems (none: intact).
+type BagResult = (String, Vec<String>);
+
+/// A verification of the whole archive running in the background: bags done of all, and
+/// each bag's problems when finished.
+#[derive(Default)]
+pub struct Verification {
+    total: std::sync::atomic::AtomicUsize,
+    done: std::sync::atomic::AtomicUsize,
+    results: std::sync::Mutex<Option<Vec<BagResult>>>,
+    owner: String,
+}
+
+/// `POST /archive/verify`: every bag checked in full, in the background; the page shows the
+/// progress.
+pub async fn verify(State(state): State<Shared>, Extension(s): Extension<Session>) -> Response {
+    let id = super::auth::token();
+    let v = std::sync::Arc::new(Verification {
+        owner: s.user_name().to_string(),
+        ..Verification::default()
+    });
+    {
+        let mut all = state
+            .verifications
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if all.len() > 50 {
+            all.clear();
+        }
+        all.insert(id.clone(), v.clone());
+    }
+    let root = state.cfg.archive.clone();
+    let st = state.clone();
+    let user = s.user_name().to_string();
+    tokio::task::spawn_blocking(move || {
+        use std::sync::atomic::Ordering;
+        let bags = crate::archive::bags(&root);
+        v.total.store(bags.len(), Ordering::Relaxed);
+        let mut results = Vec::new();
+        for b in bags {
+            let r = crate::bagit::verify_bag(&b);
+            let name = b
+                .strip_prefix(&root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            results.push((name, r.errors));
+            v.done.fetch_add(1, Ordering::Relaxed);
+        }
+        let broken = results.iter().filter(|(_, e)| !e.is_empty()).count();
+        let cases: Vec<String> = results
+            .iter()
+            .filter_map(|(n, _)| n.split('/').next().map(String::from))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        audit(
+            &st,
+            &user,
+            "verify",
+            &cases,
+            &format!("пакетов {}, с нарушениями {broken}", results.len()),
+        );
+        *v.results.lock().unwrap_or_else(|e| e.into_inner()) = Some(results);
+    });
+    axum::response::Redirect::to(&format!("/archive/verify/{id}")).into_response()
+}
+
+/// `GET /archive/verify/{id}`: the progress (the page reloads itself each second) and then
+/// the result of a verification.
+pub async fn verify_page(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    use std::sync::atomic::Ordering;
+    let v = state
+        .verifications
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&id)
+        .filter(|v| v.owner == s.user_name())
+        .cloned();
+    let Some(v) = v else {
+        return message(StatusCode::NOT_FOUND, "Не найдено", "Такой проверки нет.");
+    };
+    let results = v.results.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let (done, total) = (
+        v.done.load(Ordering::Relaxed),
+        v.total.load(Ordering::Relaxed),
+    );
+    let Some(results) = results else {
+        let body = html! {
+            h1 { "Проверка целостности архива" }
+            p #verify-progress { "Проверено пакетов: " (done) " из " (total) "…" }
+            progress max=(total.max(1)) value=(done) {}
+            p.note { "Страница обновляется сама." }
+        };
+        let mut page = layout("Проверка архива", "/archive", Some(&s), body).into_response();
+        page.headers_mut()
+            .insert(header::REFRESH, axum::http::HeaderValue::from_static("1"));
+        return page;
+    };
+    let broken = results.iter().filter(|(_, e)| !e.is_empty()).count();
+    layout(
+        "Проверка архива",
+        "/archive",
+        Some(&s),
+        html! {
+            h1 { "Проверка целостности архива" }
+            p #verify-result class=(if broken == 0 { "ok big" } else { "bad big" }) {
+                @if broken == 0 { "Архив цел: проверено пакетов " (results.len()) ", нарушений нет." }
+                @else { "Пакетов с нарушениями: " (broken) " из " (results.len()) "." }
+            }
+            table.list {
+                thead { tr { th { "Пакет" } th { "Результат" } } }
+                tbody {
+                    @for (name, errors) in &results {
+                        tr {
+                            td { (name) }
+                            td class=(if errors.is_empty() { "ok" } else { "bad" }) {
+                                @if errors.is_empty() { "пакет цел" } @else {
+                                    "пакет НЕ цел" ul { @for e in errors { li { (e) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p { a.button href="/archive" { "← К архиву" } }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct PeriodForm {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `POST /archive/export`: the bags of a period as one tar.
+pub async fn export(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    axum::Form(f): axum::Form<PeriodForm>,
+) -> Response {
+    let root = state.cfg.archive.clone();
+    let today = state.today();
+    let (from, to) = (date_of(&f.from), date_of(&f.to));
+    let tmp = match tempfile::Builder::new()
+        .prefix("export-")
+        .tempdir_in(state.work.path())
+    {
+        Ok(t) => t,
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    };
+    let out = tmp.path().join("export.tar");
+    let o = out.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        crate::archive::export(&root, from, to, &o, today)
+            .and_then(|e| std::fs::read(&o).map(|b| (e, b)).map_err(|e| e.to_string()))
+    })
+    .await;
+    match done {
+        Ok(Ok((e, bytes))) => {
+            let cases: Vec<String> = e
+                .bags
+                .iter()
+                .filter_map(|b| b.split(['/', '\\']).next().map(String::from))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            audit(
+                &state,
+                s.user_name(),
+                "export",
+                &cases,
+                &format!("пакетов {}", e.bags.len()),
+            );
+            download("выгрузка-архива.tar", "application/x-tar", bytes)
+        }
+        Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Выгрузка не сделана", &e),
+        Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct QuarterQuery {
+    q: Option<String>,
+}
+
+/// The quarterly run into the server's folder for that quarter.
+async fn run_quarter(
+    state: &Shared,
+    label: &str,
+) -> Result<(crate::periodic::QuarterDone, PathBuf), String> {
+    let out = state.work.path().join("quarter").join(label);
+    let root = state.cfg.archive.clone();
+    let today = state.today();
+    let (l, o) = (label.to_string(), out.clone());
+    let done = tokio::task::spawn_blocking(move || {
+        // The whole archive: the page has no territory choice yet (the CLI's --territory).
+        crate::periodic::quarter(&l, &root, &o, today, None).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    Ok((done, out))
+}
+
+/// A bar chart of labelled counts, as SVG (no script, no outside fonts).
+fn bars(title: &str, data: &[(String, usize)]) -> Markup {
+    let max = data.iter().map(|d| d.1).max().unwrap_or(0).max(1);
+    let h = 28 * data.len() + 10;
+    html! {
+        figure.chart {
+            figcaption { (title) }
+            svg xmlns="http://www.w3.org/2000/svg" width="560" height=(h) role="img" aria-label=(title) {
+                @for (i, (label, n)) in data.iter().enumerate() {
+                    @let y = 28 * i + 5;
+                    @let w = 300 * n / max;
+                    text x="0" y=(y + 16) font-size="13" { (label) }
+                    rect x="220" y=(y) width=(w.max(1)) height="20" fill="#3b6ea5" {}
+                    text x=(225 + w) y=(y + 15) font-size="13" { (n) }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /quarter?q=2026-Q4`: the summary and its charts, downloads.
+pub async fn quarter_page(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    Query(q): Query<QuarterQuery>,
+) -> Response {
+    let today = state.today();
+    let label = q.q.clone().unwrap_or_else(|| quarter_code(today));
+    let result = match Quarter::parse(&label) {
+        Ok(_) => Some(run_quarter(&state, &label).await),
+        Err(e) => Some(Err(e)),
+    };
+    let report = {
+        let root = state.cfg.archive.clone();
+        let l = label.clone();
+        tokio::task::spawn_blocking(move || -> Result<report::QuarterReport, String> {
+            let q = Quarter::parse(&l)?;
+            Ok(report::quarter(report::newest_cases(&root)?, q, today))
+        })
+        .await
+        .ok()
+        .and_then(Result::ok)
+    };
+    layout(
+        "Квартал",
+        "/quarter",
+        Some(&s),
+        html! {
+            h1 { "Квартальный мониторинг" }
+            form.filters method="get" action="/quarter" {
+                label { "Квартал (ГГГГ-QN)" input type="text" name="q" value=(label) pattern="[0-9]{4}-[Qq][1-4]"; }
+                button type="submit" { "Показать" }
+            }
+            @match result {
+                Some(Ok((done, out))) => {
+                    div.summary #quarter-summary {
+                        span { (done.label) }
+                        span { "в работе: " b { (done.active) } }
+                        span class=(if done.overdue > 0 { "bad" } else { "ok" }) { "мониторинг просрочен: " (done.overdue) }
+                        span { "срок в квартале: " (done.due) }
+                        span { "других нарушенных сроков: " (done.missed) }
+                    }
+                    @if let Some(r) = &report {
+                        div.charts {
+                            (bars("Случаи по уровню", &r.by_level))
+                            (bars("Мониторинг", &[("просрочен".to_string(), done.overdue), ("срок в квартале".to_string(), done.due), ("в работе".to_string(), done.active)]))
+                        }
+                    }
+                    h2 { "Файлы" }
+                    ul.files #quarter-files {
+                        @for f in &done.written.files {
+                            @if let Ok(rel) = f.strip_prefix(&out) {
+                                @let rel = rel.to_string_lossy().replace('\\', "/");
+                                li { a href={"/quarter/file/" (label) "/" (rel)} { (rel) } }
+                            }
+                        }
+                    }
+                    @for e in &done.written.failures { p.bad { (e) } }
+                },
+                Some(Err(e)) => { p.message role="alert" { (e) } },
+                None => {},
+            }
+        },
+    )
+    .into_response()
+}
+
+fn kind_of(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("pdf") => "application/pdf",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/octet-stream",
+    }
+}
+
+/// `GET /quarter/file/{q}/{path}`: a file of the quarterly run.
+pub async fn quarter_file(
+    State(state): State<Shared>,
+    UrlPath((q, path)): UrlPath<(String, String)>,
+) -> Response {
+    if Quarter::parse(&q).is_err() || path.split('/').any(|p| p.is_empty() || p == "..") {
+        return message(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет.");
+    }
+    let file = state.work.path().join("quarter").join(&q).join(&path);
+    match std::fs::read(&file) {
+        Ok(b) => {
+            let name = path.replace('/', "-");
+            download(&name, kind_of(&path), b)
+        }
+        Err(_) => message(
+            StatusCode::NOT_FOUND,
+            "Не найдено",
+            "Файл не найден: откройте квартал заново.",
+        ),
+    }
+}
+
+/// `GET /api/quarter?q=2026-Q4`: the quarter's figures as JSON.
+pub async fn api_quarter(State(state): State<Shared>, Query(q): Query<QuarterQuery>) -> Response {
+    let label = q.q.unwrap_or_else(|| quarter_code(state.today()));
+    match run_quarter(&state, &label).await {
+        Ok((d, _)) => axum::Json(serde_json::json!({
+            "quarter": d.label, "active": d.active, "monitoring_forms": d.forms,
+            "overdue": d.overdue, "due": d.due, "missed": d.missed,
+        }))
+        .into_response(),
+        Err(e) => (
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({ "error": e })),
+        )
+            .into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LogQuery {
+    kind: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    format: Option<String>,
+}
+
+/// `GET /logs`: pick a log and a period.
+pub async fn logs_page(Extension(s): Extension<Session>) -> Response {
+    layout(
+        "Журналы",
+        "/logs",
+        Some(&s),
+        html! {
+            h1 { "Журналы" }
+            p.lead { "Журнал учёта по архиву за период (по дате поступления сведений)." }
+            form.filters method="get" action="/logs/file" {
+                label { "Журнал" select name="kind" {
+                    option value="detection" { "Журнал учёта (Прил. 1)" }
+                    option value="intake" { "Журнал «Единого окна»" }
+                } }
+                label { "С" input type="date" name="from"; }
+                label { "по" input type="date" name="to"; }
+                label { "Формат" select name="format" {
+                    option value="pdf" { "PDF" } option value="docx" { "DOCX" } option value="xlsx" { "XLSX" }
+                } }
+                button.primary type="submit" { "Скачать" }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// `GET /logs/file?kind=&from=&to=&format=`: the log, written by `periodic::log`.
+pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) -> Response {
+    let kind = match q.kind.as_deref() {
+        Some("intake") => crate::periodic::LogKind::Intake,
+        _ => crate::periodic::LogKind::Detection,
+    };
+    let ext = match q.format.as_deref() {
+        Some("docx") => "docx",
+        Some("xlsx") => "xlsx",
+        _ => "pdf",
+    };
+    let (from, to) = (date_of(&q.from), date_of(&q.to));
+    let tmp = match tempfile::Builder::new()
+        .prefix("log-")
+        .tempdir_in(state.work.path())
+    {
+        Ok(t) => t,
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    };
+    let out = tmp.path().join(format!("журнал.{ext}"));
+    let root = state.cfg.archive.clone();
+    let o = out.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        crate::periodic::log(
+            kind,
+            &root,
+            from.map(crate::model::Date),
+            to.map(crate::model::Date),
+            &o,
+            None,
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|_| std::fs::read(&o).map_err(|e| e.to_string()))
+    })
+    .await;
+    match done {
+        Ok(Ok(b)) => download(&format!("журнал.{ext}"), kind_of(ext), b),
+        Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Журнал не составлен", &e),
+        Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    }
+}
+
+/// `GET /blanks`: the blank workbooks.
+pub async fn blanks_page(Extension(s): Extension<Session>) -> Response {
+    layout(
+        "Бланки",
+        "/blanks",
+        Some(&s),
+        html! {
+            h1 { "Бланки" }
+            p.lead { "Пустые книги для заполнения: их заполненными и нужно загружать на странице «Проверить и оформить»." }
+            ul.files {
+                li { a href="/blanks/case" { "Книга случая (xlsx)" } }
+                li { a href="/blanks/register" { "Реестр извещений (xlsx)" } }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// `GET /blanks/{case|register}`.
+pub async fn blank(UrlPath(kind): UrlPath<String>) -> Response {
+    let (name, bytes) = match kind.as_str() {
+        "case" => ("книга-случая.xlsx", crate::blank_workbooks::case_workbook()),
+        "register" => ("реестр.xlsx", crate::blank_workbooks::register_workbook()),
+        _ => return message(StatusCode::NOT_FOUND, "Не найдено", "Такого бланка нет."),
+    };
+    match bytes {
+        Ok(b) => download(name, kind_of(name), b),
+        Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    }
+}

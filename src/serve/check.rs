@@ -1,0 +1,1171 @@
+//! «Проверить и оформить»: uploads become a job (a private folder with the inputs and the
+//! engine's outcome); its page lists the diagnostics by file and case, each linked to its
+//! sheet shown as a grid with the cell highlighted; the forms come as a zip, the sender's
+//! workbook back with its remarks, the checked cases go to the archive. The JSON API calls
+//! the same functions.
+
+use super::auth::Session;
+use super::pages::{layout, message};
+use super::{CsrfInBody, Shared, audit, may_change};
+use crate::annotate;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::Format;
+use crate::run::{self, Archived, Options, Outcome, Status};
+use axum::Extension;
+use axum::extract::{Multipart, Path as UrlPath, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Jobs are forgotten (and their folders removed) this long after they were made.
+const JOB_LIFE: Duration = Duration::from_secs(2 * 3600);
+/// At most this many jobs are kept; the oldest goes first.
+const MAX_JOBS: usize = 200;
+/// Entries of one uploaded zip.
+const MAX_ZIP_ENTRIES: usize = 1000;
+
+#[derive(Default)]
+pub struct Jobs {
+    map: Mutex<HashMap<String, Arc<Job>>>,
+}
+
+impl Jobs {
+    fn put(&self, job: Arc<Job>) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.retain(|_, j| j.created.elapsed() < JOB_LIFE);
+        while map.len() >= MAX_JOBS {
+            let Some(oldest) = map.values().min_by_key(|j| j.created).map(|j| j.id.clone()) else {
+                break;
+            };
+            map.remove(&oldest);
+        }
+        map.insert(job.id.clone(), job);
+    }
+    /// The job, if it is the caller's.
+    fn get(&self, id: &str, s: &Session) -> Option<Arc<Job>> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(id).filter(|j| j.owner == s.user_name()).cloned()
+    }
+}
+
+/// One input of a job: the name the user knows it by, where it is stored.
+pub struct Input {
+    pub name: String,
+    pub path: PathBuf,
+}
+
+pub struct Job {
+    pub id: String,
+    owner: String,
+    created: Instant,
+    dir: tempfile::TempDir,
+    pub inputs: Vec<Input>,
+    /// Files that are not inputs: (name, why).
+    pub rejected: Vec<(String, String)>,
+    /// The engine's check of the inputs, names as the user knows them.
+    pub outcome: Outcome,
+    /// The forms folder, once rendered: [official, with drafts].
+    forms: tokio::sync::Mutex<[Option<PathBuf>; 2]>,
+}
+
+fn not_found() -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        "Не найдено",
+        "Такой проверки нет: она устарела или была начата в другом окне. Загрузите файлы снова.",
+    )
+}
+
+fn too_big(limit: u64) -> Response {
+    message(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Файлы слишком велики",
+        &format!(
+            "Файлы слишком велики: за один раз можно загрузить не больше {} МБ.",
+            limit >> 20
+        ),
+    )
+}
+
+/// Reads the uploaded files of a multipart request into a new job folder, unpacks zips
+/// within the limits, and checks the inputs with the engine.
+async fn new_job(
+    state: &Shared,
+    s: &Session,
+    csrf_in_body: bool,
+    mut mp: Multipart,
+) -> Result<(Arc<Job>, HashMap<String, String>), Response> {
+    let dir = tempfile::Builder::new()
+        .prefix("job-")
+        .tempdir_in(state.work.path())
+        .map_err(|e| message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()))?;
+    let limit = state.cfg.max_upload;
+    let mut total: u64 = 0;
+    let mut uploads: Vec<(String, PathBuf)> = Vec::new();
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut csrf_ok = !csrf_in_body;
+    let body_error = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_big(limit)
+        } else {
+            message(
+                StatusCode::BAD_REQUEST,
+                "Файлы не получены",
+                "Файлы не получены целиком. Повторите загрузку.",
+            )
+        }
+    };
+    while let Some(mut field) = mp.next_field().await.map_err(body_error)? {
+        let name = field.name().unwrap_or("").to_string();
+        let file_name = field.file_name().map(display_name);
+        let Some(file_name) = file_name else {
+            let v = field.text().await.map_err(body_error)?;
+            if name == "csrf" && super::auth::same(&v, &s.csrf) {
+                csrf_ok = true;
+            }
+            fields.insert(name, v);
+            continue;
+        };
+        if !csrf_ok {
+            return Err(message(
+                StatusCode::FORBIDDEN,
+                "Запрос отклонён",
+                super::CSRF_REFUSED,
+            ));
+        }
+        if file_name.is_empty() {
+            continue;
+        }
+        let ext = Path::new(&file_name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_lowercase();
+        // Stored under a number: the user's file name may name a child.
+        let path = dir
+            .path()
+            .join(format!("{:03}.{}", uploads.len() + 1, safe_ext(&ext)));
+        let mut out = std::fs::File::create(&path)
+            .map_err(|e| message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()))?;
+        while let Some(chunk) = field.chunk().await.map_err(body_error)? {
+            total += chunk.len() as u64;
+            if total > limit {
+                return Err(too_big(limit));
+            }
+            out.write_all(&chunk)
+                .map_err(|e| message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()))?;
+        }
+        uploads.push((file_name, path));
+    }
+    if !csrf_ok {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            "Запрос отклонён",
+            super::CSRF_REFUSED,
+        ));
+    }
+    if uploads.is_empty() {
+        return Err(message(
+            StatusCode::BAD_REQUEST,
+            "Нет файлов",
+            "Не выбрано ни одного файла.",
+        ));
+    }
+    let max_unzipped = state.cfg.max_unzipped;
+    let settings = state.settings();
+    let owner = s.user_name().to_string();
+    let job = tokio::task::spawn_blocking(move || -> Result<Job, (StatusCode, String)> {
+        let (inputs, rejected) = unpack(dir.path(), uploads, max_unzipped)
+            .map_err(|m| (StatusCode::PAYLOAD_TOO_LARGE, m))?;
+        let outcome = check_inputs(&inputs, &settings);
+        Ok(Job {
+            id: super::auth::token(),
+            owner,
+            created: Instant::now(),
+            dir,
+            inputs,
+            rejected,
+            outcome,
+            forms: tokio::sync::Mutex::new([None, None]),
+        })
+    })
+    .await
+    .map_err(|e| message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()))?
+    .map_err(|(status, m)| message(status, "Загрузка отклонена", &m))?;
+    let job = Arc::new(job);
+    state.jobs.put(job.clone());
+    Ok((job, fields))
+}
+
+/// The last component of a browser's file name, without control characters.
+fn display_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    last.chars().filter(|c| !c.is_control()).collect()
+}
+
+fn safe_ext(ext: &str) -> &str {
+    match ext {
+        "xlsx" | "xlsm" | "xls" | "ods" | "json" | "toml" | "zip" => ext,
+        _ => "bin",
+    }
+}
+
+/// Inputs from the uploads: zips unpacked (their inputs only), other files as they are.
+/// Err: a zip whose content passes the limit.
+#[allow(clippy::type_complexity)]
+fn unpack(
+    dir: &Path,
+    uploads: Vec<(String, PathBuf)>,
+    max_unzipped: u64,
+) -> Result<(Vec<Input>, Vec<(String, String)>), String> {
+    let mut inputs = Vec::new();
+    let mut rejected = Vec::new();
+    let bomb = |name: &str| {
+        format!(
+            "Архив «{name}» распаковывается больше чем в {} МБ — загрузка отклонена \
+             (так бывает у повреждённых или опасных архивов). Разделите его на части.",
+            max_unzipped >> 20
+        )
+    };
+    for (n, (name, path)) in uploads.into_iter().enumerate() {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext == "zip" {
+            let file = std::fs::File::open(&path).map_err(|e| e.to_string())?;
+            let mut zip = match zip::ZipArchive::new(file) {
+                Ok(z) => z,
+                Err(_) => {
+                    rejected.push((name, "архив zip повреждён и не читается".into()));
+                    continue;
+                }
+            };
+            if zip.len() > MAX_ZIP_ENTRIES {
+                return Err(bomb(&name));
+            }
+            let mut budget = max_unzipped;
+            for i in 0..zip.len() {
+                let Ok(mut entry) = zip.by_index(i) else {
+                    rejected.push((name.clone(), "архив zip повреждён".into()));
+                    break;
+                };
+                if entry.is_dir() {
+                    continue;
+                }
+                if entry.size() > budget {
+                    return Err(bomb(&name));
+                }
+                let inner = display_name(entry.name());
+                let inner_ext = Path::new(&inner)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_lowercase();
+                let shown = format!("{name} → {inner}");
+                if inner.starts_with(['~', '.']) {
+                    continue;
+                }
+                if !crate::ingest::is_input(Path::new(&inner)) {
+                    rejected.push((shown, unknown_kind(&inner_ext)));
+                    continue;
+                }
+                let to = dir.join(format!(
+                    "{:03}-{:04}.{}",
+                    n + 1,
+                    i + 1,
+                    safe_ext(&inner_ext)
+                ));
+                let mut out = std::fs::File::create(&to).map_err(|e| e.to_string())?;
+                // The sizes in a zip's headers may lie: never more than the budget is read.
+                let copied = std::io::copy(&mut (&mut entry).take(budget + 1), &mut out)
+                    .map_err(|_| format!("архив «{name}» повреждён"))?;
+                if copied > budget {
+                    return Err(bomb(&name));
+                }
+                budget -= copied;
+                inputs.push(Input {
+                    name: shown,
+                    path: to,
+                });
+            }
+            let _ = std::fs::remove_file(&path);
+        } else if crate::ingest::is_input(&path) {
+            inputs.push(Input { name, path });
+        } else {
+            let _ = std::fs::remove_file(&path);
+            let ext = Path::new(&name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_lowercase();
+            rejected.push((name, unknown_kind(&ext)));
+        }
+    }
+    Ok((inputs, rejected))
+}
+
+fn unknown_kind(ext: &str) -> String {
+    format!(
+        "неизвестный вид файла «.{ext}»: okno читает .xlsx, .xls, .ods, .json, .toml и .zip с ними"
+    )
+}
+
+/// The engine's check (`okno validate`), names as the user knows them.
+fn check_inputs(inputs: &[Input], settings: &crate::validate::Settings) -> Outcome {
+    if inputs.is_empty() {
+        return Outcome::default();
+    }
+    let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
+    let mut outcome = match run::run(&paths, &Options::default(), settings, &|_, _, _| {}) {
+        Ok(o) => o,
+        Err(_) => return Outcome::default(),
+    };
+    rename(&mut outcome, inputs);
+    outcome
+}
+
+/// Every stored path in an outcome (file names, diagnostics, messages) replaced by the
+/// user's name of the file.
+fn rename(outcome: &mut Outcome, inputs: &[Input]) {
+    let names: Vec<(String, &str)> = inputs
+        .iter()
+        .map(|i| (i.path.display().to_string(), i.name.as_str()))
+        .collect();
+    let fix = |s: &mut String| {
+        for (p, n) in &names {
+            if s.contains(p.as_str()) {
+                *s = s.replace(p.as_str(), n);
+            }
+        }
+    };
+    for f in &mut outcome.files {
+        fix(&mut f.file);
+        if let Some(u) = &mut f.unreadable {
+            fix(u);
+        }
+        for d in f.diagnostics.iter_mut() {
+            fix(&mut d.file);
+            fix(&mut d.message);
+        }
+        for c in &mut f.cases {
+            for d in c.diagnostics.iter_mut() {
+                fix(&mut d.file);
+                fix(&mut d.message);
+            }
+        }
+    }
+}
+
+/// `GET /`: the upload form.
+pub async fn page(Extension(s): Extension<Session>, State(state): State<Shared>) -> Response {
+    let limit = state.cfg.max_upload >> 20;
+    layout(
+        "Проверить и оформить",
+        "/",
+        Some(&s),
+        html! {
+            h1 { "Проверить и оформить" }
+            p.lead { "Перетащите сюда таблицы (xlsx, ods, xls), файлы случаев (json, toml) или zip с ними. okno проверит каждый случай по правилам порядка, покажет ошибки с листом и ячейкой и оформит документы." }
+            form #upload method="post" action="/check" enctype="multipart/form-data" {
+                input type="hidden" name="csrf" value=(s.csrf);
+                label #drop.drop data-limit=(state.cfg.max_upload) {
+                    span.big { "Перетащите файлы сюда или нажмите, чтобы выбрать" }
+                    span.hint { "до " (limit) " МБ за раз" }
+                    input #files type="file" name="files" multiple accept=".xlsx,.xlsm,.ods,.xls,.json,.toml,.zip";
+                }
+                ul #progress.progress {}
+                button.primary #submit type="submit" { "Проверить" }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// `POST /check`: the upload; then the job's page.
+pub async fn upload(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    csrf: Option<Extension<CsrfInBody>>,
+    mp: Multipart,
+) -> Response {
+    match new_job(&state, &s, csrf.is_some(), mp).await {
+        Ok((job, _)) => Redirect::to(&format!("/check/{}", job.id)).into_response(),
+        Err(r) => r,
+    }
+}
+
+fn counts<'a>(diags: impl Iterator<Item = &'a Diagnostic>) -> (usize, usize) {
+    run::count(diags)
+}
+
+fn status_text(errors: usize, warnings: usize) -> String {
+    format!("ошибок {errors}, предупреждений {warnings}")
+}
+
+/// A link to the cell of a diagnostic, or its place as text.
+fn place(job: &Job, file: usize, d: &Diagnostic) -> Markup {
+    let text = d.place();
+    let spreadsheet = job
+        .inputs
+        .get(file)
+        .is_some_and(|i| annotate::can_annotate(&i.path));
+    match (&d.sheet, spreadsheet) {
+        (Some(sheet), true) => {
+            let q = serde_urlencoded::to_string([
+                ("sheet", sheet.as_str()),
+                ("cell", d.cell.as_deref().unwrap_or("")),
+            ])
+            .unwrap_or_default();
+            html! { a.cell-link href={"/check/" (job.id) "/sheet/" (file) "?" (q)} { (text) } }
+        }
+        _ => html! { span.place { (text) } },
+    }
+}
+
+fn diag_rows(job: &Job, file: usize, diags: &[Diagnostic]) -> Markup {
+    let mut sorted: Vec<&Diagnostic> = diags.iter().collect();
+    sorted.sort_by_key(|d| std::cmp::Reverse(d.severity));
+    html! {
+        @if !sorted.is_empty() {
+            table.diags {
+                thead { tr { th { "Вид" } th { "Правило" } th { "Где" } th { "Что не так" } } }
+                tbody {
+                    @for d in sorted {
+                        tr class=(if d.severity == Severity::Error { "error" } else { "warning" }) {
+                            td.kind { (d.severity.ru()) }
+                            td.rule { code { (d.rule) } }
+                            td { (place(job, file, d)) }
+                            td { (d.message) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn case_status(c: &run::CaseOutcome) -> &'static str {
+    if c.has_errors() {
+        "с ошибками"
+    } else {
+        "готов к оформлению"
+    }
+}
+
+/// `GET /check/{job}`: the diagnostics by file and case.
+pub async fn results(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let Some(job) = state.jobs.get(&id, &s) else {
+        return not_found();
+    };
+    let files = &job.outcome.files;
+    let cases: usize = files.iter().map(|f| f.cases.len()).sum();
+    let (errors, warnings) = counts(files.iter().flat_map(|f| f.all_diagnostics()));
+    let unreadable = files.iter().filter(|f| f.unreadable.is_some()).count();
+    let good = job.outcome.cases().filter(|(_, c)| !c.has_errors()).count();
+    layout(
+        "Результаты проверки",
+        "/",
+        Some(&s),
+        html! {
+            h1 { "Результаты проверки" }
+            div.summary #summary {
+                span { "Файлов: " b { (files.len()) } }
+                span { "случаев: " b { (cases) } }
+                span class=(if errors > 0 { "bad" } else { "ok" }) { (status_text(errors, warnings)) }
+                @if unreadable > 0 { span.bad { "не читается файлов: " (unreadable) } }
+            }
+            div.actions {
+                @if good > 0 {
+                    a.button.primary href={"/check/" (job.id) "/forms.zip"} { "Скачать формы (zip)" }
+                }
+                @if cases > good {
+                    a.button href={"/check/" (job.id) "/forms.zip?draft=1"} { "Скачать с черновиками (zip)" }
+                }
+                @if good > 0 && s.role() == Some(super::auth::Role::Secretary) {
+                    form.inline method="post" action={"/check/" (job.id) "/archive"} {
+                        input type="hidden" name="csrf" value=(s.csrf);
+                        button type="submit" #archive { "Сохранить в архив (" (good) ")" }
+                    }
+                }
+                a.button href="/" { "Проверить другие файлы" }
+            }
+            @if cases > good {
+                p.note { "Случаи с ошибками не оформляются как официальные документы; «с черновиками» — они оформляются с отметкой «ЧЕРНОВИК» на каждой странице и в архив не попадают." }
+            }
+            @for (name, why) in &job.rejected {
+                section.file.rejected { h2 { (name) } p.bad { (why) } }
+            }
+            @for (n, f) in files.iter().enumerate() {
+                @let (fe, fw) = counts(f.all_diagnostics());
+                section.file {
+                    div.file-head {
+                        h2 { (f.file) }
+                        @if f.unreadable.is_none() {
+                            span class={"status " (if fe > 0 { "bad" } else { "ok" })} { (status_text(fe, fw)) }
+                        }
+                        @if f.unreadable.is_none() && job.inputs.get(n).is_some_and(|i| annotate::can_annotate(&i.path)) {
+                            a.button.small href={"/check/" (job.id) "/annotated/" (n)} title="Копия таблицы отправителя с отмеченными ячейками и листом «Замечания»" { "Вернуть отправителю" }
+                        }
+                    }
+                    @if let Some(u) = &f.unreadable { p.bad { "Файл не читается: " (u) } }
+                    (diag_rows(&job, n, &f.diagnostics))
+                    @for c in &f.cases {
+                        @let (ce, cw) = counts(c.diagnostics.iter());
+                        details.case open[ce + cw > 0] {
+                            summary {
+                                span.case-id { (c.case_id) }
+                                span class={"status " (if ce > 0 { "bad" } else { "ok" })} { (case_status(c)) " · " (status_text(ce, cw)) }
+                                @if crate::validate::case_id_is_safe(&c.case_id) {
+                                    @if ce == 0 {
+                                        a.small href={"/check/" (job.id) "/case/" (c.case_id) "/forms.zip"} { "формы" }
+                                    } @else {
+                                        a.small href={"/check/" (job.id) "/case/" (c.case_id) "/forms.zip?draft=1"} { "черновик" }
+                                    }
+                                }
+                            }
+                            (diag_rows(&job, n, &c.diagnostics))
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SheetQuery {
+    sheet: Option<String>,
+    cell: Option<String>,
+}
+
+/// "K7" → (row 7, column 11), both 1-based.
+fn parse_cell(cell: &str) -> Option<(u32, u32)> {
+    let letters: String = cell
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let digits = &cell[letters.len()..];
+    if letters.is_empty() || letters.len() > 3 {
+        return None;
+    }
+    let col = letters
+        .to_ascii_uppercase()
+        .bytes()
+        .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1));
+    let row: u32 = digits.parse().ok()?;
+    (row > 0).then_some((row, col))
+}
+
+/// The grid of a sheet: its cells as text, by (row, col) 1-based.
+struct Grid {
+    sheets: Vec<String>,
+    cells: HashMap<(u32, u32), String>,
+    rows: u32,
+    cols: u32,
+}
+
+fn read_grid(path: &Path, sheet: &str) -> Result<Grid, String> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
+    let sheets = book.sheet_names();
+    let range = book.worksheet_range(sheet).map_err(|e| e.to_string())?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut cells = HashMap::new();
+    let (mut rows, mut cols) = (0, 0);
+    for (r, row) in range.rows().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if let Some(t) = crate::ingest::cells::text(v) {
+                let at = (r0 + r as u32 + 1, c0 + c as u32 + 1);
+                rows = rows.max(at.0);
+                cols = cols.max(at.1);
+                cells.insert(at, t);
+            }
+        }
+    }
+    Ok(Grid {
+        sheets,
+        cells,
+        rows,
+        cols,
+    })
+}
+
+fn column_name(mut col: u32) -> String {
+    let mut s = Vec::new();
+    while col > 0 {
+        s.push(b'A' + ((col - 1) % 26) as u8);
+        col = (col - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// `GET /check/{job}/sheet/{file}?sheet=&cell=`: the sheet as a grid, the cell highlighted.
+pub async fn sheet(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath((id, file)): UrlPath<(String, usize)>,
+    Query(q): Query<SheetQuery>,
+) -> Response {
+    let Some(job) = state.jobs.get(&id, &s) else {
+        return not_found();
+    };
+    let Some(input) = job.inputs.get(file) else {
+        return not_found();
+    };
+    let Some(f) = job.outcome.files.get(file) else {
+        return not_found();
+    };
+    let path = input.path.clone();
+    let first = {
+        use calamine::Reader;
+        let p = path.clone();
+        tokio::task::spawn_blocking(move || {
+            calamine::open_workbook_auto(&p)
+                .ok()
+                .and_then(|b| b.sheet_names().first().cloned())
+        })
+        .await
+        .ok()
+        .flatten()
+    };
+    let sheet_name = q.sheet.clone().or(first).unwrap_or_default();
+    let sn = sheet_name.clone();
+    let grid = match tokio::task::spawn_blocking(move || read_grid(&path, &sn)).await {
+        Ok(Ok(g)) => g,
+        _ => {
+            return message(
+                StatusCode::NOT_FOUND,
+                "Лист не найден",
+                &format!("В файле нет листа «{sheet_name}»."),
+            );
+        }
+    };
+    let target = q.cell.as_deref().and_then(parse_cell);
+    let rows = grid
+        .rows
+        .max(target.map_or(0, |t| t.0))
+        .min(target.map_or(500, |t| t.0 + 500).max(500));
+    let cols = grid.cols.max(target.map_or(0, |t| t.1)).min(100);
+    let here: Vec<&Diagnostic> = f
+        .all_diagnostics()
+        .filter(|d| d.sheet.as_deref() == Some(sheet_name.as_str()))
+        .collect();
+    let marked: HashMap<(u32, u32), Severity> = here.iter().fold(HashMap::new(), |mut m, d| {
+        if let Some(at) = d.cell.as_deref().and_then(parse_cell) {
+            let e = m.entry(at).or_insert(d.severity);
+            *e = (*e).max(d.severity);
+        }
+        m
+    });
+    let cell_name = q.cell.clone().unwrap_or_default();
+    let value = target.and_then(|t| grid.cells.get(&t)).cloned();
+    let at_cell: Vec<&&Diagnostic> = here
+        .iter()
+        .filter(|d| d.cell.as_deref() == Some(cell_name.as_str()))
+        .collect();
+    layout(
+        "Лист",
+        "/",
+        Some(&s),
+        html! {
+            p { a href={"/check/" (job.id)} { "← К результатам проверки" } }
+            h1 { (f.file) " — лист «" (sheet_name) "»" }
+            nav.tabs {
+                @for name in &grid.sheets {
+                    @let qs = serde_urlencoded::to_string([("sheet", name.as_str())]).unwrap_or_default();
+                    a href={"/check/" (job.id) "/sheet/" (file) "?" (qs)} class=@if *name == sheet_name { "active" } { (name) }
+                }
+            }
+            @if target.is_some() {
+                div.cell-info #cell-info {
+                    p { "Ячейка " b #cell-name { (cell_name) } ": "
+                        @match &value {
+                            Some(v) => { "значение «" span #cell-value { (v) } "»" },
+                            None => { span #cell-value.empty { "пусто" } },
+                        }
+                    }
+                    @for d in &at_cell {
+                        p class=(if d.severity == Severity::Error { "error" } else { "warning" }) {
+                            (d.severity.ru()) " " code { (d.rule) } ": " (d.message)
+                        }
+                    }
+                }
+            }
+            div.grid-wrap {
+                table.grid #grid {
+                    thead { tr { th.corner {} @for c in 1..=cols { th { (column_name(c)) } } } }
+                    tbody {
+                        @for r in 1..=rows {
+                            tr {
+                                th { (r) }
+                                @for c in 1..=cols {
+                                    @let addr = format!("{}{}", column_name(c), r);
+                                    @let cls = match (Some((r, c)) == target, marked.get(&(r, c))) {
+                                        (true, _) => "hl",
+                                        (false, Some(Severity::Error)) => "bad-cell",
+                                        (false, Some(Severity::Warning)) => "warn-cell",
+                                        _ => "",
+                                    };
+                                    td class=(cls) id=[(Some((r, c)) == target).then_some("hl")] data-cell=(addr) {
+                                        @if let Some(v) = grid.cells.get(&(r, c)) { (v) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+fn attachment(name: &str, kind: &'static str, bytes: Vec<u8>) -> Response {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The annotated workbook of a job's input, and its file name.
+fn annotated_of(job: &Job, file: usize) -> Result<(String, Vec<u8>), String> {
+    let input = job.inputs.get(file).ok_or("нет такого файла")?;
+    let f = job.outcome.files.get(file).ok_or("нет такого файла")?;
+    if !annotate::can_annotate(&input.path) {
+        return Err("замечания ставятся только в таблицы (xlsx, ods, xls)".into());
+    }
+    let inner = input.name.rsplit(" → ").next().unwrap_or(&input.name);
+    let name = annotate::annotated_name(Path::new(inner));
+    let bytes = annotate::annotate(&input.path, &annotate::remarks_of(f))?;
+    Ok((name, bytes))
+}
+
+/// `GET /check/{job}/annotated/{file}`: «Вернуть отправителю».
+pub async fn annotated(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath((id, file)): UrlPath<(String, usize)>,
+) -> Response {
+    let Some(job) = state.jobs.get(&id, &s) else {
+        return not_found();
+    };
+    match tokio::task::spawn_blocking(move || annotated_of(&job, file)).await {
+        Ok(Ok((name, bytes))) => attachment(&name, XLSX, bytes),
+        Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Замечания не поставлены", &e),
+        Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DraftQuery {
+    draft: Option<String>,
+}
+
+impl DraftQuery {
+    fn on(&self) -> bool {
+        matches!(self.draft.as_deref(), Some("1" | "true" | "on"))
+    }
+}
+
+/// The job's forms folder (`<case-id>/<form>.<ext>`), rendered by the engine once per mode.
+async fn rendered(state: &Shared, job: &Arc<Job>, draft: bool) -> Result<PathBuf, String> {
+    let mut forms = job.forms.lock().await;
+    if let Some(p) = &forms[usize::from(draft)] {
+        return Ok(p.clone());
+    }
+    let out = job
+        .dir
+        .path()
+        .join(if draft { "forms-draft" } else { "forms" });
+    let paths: Vec<PathBuf> = job.inputs.iter().map(|i| i.path.clone()).collect();
+    let settings = state.settings();
+    let o = out.clone();
+    tokio::task::spawn_blocking(move || {
+        let opts = Options {
+            out: Some(o),
+            formats: vec![Format::Pdf, Format::Docx],
+            draft,
+            ..Options::default()
+        };
+        run::run(&paths, &opts, &settings, &|_, _, _| {}).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    forms[usize::from(draft)] = Some(out.clone());
+    Ok(out)
+}
+
+/// A zip of the files under `dir` (only `case`'s folder, when named), sorted, with fixed
+/// times: the same forms give the same bytes.
+fn zip_dir(dir: &Path, case: Option<&str>) -> Result<(Vec<u8>, usize), String> {
+    let root = match case {
+        Some(c) => dir.join(c),
+        None => dir.to_path_buf(),
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    let mut n = 0;
+    for e in walkdir::WalkDir::new(&root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let rel = e.path().strip_prefix(dir).map_err(|e| e.to_string())?;
+        let name = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        zip.start_file(name, opts).map_err(|e| e.to_string())?;
+        let bytes = std::fs::read(e.path()).map_err(|e| e.to_string())?;
+        zip.write_all(&bytes).map_err(|e| e.to_string())?;
+        n += 1;
+    }
+    let bytes = zip.finish().map_err(|e| e.to_string())?.into_inner();
+    Ok((crate::portable_zip::portable(bytes), n))
+}
+
+fn no_forms() -> Response {
+    message(
+        StatusCode::CONFLICT,
+        "Нет форм",
+        "Нет оформленных форм: у всех случаев есть ошибки. Исправьте их или скачайте «с черновиками».",
+    )
+}
+
+/// `GET /check/{job}/forms.zip[?draft=1]`: every rendered case's forms.
+pub async fn forms_zip(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath(id): UrlPath<String>,
+    Query(q): Query<DraftQuery>,
+) -> Response {
+    let Some(job) = state.jobs.get(&id, &s) else {
+        return not_found();
+    };
+    zip_response(&state, &job, None, q.on()).await
+}
+
+/// `GET /check/{job}/case/{case}/forms.zip[?draft=1]`: one case's forms.
+pub async fn case_forms_zip(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath((id, case)): UrlPath<(String, String)>,
+    Query(q): Query<DraftQuery>,
+) -> Response {
+    let Some(job) = state.jobs.get(&id, &s) else {
+        return not_found();
+    };
+    if !job.outcome.cases().any(|(_, c)| c.case_id == case)
+        || !crate::validate::case_id_is_safe(&case)
+    {
+        return not_found();
+    }
+    zip_response(&state, &job, Some(case), q.on()).await
+}
+
+async fn zip_response(
+    state: &Shared,
+    job: &Arc<Job>,
+    case: Option<String>,
+    draft: bool,
+) -> Response {
+    let dir = match rendered(state, job, draft).await {
+        Ok(d) => d,
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Формы не оформлены", &e),
+    };
+    let c = case.clone();
+    match tokio::task::spawn_blocking(move || zip_dir(&dir, c.as_deref())).await {
+        Ok(Ok((_, 0))) => no_forms(),
+        Ok(Ok((bytes, _))) => {
+            let name = match (&case, draft) {
+                (Some(c), _) => format!("формы-{c}.zip"),
+                (None, true) => "формы-с-черновиками.zip".to_string(),
+                (None, false) => "формы.zip".to_string(),
+            };
+            attachment(&name, "application/zip", bytes)
+        }
+        Ok(Err(e)) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e),
+        Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    }
+}
+
+/// The archive run over a job's inputs (`okno archive`), one at a time; `waited` tells
+/// whether another user's run was in the way.
+async fn archive_inputs(
+    state: &Shared,
+    job: &Arc<Job>,
+    user: &str,
+) -> Result<(Outcome, bool), String> {
+    let (guard, waited) = match state.archive_busy.try_lock() {
+        Ok(g) => (g, false),
+        Err(_) => (state.archive_busy.lock().await, true),
+    };
+    let paths: Vec<PathBuf> = job.inputs.iter().map(|i| i.path.clone()).collect();
+    let settings = state.settings();
+    let root = state.cfg.archive.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let opts = Options {
+            archive: Some(root),
+            formats: vec![Format::Pdf, Format::Docx],
+            ..Options::default()
+        };
+        run::run(&paths, &opts, &settings, &|_, _, _| {}).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string())?;
+    drop(guard);
+    let mut outcome = result?;
+    rename(&mut outcome, &job.inputs);
+    let stored: Vec<String> = outcome
+        .cases()
+        .filter(|(_, c)| matches!(c.archived, Some(Archived::New(_))))
+        .map(|(_, c)| c.case_id.clone())
+        .collect();
+    audit(
+        state,
+        user,
+        "archive",
+        &stored,
+        &format!("новых версий: {}", stored.len()),
+    );
+    Ok((outcome, waited))
+}
+
+fn archived_text(c: &run::CaseOutcome) -> String {
+    match (&c.archived, &c.status) {
+        (Some(Archived::New(v)), _) => format!("сохранён, версия {v}"),
+        (Some(Archived::Unchanged(v)), _) => format!("без изменений, версия {v}"),
+        (None, Status::Refused(r)) => format!("не сохранён: {}", r.ru()),
+        (None, Status::Failed(e)) => format!("сбой: {e}"),
+        _ => "не сохранён".to_string(),
+    }
+}
+
+/// `POST /check/{job}/archive`: the checked cases into the archive.
+pub async fn archive_job(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    if let Err(r) = may_change(&s) {
+        return r;
+    }
+    let Some(job) = state.jobs.get(&id, &s) else {
+        return not_found();
+    };
+    let (outcome, waited) = match archive_inputs(&state, &job, s.user_name()).await {
+        Ok(x) => x,
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Архив не сохранён", &e),
+    };
+    layout(
+        "Сохранение в архив",
+        "/archive",
+        Some(&s),
+        html! {
+            h1 { "Сохранение в архив" }
+            @if waited {
+                p.note #waited { "Архив был занят: другой пользователь сохранял случаи. Ваши случаи сохранены сразу после него." }
+            }
+            table.list #archived {
+                thead { tr { th { "Случай" } th { "Результат" } } }
+                tbody {
+                    @for (_, c) in outcome.cases() {
+                        tr {
+                            td { a href={"/archive/case/" (c.case_id)} { (c.case_id) } }
+                            td { (archived_text(c)) }
+                        }
+                    }
+                }
+            }
+            p { a.button href="/archive" { "Открыть архив" } " " a.button href={"/check/" (job.id)} { "← К результатам проверки" } }
+        },
+    )
+    .into_response()
+}
+
+// ---- JSON API ----
+
+fn json_error(status: StatusCode, text: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": text }))).into_response()
+}
+
+/// An HTML refusal of `new_job` as a JSON one (same status).
+async fn api_job(
+    state: &Shared,
+    s: &Session,
+    csrf: bool,
+    mp: Multipart,
+) -> Result<(Arc<Job>, HashMap<String, String>), Response> {
+    new_job(state, s, csrf, mp).await.map_err(|r| {
+        let status = r.status();
+        let text = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                "загрузка слишком велика или архив zip распаковывается больше предела"
+            }
+            StatusCode::FORBIDDEN => super::CSRF_REFUSED,
+            _ => "файлы не получены",
+        };
+        json_error(status, text)
+    })
+}
+
+fn outcome_json(job: &Job) -> serde_json::Value {
+    let files: Vec<serde_json::Value> = job
+        .outcome
+        .files
+        .iter()
+        .map(|f| {
+            let (e, w) = counts(f.all_diagnostics());
+            serde_json::json!({
+                "file": f.file,
+                "unreadable": f.unreadable,
+                "errors": e,
+                "warnings": w,
+                "diagnostics": f.diagnostics,
+                "cases": f.cases.iter().map(|c| {
+                    let (e, w) = counts(c.diagnostics.iter());
+                    serde_json::json!({
+                        "case_id": c.case_id, "errors": e, "warnings": w,
+                        "diagnostics": c.diagnostics,
+                    })
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "job": job.id,
+        "files": files,
+        "rejected": job.rejected.iter().map(|(n, w)| serde_json::json!({"file": n, "reason": w})).collect::<Vec<_>>(),
+    })
+}
+
+/// `POST /api/validate` (multipart `files`): the diagnostics as JSON.
+pub async fn api_validate(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    csrf: Option<Extension<CsrfInBody>>,
+    mp: Multipart,
+) -> Response {
+    match api_job(&state, &s, csrf.is_some(), mp).await {
+        Ok((job, _)) => axum::Json(outcome_json(&job)).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// `POST /api/annotate` (multipart, one spreadsheet): the annotated workbook.
+pub async fn api_annotate(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    csrf: Option<Extension<CsrfInBody>>,
+    mp: Multipart,
+) -> Response {
+    let job = match api_job(&state, &s, csrf.is_some(), mp).await {
+        Ok((job, _)) => job,
+        Err(r) => return r,
+    };
+    match tokio::task::spawn_blocking(move || annotated_of(&job, 0)).await {
+        Ok(Ok((name, bytes))) => attachment(&name, XLSX, bytes),
+        Ok(Err(e)) => json_error(StatusCode::BAD_REQUEST, &e),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+/// `POST /api/render[?draft=1]` (multipart `files`): the forms as a zip.
+pub async fn api_render(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    csrf: Option<Extension<CsrfInBody>>,
+    Query(q): Query<DraftQuery>,
+    mp: Multipart,
+) -> Response {
+    match api_job(&state, &s, csrf.is_some(), mp).await {
+        Ok((job, _)) => zip_response(&state, &job, None, q.on()).await,
+        Err(r) => r,
+    }
+}
+
+/// `POST /api/archive` (multipart `files`): the cases without errors into the archive.
+pub async fn api_archive(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    csrf: Option<Extension<CsrfInBody>>,
+    mp: Multipart,
+) -> Response {
+    if may_change(&s).is_err() {
+        return json_error(
+            StatusCode::FORBIDDEN,
+            "сохранять в архив может только секретарь",
+        );
+    }
+    let job = match api_job(&state, &s, csrf.is_some(), mp).await {
+        Ok((job, _)) => job,
+        Err(r) => return r,
+    };
+    match archive_inputs(&state, &job, s.user_name()).await {
+        Ok((outcome, waited)) => axum::Json(serde_json::json!({
+            "waited_for_archive": waited,
+            "cases": outcome.cases().map(|(_, c)| serde_json::json!({
+                "case_id": c.case_id,
+                "version": match c.archived { Some(Archived::New(v) | Archived::Unchanged(v)) => Some(v), None => None },
+                "new": matches!(c.archived, Some(Archived::New(_))),
+                "result": archived_text(c),
+            })).collect::<Vec<_>>(),
+        }))
+        .into_response(),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cells_parse() {
+        assert_eq!(super::parse_cell("K7"), Some((7, 11)));
+        assert_eq!(super::parse_cell("AA10"), Some((10, 27)));
+        assert_eq!(super::parse_cell("7"), None);
+        assert_eq!(super::column_name(28), "AB");
+    }
+}

@@ -1,0 +1,423 @@
+//! The secretary's page in a real headless Chromium, driven through WebDriver (chromedriver
+//! started by the test on a free port, `okno serve` on another). Each step saves a
+//! screenshot under `target/screenshots/`.
+//!
+//! Under CI=true a missing chromium or chromedriver fails the test; elsewhere it is skipped
+//! with a note.
+
+mod common;
+
+use common::serve::Server;
+use common::{python_has, root};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn which(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for n in names {
+            let p = dir.join(n);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// chromedriver on a free port, or None (skip) outside CI.
+fn driver() -> Option<(Driver, PathBuf)> {
+    let chromium = which(&["chromium", "chromium-browser", "google-chrome"]);
+    let chromedriver = which(&["chromedriver"]);
+    let (Some(chromium), Some(chromedriver)) = (chromium, chromedriver) else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "chromium and chromedriver are needed for the browser tests (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("note: chromium or chromedriver missing; the browser tests are skipped");
+        return None;
+    };
+    let port = free_port();
+    let child = Command::new(chromedriver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some((Driver { child, port }, chromium))
+}
+
+async fn browser(port: u16, chromium: &Path, downloads: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--window-size=1280,1000", "--lang=ru-RU"],
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+                "safebrowsing.enabled": false,
+            },
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session")
+}
+
+fn shots() -> PathBuf {
+    let d = root().join("target/screenshots");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+async fn shot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(shots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Chooses files in the upload form and sends it; waits for the results page.
+async fn upload(c: &Client, base: &str, files: &[&Path]) {
+    c.goto(&format!("{base}/")).await.unwrap();
+    let input = c.find(Locator::Css("#files")).await.unwrap();
+    let list: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    input.send_keys(&list.join("\n")).await.unwrap();
+    c.find(Locator::Css("#submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn wait_results(c: &Client) -> String {
+    text(c, "#summary").await
+}
+
+/// A file that appears in `dir` (the download finished), by extension.
+fn downloaded(dir: &Path, ext: &str) -> PathBuf {
+    let started = Instant::now();
+    loop {
+        if let Some(p) = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+        {
+            return p;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no .{ext} downloaded"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn json_diagnostics(input: &Path) -> Vec<serde_json::Value> {
+    let out = common::okno(&["validate", "--format", "json", input.to_str().unwrap()]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_secretarys_page_end_to_end() {
+    let Some((driver, chromium)) = driver() else {
+        return;
+    };
+    let archive = tempfile::tempdir().unwrap();
+    let server = Server::start(archive.path(), &[]);
+    let base = server.url.clone();
+    let downloads = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let c = browser(driver.port, &chromium, downloads.path()).await;
+        let result = steps(&c, &base, downloads.path(), archive.path()).await;
+        let _ = c.close().await;
+        result
+    });
+}
+
+async fn steps(c: &Client, base: &str, downloads: &Path, archive: &Path) {
+    // 1. A good register: no errors, and a zip of PDFs that open.
+    c.goto(&format!("{base}/")).await.unwrap();
+    shot(c, "01-upload").await;
+    assert!(text(c, "h1").await.contains("Проверить и оформить"));
+    let good = root().join("fixtures/register/register-2026-10.xlsx");
+    upload(c, base, &[&good]).await;
+    let summary = wait_results(c).await;
+    assert!(summary.contains("случаев: 26"), "{summary}");
+    assert!(summary.contains("ошибок 0"), "{summary}");
+    shot(c, "02-good-register").await;
+    c.find(Locator::LinkText("Скачать формы (zip)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let zip_path = downloaded(downloads, "zip");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let pdfs: Vec<String> = zip
+        .file_names()
+        .filter(|n| n.ends_with(".pdf"))
+        .map(String::from)
+        .collect();
+    let cases: BTreeSet<&str> = pdfs.iter().filter_map(|n| n.split('/').next()).collect();
+    assert_eq!(cases.len(), 26, "{cases:?}");
+    for name in pdfs.iter().take(5) {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut bytes).unwrap();
+        let text = pdf_extract::extract_text_from_mem(&bytes).expect("the PDF opens");
+        assert!(!text.trim().is_empty(), "{name}");
+    }
+    std::fs::remove_file(&zip_path).unwrap();
+
+    // 2. A broken register: every rule ID and cell listed; a click shows the cell.
+    let bad = root().join("fixtures/broken/register-bad-row.xlsx");
+    upload(c, base, &[&bad]).await;
+    let summary = wait_results(c).await;
+    assert!(!summary.contains("ошибок 0"), "{summary}");
+    let page = text(c, "main").await;
+    let diags = json_diagnostics(&bad);
+    assert!(!diags.is_empty());
+    for d in &diags {
+        assert!(
+            page.contains(d["rule"].as_str().unwrap()),
+            "{} not on the page",
+            d["rule"]
+        );
+        if let Some(cell) = d["cell"].as_str() {
+            let place = format!("лист «{}», {cell}", d["sheet"].as_str().unwrap());
+            assert!(page.contains(&place), "{place} not on the page");
+        }
+    }
+    shot(c, "03-broken-register").await;
+    c.find(Locator::LinkText("лист «Реестр», K7"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let value = text(c, "#cell-value").await;
+    assert_eq!(value, "31.02.2026");
+    let hl = c.find(Locator::Css("td.hl")).await.unwrap();
+    assert_eq!(hl.attr("data-cell").await.unwrap().as_deref(), Some("K7"));
+    assert_eq!(hl.text().await.unwrap(), "31.02.2026");
+    assert_eq!(c.find_all(Locator::Css("td.hl")).await.unwrap().len(), 1);
+    let info = text(c, "#cell-info").await;
+    assert!(info.contains("I-DATE"), "{info}");
+    shot(c, "04-cell-highlighted").await;
+
+    // 3. «Вернуть отправителю»: the annotated workbook, read by openpyxl.
+    c.back().await.unwrap();
+    c.find(Locator::LinkText("Вернуть отправителю"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let book = downloaded(downloads, "xlsx");
+    if python_has("openpyxl") || std::env::var("CI").is_ok() {
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(
+                r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print("|".join(wb.sheetnames))
+ws = wb["Реестр"]
+for row in ws.iter_rows():
+    for c in row:
+        if c.comment or (c.fill is not None and c.fill.fill_type == "solid"):
+            print(c.coordinate, c.fill.fgColor.rgb, (c.comment.text if c.comment else "").replace("\n", " "))
+"#,
+            )
+            .arg(&book)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = String::from_utf8(out.stdout).unwrap();
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some("Реестр|Замечания"));
+        let marked: BTreeSet<String> = lines
+            .clone()
+            .map(|l| l.split(' ').next().unwrap().to_string())
+            .collect();
+        let expected: BTreeSet<String> = diags
+            .iter()
+            .filter_map(|d| d["cell"].as_str().map(String::from))
+            .collect();
+        assert_eq!(marked, expected);
+        let k7 = lines.find(|l| l.starts_with("K7 ")).unwrap();
+        assert!(k7.contains("FFFFC7CE") && k7.contains("[I-DATE]"), "{k7}");
+    }
+
+    // 4. Archive a good case, find it in the list, verify the archive.
+    let case = root().join("fixtures/cases/NSK-2026-0001.json");
+    upload(c, base, &[&case]).await;
+    wait_results(c).await;
+    c.find(Locator::Css("#archive"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let archived = text(c, "#archived").await;
+    assert!(
+        archived.contains("NSK-2026-0001") && archived.contains("сохранён, версия 1"),
+        "{archived}"
+    );
+    shot(c, "05-archived").await;
+    c.goto(&format!("{base}/archive")).await.unwrap();
+    let list = text(c, "#cases").await;
+    assert!(list.contains("NSK-2026-0001"), "{list}");
+    shot(c, "06-archive").await;
+    c.find(Locator::Css("#verify"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let verdict = text(c, "#verify-result").await;
+    assert!(verdict.contains("Архив цел"), "{verdict}");
+    shot(c, "07-verified").await;
+    let audit = std::fs::read_to_string(archive.join(".okno-audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"verify\"") && audit.contains("\"archive\""),
+        "{audit}"
+    );
+
+    // 5. The quarter with its chart.
+    c.goto(&format!("{base}/quarter?q=2026-Q4")).await.unwrap();
+    let summary = text(c, "#quarter-summary").await;
+    assert!(summary.contains("в работе"), "{summary}");
+    assert!(
+        !c.find_all(Locator::Css("figure.chart svg rect"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(text(c, "#quarter-files").await.contains(".pdf"));
+    shot(c, "08-quarter").await;
+    for (path, name) in [("/logs", "09-logs"), ("/blanks", "10-blanks")] {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        shot(c, name).await;
+    }
+
+    // 6. A child named <script>alert(1)</script> prints literally.
+    let dir = tempfile::tempdir().unwrap();
+    let xss = dir.path().join("xss.xlsx");
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(
+            r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Реестр"]
+ws["D2"] = "<script>alert(1)</script>"
+wb.save(sys.argv[2])
+"#,
+        )
+        .arg(&good)
+        .arg(&xss)
+        .output()
+        .unwrap();
+    if out.status.success() {
+        upload(c, base, &[&xss]).await;
+        wait_results(c).await;
+        c.goto(&format!(
+            "{}?sheet=%D0%A0%D0%B5%D0%B5%D1%81%D1%82%D1%80&cell=D2",
+            c.current_url().await.unwrap().as_str().to_string() + "/sheet/0"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(text(c, "#cell-value").await, "<script>alert(1)</script>");
+        assert!(c.get_alert_text().await.is_err(), "no script ran");
+        shot(c, "11-script-name-literal").await;
+    } else {
+        assert!(std::env::var("CI").is_err(), "openpyxl is needed");
+    }
+
+    // 7. An oversized upload is refused with a message (checked before sending, and by
+    // the server: tests/serve.rs).
+    let big = dir.path().join("большой.xlsx");
+    std::fs::write(&big, vec![b'x'; 51 << 20]).unwrap();
+    upload(c, base, &[&big]).await;
+    let msg = text(c, "p.message").await;
+    assert!(msg.contains("Файлы слишком велики"), "{msg}");
+    shot(c, "12-too-big").await;
+
+    // 8. A zip bomb: 250 MB of zeros in a small zip, past the 200 MB default.
+    let bomb = dir.path().join("реестры.zip");
+    {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&bomb).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("реестр.xlsx", opts).unwrap();
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..250 {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    upload(c, base, &[&bomb]).await;
+    let msg = text(c, "p.message").await;
+    assert!(msg.contains("распаковывается больше чем в 200 МБ"), "{msg}");
+    shot(c, "13-zip-bomb").await;
+}
