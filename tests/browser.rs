@@ -346,6 +346,18 @@ for row in ws.iter_rows():
     c.goto(&format!("{base}/quarter?q=2026-Q4")).await.unwrap();
     let summary = text(c, "#quarter-summary").await;
     assert!(summary.contains("в работе"), "{summary}");
+    assert!(summary.contains("извещений поступило"), "{summary}");
+    let charts = text(c, "div.charts").await;
+    assert!(
+        charts.contains("Что стало с извещениями квартала"),
+        "{charts}"
+    );
+    // The territory choice lists the catalog.
+    let options = c
+        .find_all(Locator::Css("select[name=t] option"))
+        .await
+        .unwrap();
+    assert!(options.len() > 40, "{} territories offered", options.len());
     assert!(
         !c.find_all(Locator::Css("figure.chart svg rect"))
             .await

@@ -514,20 +514,23 @@ pub async fn export(
 #[derive(Deserialize)]
 pub struct QuarterQuery {
     q: Option<String>,
+    /// A territory of the catalog (code); empty or absent: the whole archive.
+    t: Option<String>,
 }
 
 /// The quarterly run into the server's folder for that quarter.
 async fn run_quarter(
     state: &Shared,
     label: &str,
+    territory: Option<&str>,
 ) -> Result<(crate::periodic::QuarterDone, PathBuf), String> {
     let out = state.work.path().join("quarter").join(label);
     let root = state.cfg.archive.clone();
     let today = state.today();
     let (l, o) = (label.to_string(), out.clone());
+    let t = territory.map(str::to_string);
     let done = tokio::task::spawn_blocking(move || {
-        // The whole archive: the page has no territory choice yet (the CLI's --territory).
-        crate::periodic::quarter(&l, &root, &o, today, None).map_err(|e| e.to_string())
+        crate::periodic::quarter(&l, &root, &o, today, t.as_deref()).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())??;
@@ -562,21 +565,27 @@ pub async fn quarter_page(
 ) -> Response {
     let today = state.today();
     let label = q.q.clone().unwrap_or_else(|| quarter_code(today));
+    let territory = q.t.clone().filter(|t| !t.is_empty());
     let result = match Quarter::parse(&label) {
-        Ok(_) => Some(run_quarter(&state, &label).await),
+        Ok(_) => Some(run_quarter(&state, &label, territory.as_deref()).await),
         Err(e) => Some(Err(e)),
     };
+    // The same fold as the summary's, case by case over the archive (never all cases at once).
     let report = {
         let root = state.cfg.archive.clone();
-        let l = label.clone();
+        let (l, t) = (label.clone(), territory.clone());
         tokio::task::spawn_blocking(move || -> Result<report::QuarterReport, String> {
             let q = Quarter::parse(&l)?;
-            Ok(report::quarter(report::newest_cases(&root)?, q, today))
+            let only = crate::periodic::territory_arg(t.as_deref()).map_err(|e| e.to_string())?;
+            let mut fold = report::QuarterFold::new(q, today, only);
+            report::each_newest_case(&root, |c| fold.add(&c))?;
+            Ok(fold.finish())
         })
         .await
         .ok()
         .and_then(Result::ok)
     };
+    let territories = crate::catalog::catalog().list("territory");
     layout(
         "Квартал",
         "/quarter",
@@ -585,19 +594,45 @@ pub async fn quarter_page(
             h1 { "Квартальный мониторинг" }
             form.filters method="get" action="/quarter" {
                 label { "Квартал (ГГГГ-QN)" input type="text" name="q" value=(label) pattern="[0-9]{4}-[Qq][1-4]"; }
+                label { "Территория"
+                    select name="t" {
+                        option value="" { "все территории" }
+                        @for (code, name) in territories {
+                            option value=(code) selected[territory.as_deref() == Some(code.as_str())] { (name) }
+                        }
+                    }
+                }
                 button type="submit" { "Показать" }
             }
             @match result {
                 Some(Ok((done, out))) => {
-                    div.summary #quarter-summary {
+                    div #quarter-summary {
+                    div.summary {
                         span { (done.label) }
+                        span { "извещений поступило: " b { (done.received) } }
+                        span { "ожидают «Единого окна»: " (done.waiting) }
+                        span class=(if done.sw_overdue > 0 { "bad" } else { "ok" }) { "срок D-SW-3 просрочен: " (done.sw_overdue) }
+                        span class=(if done.late > 0 { "bad" } else { "ok" }) { "направлены поздно (D-NOTIFY-1): " (done.late) }
+                    }
+                    div.summary {
                         span { "в работе: " b { (done.active) } }
                         span class=(if done.overdue > 0 { "bad" } else { "ok" }) { "мониторинг просрочен: " (done.overdue) }
                         span { "срок в квартале: " (done.due) }
                         span { "других нарушенных сроков: " (done.missed) }
                     }
+                    }
                     @if let Some(r) = &report {
                         div.charts {
+                            (bars("Что стало с извещениями квартала", &[
+                                ("поступило".to_string(), r.inflow.received),
+                                ("уровень риска определен".to_string(), r.inflow.level_set),
+                                ("открыт случай или план".to_string(), r.inflow.opened),
+                                ("работа завершена".to_string(), r.inflow.closed),
+                            ]))
+                            (bars("Извещения по виду органа", &r.inflow.by_agency))
+                            @if r.territories.len() > 1 {
+                                (bars("Извещения по территориям", &r.territories.iter().map(|t| (t.label.clone(), t.received)).collect::<Vec<_>>()))
+                            }
                             (bars("Случаи по уровню", &r.by_level))
                             (bars("Мониторинг", &[("просрочен".to_string(), done.overdue), ("срок в квартале".to_string(), done.due), ("в работе".to_string(), done.active)]))
                         }
@@ -655,10 +690,13 @@ pub async fn quarter_file(
 /// `GET /api/quarter?q=2026-Q4`: the quarter's figures as JSON.
 pub async fn api_quarter(State(state): State<Shared>, Query(q): Query<QuarterQuery>) -> Response {
     let label = q.q.unwrap_or_else(|| quarter_code(state.today()));
-    match run_quarter(&state, &label).await {
+    let territory = q.t.filter(|t| !t.is_empty());
+    match run_quarter(&state, &label, territory.as_deref()).await {
         Ok((d, _)) => axum::Json(serde_json::json!({
             "quarter": d.label, "active": d.active, "monitoring_forms": d.forms,
             "overdue": d.overdue, "due": d.due, "missed": d.missed,
+            "received": d.received, "waiting": d.waiting, "sw_overdue": d.sw_overdue,
+            "late": d.late,
         }))
         .into_response(),
         Err(e) => (
