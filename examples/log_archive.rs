@@ -13,21 +13,7 @@ fn main() {
     let root = PathBuf::from(args.next().expect("ROOT"));
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(1000);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&fixtures)
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    paths.sort();
-    let templates: Vec<okno::model::Case> = paths
-        .iter()
-        .map(|p| {
-            okno::ingest::read_path(p)
-                .expect("fixture")
-                .cases
-                .remove(0)
-                .case
-        })
-        .collect();
+    let templates = okno::synth::fixture_templates(&fixtures);
     // In batches with their own seeds and IDs: the generator holds a batch, not all.
     const BATCH: usize = 1000;
     for b in 0..n.div_ceil(BATCH) {

@@ -573,3 +573,23 @@ fn vary_texts(case: &mut crate::model::Case, rng: &mut Rng) {
         *case = varied;
     }
 }
+
+/// The cases of a folder of fixture files (`fixtures/cases`), in file-name order: the
+/// templates the generators vary.
+pub fn fixture_templates(dir: &std::path::Path) -> Vec<crate::model::Case> {
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| {
+            crate::ingest::read_path(p)
+                .expect("fixture")
+                .cases
+                .remove(0)
+                .case
+        })
+        .collect()
+}
