@@ -108,13 +108,14 @@ impl LogSpool {
     }
 }
 
+/// Reads `buf.len()` bytes at `at`, on Windows too.
 #[cfg(unix)]
-fn read_at(f: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(f: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
     std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
 }
 
 #[cfg(windows)]
-fn read_at(f: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+pub(crate) fn read_at(f: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
     use std::os::windows::fs::FileExt;
     let mut done = 0;
     while done < buf.len() {

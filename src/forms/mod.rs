@@ -14,6 +14,7 @@ use crate::model::{
 };
 use crate::render::doc::{Block, Check, Document, Text};
 
+pub(crate) use log_spool::read_at;
 pub use log_spool::{LogSpool, write_log};
 pub use logs::{LogKind, detection_log, intake_log};
 

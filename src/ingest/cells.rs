@@ -19,6 +19,15 @@ pub fn address(row: u32, col: u32) -> String {
 }
 
 /// The text of a cell as a person sees it; None for an empty cell.
+/// Whether `text` would give something, without making the text.
+pub fn filled(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => false,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => !s.trim().is_empty(),
+        _ => true,
+    }
+}
+
 pub fn text(cell: &Data) -> Option<String> {
     let s = match cell {
         Data::Empty => return None,

@@ -15,9 +15,11 @@ mod workbook;
 use crate::diagnostic::Diagnostic;
 use crate::model::Case;
 use crate::model::values::{DATE_ERROR_TAG, OPTION_ERROR_TAG};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 pub use cells::address as cells_address;
 
@@ -84,6 +86,18 @@ pub struct SourceMap {
     pub sheets: Vec<(String, String)>,
     /// The place of the case as a whole (the register row's first cell).
     pub default: Option<(String, Option<String>)>,
+    /// For a register row: its register's columns, shared by every row, so a row's cells are
+    /// named only when a diagnostic needs one.
+    pub row: Option<RowColumns>,
+}
+
+/// Where a register row's fields are: model pointer → column, the same for every row of the
+/// register.
+#[derive(Debug, Clone)]
+pub struct RowColumns {
+    pub sheet: Arc<str>,
+    pub row: u32,
+    pub columns: Arc<HashMap<&'static str, u32>>,
 }
 
 impl SourceMap {
@@ -99,6 +113,13 @@ impl SourceMap {
             if let Some((sheet, cell)) = self.cells.get(p) {
                 d.sheet = Some(sheet.clone());
                 d.cell = Some(cell.clone());
+                return;
+            }
+            if let Some(row) = &self.row
+                && let Some(c) = row.columns.get(p)
+            {
+                d.sheet = Some(row.sheet.to_string());
+                d.cell = Some(cells::address(row.row, *c));
                 return;
             }
             match p.rfind('/') {
@@ -263,6 +284,19 @@ fn io_reason(e: &std::io::Error) -> String {
 pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     drop_empty(&mut value);
+    // Most cases read whole: try once without tracking the path of an error, which costs a
+    // good part of a register row; a case that fails is read again below to name its field.
+    {
+        let mut unknown: Vec<String> = Vec::new();
+        let mut on_unknown = |path: serde_ignored::Path| unknown.push(ignored_pointer(&path));
+        let de = serde_ignored::Deserializer::new(&value, &mut on_unknown);
+        if let Ok(case) = Case::deserialize(de) {
+            if report_unknown {
+                diags.extend(unknown.iter().map(|p| unknown_field(p)));
+            }
+            return (Some(case), diags);
+        }
+    }
     for _ in 0..10_000 {
         let mut unknown: Vec<String> = Vec::new();
         let result: Result<Case, _> = {
@@ -273,13 +307,7 @@ pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>,
         match result {
             Ok(case) => {
                 if report_unknown {
-                    for p in unknown {
-                        diags.push(Diagnostic::warning(
-                            "I-UNKNOWN",
-                            p.clone(),
-                            format!("поле «{}» неизвестно okno и не будет использовано: проверьте его название", last_segment(&p)),
-                        ));
-                    }
+                    diags.extend(unknown.iter().map(|p| unknown_field(p)));
                 }
                 return (Some(case), diags);
             }
@@ -297,6 +325,17 @@ pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>,
         }
     }
     (None, diags)
+}
+
+fn unknown_field(pointer: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "I-UNKNOWN",
+        pointer,
+        format!(
+            "поле «{}» неизвестно okno и не будет использовано: проверьте его название",
+            last_segment(pointer)
+        ),
+    )
 }
 
 fn last_segment(pointer: &str) -> &str {
@@ -444,12 +483,12 @@ fn ignored_pointer(path: &serde_ignored::Path) -> String {
 /// Sets a value at a JSON pointer, creating the objects and arrays on the way.
 pub(crate) fn set_pointer(root: &mut Value, pointer: &str, value: Value) {
     let mut cur = root;
-    let segs: Vec<&str> = pointer.split('/').skip(1).collect();
-    for (i, seg) in segs.iter().enumerate() {
-        let last = i + 1 == segs.len();
-        let next_is_index = segs
-            .get(i + 1)
-            .is_some_and(|s| s.chars().all(|c| c.is_ascii_digit()));
+    // Called for every cell of a register: the segments are walked, not collected.
+    let mut segs = pointer.split('/').skip(1).peekable();
+    while let Some(seg) = segs.next() {
+        let next = segs.peek();
+        let last = next.is_none();
+        let next_is_index = next.is_some_and(|s| s.bytes().all(|c| c.is_ascii_digit()));
         let fresh = || {
             if next_is_index {
                 Value::Array(vec![])
@@ -482,7 +521,11 @@ pub(crate) fn set_pointer(root: &mut Value, pointer: &str, value: Value) {
                 map.insert(seg.to_string(), value);
                 return;
             }
-            let entry = map.entry(seg.to_string()).or_insert_with(fresh);
+            // Most pointers share their first segments: look before making a key.
+            if !map.contains_key(seg) {
+                map.insert(seg.to_string(), fresh());
+            }
+            let entry = map.get_mut(seg).expect("inserted");
             if !(entry.is_object() || entry.is_array()) {
                 *entry = fresh();
             }

@@ -5,8 +5,8 @@
 //! first rows, then every row is made a case and handed on at once, so a region's register of
 //! any length is never held whole — only one row at a time.
 
-use super::cells::{address, split_list, text, value};
-use super::{Each, IngestedCase, SourceMap, case_from_value, set_pointer};
+use super::cells::{address, filled, split_list, text, value};
+use super::{Each, IngestedCase, RowColumns, SourceMap, case_from_value, set_pointer};
 use crate::diagnostic::Diagnostic;
 use crate::model::fold;
 use crate::sheet_layouts::{
@@ -124,7 +124,11 @@ impl Row {
     }
 
     pub fn has_text(&self) -> bool {
-        self.cells.iter().any(|c| text(c).is_some())
+        self.cells.iter().any(filled)
+    }
+
+    fn filled(&self, c: u32) -> bool {
+        self.get(c).is_some_and(filled)
     }
 
     fn width(&self) -> u32 {
@@ -143,9 +147,15 @@ const BATCH: usize = 64;
 /// where the rows come from (for the cases' sources and default IDs).
 struct Found {
     header: Header,
+    /// The header's fields in column order.
+    fields: Vec<(u32, &'static Field)>,
+    /// Model pointer → column, shared by every row's `SourceMap`.
+    columns: Arc<HashMap<&'static str, u32>>,
+    /// The leftmost known column: the place of a row as a whole.
+    first: u32,
     labels: Vec<Option<String>>,
     name: String,
-    sheet: String,
+    sheet: Arc<str>,
     stem: String,
     /// Keep each row's own cells (`IngestedCase::origin`).
     origin: bool,
@@ -268,11 +278,26 @@ impl<'a> RegisterStream<'a> {
             .and_then(|s| s.to_str())
             .map(safe_stem)
             .unwrap_or_else(|| "реестр".into());
+        let mut fields: Vec<(u32, &'static Field)> =
+            header.columns.iter().map(|(c, f)| (*c, *f)).collect();
+        fields.sort_by_key(|(c, _)| *c);
+        let mut columns: HashMap<&'static str, u32> = fields
+            .iter()
+            .filter(|(_, f)| !f.path.is_empty() && !f.path.starts_with('#'))
+            .map(|(c, f)| (f.path, *c))
+            .collect();
+        // The child as a whole: its name's column when the register has one, else the row's
+        // first cell.
+        columns.entry("/family/children/0").or_insert(0);
+        let first = fields.first().map_or(0, |(c, _)| *c);
         self.found = Some(Arc::new(Found {
             header,
+            fields,
+            columns: Arc::new(columns),
+            first,
             labels,
             name: self.name.to_string(),
-            sheet: self.sheet.to_string(),
+            sheet: Arc::from(self.sheet),
             stem,
             origin: self.origin,
         }));
@@ -284,9 +309,7 @@ impl<'a> RegisterStream<'a> {
     /// Keeps a row after the header that has something in a known column.
     fn take(&mut self, row: Row) {
         let Some(found) = &self.found else { return };
-        if row.r <= found.header.last_row
-            || !found.header.columns.keys().any(|c| row.text(*c).is_some())
-        {
+        if row.r <= found.header.last_row || !found.fields.iter().any(|(c, _)| row.filled(*c)) {
             return;
         }
         self.batch.push(row);
@@ -407,49 +430,43 @@ type Parent<'a> = (
 );
 
 fn read_row(found: &Found, row: &Row) -> IngestedCase {
-    let (header, r) = (&found.header, row.r);
-    let (name, sheet, stem) = (
-        found.name.as_str(),
-        found.sheet.as_str(),
-        found.stem.as_str(),
-    );
+    let r = row.r;
+    let (name, sheet, stem) = (found.name.as_str(), &*found.sheet, found.stem.as_str());
     let mut root = json!({});
     let mut source = SourceMap {
         file: name.to_string(),
-        default: Some((
-            sheet.to_string(),
-            Some(address(
-                r,
-                header.columns.keys().min().copied().unwrap_or(0),
-            )),
-        )),
+        default: Some((sheet.to_string(), Some(address(r, found.first)))),
+        row: Some(RowColumns {
+            sheet: found.sheet.clone(),
+            row: r,
+            columns: found.columns.clone(),
+        }),
         ..Default::default()
     };
     let at = |c: u32| (sheet.to_string(), address(r, c));
     let mut reps: Vec<Parent> = Vec::new();
-    let mut by_marker: HashMap<&str, (u32, Option<String>)> = HashMap::new();
-    let mut cols: Vec<(&u32, &&Field)> = header.columns.iter().collect();
-    cols.sort_by_key(|(c, _)| **c);
-    for (c, f) in cols {
-        let cell = row.get(*c);
+    // The representatives' columns (few): marker → (column, text).
+    let mut by_marker: Vec<(&str, (u32, Option<String>))> = Vec::new();
+    for &(c, f) in &found.fields {
+        let cell = row.get(c);
         if f.path.starts_with('#') {
-            by_marker.insert(f.path, (*c, cell.and_then(text)));
+            by_marker.push((f.path, (c, cell.and_then(text))));
             continue;
         }
         if f.path.is_empty() {
             continue;
         }
-        source.cells.insert(f.path.to_string(), at(*c));
         if let Some(v) = cell.and_then(|cell| value(cell, f.kind)) {
             set_pointer(&mut root, f.path, v);
         }
     }
+    let by_marker = |m: &str| by_marker.iter().find(|(k, _)| *k == m).map(|(_, v)| v);
     for (name_marker, phone_marker, role) in [
         (MOTHER_NAME, MOTHER_PHONE, Some("mother")),
         (FATHER_NAME, FATHER_PHONE, Some("father")),
     ] {
-        if let Some((c, Some(n))) = by_marker.get(name_marker) {
-            let phone = by_marker.get(phone_marker);
+        if let Some((c, Some(n))) = by_marker(name_marker) {
+            let phone = by_marker(phone_marker);
             reps.push((
                 Some(n.clone()),
                 phone.and_then(|(_, p)| p.clone()),
@@ -459,8 +476,8 @@ fn read_row(found: &Found, row: &Row) -> IngestedCase {
             ));
         }
     }
-    if let Some((c, Some(names))) = by_marker.get(REP_NAMES) {
-        let phones = by_marker.get(REP_PHONES);
+    if let Some((c, Some(names))) = by_marker(REP_NAMES) {
+        let phones = by_marker(REP_PHONES);
         let phone_list = phones
             .and_then(|(_, p)| p.as_deref())
             .map(|p| split_list(p, false))
@@ -520,10 +537,6 @@ fn read_row(found: &Found, row: &Row) -> IngestedCase {
     if root.pointer("/notification/child").is_none() {
         set_pointer(&mut root, "/notification/child", json!(0));
     }
-    source
-        .cells
-        .entry("/family/children/0".into())
-        .or_insert_with(|| at(0));
     let (case, mut diags) = case_from_value(root, true);
     for d in &mut diags {
         source.locate(d);
@@ -548,7 +561,7 @@ fn origin(found: &Found, row: &Row) -> Value {
             );
         }
     }
-    json!({"sheet": found.sheet, "row": row.r + 1, "cells": cells})
+    json!({"sheet": &*found.sheet, "row": row.r + 1, "cells": cells})
 }
 
 /// Splits «ФИО (мать)» into the name and the role code, when the bracket names a role.

@@ -6,7 +6,7 @@
 use crate::archive::list_cases;
 use crate::model::{AgencyKind, Case, Date, Domain, RiskLevel, Territory};
 use crate::validate::ended;
-use crate::validate::{CaseKey, Settings, validate};
+use crate::validate::{CaseKey, ChildKey, Settings, validate};
 use chrono::{Months, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -322,9 +322,9 @@ pub struct QuarterFold {
     today: NaiveDate,
     only: Option<Territory>,
     /// Notified children (name key, birth date) of the whole archive → notifications.
-    children: HashMap<(String, String), u32>,
+    children: HashMap<ChildKey, u32>,
     /// The quarter's notifications with their child's key.
-    inflow_keys: Vec<(String, (String, String))>,
+    inflow_keys: Vec<(String, ChildKey)>,
     inflow: Inflow,
     inflow_agency: BTreeMap<Option<AgencyKind>, usize>,
     inflow_level: BTreeMap<RiskLevel, usize>,
@@ -381,11 +381,9 @@ impl QuarterFold {
         if !self.wants(case) {
             return;
         }
-        let child = CaseKey::of(case)
-            .child
-            .map(|(_, name, birth)| (name, birth));
-        if let Some(k) = &child {
-            *self.children.entry(k.clone()).or_default() += 1;
+        let child = CaseKey::of(case).child.map(|(_, key)| key);
+        if let Some(k) = child {
+            *self.children.entry(k).or_default() += 1;
         }
         let q = self.q;
         let notified = received_on(case).is_some_and(|d| q.contains(d));

@@ -9,6 +9,7 @@
 //! run that renders nothing (validate) keeps what its first pass read.
 
 mod commit;
+mod spool;
 pub mod text;
 
 pub use commit::write_if_changed;
@@ -24,6 +25,8 @@ use crate::pipeline::{self, CheckedCase};
 use crate::render::{self, Format};
 use crate::validate::{CaseKey, Settings};
 use commit::Commit;
+use serde::{Deserialize, Serialize};
+use spool::{CaseSpool, Spooled};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -183,29 +186,73 @@ impl Outcome {
             .filter(|f| crate::diagnostic::has_errors(&f.diagnostics))
             .count()
             + self.cases().filter(|(_, c)| c.has_errors()).count();
-        if failed > 0 {
-            return Err(Error::Failed(format!("сбоев записи: {failed}")));
-        }
-        if unreadable > 0 && unreadable_fails {
-            return Err(Error::Unreadable(format!(
-                "не читается файлов: {unreadable}"
-            )));
-        }
-        let mut parts = Vec::new();
-        if with_errors > 0 {
-            parts.push(format!("случаев с ошибками: {with_errors}"));
-        }
-        if unreadable > 0 {
-            parts.push(format!("не читается файлов: {unreadable}"));
-        }
-        if parts.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Invalid(format!(
-                "найдены ошибки ({}) — они перечислены выше",
-                parts.join(", ")
-            )))
-        }
+        verdict(failed, unreadable, with_errors, unreadable_fails)
+    }
+}
+
+/// The exit status of a run: `failed` writes, `unreadable` inputs, inputs and cases
+/// `with_errors` (see `Outcome::verdict`).
+fn verdict(
+    failed: usize,
+    unreadable: usize,
+    with_errors: usize,
+    unreadable_fails: bool,
+) -> crate::error::Result<()> {
+    if failed > 0 {
+        return Err(Error::Failed(format!("сбоев записи: {failed}")));
+    }
+    if unreadable > 0 && unreadable_fails {
+        return Err(Error::Unreadable(format!(
+            "не читается файлов: {unreadable}"
+        )));
+    }
+    let mut parts = Vec::new();
+    if with_errors > 0 {
+        parts.push(format!("случаев с ошибками: {with_errors}"));
+    }
+    if unreadable > 0 {
+        parts.push(format!("не читается файлов: {unreadable}"));
+    }
+    if parts.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!(
+            "найдены ошибки ({}) — они перечислены выше",
+            parts.join(", ")
+        )))
+    }
+}
+
+/// What a run that only checks tells as it goes (`check_each`).
+pub enum Checked<'a> {
+    /// An input, before its cases: its problems as a whole (or why it cannot be read), its
+    /// `cases` left empty; and its counts, the rules across the run included.
+    File {
+        file: &'a FileOutcome,
+        cases: usize,
+        errors: usize,
+        warnings: usize,
+    },
+    /// The input's next case, in the input's order.
+    Case(CaseOutcome),
+}
+
+/// The counts of a run that only checks.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Totals {
+    pub files: usize,
+    pub cases: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub unreadable: usize,
+    /// Inputs (as a whole) and cases with errors.
+    pub with_errors: usize,
+}
+
+impl Totals {
+    /// As `Outcome::verdict`.
+    pub fn verdict(&self, unreadable_fails: bool) -> crate::error::Result<()> {
+        verdict(0, self.unreadable, self.with_errors, unreadable_fails)
     }
 }
 
@@ -219,18 +266,20 @@ struct Surveyed {
     /// What the rules across the run need of each case.
     keys: Vec<CaseKey>,
     /// When nothing is rendered (validate): each case's outcome, and where its fields of the
-    /// rules across the run are, since the case itself is not kept.
-    checked: Vec<(CaseOutcome, Places)>,
+    /// rules across the run are (the case itself is not kept), in the run's spool.
+    checked: Spooled,
 }
 
 /// Where a case's ID and its notified child's name are in its input, for the rules across
 /// the run: only sheet, cell and pointer, the file being the input's (a validate run keeps
 /// one per case).
+#[derive(Serialize, Deserialize)]
 struct Places {
     case_id: Place,
     child: Option<Place>,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Place {
     sheet: Option<Box<str>>,
     cell: Option<Box<str>>,
@@ -327,18 +376,37 @@ pub fn run(
         ),
         None => None,
     };
-    let (surveyed, found) = survey(&paths, opts, settings);
     let mut outcome = Outcome::default();
     if !opts.renders() {
-        let total = surveyed.len();
-        for (n, (s, found)) in surveyed.into_iter().zip(found).enumerate() {
-            let f = checked_only(s, found);
-            on_file(&f, n + 1, total);
-            outcome.files.push(f);
+        let total = paths.len();
+        let mut files: Vec<FileOutcome> = Vec::new();
+        let mut take = |checked: Checked| match checked {
+            Checked::File { file, .. } => {
+                if let Some(done) = files.last() {
+                    on_file(done, files.len(), total);
+                }
+                files.push(FileOutcome {
+                    file: file.file.clone(),
+                    unreadable: file.unreadable.clone(),
+                    diagnostics: file.diagnostics.clone(),
+                    cases: Vec::new(),
+                });
+            }
+            Checked::Case(c) => {
+                if let Some(f) = files.last_mut() {
+                    f.cases.push(c);
+                }
+            }
+        };
+        check_paths(&paths, opts, settings, &mut take)?;
+        if let Some(done) = files.last() {
+            on_file(done, files.len(), total);
         }
+        outcome.files = files;
         outcome.seconds = started.elapsed().as_secs_f64();
         return Ok(outcome);
     }
+    let (surveyed, found) = survey(&paths, opts, settings, None);
     let logged = match (opts.logs, &opts.out) {
         (true, Some(_)) => Some(Mutex::new(Logged {
             spool: LogSpool::new()
@@ -382,27 +450,68 @@ pub fn run(
     Ok(outcome)
 }
 
+/// A run that only checks (validate), told as it goes: each input (`Checked::File`, with its
+/// counts) and then its cases one at a time, in order. Memory holds what the rules across the
+/// run need, not the cases: they wait in a temporary file until those rules are known.
+pub fn check_each(
+    inputs: &[PathBuf],
+    opts: &Options,
+    settings: &Settings,
+    each: &mut dyn FnMut(Checked),
+) -> crate::error::Result<Totals> {
+    let paths = pipeline::expand_inputs(inputs);
+    if paths.is_empty() {
+        return Err(Error::Usage(NO_INPUTS.into()));
+    }
+    check_paths(&paths, opts, settings, each)
+}
+
+fn check_paths(
+    paths: &[PathBuf],
+    opts: &Options,
+    settings: &Settings,
+    each: &mut dyn FnMut(Checked),
+) -> crate::error::Result<Totals> {
+    let spool =
+        CaseSpool::new().map_err(|e| Error::Failed(format!("проверка: временный файл: {e}")))?;
+    let (surveyed, found) = survey(paths, opts, settings, Some(&spool));
+    let mut totals = Totals::default();
+    for (s, found) in surveyed.into_iter().zip(found) {
+        told(&spool, s, found, &mut totals, each)?;
+    }
+    Ok(totals)
+}
+
 /// The first pass: every input read and checked case by case (inputs on all cores), keeping
-/// only the keys of the rules across the run — and, when nothing is rendered, each case's
-/// outcome; then those rules applied: per input, (case index, diagnostic), sorted.
+/// only the keys of the rules across the run — and, with a `spool` (nothing is rendered), each
+/// case's outcome in it; then those rules applied: per input, (case index, diagnostic), sorted.
 fn survey(
     paths: &[PathBuf],
     opts: &Options,
     settings: &Settings,
+    spool: Option<&CaseSpool>,
 ) -> (Vec<Surveyed>, Vec<Vec<(usize, Diagnostic)>>) {
-    let keep = !opts.renders();
     let surveyed: Vec<Surveyed> = render::parallel_map(paths, opts.jobs, |p| {
+        let file = p.display().to_string();
         let mut keys = Vec::new();
-        let mut checked = Vec::new();
+        let mut checked = Spooled::default();
+        let mut spooled = Ok(());
         let read = pipeline::check_file_each(p, settings, false, &mut |c| {
             let key = CaseKey::of(&c.ingested.case);
-            if keep {
+            if let (Some(spool), Ok(())) = (spool, &spooled) {
                 let places = Places::of(&c, &key);
-                checked.push((checked_outcome(c), places));
+                spooled = spool.push(&mut checked, &file, checked_outcome(c), places);
             }
             keys.push(key);
         });
-        let file = p.display().to_string();
+        if let (Some(spool), Ok(())) = (spool, &spooled) {
+            spooled = spool.flush(&mut checked);
+        }
+        let read = match (read, spooled) {
+            (Ok(d), Ok(())) => Ok(d),
+            (Err(e), _) => Err(e.message),
+            (_, Err(e)) => Err(format!("проверка: временный файл: {e}")),
+        };
         match read {
             Ok(diagnostics) => Surveyed {
                 file,
@@ -412,11 +521,11 @@ fn survey(
                 checked,
             },
             Err(e) => Surveyed {
-                file: e.file,
-                unreadable: Some(e.message),
+                file,
+                unreadable: Some(e),
                 diagnostics: vec![],
                 keys: vec![],
-                checked: vec![],
+                checked: Spooled::default(),
             },
         }
     });
@@ -440,22 +549,62 @@ fn checked_outcome(checked: CheckedCase) -> CaseOutcome {
     }
 }
 
-/// An input of a run that renders nothing, with the rules across the run located in it.
-fn checked_only(s: Surveyed, found: Vec<(usize, Diagnostic)>) -> FileOutcome {
-    let mut checked = s.checked;
-    for (c, mut d) in found {
-        if let Some((case, places)) = checked.get_mut(c) {
-            d.file.clone_from(&s.file);
-            places.locate(&mut d);
-            case.diagnostics.push(d);
-        }
-    }
-    FileOutcome {
+/// Tells an input of a run that only checks, its cases read back from the spool with the rules
+/// across the run located in them.
+fn told(
+    spool: &CaseSpool,
+    s: Surveyed,
+    found: Vec<(usize, Diagnostic)>,
+    totals: &mut Totals,
+    each: &mut dyn FnMut(Checked),
+) -> crate::error::Result<()> {
+    let head = FileOutcome {
         file: s.file,
         unreadable: s.unreadable,
         diagnostics: s.diagnostics,
-        cases: checked.into_iter().map(|(case, _)| case).collect(),
+        cases: Vec::new(),
+    };
+    let checked = &s.checked;
+    let (mut errors, mut warnings) = count(head.diagnostics.iter());
+    errors += checked.errors;
+    warnings += checked.warnings;
+    let mut with_errors = checked.with_errors.clone();
+    for (c, d) in &found {
+        match d.severity {
+            Severity::Error => {
+                errors += 1;
+                if let Some(e) = with_errors.get_mut(*c) {
+                    *e = true;
+                }
+            }
+            Severity::Warning => warnings += 1,
+        }
     }
+    totals.files += 1;
+    totals.cases += checked.cases;
+    totals.errors += errors;
+    totals.warnings += warnings;
+    totals.unreadable += usize::from(head.unreadable.is_some());
+    totals.with_errors += usize::from(crate::diagnostic::has_errors(&head.diagnostics))
+        + with_errors.iter().filter(|e| **e).count();
+    each(Checked::File {
+        file: &head,
+        cases: checked.cases,
+        errors,
+        warnings,
+    });
+    let mut found = found.into_iter().peekable();
+    for (c, case) in spool.read(checked, &head.file).enumerate() {
+        let (mut case, places) =
+            case.map_err(|e| Error::Failed(format!("проверка: временный файл: {e}")))?;
+        while let Some((_, mut d)) = found.next_if(|(i, _)| *i == c) {
+            d.file.clone_from(&head.file);
+            places.locate(&mut d);
+            case.diagnostics.push(d);
+        }
+        each(Checked::Case(case));
+    }
+    Ok(())
 }
 
 /// The second pass: a reader streams the inputs again, case by case, to the workers, which

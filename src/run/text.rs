@@ -2,7 +2,7 @@
 //! prints them, and `render`, `archive` and `demo` before their own lines), then what was
 //! rendered or archived.
 
-use super::{Archived, FileOutcome, Outcome, Refusal, Status, count};
+use super::{Archived, CaseOutcome, FileOutcome, Outcome, Refusal, Status, count};
 use crate::diagnostic::Diagnostic;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -12,37 +12,56 @@ pub fn checks(files: &[FileOutcome]) -> String {
     let mut out = String::new();
     let (mut cases, mut errors, mut warnings) = (0, 0, 0);
     for f in files {
-        if let Some(m) = &f.unreadable {
-            let _ = writeln!(out, "{}: не удалось прочитать — {m}", f.file);
+        let (e, w) = count(f.all_diagnostics());
+        file_head(&mut out, f, f.cases.len(), e, w);
+        if f.unreadable.is_some() {
             continue;
         }
-        let (e, w) = count(f.all_diagnostics());
         cases += f.cases.len();
         errors += e;
         warnings += w;
-        let _ = writeln!(
-            out,
-            "{}: случаев {}, ошибок {e}, предупреждений {w}",
-            f.file,
-            f.cases.len()
-        );
-        problems(&mut out, &f.diagnostics, "  ");
-        for c in f.cases.iter().filter(|c| !c.diagnostics.is_empty()) {
-            let id = if c.case_id.is_empty() {
-                "(без номера)"
-            } else {
-                &c.case_id
-            };
-            let _ = writeln!(out, "  случай {id}:");
-            problems(&mut out, &c.diagnostics, "    ");
+        for c in &f.cases {
+            case_problems(&mut out, c);
         }
+    }
+    total(&mut out, files.len(), cases, errors, warnings);
+    out
+}
+
+/// An input's line — why it cannot be read, or its counts — and its problems as a whole.
+pub fn file_head(out: &mut String, f: &FileOutcome, cases: usize, errors: usize, warnings: usize) {
+    if let Some(m) = &f.unreadable {
+        let _ = writeln!(out, "{}: не удалось прочитать — {m}", f.file);
+        return;
     }
     let _ = writeln!(
         out,
-        "Итого: файлов {}, случаев {cases}, ошибок {errors}, предупреждений {warnings}",
-        files.len()
+        "{}: случаев {cases}, ошибок {errors}, предупреждений {warnings}",
+        f.file
     );
-    out
+    problems(out, &f.diagnostics, "  ");
+}
+
+/// A case's problems under its ID; nothing for a case without any.
+pub fn case_problems(out: &mut String, c: &CaseOutcome) {
+    if c.diagnostics.is_empty() {
+        return;
+    }
+    let id = if c.case_id.is_empty() {
+        "(без номера)"
+    } else {
+        &c.case_id
+    };
+    let _ = writeln!(out, "  случай {id}:");
+    problems(out, &c.diagnostics, "    ");
+}
+
+/// The line of the run's counts.
+pub fn total(out: &mut String, files: usize, cases: usize, errors: usize, warnings: usize) {
+    let _ = writeln!(
+        out,
+        "Итого: файлов {files}, случаев {cases}, ошибок {errors}, предупреждений {warnings}"
+    );
 }
 
 fn problems(out: &mut String, list: &[Diagnostic], indent: &str) {

@@ -7,13 +7,32 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Case;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// What the run-wide rules need of one case.
+/// What the run-wide rules need of one case: kept for every case of a run, so small.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseKey {
-    pub case_id: String,
+    pub case_id: Box<str>,
     /// The notified child, when the case has a notification and the child a name and a birth
-    /// date: (row in «Дети», name key with ё = е and case and spacing folded, birth date ISO).
-    pub child: Option<(usize, String, String)>,
+    /// date: (row in «Дети», the child's key).
+    pub child: Option<(usize, ChildKey)>,
+}
+
+/// A child as the rules compare children: name (ё = е, case and spacing folded) and birth
+/// date, as a 128-bit digest — a region's register keeps one per row, not the strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ChildKey([u8; 16]);
+
+impl ChildKey {
+    pub fn new(name_key: &str, birth_iso: &str) -> ChildKey {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(name_key.as_bytes());
+        h.update([0]);
+        h.update(birth_iso.as_bytes());
+        let d = h.finalize();
+        let mut k = [0; 16];
+        k.copy_from_slice(&d[..16]);
+        ChildKey(k)
+    }
 }
 
 impl CaseKey {
@@ -22,10 +41,11 @@ impl CaseKey {
             .notification
             .as_ref()
             .and(case.notified_child())
-            .and_then(|(i, c)| Some((i, c.name.key(), c.birth_date?.iso())))
-            .filter(|(_, key, _)| !key.is_empty());
+            .and_then(|(i, c)| Some((i, c.name.key(), c.birth_date?)))
+            .filter(|(_, key, _)| !key.is_empty())
+            .map(|(i, key, birth)| (i, ChildKey::new(&key, &birth.iso())));
         CaseKey {
-            case_id: case.case_id.clone(),
+            case_id: case.case_id.as_str().into(),
             child,
         }
     }
@@ -46,7 +66,7 @@ pub fn same_id(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, (key, _)) in cases.iter().enumerate() {
         if !key.case_id.trim().is_empty() {
-            by_id.entry(key.case_id.as_str()).or_default().push(i);
+            by_id.entry(&key.case_id).or_default().push(i);
         }
     }
     let mut out = Vec::new();
@@ -117,15 +137,22 @@ const NAMED: usize = 3;
 /// how many more there are. Inputs with the same case ID are I-SAME-ID's, not linked again
 /// here.
 pub fn duplicates(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
-    let mut by_child: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    // Groups in the order of their first notification, so the messages come out the same
+    // whatever the digests.
+    let mut by_child: HashMap<ChildKey, usize> = HashMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, (key, _)) in cases.iter().enumerate() {
-        if let Some((_, name, birth)) = &key.child {
-            by_child.entry((name, birth)).or_default().push(i);
+        if let Some((_, child)) = &key.child {
+            let g = *by_child.entry(*child).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[g].push(i);
         }
     }
-    let id = |i: usize| cases[i].0.case_id.as_str();
+    let id = |i: usize| &*cases[i].0.case_id;
     let mut out = Vec::new();
-    for group in by_child.into_values().filter(|g| g.len() > 1) {
+    for group in groups.into_iter().filter(|g| g.len() > 1) {
         let mut per_id: HashMap<&str, usize> = HashMap::new();
         for &i in &group {
             *per_id.entry(id(i)).or_default() += 1;

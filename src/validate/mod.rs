@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Case, Date};
 use chrono::NaiveDate;
 
-pub use across_inputs::{CaseKey, duplicates, run_wide, same_id};
+pub use across_inputs::{CaseKey, ChildKey, duplicates, run_wide, same_id};
 pub use deadlines::{active_on, ended};
 pub use input::case_id_is_safe;
 
