@@ -180,7 +180,11 @@ pub fn duplicates(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
                 .iter()
                 .filter(|&&j| id(j) != id(i))
                 .take(NAMED)
-                .map(|&j| format!("{} (случай {})", cases[j].1, id(j)))
+                // Another row of the same register is named by its case alone.
+                .map(|&j| match cases[j].1 {
+                    f if f == cases[i].1 => format!("случай {}", id(j)),
+                    f => format!("{f} (случай {})", id(j)),
+                })
                 .collect();
             let more = match others - named.len() {
                 0 => String::new(),
