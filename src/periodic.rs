@@ -47,6 +47,8 @@ pub struct QuarterDone {
     pub late: usize,
     /// The summary in PDF, DOCX and XLSX; the failures include the forms'.
     pub written: Written,
+    /// The monitoring forms in place, `out/<case-id>/<form>.pdf|.docx`, sorted.
+    pub form_files: Vec<PathBuf>,
 }
 
 /// A `--territory` value: a territory of the catalog (its name or code), or a usage error
@@ -142,6 +144,7 @@ pub fn quarter(
     forms.files.sort();
     forms.failures.sort();
     let r = fold.finish();
+    let form_files = forms.files;
     let mut written = Written {
         files: vec![],
         failures: forms.failures,
@@ -162,7 +165,7 @@ pub fn quarter(
     Ok(QuarterDone {
         label: q.label(),
         active: r.active.len(),
-        forms: forms.files.len(),
+        forms: form_files.len(),
         overdue: state(|s| matches!(s, MonitoringState::Overdue { .. })),
         due: state(|s| matches!(s, MonitoringState::Due { .. })),
         missed: r.missed.len(),
@@ -176,6 +179,7 @@ pub fn quarter(
             .count(),
         late: r.inflow.late,
         written,
+        form_files,
     })
 }
 
@@ -186,6 +190,54 @@ pub use crate::forms::LogKind;
 pub struct LogDone {
     pub entries: usize,
     pub written: Written,
+}
+
+/// The log's entries: the newest version of each case of the archive whose date (detection
+/// or receipt, else the date sent) falls in `[from, to]`, of one territory when given.
+fn log_spool(
+    kind: LogKind,
+    archive: &Path,
+    from: Option<Date>,
+    to: Option<Date>,
+    territory: Option<&crate::model::Territory>,
+) -> Result<LogSpool> {
+    let date_of = |c: &Case| {
+        c.notification.as_ref().and_then(|n| match kind {
+            LogKind::Detection => n.detection_date.or(n.date_sent),
+            LogKind::Intake => n.date_received.or(n.date_sent),
+        })
+    };
+    // Case by case into the spool: a log of years never holds its cases at once.
+    let spooled = |e: std::io::Error| Error::Failed(format!("журнал: {e}"));
+    let mut spool = LogSpool::new().map_err(spooled)?;
+    let mut failed = None;
+    report::each_newest_case(archive, |c| {
+        let chosen = date_of(&c)
+            .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+            && territory.is_none_or(|t| c.territory.as_ref() == Some(t));
+        if chosen && failed.is_none() {
+            failed = spool.push(&c, false).err();
+        }
+    })
+    .map_err(Error::Failed)?;
+    match failed {
+        Some(e) => Err(spooled(e)),
+        None => Ok(spool),
+    }
+}
+
+/// The rows of the log `okno log` writes for the same choice, at `range` of its order (the
+/// page shows a log before it is downloaded).
+pub fn log_preview(
+    kind: LogKind,
+    archive: &Path,
+    from: Option<Date>,
+    to: Option<Date>,
+    territory: Option<&crate::model::Territory>,
+    range: std::ops::Range<usize>,
+) -> Result<crate::forms::LogPreview> {
+    let spool = log_spool(kind, archive, from, to, territory)?;
+    crate::forms::preview_log(&spool, kind, range).map_err(Error::Failed)
 }
 
 /// `okno log`: the cases whose date (detection or receipt, else the date sent) falls in
@@ -214,28 +266,7 @@ pub fn log(
             )));
         }
     };
-    let date_of = |c: &Case| {
-        c.notification.as_ref().and_then(|n| match kind {
-            LogKind::Detection => n.detection_date.or(n.date_sent),
-            LogKind::Intake => n.date_received.or(n.date_sent),
-        })
-    };
-    // Case by case into the spool: a log of years never holds its cases at once.
-    let spooled = |e: std::io::Error| Error::Failed(format!("журнал: {e}"));
-    let mut spool = LogSpool::new().map_err(spooled)?;
-    let mut failed = None;
-    report::each_newest_case(archive, |c| {
-        let chosen = date_of(&c)
-            .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
-            && territory.is_none_or(|t| c.territory.as_ref() == Some(t));
-        if chosen && failed.is_none() {
-            failed = spool.push(&c, false).err();
-        }
-    })
-    .map_err(Error::Failed)?;
-    if let Some(e) = failed {
-        return Err(spooled(e));
-    }
+    let spool = log_spool(kind, archive, from, to, territory)?;
     let mut written = Written::default();
     for (path, e) in targets {
         match write_log(&spool, kind, &e, &path) {

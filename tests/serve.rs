@@ -309,3 +309,400 @@ fn two_archivings_at_once_are_serialized_and_the_second_is_told() {
     assert_eq!(first["cases"].as_array().unwrap().len(), rows);
     assert_eq!(second["cases"][0]["new"], true);
 }
+
+/// The job's states as the page's script reads them: (state, text) by file.
+fn states(c: &mut Client, job: &str) -> (bool, Vec<(String, String)>) {
+    let r = c.get(&format!("{job}/status"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    let files = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["state"].as_str().unwrap().to_string(),
+                f["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (v["done"].as_bool().unwrap(), files)
+}
+
+#[test]
+fn the_check_is_followed_file_by_file_for_a_zip_and_for_one_big_register() {
+    let archive = tempfile::tempdir().unwrap();
+    let server = Server::start(archive.path(), &[]);
+    let mut c = Client::new(&server.url);
+    let token = c.csrf();
+
+    // A zip of three files: a good case, a broken register, a file that is no workbook.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for (name, bytes) in [
+        ("случай.json", fixture("fixtures/cases/NSK-2026-0002.json")),
+        (
+            "реестр.xlsx",
+            fixture("fixtures/broken/register-bad-row.xlsx"),
+        ),
+        ("испорчен.xlsx", b"not a workbook".to_vec()),
+    ] {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(&bytes).unwrap();
+    }
+    let zip = zip.finish().unwrap().into_inner();
+    let r = c.upload("/check", &[("пакет.zip", zip.clone())], Some(&token));
+    assert_eq!(r.status, 303, "{}", r.text());
+    let job = r.header("location").unwrap().to_string();
+    let started = std::time::Instant::now();
+    let last = loop {
+        let (done, files) = states(&mut c, &job);
+        assert_eq!(files.len(), 3, "{files:?}");
+        if done {
+            break files;
+        }
+        assert!(started.elapsed().as_secs() < 120, "{files:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    // The same counts as the JSON API's for the same zip.
+    let api = c.upload("/api/validate", &[("пакет.zip", zip)], Some(&token));
+    let api: serde_json::Value = serde_json::from_slice(&api.body).unwrap();
+    let expected: Vec<(String, String)> = api["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            if f["unreadable"].is_string() {
+                ("unreadable".to_string(), "не читается".to_string())
+            } else {
+                (
+                    "done".to_string(),
+                    format!(
+                        "готово: ошибок {}, предупреждений {}",
+                        f["errors"], f["warnings"]
+                    ),
+                )
+            }
+        })
+        .collect();
+    assert_eq!(last, expected);
+    assert!(last[0].1.starts_with("готово: ошибок 0"), "{last:?}");
+    assert!(!last[1].1.starts_with("готово: ошибок 0"), "{last:?}");
+    assert_eq!(last[2].1, "не читается");
+    // The results page lists the files, each with its final state.
+    let page = c.get(&job).text();
+    assert!(page.contains("id=\"file-states\""), "{page}");
+    for (name, (_, text)) in ["случай.json", "реестр.xlsx", "испорчен.xlsx"]
+        .iter()
+        .zip(&last)
+    {
+        assert!(page.contains(&format!("пакет.zip → {name}")), "{name}");
+        assert!(page.contains(text.as_str()), "{text}");
+    }
+
+    // One big register: «проверяется…» with its cases counted, then the counts.
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("big.xlsx");
+    okno::synth::write_register(&register, 10_000, 5, None).unwrap();
+    let r = c.upload(
+        "/check",
+        &[("большой.xlsx", std::fs::read(&register).unwrap())],
+        Some(&token),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let job = r.header("location").unwrap().to_string();
+    let mut seen: Vec<String> = Vec::new();
+    let started = std::time::Instant::now();
+    let last = loop {
+        let (done, files) = states(&mut c, &job);
+        if seen.last() != Some(&files[0].1) {
+            seen.push(files[0].1.clone());
+        }
+        if done {
+            break files[0].clone();
+        }
+        // While it runs, the page shows the file and its state.
+        if seen.len() == 1 {
+            let page = c.get(&job).text();
+            assert!(page.contains("Проверка файлов"), "{page}");
+            assert!(page.contains("большой.xlsx"));
+        }
+        assert!(started.elapsed().as_secs() < 300, "{seen:?}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(
+        seen.iter().any(|s| s.starts_with("проверяется… случаев: ")),
+        "{seen:?}"
+    );
+    assert_eq!(last.0, "done");
+    assert!(last.1.starts_with("готово: ошибок "), "{seen:?}");
+    // Counted up, never down, while it read.
+    let counted: Vec<usize> = seen
+        .iter()
+        .filter_map(|s| s.strip_prefix("проверяется… случаев: "))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(counted.windows(2).all(|w| w[0] <= w[1]), "{counted:?}");
+    assert!(counted.iter().all(|n| *n <= 10_000), "{counted:?}");
+    assert_eq!(c.get("/check/0123/status").status, 404);
+}
+
+#[test]
+fn the_quarters_monitoring_forms_come_as_one_zip_named_by_case_ids() {
+    let archive = tempfile::tempdir().unwrap();
+    let out = okno(&[
+        "archive",
+        root().join("fixtures/cases").to_str().unwrap(),
+        "--archive",
+        archive.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // What `okno quarter` writes: the forms the zip must hold.
+    let cli = tempfile::tempdir().unwrap();
+    let out = okno(&[
+        "quarter",
+        "2026-Q4",
+        "--archive",
+        archive.path().to_str().unwrap(),
+        "-o",
+        cli.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut expected: Vec<String> = walk(cli.path())
+        .into_iter()
+        .filter(|p| p.contains('/'))
+        .collect();
+    expected.sort();
+    assert!(expected.len() >= 4, "{expected:?}");
+
+    let server = Server::start(archive.path(), &[]);
+    let mut c = Client::new(&server.url);
+    let page = c.get("/quarter?q=2026-Q4").text();
+    assert!(
+        page.contains("href=\"/quarter/forms.zip?q=2026-Q4\""),
+        "{page}"
+    );
+    assert!(page.contains(&format!("{} файлов", expected.len())));
+    let r = c.get("/quarter/forms.zip?q=2026-Q4");
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("application/zip"));
+    let disposition = r.header("content-disposition").unwrap();
+    assert!(
+        disposition.contains("filename*=UTF-8''%D1%84%D0%BE%D1%80%D0%BC%D1%8B-")
+            && disposition.contains("2026-Q4.zip"),
+        "{disposition}"
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(r.body.clone())).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(String::from).collect();
+    names.sort();
+    assert_eq!(names, expected);
+    for name in &names {
+        let case = name.split('/').next().unwrap();
+        assert!(okno::validate::case_id_is_safe(case), "{name}");
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut bytes).unwrap();
+        // The same bytes as `okno quarter` wrote.
+        assert_eq!(
+            bytes,
+            std::fs::read(cli.path().join(name)).unwrap(),
+            "{name}"
+        );
+        if name.ends_with(".pdf") {
+            assert!(bytes.starts_with(b"%PDF"), "{name}");
+        } else {
+            assert!(
+                name.ends_with(".docx") && bytes.starts_with(b"PK"),
+                "{name}"
+            );
+        }
+    }
+    // The same zip twice: reproducible.
+    assert_eq!(c.get("/quarter/forms.zip?q=2026-Q4").body, r.body);
+    // One territory: only its forms (none in another territory's quarter).
+    let r = c.get("/quarter/forms.zip?q=2026-Q4&t=berdsk");
+    assert!(r.status == 200 || r.status == 404, "{}", r.status);
+    if r.status == 200 {
+        let zip = zip::ZipArchive::new(std::io::Cursor::new(r.body.clone())).unwrap();
+        assert!(zip.len() < names.len());
+    } else {
+        assert!(
+            r.text()
+                .contains("Мониторингов с датой в этом квартале нет")
+        );
+    }
+    assert_eq!(c.get("/quarter/forms.zip?q=2026-Q9").status, 400);
+}
+
+/// Files under `dir`, relative, with `/`.
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            out.extend(walk(&p).into_iter().map(|r| format!("{name}/{r}")));
+        } else {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Writes `n` invented cases as an archive-shaped folder (`<id>/v1/data/case.json`, what the
+/// logs read), the first child of the first named `name`.
+fn log_archive(root: &std::path::Path, n: usize, name: &str) {
+    let templates = okno::synth::fixture_templates(&crate::root().join("fixtures/cases"));
+    for (i, mut c) in okno::synth::cases(&templates, n, 7).into_iter().enumerate() {
+        c.case_id = format!("LOG-{:04}", i + 1);
+        if i == 0 {
+            let child = c.family.children.first_mut().expect("a child");
+            child.name.surname = name.to_string();
+        }
+        let dir = root.join(&c.case_id).join("v1/data");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("case.json"), serde_json::to_vec(&c).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn the_logs_page_shows_the_log_by_territory_a_page_at_a_time_and_escaped() {
+    let archive = tempfile::tempdir().unwrap();
+    let xss = "<script>alert(1)</script>";
+    log_archive(archive.path(), 450, xss);
+    let server = Server::start(archive.path(), &[]);
+    let mut c = Client::new(&server.url);
+
+    // The choice: logs, period, territories from the catalog.
+    let page = c.get("/logs").text();
+    assert!(
+        page.contains("<option value=\"\">все территории</option>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<option value=\"berdsk\">г. Бердск</option>"),
+        "{page}"
+    );
+    assert!(!page.contains("id=\"log\""), "no log before a choice");
+
+    // The whole archive: 450 entries, 200 shown, the next 200 on page 2, 50 on page 3.
+    let page = c.get("/logs?kind=detection").text();
+    // How many entries `okno log` writes for the same choice.
+    let cli = |extra: &[&str]| -> usize {
+        let out = tempfile::tempdir().unwrap();
+        let file = out.path().join("log.xlsx");
+        let mut args = vec![
+            "log",
+            "detection",
+            "--archive",
+            archive.path().to_str().unwrap(),
+            "-o",
+            file.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = okno(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("в журнале записей: "))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let total = cli(&[]);
+    assert_eq!(total, 450);
+    assert!(
+        page.contains(&format!(
+            "Записей: <b>{total}</b> · показаны 1–200 из {total}"
+        )),
+        "{page}"
+    );
+    assert_eq!(page.matches("<tr><td>").count(), 200);
+    assert!(page.contains("<td>1</td>") && page.contains("<td>200</td>"));
+    assert!(!page.contains("<td>201</td>"));
+    assert!(page.contains("страница 1 из 3"));
+    let page3 = c.get("/logs?kind=detection&p=3").text();
+    assert_eq!(page3.matches("<tr><td>").count(), 50);
+    assert!(page3.contains("<td>401</td>") && page3.contains("<td>450</td>"));
+    // The columns of the log form.
+    for th in [
+        "№ п/п",
+        "Дата поступления сведений",
+        "Сведения о родителях (законных представителях)",
+        "Дата направления извещения",
+    ] {
+        assert!(page.contains(&format!(">{th}</th>")), "{th}");
+    }
+    // The child named like a script is printed as text, on whichever page it falls.
+    let page2 = c.get("/logs?kind=detection&p=2").text();
+    let all = [page.as_str(), page2.as_str(), page3.as_str()].concat();
+    assert_eq!(
+        all.matches("&lt;script&gt;alert(1)&lt;/script&gt;").count(),
+        1
+    );
+    assert!(!all.contains(xss));
+
+    // One territory: the same entries as `okno log --territory`.
+    let (code, label) = okno::model::Territory::all()
+        .into_iter()
+        .map(|t| (t.code().to_string(), t.label().to_string()))
+        .find(|(code, _)| {
+            let p = c.get(&format!("/logs?kind=detection&t={code}")).text();
+            !p.contains("Записей за этот период нет")
+        })
+        .expect("a territory with entries");
+    let page = c.get(&format!("/logs?kind=detection&t={code}")).text();
+    let n = cli(&["--territory", &code]);
+    assert!(
+        page.contains(&format!("Записей: <b>{n}</b>")),
+        "{label}: {n}\n{page}"
+    );
+    assert!(n < total);
+    assert!(
+        page.contains(&format!("<option value=\"{code}\" selected>")),
+        "{page}"
+    );
+    // Its downloads keep the territory; named by the log and the territory's code.
+    assert!(
+        page.contains(&format!(
+            "/logs/file?kind=detection&amp;t={code}&amp;format=pdf"
+        )),
+        "{page}"
+    );
+    let r = c.get(&format!("/logs/file?kind=detection&t={code}&format=pdf"));
+    assert_eq!(r.status, 200);
+    assert!(r.body.starts_with(b"%PDF"));
+    let disposition = r.header("content-disposition").unwrap();
+    assert!(
+        disposition.contains(&format!("-{code}.pdf")),
+        "{disposition}"
+    );
+    // The same bytes as the command line's log.
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("log.xlsx");
+    let o = okno(&[
+        "log",
+        "detection",
+        "--archive",
+        archive.path().to_str().unwrap(),
+        "--territory",
+        &code,
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let r = c.get(&format!("/logs/file?kind=detection&t={code}&format=xlsx"));
+    assert_eq!(r.body, std::fs::read(&file).unwrap());
+    // An unknown territory is refused in Russian.
+    let page = c.get("/logs?kind=intake&t=atlantis").text();
+    assert!(page.contains("нет в каталоге территорий"), "{page}");
+    assert_eq!(c.get("/logs/file?kind=intake&t=atlantis").status, 400);
+}

@@ -181,6 +181,53 @@ pub fn write_log(
     commit(tmp, path).map_err(io)
 }
 
+/// Part of a log as plain text, for a page: the header rows (each cell's text, columns and
+/// rows spanned), the entries at `range` of the log's order, numbered by their place, and how
+/// many entries there are in all.
+pub struct LogPreview {
+    pub header: Vec<Vec<(String, usize, usize)>>,
+    pub rows: Vec<Vec<String>>,
+    pub total: usize,
+}
+
+/// The entries of `kind`'s log at `range` (cut to the log's length), as the log prints them.
+pub fn preview_log(
+    spool: &LogSpool,
+    kind: LogKind,
+    range: Range<usize>,
+) -> Result<LogPreview, String> {
+    let order = spool.order(kind);
+    let total = order.len();
+    let range = range.start.min(total)..range.end.min(total);
+    let text = |c: &Cell| {
+        c.content
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let header = kind
+        .header()
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| (text(c), c.colspan, c.rowspan))
+                .collect()
+        })
+        .collect();
+    let rows = range
+        .map(|i| {
+            let entry = spool.read(order[i])?;
+            Ok(kind.row(i, &entry).iter().map(text).collect())
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(LogPreview {
+        header,
+        rows,
+        total,
+    })
+}
+
 /// Puts the finished temporary file in place, unless `path` already holds the same bytes.
 fn commit(tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<bool> {
     if same_contents(tmp.path(), path)? {

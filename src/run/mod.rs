@@ -52,6 +52,30 @@ pub struct Options {
     pub logs: bool,
     /// The secretary's report workbook, `out/отчет.xlsx`.
     pub report: bool,
+    /// Told as the first pass reads each input (for progress displays; `on_file` comes
+    /// only when an input is done, after every input was read).
+    pub progress: Option<Progress>,
+}
+
+/// What the first pass tells of an input as it reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadEvent {
+    /// Reading has started.
+    Started,
+    /// One more of its cases was read and checked.
+    Case,
+    /// Read to its end (or found unreadable).
+    Read,
+}
+
+/// A listener to the first pass, by input path.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&Path, ReadEvent) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
 }
 
 impl Options {
@@ -491,12 +515,19 @@ fn survey(
     settings: &Settings,
     spool: Option<&CaseSpool>,
 ) -> (Vec<Surveyed>, Vec<Vec<(usize, Diagnostic)>>) {
+    let tell = |p: &Path, e: ReadEvent| {
+        if let Some(progress) = &opts.progress {
+            (progress.0)(p, e);
+        }
+    };
     let surveyed: Vec<Surveyed> = render::parallel_map(paths, opts.jobs, |p| {
         let file = p.display().to_string();
         let mut keys = Vec::new();
         let mut checked = Spooled::default();
         let mut spooled = Ok(());
+        tell(p, ReadEvent::Started);
         let read = pipeline::check_file_each(p, settings, false, &mut |c| {
+            tell(p, ReadEvent::Case);
             let key = CaseKey::of(&c.ingested.case);
             if let (Some(spool), Ok(())) = (spool, &spooled) {
                 let places = Places::of(&c, &key);
@@ -512,6 +543,7 @@ fn survey(
             (Err(e), _) => Err(e.message),
             (_, Err(e)) => Err(format!("проверка: временный файл: {e}")),
         };
+        tell(p, ReadEvent::Read);
         match read {
             Ok(diagnostics) => Surveyed {
                 file,

@@ -646,6 +646,28 @@ pub async fn quarter_page(
                             }
                         }
                     }
+                    h2 { "Формы мониторинга квартала" }
+                    @let forms = relative(&done.form_files, &out);
+                    @if forms.is_empty() {
+                        p.note #monitoring-forms { "Мониторингов с датой в этом квартале нет." }
+                    } @else {
+                        div.actions {
+                            a.button.primary #monitoring-zip href={"/quarter/forms.zip?" (quarter_query(&label, territory.as_deref()))} {
+                                "Скачать формы мониторинга (zip, " (forms.len()) " файлов)"
+                            }
+                        }
+                        table.list #monitoring-forms {
+                            thead { tr { th { "Случай" } th { "Формы" } } }
+                            tbody {
+                                @for (case, files) in by_case(&forms) {
+                                    tr {
+                                        td { a href={"/archive/case/" (case)} { (case) } }
+                                        td { @for f in files { a href={"/quarter/file/" (label) "/" (f)} { (f.rsplit('/').next().unwrap_or(f)) } " " } }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     @for e in &done.written.failures { p.bad { (e) } }
                 },
                 Some(Err(e)) => { p.message role="alert" { (e) } },
@@ -654,6 +676,123 @@ pub async fn quarter_page(
         },
     )
     .into_response()
+}
+
+/// Paths under `base`, with `/` between folders.
+fn relative(files: &[PathBuf], base: &Path) -> Vec<String> {
+    files
+        .iter()
+        .filter_map(|f| f.strip_prefix(base).ok())
+        .map(|r| r.to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+/// `<case-id>/<file>` paths grouped by case, in order.
+fn by_case(files: &[String]) -> Vec<(&str, Vec<&str>)> {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
+    for f in files {
+        let case = f.split('/').next().unwrap_or("");
+        match out.last_mut() {
+            Some((c, fs)) if *c == case => fs.push(f),
+            _ => out.push((case, vec![f])),
+        }
+    }
+    out
+}
+
+fn quarter_query(label: &str, territory: Option<&str>) -> String {
+    let mut q = vec![("q", label)];
+    if let Some(t) = territory {
+        q.push(("t", t));
+    }
+    serde_urlencoded::to_string(q).unwrap_or_default()
+}
+
+/// `GET /quarter/forms.zip?q=2026-Q4[&t=CODE]`: the quarter's monitoring forms, PDF and DOCX,
+/// as `okno quarter` writes them (`<case-id>/<form>.pdf|.docx`), one zip. The run goes to a
+/// folder of its own, so the zip holds this choice's forms only.
+pub async fn quarter_forms_zip(
+    State(state): State<Shared>,
+    Query(q): Query<QuarterQuery>,
+) -> Response {
+    let label = q.q.unwrap_or_else(|| quarter_code(state.today()));
+    if Quarter::parse(&label).is_err() {
+        return message(
+            StatusCode::BAD_REQUEST,
+            "Квартал не указан",
+            "Квартал записывается как ГГГГ-QN, например 2026-Q4.",
+        );
+    }
+    let territory = q.t.filter(|t| !t.is_empty());
+    let tmp = match tempfile::Builder::new()
+        .prefix("quarter-forms-")
+        .tempdir_in(state.work.path())
+    {
+        Ok(t) => t,
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    };
+    let root = state.cfg.archive.clone();
+    let today = state.today();
+    let (l, t) = (label.clone(), territory.clone());
+    let done = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, usize), String> {
+        let out = tmp.path();
+        let done = crate::periodic::quarter(&l, &root, out, today, t.as_deref())
+            .map_err(|e| e.to_string())?;
+        if let Some(e) = done.written.failures.first() {
+            return Err(e.clone());
+        }
+        let n = done.form_files.len();
+        zip_files(out, &done.form_files).map(|z| (z, n))
+    })
+    .await;
+    match done {
+        Ok(Ok((_, 0))) => message(
+            StatusCode::NOT_FOUND,
+            "Форм нет",
+            "Мониторингов с датой в этом квартале нет.",
+        ),
+        Ok(Ok((bytes, _))) => {
+            // Named by the quarter and the territory's catalog code only.
+            let code = territory
+                .as_deref()
+                .and_then(crate::model::Territory::parse)
+                .map(|t| format!("-{}", t.code()))
+                .unwrap_or_default();
+            download(
+                &format!("формы-мониторинга-{label}{code}.zip"),
+                "application/zip",
+                bytes,
+            )
+        }
+        Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Формы не собраны", &e),
+        Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    }
+}
+
+/// A zip of `files` (under `base`, named relative to it), sorted, with fixed times and the
+/// Unix «version made by»: the same forms give the same bytes on every system.
+fn zip_files(base: &Path, files: &[PathBuf]) -> Result<Vec<u8>, String> {
+    use std::io::Write;
+    let mut names: Vec<(String, &PathBuf)> = files
+        .iter()
+        .filter_map(|f| {
+            f.strip_prefix(base)
+                .ok()
+                .map(|r| (r.to_string_lossy().replace('\\', "/"), f))
+        })
+        .collect();
+    names.sort();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, path) in names {
+        zip.start_file(name, opts).map_err(|e| e.to_string())?;
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        zip.write_all(&bytes).map_err(|e| e.to_string())?;
+    }
+    let bytes = zip.finish().map_err(|e| e.to_string())?.into_inner();
+    Ok(crate::portable_zip::portable(bytes))
 }
 
 fn kind_of(path: &str) -> &'static str {
@@ -707,52 +846,183 @@ pub async fn api_quarter(State(state): State<Shared>, Query(q): Query<QuarterQue
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct LogQuery {
     kind: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// A territory of the catalog (code); empty or absent: the whole archive.
+    t: Option<String>,
     format: Option<String>,
+    /// The page of the preview, from 1.
+    p: Option<usize>,
 }
 
-/// `GET /logs`: pick a log and a period.
-pub async fn logs_page(Extension(s): Extension<Session>) -> Response {
+/// Rows of a log shown on one page.
+const LOG_PAGE: usize = 200;
+
+impl LogQuery {
+    fn kind(&self) -> crate::periodic::LogKind {
+        match self.kind.as_deref() {
+            Some("intake") => crate::periodic::LogKind::Intake,
+            _ => crate::periodic::LogKind::Detection,
+        }
+    }
+    fn territory(&self) -> Option<&str> {
+        self.t.as_deref().filter(|t| !t.is_empty())
+    }
+    /// The choice as a query (kind, period, territory), for the links that keep it.
+    fn query(&self, extra: &[(&str, String)]) -> String {
+        let mut q: Vec<(&str, String)> = vec![(
+            "kind",
+            match self.kind() {
+                crate::periodic::LogKind::Intake => "intake",
+                crate::periodic::LogKind::Detection => "detection",
+            }
+            .to_string(),
+        )];
+        for (k, v) in [("from", &self.from), ("to", &self.to), ("t", &self.t)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.push((k, v.to_string()));
+            }
+        }
+        q.extend(extra.iter().cloned());
+        serde_urlencoded::to_string(q).unwrap_or_default()
+    }
+}
+
+/// `GET /logs[?kind=&from=&to=&t=&p=]`: pick a log, a period and a territory; once picked, the
+/// log's rows as the log prints them (a page of them) and its downloads.
+pub async fn logs_page(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    Query(q): Query<LogQuery>,
+) -> Response {
+    let territories = crate::catalog::catalog().list("territory");
+    let picked = q.kind.is_some();
+    let page = q.p.unwrap_or(1).max(1);
+    let preview = if picked {
+        let root = state.cfg.archive.clone();
+        let kind = q.kind();
+        let (from, to) = (date_of(&q.from), date_of(&q.to));
+        let t = q.territory().map(str::to_string);
+        let start = (page - 1) * LOG_PAGE;
+        let done = tokio::task::spawn_blocking(move || {
+            let only = crate::periodic::territory_arg(t.as_deref())?;
+            crate::periodic::log_preview(
+                kind,
+                &root,
+                from.map(crate::model::Date),
+                to.map(crate::model::Date),
+                only.as_ref(),
+                start..start + LOG_PAGE,
+            )
+        })
+        .await;
+        Some(match done {
+            Ok(r) => r.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        })
+    } else {
+        None
+    };
+    let intake = q.kind() == crate::periodic::LogKind::Intake;
     layout(
         "Журналы",
         "/logs",
         Some(&s),
         html! {
             h1 { "Журналы" }
-            p.lead { "Журнал учёта по архиву за период (по дате поступления сведений)." }
-            form.filters method="get" action="/logs/file" {
+            p.lead { "Журнал по архиву за период: журнал учёта — по дате выявления, журнал «Единого окна» — по дате поступления сведений. Выберите журнал, период и территорию и нажмите «Показать»: журнал откроется на странице, его можно скачать в PDF, DOCX и XLSX." }
+            form.filters #log-form method="get" action="/logs" {
                 label { "Журнал" select name="kind" {
-                    option value="detection" { "Журнал учёта (Прил. 1)" }
-                    option value="intake" { "Журнал «Единого окна»" }
+                    option value="detection" selected[!intake] { "Журнал учёта (Прил. 1)" }
+                    option value="intake" selected[intake] { "Журнал «Единого окна»" }
                 } }
-                label { "С" input type="date" name="from"; }
-                label { "по" input type="date" name="to"; }
-                label { "Формат" select name="format" {
-                    option value="pdf" { "PDF" } option value="docx" { "DOCX" } option value="xlsx" { "XLSX" }
-                } }
-                button.primary type="submit" { "Скачать" }
+                label { "С" input type="date" name="from" value=[q.from.as_deref()]; }
+                label { "по" input type="date" name="to" value=[q.to.as_deref()]; }
+                label { "Территория"
+                    select name="t" {
+                        option value="" { "все территории" }
+                        @for (code, name) in territories {
+                            option value=(code) selected[q.territory() == Some(code.as_str())] { (name) }
+                        }
+                    }
+                }
+                button.primary type="submit" { "Показать" }
+            }
+            @match &preview {
+                Some(Ok(log)) => {
+                    div.actions #log-downloads {
+                        span { "Скачать журнал целиком:" }
+                        @for (f, label) in [("pdf", "PDF"), ("docx", "DOCX"), ("xlsx", "XLSX")] {
+                            a.button href={"/logs/file?" (q.query(&[("format", f.to_string())]))} { (label) }
+                        }
+                    }
+                    @let first = ((page - 1) * LOG_PAGE).min(log.total);
+                    p #log-count {
+                        @if log.total == 0 {
+                            "Записей за этот период нет."
+                        } @else {
+                            "Записей: " b { (log.total) } " · показаны " (first + 1) "–" (first + log.rows.len())
+                            @if log.total > LOG_PAGE { " из " (log.total) }
+                        }
+                    }
+                    @if !log.rows.is_empty() {
+                        div.grid-wrap {
+                            table.list.log #log {
+                                thead {
+                                    @for row in &log.header {
+                                        tr { @for (text, cols, rows) in row { th colspan=[(*cols > 1).then_some(cols)] rowspan=[(*rows > 1).then_some(rows)] { (text) } } }
+                                    }
+                                }
+                                tbody {
+                                    @for row in &log.rows {
+                                        tr { @for cell in row { td { (cell) } } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if log.total > LOG_PAGE {
+                        p.actions #log-pages {
+                            @if page > 1 {
+                                a.button href={"/logs?" (q.query(&[("p", (page - 1).to_string())]))} { "← предыдущие " (LOG_PAGE) }
+                            }
+                            span { "страница " (page) " из " (log.total.div_ceil(LOG_PAGE)) }
+                            @if page * LOG_PAGE < log.total {
+                                a.button href={"/logs?" (q.query(&[("p", (page + 1).to_string())]))} { "следующие " (LOG_PAGE) " →" }
+                            }
+                        }
+                    }
+                },
+                Some(Err(e)) => { p.message role="alert" { (e) } },
+                None => {},
             }
         },
     )
     .into_response()
 }
 
-/// `GET /logs/file?kind=&from=&to=&format=`: the log, written by `periodic::log`.
+/// `GET /logs/file?kind=&from=&to=&t=&format=`: the log, written by `periodic::log`.
 pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) -> Response {
-    let kind = match q.kind.as_deref() {
-        Some("intake") => crate::periodic::LogKind::Intake,
-        _ => crate::periodic::LogKind::Detection,
-    };
+    let kind = q.kind();
     let ext = match q.format.as_deref() {
         Some("docx") => "docx",
         Some("xlsx") => "xlsx",
         _ => "pdf",
     };
     let (from, to) = (date_of(&q.from), date_of(&q.to));
+    let only = match crate::periodic::territory_arg(q.territory()) {
+        Ok(t) => t,
+        Err(e) => {
+            return message(
+                StatusCode::BAD_REQUEST,
+                "Журнал не составлен",
+                &e.to_string(),
+            );
+        }
+    };
     let tmp = match tempfile::Builder::new()
         .prefix("log-")
         .tempdir_in(state.work.path())
@@ -760,7 +1030,18 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
         Ok(t) => t,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
     };
-    let out = tmp.path().join(format!("журнал.{ext}"));
+    // Named by the log and the territory's catalog code, nothing a user typed.
+    let name = format!(
+        "{}{}.{ext}",
+        match kind {
+            crate::periodic::LogKind::Intake => "журнал-единого-окна",
+            crate::periodic::LogKind::Detection => "журнал-учета",
+        },
+        only.as_ref()
+            .map(|t| format!("-{}", t.code()))
+            .unwrap_or_default()
+    );
+    let out = tmp.path().join(format!("log.{ext}"));
     let root = state.cfg.archive.clone();
     let o = out.clone();
     let done = tokio::task::spawn_blocking(move || {
@@ -770,14 +1051,14 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
             from.map(crate::model::Date),
             to.map(crate::model::Date),
             &o,
-            None,
+            only.as_ref(),
         )
         .map_err(|e| e.to_string())
         .and_then(|_| std::fs::read(&o).map_err(|e| e.to_string()))
     })
     .await;
     match done {
-        Ok(Ok(b)) => download(&format!("журнал.{ext}"), kind_of(ext), b),
+        Ok(Ok(b)) => download(&name, kind_of(ext), b),
         Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Журнал не составлен", &e),
         Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
     }

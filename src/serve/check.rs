@@ -68,10 +68,94 @@ pub struct Job {
     pub inputs: Vec<Input>,
     /// Files that are not inputs: (name, why).
     pub rejected: Vec<(String, String)>,
-    /// The engine's check of the inputs, names as the user knows them.
-    pub outcome: Outcome,
+    /// The engine's check of the inputs, names as the user knows them; set once the check
+    /// in the background is done.
+    outcome: std::sync::OnceLock<Outcome>,
+    /// Where each input is in the check, by input.
+    progress: Arc<Mutex<Vec<FileState>>>,
     /// The forms folder, once rendered: [official, with drafts].
     forms: tokio::sync::Mutex<[Option<PathBuf>; 2]>,
+}
+
+impl Job {
+    /// The check's outcome, once it is done.
+    fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.get()
+    }
+    fn states(&self) -> Vec<FileState> {
+        self.progress
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// Where one input is in the check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FileState {
+    Waiting,
+    /// Being read and checked: its cases so far.
+    Checking {
+        cases: usize,
+    },
+    /// Read to its end; the checks across the files are still to come.
+    Read {
+        cases: usize,
+    },
+    Done {
+        cases: usize,
+        errors: usize,
+        warnings: usize,
+    },
+    Unreadable,
+}
+
+impl FileState {
+    fn code(&self) -> &'static str {
+        match self {
+            FileState::Waiting => "waiting",
+            FileState::Checking { .. } => "checking",
+            FileState::Read { .. } => "read",
+            FileState::Done { .. } => "done",
+            FileState::Unreadable => "unreadable",
+        }
+    }
+    fn finished(&self) -> bool {
+        matches!(self, FileState::Done { .. } | FileState::Unreadable)
+    }
+    /// What the page says of it.
+    fn text(&self) -> String {
+        match self {
+            FileState::Waiting => "ожидает".into(),
+            FileState::Checking { cases: 0 } => "проверяется…".into(),
+            FileState::Checking { cases } => format!("проверяется… случаев: {cases}"),
+            FileState::Read { cases } => {
+                format!("прочитан, случаев: {cases}; сверяется с другими файлами…")
+            }
+            FileState::Done {
+                errors, warnings, ..
+            } => format!("готово: {}", status_text(*errors, *warnings)),
+            FileState::Unreadable => "не читается".into(),
+        }
+    }
+    fn class(&self) -> &'static str {
+        match self {
+            FileState::Done { errors: 0, .. } => "ok",
+            FileState::Done { .. } | FileState::Unreadable => "bad",
+            _ => "",
+        }
+    }
+    fn of(f: &run::FileOutcome) -> FileState {
+        if f.unreadable.is_some() {
+            return FileState::Unreadable;
+        }
+        let (errors, warnings) = counts(f.all_diagnostics());
+        FileState::Done {
+            cases: f.cases.len(),
+            errors,
+            warnings,
+        }
+    }
 }
 
 fn not_found() -> Response {
@@ -178,12 +262,11 @@ async fn new_job(
         ));
     }
     let max_unzipped = state.cfg.max_unzipped;
-    let settings = state.settings();
     let owner = s.user_name().to_string();
     let job = tokio::task::spawn_blocking(move || -> Result<Job, (StatusCode, String)> {
         let (inputs, rejected) = unpack(dir.path(), uploads, max_unzipped)
             .map_err(|m| (StatusCode::PAYLOAD_TOO_LARGE, m))?;
-        let outcome = check_inputs(&inputs, &settings);
+        let progress = Arc::new(Mutex::new(vec![FileState::Waiting; inputs.len()]));
         Ok(Job {
             id: super::auth::token(),
             owner,
@@ -191,7 +274,8 @@ async fn new_job(
             dir,
             inputs,
             rejected,
-            outcome,
+            outcome: std::sync::OnceLock::new(),
+            progress,
             forms: tokio::sync::Mutex::new([None, None]),
         })
     })
@@ -201,6 +285,17 @@ async fn new_job(
     let job = Arc::new(job);
     state.jobs.put(job.clone());
     Ok((job, fields))
+}
+
+/// Starts the engine's check of a job's inputs in the background; the job's progress
+/// follows it file by file, and its outcome is set when it is done.
+fn start_check(state: &Shared, job: &Arc<Job>) -> tokio::task::JoinHandle<()> {
+    let settings = state.settings();
+    let job = job.clone();
+    tokio::task::spawn_blocking(move || {
+        let outcome = check_inputs(&job, &settings);
+        let _ = job.outcome.set(outcome);
+    })
 }
 
 /// The last component of a browser's file name, without control characters.
@@ -314,16 +409,74 @@ fn unknown_kind(ext: &str) -> String {
     )
 }
 
-/// The engine's check (`okno validate`), names as the user knows them.
-fn check_inputs(inputs: &[Input], settings: &crate::validate::Settings) -> Outcome {
+/// The engine's check (`okno validate`) of a job's inputs, its progress kept in the job's
+/// states file by file; names as the user knows them.
+fn check_inputs(job: &Job, settings: &crate::validate::Settings) -> Outcome {
+    let inputs = &job.inputs;
     if inputs.is_empty() {
         return Outcome::default();
     }
     let paths: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
-    let mut outcome = match run::run(&paths, &Options::default(), settings, &|_, _, _| {}) {
-        Ok(o) => o,
-        Err(_) => return Outcome::default(),
+    let index: Arc<HashMap<PathBuf, usize>> = Arc::new(
+        paths
+            .iter()
+            .enumerate()
+            .map(|(n, p)| (p.clone(), n))
+            .collect(),
+    );
+    let states = job.progress.clone();
+    let set =
+        move |states: &Mutex<Vec<FileState>>, n: usize, f: &dyn Fn(&FileState) -> FileState| {
+            let mut states = states.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(s) = states.get_mut(n) {
+                *s = f(s);
+            }
+        };
+    let progress = {
+        let (index, states) = (index.clone(), states.clone());
+        run::Progress(Arc::new(move |p: &Path, e: run::ReadEvent| {
+            let Some(&n) = index.get(p) else { return };
+            set(&states, n, &|s| match (e, s) {
+                (run::ReadEvent::Started, _) => FileState::Checking { cases: 0 },
+                (run::ReadEvent::Case, FileState::Checking { cases }) => {
+                    FileState::Checking { cases: cases + 1 }
+                }
+                (run::ReadEvent::Read, FileState::Checking { cases }) => {
+                    FileState::Read { cases: *cases }
+                }
+                (_, s) => s.clone(),
+            });
+        }))
     };
+    let by_name: HashMap<String, usize> = paths
+        .iter()
+        .enumerate()
+        .map(|(n, p)| (p.display().to_string(), n))
+        .collect();
+    let on_file = |f: &run::FileOutcome, _: usize, _: usize| {
+        if let Some(&n) = by_name.get(&f.file) {
+            set(&states, n, &|_| FileState::of(f));
+        }
+    };
+    let opts = Options {
+        progress: Some(progress),
+        ..Options::default()
+    };
+    let mut outcome = match run::run(&paths, &opts, settings, &on_file) {
+        Ok(o) => o,
+        Err(_) => {
+            let mut s = states.lock().unwrap_or_else(|e| e.into_inner());
+            s.iter_mut().for_each(|s| *s = FileState::Unreadable);
+            return Outcome::default();
+        }
+    };
+    // The final word, input by input (the outcome's files are the inputs, in order).
+    {
+        let mut s = states.lock().unwrap_or_else(|e| e.into_inner());
+        for (state, f) in s.iter_mut().zip(&outcome.files) {
+            *state = FileState::of(f);
+        }
+    }
     rename(&mut outcome, inputs);
     outcome
 }
@@ -372,10 +525,15 @@ pub async fn page(Extension(s): Extension<Session>, State(state): State<Shared>)
             p.lead { "Перетащите сюда таблицы (xlsx, ods, xls), файлы случаев (json, toml) или zip с ними. okno проверит каждый случай по правилам порядка, покажет ошибки с листом и ячейкой и оформит документы." }
             form #upload method="post" action="/check" enctype="multipart/form-data" {
                 input type="hidden" name="csrf" value=(s.csrf);
-                label #drop.drop data-limit=(state.cfg.max_upload) {
-                    span.big { "Перетащите файлы сюда или нажмите, чтобы выбрать" }
-                    span.hint { "до " (limit) " МБ за раз" }
-                    input #files type="file" name="files" multiple accept=".xlsx,.xlsm,.ods,.xls,.json,.toml,.zip";
+                // The browser's own file button speaks the browser's language: it is hidden
+                // (still focusable, and read by screen readers) behind a Russian one.
+                div #drop.drop data-limit=(state.cfg.max_upload) {
+                    span.big { "Перетащите файлы сюда" }
+                    span.or { "или" }
+                    input #files.visually-hidden type="file" name="files" multiple accept=".xlsx,.xlsm,.ods,.xls,.json,.toml,.zip";
+                    label.button.pick for="files" { "Выбрать файлы" }
+                    span #chosen.chosen aria-live="polite" { "Файлы не выбраны" }
+                    span.hint { "xlsx, ods, xls, json, toml или zip с ними · до " (limit) " МБ за раз" }
                 }
                 ul #progress.progress {}
                 button.primary #submit type="submit" { "Проверить" }
@@ -393,9 +551,86 @@ pub async fn upload(
     mp: Multipart,
 ) -> Response {
     match new_job(&state, &s, csrf.is_some(), mp).await {
-        Ok((job, _)) => Redirect::to(&format!("/check/{}", job.id)).into_response(),
+        Ok((job, _)) => {
+            // The check runs on; the job's page follows it file by file.
+            drop(start_check(&state, &job));
+            Redirect::to(&format!("/check/{}", job.id)).into_response()
+        }
         Err(r) => r,
     }
+}
+
+/// The list of the job's files with the state of each: while the check runs (the page's
+/// script follows `/check/{job}/status`) and at the head of the results.
+fn file_states(job: &Job, running: bool) -> Markup {
+    let states = job.states();
+    let finished = states.iter().filter(|s| s.finished()).count();
+    html! {
+        div.checking #checking data-status=(format!("/check/{}/status", job.id)) data-running=(if running { "1" } else { "0" }) {
+            @if running {
+                p #check-count { "Проверено файлов: " b #checked { (finished) } " из " (states.len()) }
+                progress #check-bar max=(states.len().max(1)) value=(finished) {}
+            }
+            ol.file-states #file-states {
+                @for (n, (input, st)) in job.inputs.iter().zip(&states).enumerate() {
+                    li data-n=(n) data-state=(st.code()) {
+                        @if running {
+                            span.name { (input.name) }
+                        } @else {
+                            a.name href={"#file-" (n)} { (input.name) }
+                        }
+                        span class={"state " (st.class())} { (st.text()) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /check/{job}/status`: where each file is in the check, for the page's script.
+pub async fn status(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let Some(job) = state.jobs.get(&id, &s) else {
+        return json_error(StatusCode::NOT_FOUND, "такой проверки нет");
+    };
+    let states = job.states();
+    let files: Vec<serde_json::Value> = states
+        .iter()
+        .enumerate()
+        .map(|(n, st)| {
+            let (cases, errors, warnings) = match st {
+                FileState::Checking { cases } | FileState::Read { cases } => (*cases, None, None),
+                FileState::Done {
+                    cases,
+                    errors,
+                    warnings,
+                } => (*cases, Some(*errors), Some(*warnings)),
+                _ => (0, None, None),
+            };
+            serde_json::json!({
+                "n": n, "state": st.code(), "text": st.text(), "cases": cases,
+                "errors": errors, "warnings": warnings,
+            })
+        })
+        .collect();
+    axum::Json(serde_json::json!({
+        "done": job.outcome().is_some(),
+        "checked": states.iter().filter(|s| s.finished()).count(),
+        "total": states.len(),
+        "files": files,
+    }))
+    .into_response()
+}
+
+fn still_checking() -> Response {
+    message(
+        StatusCode::CONFLICT,
+        "Проверка ещё идёт",
+        "Файлы ещё проверяются. Дождитесь окончания проверки на странице результатов.",
+    )
 }
 
 fn counts<'a>(diags: impl Iterator<Item = &'a Diagnostic>) -> (usize, usize) {
@@ -465,17 +700,34 @@ pub async fn results(
     let Some(job) = state.jobs.get(&id, &s) else {
         return not_found();
     };
-    let files = &job.outcome.files;
+    let Some(outcome) = job.outcome() else {
+        // Still checking: the files and where each is; the script follows the check and
+        // shows the results when it is done (without script, the page reloads itself).
+        return layout(
+            "Проверка файлов",
+            "/",
+            Some(&s),
+            html! {
+                noscript { meta http-equiv="refresh" content="2"; }
+                h1 { "Проверка файлов" }
+                p.lead { "okno проверяет файлы по правилам порядка. Результаты откроются здесь сами, когда проверка закончится." }
+                (file_states(&job, true))
+            },
+        )
+        .into_response();
+    };
+    let files = &outcome.files;
     let cases: usize = files.iter().map(|f| f.cases.len()).sum();
     let (errors, warnings) = counts(files.iter().flat_map(|f| f.all_diagnostics()));
     let unreadable = files.iter().filter(|f| f.unreadable.is_some()).count();
-    let good = job.outcome.cases().filter(|(_, c)| !c.has_errors()).count();
+    let good = outcome.cases().filter(|(_, c)| !c.has_errors()).count();
     layout(
         "Результаты проверки",
         "/",
         Some(&s),
         html! {
             h1 { "Результаты проверки" }
+            @if job.inputs.len() > 1 { (file_states(&job, false)) }
             div.summary #summary {
                 span { "Файлов: " b { (files.len()) } }
                 span { "случаев: " b { (cases) } }
@@ -505,7 +757,7 @@ pub async fn results(
             }
             @for (n, f) in files.iter().enumerate() {
                 @let (fe, fw) = counts(f.all_diagnostics());
-                section.file {
+                section.file id={"file-" (n)} {
                     div.file-head {
                         h2 { (f.file) }
                         @if f.unreadable.is_none() {
@@ -622,7 +874,10 @@ pub async fn sheet(
     let Some(input) = job.inputs.get(file) else {
         return not_found();
     };
-    let Some(f) = job.outcome.files.get(file) else {
+    let Some(outcome) = job.outcome() else {
+        return still_checking();
+    };
+    let Some(f) = outcome.files.get(file) else {
         return not_found();
     };
     let path = input.path.clone();
@@ -769,7 +1024,12 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 /// The annotated workbook of a job's input, and its file name.
 fn annotated_of(job: &Job, file: usize) -> Result<(String, Vec<u8>), String> {
     let input = job.inputs.get(file).ok_or("нет такого файла")?;
-    let f = job.outcome.files.get(file).ok_or("нет такого файла")?;
+    let f = job
+        .outcome()
+        .ok_or("файлы ещё проверяются")?
+        .files
+        .get(file)
+        .ok_or("нет такого файла")?;
     if !annotate::can_annotate(&input.path) {
         return Err("замечания ставятся только в таблицы (xlsx, ods, xls)".into());
     }
@@ -898,8 +1158,10 @@ pub async fn case_forms_zip(
     let Some(job) = state.jobs.get(&id, &s) else {
         return not_found();
     };
-    if !job.outcome.cases().any(|(_, c)| c.case_id == case)
-        || !crate::validate::case_id_is_safe(&case)
+    let Some(outcome) = job.outcome() else {
+        return still_checking();
+    };
+    if !outcome.cases().any(|(_, c)| c.case_id == case) || !crate::validate::case_id_is_safe(&case)
     {
         return not_found();
     }
@@ -1039,7 +1301,7 @@ async fn api_job(
     csrf: bool,
     mp: Multipart,
 ) -> Result<(Arc<Job>, HashMap<String, String>), Response> {
-    new_job(state, s, csrf, mp).await.map_err(|r| {
+    let (job, fields) = new_job(state, s, csrf, mp).await.map_err(|r| {
         let status = r.status();
         let text = match status {
             StatusCode::PAYLOAD_TOO_LARGE => {
@@ -1049,12 +1311,19 @@ async fn api_job(
             _ => "файлы не получены",
         };
         json_error(status, text)
-    })
+    })?;
+    // A program waits for the whole check.
+    start_check(state, &job)
+        .await
+        .map_err(|e| json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))?;
+    Ok((job, fields))
 }
 
 fn outcome_json(job: &Job) -> serde_json::Value {
+    let empty = Outcome::default();
     let files: Vec<serde_json::Value> = job
-        .outcome
+        .outcome()
+        .unwrap_or(&empty)
         .files
         .iter()
         .map(|f| {

@@ -203,6 +203,7 @@ fn router(state: Shared) -> Router {
         .route("/logout", post(pages::logout))
         .route("/check", post(check::upload))
         .route("/check/{job}", get(check::results))
+        .route("/check/{job}/status", get(check::status))
         .route("/check/{job}/sheet/{file}", get(check::sheet))
         .route("/check/{job}/annotated/{file}", get(check::annotated))
         .route("/check/{job}/forms.zip", get(check::forms_zip))
@@ -221,6 +222,7 @@ fn router(state: Shared) -> Router {
         .route("/archive/verify/{id}", get(archive_pages::verify_page))
         .route("/archive/export", post(archive_pages::export))
         .route("/quarter", get(archive_pages::quarter_page))
+        .route("/quarter/forms.zip", get(archive_pages::quarter_forms_zip))
         .route(
             "/quarter/file/{q}/{*path}",
             get(archive_pages::quarter_file),
