@@ -5,6 +5,8 @@
 #
 # usage: scripts/check_windows_build.sh      (needs: rustup target x86_64-pc-windows-gnu,
 #                                              gcc-mingw-w64-x86-64, wine64)
+# Then the page: `okno.exe serve` under wine answers as the Linux build does
+# (scripts/check_windows_serve.sh).
 # Exit 0: identical; 1: a file differs or is missing; 2: the build or a run failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,4 +47,8 @@ pdfs=$(find "$work/linux" -name '*.pdf' | wc -l)
 if [ "$status" -eq 0 ]; then
   echo "windows: okno.exe under wine wrote the same $count files as Linux, byte for byte ($pdfs PDFs)"
 fi
+# The page, in the same wine prefix (its wine server is stopped with the prefix's removal).
+scripts/check_windows_serve.sh "$exe" "$PWD/target/release/okno"
+serve=$?
+[ "$serve" -gt "$status" ] && status=$serve
 exit "$status"

@@ -61,7 +61,11 @@ fn driver() -> Option<(Driver, PathBuf)> {
         return None;
     };
     let port = free_port();
+    // Russian for the browser it starts where its translations are installed (the page
+    // itself depends on no browser language). LANG stays: without the ru_RU locale on the
+    // machine, glib would stop taking UTF-8 file names (the downloads).
     let child = Command::new(chromedriver)
+        .env("LANGUAGE", "ru")
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -87,6 +91,7 @@ async fn browser(port: u16, chromium: &Path, downloads: &Path) -> Client {
             "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
                      "--window-size=1280,1000", "--lang=ru-RU"],
             "prefs": {
+                "intl.accept_languages": "ru-RU,ru",
                 "download.default_directory": downloads,
                 "download.prompt_for_download": false,
                 "safebrowsing.enabled": false,
@@ -122,12 +127,18 @@ async fn text(c: &Client, css: &str) -> String {
         .unwrap()
 }
 
-/// Chooses files in the upload form and sends it; waits for the results page.
+/// Chooses files in the upload form (the page names them in Russian) and sends it.
 async fn upload(c: &Client, base: &str, files: &[&Path]) {
     c.goto(&format!("{base}/")).await.unwrap();
     let input = c.find(Locator::Css("#files")).await.unwrap();
     let list: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     input.send_keys(&list.join("\n")).await.unwrap();
+    let chosen = text(c, "#chosen").await;
+    let first = files[0].file_name().unwrap().to_string_lossy();
+    assert!(
+        chosen.starts_with(&format!("Выбрано: {} ", files.len())) && chosen.contains(&*first),
+        "{chosen}"
+    );
     c.find(Locator::Css("#submit"))
         .await
         .unwrap()
@@ -194,6 +205,24 @@ async fn steps(c: &Client, base: &str, downloads: &Path, archive: &Path) {
     c.goto(&format!("{base}/")).await.unwrap();
     shot(c, "01-upload").await;
     assert!(text(c, "h1").await.contains("Проверить и оформить"));
+    // The file button in Russian whatever the browser's language; the browser's own
+    // («Choose Files» in an English browser) out of sight but still reached by the keyboard.
+    assert_eq!(text(c, "label.pick").await, "Выбрать файлы");
+    assert_eq!(text(c, "#chosen").await, "Файлы не выбраны");
+    let main = text(c, "main").await;
+    for english in ["Choose", "No file", "chosen", "Browse"] {
+        assert!(!main.contains(english), "{english} on the page: {main}");
+    }
+    let size = c
+        .execute(
+            "var r = document.getElementById('files').getBoundingClientRect(); \
+             document.getElementById('files').focus(); \
+             return [r.width, r.height, document.activeElement.id];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(size, serde_json::json!([1, 1, "files"]), "{size}");
     let good = root().join("fixtures/register/register-2026-10.xlsx");
     upload(c, base, &[&good]).await;
     let summary = wait_results(c).await;
@@ -222,6 +251,73 @@ async fn steps(c: &Client, base: &str, downloads: &Path, archive: &Path) {
         assert!(!text.trim().is_empty(), "{name}");
     }
     std::fs::remove_file(&zip_path).unwrap();
+
+    // 1b. Three files at once, one a big register: each file's line goes from «ожидает» or
+    // «проверяется…» to its final state, and the results follow by themselves.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("большой-реестр.xlsx");
+    okno::synth::write_register(&big, 20_000, 11, None).unwrap();
+    let broken = dir.path().join("испорченный.xlsx");
+    std::fs::write(&broken, b"not a workbook").unwrap();
+    let case2 = root().join("fixtures/cases/NSK-2026-0002.json");
+    upload(c, base, &[&big, &case2, &broken]).await;
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#file-states"))
+        .await
+        .unwrap();
+    let mut seen: Vec<String> = Vec::new();
+    let started = Instant::now();
+    loop {
+        // The page may turn into the results between two looks.
+        let Ok(items) = c.find_all(Locator::Css("#file-states li .state")).await else {
+            continue;
+        };
+        let Some(first) = items.first() else { continue };
+        let Ok(t) = first.text().await else { continue };
+        if seen.last() != Some(&t) {
+            if t.starts_with("проверяется") && !seen.iter().any(|s| s.starts_with("проверяется"))
+            {
+                shot(c, "02b-checking").await;
+            }
+            seen.push(t.clone());
+        }
+        if c.find(Locator::Css("#summary")).await.is_ok() {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(300), "{seen:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        seen.iter().any(|s| s.starts_with("проверяется")),
+        "the big register was never seen being checked: {seen:?}"
+    );
+    let summary = wait_results(c).await;
+    assert!(summary.contains("Файлов: 3"), "{summary}");
+    let lines = c.find_all(Locator::Css("#file-states li")).await.unwrap();
+    assert_eq!(lines.len(), 3);
+    let mut finals = Vec::new();
+    for li in &lines {
+        finals.push(li.text().await.unwrap());
+    }
+    assert!(
+        finals[0].starts_with("большой-реестр.xlsx — готово: ошибок "),
+        "{finals:?}"
+    );
+    assert!(
+        finals[1].starts_with("NSK-2026-0002.json — готово: ошибок 0, "),
+        "{finals:?}"
+    );
+    assert_eq!(finals[2], "испорченный.xlsx — не читается");
+    // Each line's counts are its file's on the results.
+    for (n, line) in finals.iter().enumerate().take(2) {
+        let status = text(c, &format!("#file-{n} .status")).await;
+        assert!(
+            line.ends_with(&format!("готово: {status}")),
+            "{line} / {status}"
+        );
+    }
+    shot(c, "02c-checked-three-files").await;
 
     // 2. A broken register: every rule ID and cell listed; a click shows the cell.
     let bad = root().join("fixtures/broken/register-bad-row.xlsx");
@@ -327,6 +423,19 @@ for row in ws.iter_rows():
     let list = text(c, "#cases").await;
     assert!(list.contains("NSK-2026-0001"), "{list}");
     shot(c, "06-archive").await;
+    c.find(Locator::LinkText("NSK-2026-0001"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let versions = text(c, "main").await;
+    assert!(
+        versions.contains("Версия 1") && versions.contains("Извещение (Прил. 2) (PDF)"),
+        "{versions}"
+    );
+    shot(c, "06b-case").await;
+    c.goto(&format!("{base}/archive")).await.unwrap();
     c.find(Locator::Css("#verify"))
         .await
         .unwrap()
@@ -366,6 +475,52 @@ for row in ws.iter_rows():
     );
     assert!(text(c, "#quarter-files").await.contains(".pdf"));
     shot(c, "08-quarter").await;
+    // The quarter's monitoring forms, one zip named by case IDs.
+    let forms = text(c, "#monitoring-forms").await;
+    assert!(
+        forms.contains("NSK-2026-0001") && forms.contains("Мониторинг № 1 (PDF)"),
+        "{forms}"
+    );
+    assert_eq!(
+        text(c, "#monitoring-zip").await,
+        "Скачать формы мониторинга (zip, 2 файла)"
+    );
+    c.find(Locator::Css("#monitoring-zip"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let zip_path = downloaded(downloads, "zip");
+    assert_eq!(
+        zip_path.file_name().unwrap().to_string_lossy(),
+        "формы-мониторинга-2026-Q4.zip"
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut names: Vec<String> = zip.file_names().map(String::from).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "NSK-2026-0001/monitoring-1.docx",
+            "NSK-2026-0001/monitoring-1.pdf"
+        ]
+    );
+    let mut pdf = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("NSK-2026-0001/monitoring-1.pdf").unwrap(),
+        &mut pdf,
+    )
+    .unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    std::fs::remove_file(&zip_path).unwrap();
+    c.execute(
+        "document.getElementById('monitoring-forms').scrollIntoView({block: 'center'});",
+        vec![],
+    )
+    .await
+    .unwrap();
+    shot(c, "08b-quarter-monitoring-forms").await;
     for (path, name) in [("/logs", "09-logs"), ("/blanks", "10-blanks")] {
         c.goto(&format!("{base}{path}")).await.unwrap();
         shot(c, name).await;
@@ -401,6 +556,137 @@ wb.save(sys.argv[2])
         assert_eq!(text(c, "#cell-value").await, "<script>alert(1)</script>");
         assert!(c.get_alert_text().await.is_err(), "no script ran");
         shot(c, "11-script-name-literal").await;
+
+        // Archived (with a given name, which a case needs), the child is in the log on
+        // «Журналы»: printed as text there too.
+        let xss2 = dir.path().join("xss2.xlsx");
+        let out = Command::new("python3")
+            .arg("-c")
+            .arg(
+                r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb["Реестр"]["D2"] = "<script>alert(1)</script> Иван"
+wb.save(sys.argv[2])
+"#,
+            )
+            .arg(&good)
+            .arg(&xss2)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        upload(c, base, &[&xss2]).await;
+        let summary = wait_results(c).await;
+        assert!(summary.contains("ошибок 0"), "{summary}");
+        c.find(Locator::Css("#archive"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        text(c, "#archived").await;
+        c.goto(&format!("{base}/logs")).await.unwrap();
+        // Dates in the page's own words, not the browser's date picker.
+        let from = c
+            .find(Locator::Css("#log-form input[name=from]"))
+            .await
+            .unwrap();
+        assert_eq!(
+            from.attr("placeholder").await.unwrap().as_deref(),
+            Some("ДД.ММ.ГГГГ")
+        );
+        from.send_keys("31.02.2026").await.unwrap();
+        c.find(Locator::Css("#log-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let refused = text(c, "p.message").await;
+        assert!(
+            refused.contains("Дата «31.02.2026» не распознана"),
+            "{refused}"
+        );
+        let from = c
+            .find(Locator::Css("#log-form input[name=from]"))
+            .await
+            .unwrap();
+        from.clear().await.unwrap();
+        from.send_keys("01.01.2026").await.unwrap();
+        c.find(Locator::Css("#log-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let log = text(c, "#log").await;
+        assert!(log.contains("<script>alert(1)</script> Иван"), "{log}");
+        assert!(c.get_alert_text().await.is_err(), "no script ran");
+        let count = text(c, "#log-count").await;
+        assert!(count.starts_with("Записей: 27 · показаны 1–27"), "{count}");
+        shot(c, "14-logs-preview").await;
+        // One territory: the entries `okno log --territory` writes.
+        c.find(Locator::Css("select[name=t]"))
+            .await
+            .unwrap()
+            .select_by_value("berdsk")
+            .await
+            .unwrap();
+        c.find(Locator::Css("select[name=kind]"))
+            .await
+            .unwrap()
+            .select_by_value("intake")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#log-form button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let started = Instant::now();
+        while !c
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("kind=intake&from=01.01.2026&to=&t=berdsk")
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the choice was not sent"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let out = tempfile::tempdir().unwrap();
+        let cli = common::okno(&[
+            "log",
+            "intake",
+            "--archive",
+            archive.to_str().unwrap(),
+            "--territory",
+            "berdsk",
+            "--from",
+            "01.01.2026",
+            "-o",
+            out.path().join("log.pdf").to_str().unwrap(),
+        ]);
+        let entries = String::from_utf8_lossy(&cli.stdout)
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("в журнале записей: ")
+                    .map(|n| n.trim().to_string())
+            })
+            .unwrap();
+        let count = text(c, "#log-count").await;
+        assert!(
+            count.starts_with(&format!("Записей: {entries} ")),
+            "{count} / {entries}"
+        );
+        assert_ne!(entries, "27");
+        let rows = c.find_all(Locator::Css("#log tbody tr")).await.unwrap();
+        assert_eq!(rows.len().to_string(), entries);
+        shot(c, "15-logs-territory").await;
     } else {
         assert!(std::env::var("CI").is_err(), "openpyxl is needed");
     }

@@ -64,13 +64,18 @@ pub enum ReadEvent {
     Started,
     /// One more of its cases was read and checked.
     Case,
-    /// Read to its end (or found unreadable).
+    /// Read to its end.
     Read,
+    /// Found unreadable.
+    Unreadable,
 }
+
+/// What listens to the first pass: the input's path and what happened.
+pub type OnRead = dyn Fn(&Path, ReadEvent) + Send + Sync;
 
 /// A listener to the first pass, by input path.
 #[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(&Path, ReadEvent) + Send + Sync>);
+pub struct Progress(pub std::sync::Arc<OnRead>);
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -543,7 +548,14 @@ fn survey(
             (Err(e), _) => Err(e.message),
             (_, Err(e)) => Err(format!("проверка: временный файл: {e}")),
         };
-        tell(p, ReadEvent::Read);
+        tell(
+            p,
+            if read.is_ok() {
+                ReadEvent::Read
+            } else {
+                ReadEvent::Unreadable
+            },
+        );
         match read {
             Ok(diagnostics) => Surveyed {
                 file,

@@ -78,11 +78,34 @@ pub struct ListQuery {
     to: Option<String>,
 }
 
-fn date_of(s: &Option<String>) -> Option<NaiveDate> {
-    s.as_deref()
-        .filter(|s| !s.is_empty())
-        .and_then(|s| crate::model::values::parse_date(s).ok())
-        .map(|d| d.0)
+/// A date a user typed (ДД.ММ.ГГГГ or ГГГГ-ММ-ДД); empty: none; else a Russian refusal.
+fn typed_date(s: &Option<String>) -> Result<Option<NaiveDate>, String> {
+    match s.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(t) => crate::model::values::parse_date(t)
+            .map(|d| Some(d.0))
+            .map_err(|_| {
+                format!(
+                    "Дата «{t}» не распознана: запишите её как ДД.ММ.ГГГГ, например 01.10.2026."
+                )
+            }),
+    }
+}
+
+/// The period a user typed.
+fn period(
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+    Ok((typed_date(from)?, typed_date(to)?))
+}
+
+/// A date field: plain text in the page's own words (a browser's date picker speaks the
+/// browser's language and order).
+fn date_input(name: &str, value: Option<&str>) -> Markup {
+    html! {
+        input.date type="text" name=(name) value=[value] placeholder="ДД.ММ.ГГГГ" inputmode="numeric" size="11" autocomplete="off";
+    }
 }
 
 fn deadline_text(d: &Option<MonitoringState>) -> (String, &'static str) {
@@ -114,7 +137,10 @@ pub async fn list(
         .map(|r| r.level.clone())
         .filter(|l| !l.is_empty())
         .collect();
-    let (from, to) = (date_of(&q.from), date_of(&q.to));
+    let (period_error, (from, to)) = match period(&q.from, &q.to) {
+        Ok(p) => (None, p),
+        Err(e) => (Some(e), (None, None)),
+    };
     let shown: Vec<&Row> = all
         .iter()
         .filter(|r| {
@@ -148,10 +174,11 @@ pub async fn list(
                     option value="due" selected[q.state.as_deref() == Some("due")] { "срок в квартале" }
                     option value="overdue" selected[q.state.as_deref() == Some("overdue")] { "просрочено" }
                 } }
-                label { "Открыт с" input type="date" name="from" value=[q.from.as_deref()]; }
-                label { "по" input type="date" name="to" value=[q.to.as_deref()]; }
+                label { "Открыт с" (date_input("from", q.from.as_deref())) }
+                label { "по" (date_input("to", q.to.as_deref())) }
                 button type="submit" { "Показать" }
             }
+            @if let Some(e) = &period_error { p.message role="alert" { (e) } }
             table.list #cases {
                 thead { tr { th { "Случай" } th { "Уровень" } th { "Открыт" } th { "Организация" } th { "Версия" } th { "Сроки" } } }
                 tbody {
@@ -178,8 +205,8 @@ pub async fn list(
             @if secretary {
                 form.filters method="post" action="/archive/export" {
                     input type="hidden" name="csrf" value=(s.csrf);
-                    label { "Выгрузить с" input type="date" name="from"; }
-                    label { "по" input type="date" name="to"; }
+                    label { "Выгрузить с" (date_input("from", None)) }
+                    label { "по" (date_input("to", None)) }
                     button type="submit" { "Выгрузить период (tar)" }
                 }
             }
@@ -244,10 +271,12 @@ pub async fn case_page(
                 section.file {
                     h2 { "Версия " (v) }
                     @let info = crate::archive::read_bag_info(&dir.join(format!("v{v}")));
-                    @if let Some((_, d)) = info.iter().find(|(k, _)| k == "Bagging-Date") { p { "Упакован: " (d) } }
+                    @if let Some((_, d)) = info.iter().find(|(k, _)| k == "Bagging-Date") {
+                        p { "Упакован: " (NaiveDate::parse_from_str(d, "%Y-%m-%d").map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_else(|_| d.clone())) }
+                    }
                     ul.files {
                         @for f in files(*v) {
-                            li { a href={"/archive/file/" (case) "/" (v) "/" (f)} { (f) } }
+                            li { a href={"/archive/file/" (case) "/" (v) "/" (f)} title=(f) { (form_label(&f)) } }
                         }
                     }
                 }
@@ -473,7 +502,10 @@ pub async fn export(
 ) -> Response {
     let root = state.cfg.archive.clone();
     let today = state.today();
-    let (from, to) = (date_of(&f.from), date_of(&f.to));
+    let (from, to) = match period(&f.from, &f.to) {
+        Ok(p) => p,
+        Err(e) => return message(StatusCode::BAD_REQUEST, "Выгрузка не сделана", &e),
+    };
     let tmp = match tempfile::Builder::new()
         .prefix("export-")
         .tempdir_in(state.work.path())
@@ -593,7 +625,7 @@ pub async fn quarter_page(
         html! {
             h1 { "Квартальный мониторинг" }
             form.filters method="get" action="/quarter" {
-                label { "Квартал (ГГГГ-QN)" input type="text" name="q" value=(label) pattern="[0-9]{4}-[Qq][1-4]"; }
+                label { "Квартал (ГГГГ-QN)" input type="text" name="q" value=(label) ; }
                 label { "Территория"
                     select name="t" {
                         option value="" { "все территории" }
@@ -653,7 +685,7 @@ pub async fn quarter_page(
                     } @else {
                         div.actions {
                             a.button.primary #monitoring-zip href={"/quarter/forms.zip?" (quarter_query(&label, territory.as_deref()))} {
-                                "Скачать формы мониторинга (zip, " (forms.len()) " файлов)"
+                                "Скачать формы мониторинга (zip, " (forms.len()) " " (files_word(forms.len())) ")"
                             }
                         }
                         table.list #monitoring-forms {
@@ -662,7 +694,7 @@ pub async fn quarter_page(
                                 @for (case, files) in by_case(&forms) {
                                     tr {
                                         td { a href={"/archive/case/" (case)} { (case) } }
-                                        td { @for f in files { a href={"/quarter/file/" (label) "/" (f)} { (f.rsplit('/').next().unwrap_or(f)) } " " } }
+                                        td { @for f in files { a href={"/quarter/file/" (label) "/" (f)} title=(f) { (form_label(f)) } " " } }
                                     }
                                 }
                             }
@@ -676,6 +708,36 @@ pub async fn quarter_page(
         },
     )
     .into_response()
+}
+
+/// A form file's name in the page's words: `monitoring-2.pdf` → «Мониторинг № 2 (PDF)».
+fn form_label(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return file.to_string();
+    };
+    let (code, n) = match stem.rsplit_once('-') {
+        Some((c, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => (c, Some(n)),
+        _ => (stem, None),
+    };
+    match crate::forms::form(code) {
+        Some(f) => format!(
+            "{}{} ({})",
+            f.name,
+            n.map(|n| format!(" № {n}")).unwrap_or_default(),
+            ext.to_uppercase()
+        ),
+        None => file.to_string(),
+    }
+}
+
+/// «файл», «файла» or «файлов» after `n`.
+fn files_word(n: usize) -> &'static str {
+    match (n % 10, n % 100) {
+        (1, h) if h != 11 => "файл",
+        (2..=4, h) if !(12..=14).contains(&h) => "файла",
+        _ => "файлов",
+    }
 }
 
 /// Paths under `base`, with `/` between folders.
@@ -904,10 +966,11 @@ pub async fn logs_page(
     let preview = if picked {
         let root = state.cfg.archive.clone();
         let kind = q.kind();
-        let (from, to) = (date_of(&q.from), date_of(&q.to));
+        let dates = period(&q.from, &q.to);
         let t = q.territory().map(str::to_string);
         let start = (page - 1) * LOG_PAGE;
         let done = tokio::task::spawn_blocking(move || {
+            let (from, to) = dates.map_err(crate::error::Error::Usage)?;
             let only = crate::periodic::territory_arg(t.as_deref())?;
             crate::periodic::log_preview(
                 kind,
@@ -939,8 +1002,8 @@ pub async fn logs_page(
                     option value="detection" selected[!intake] { "Журнал учёта (Прил. 1)" }
                     option value="intake" selected[intake] { "Журнал «Единого окна»" }
                 } }
-                label { "С" input type="date" name="from" value=[q.from.as_deref()]; }
-                label { "по" input type="date" name="to" value=[q.to.as_deref()]; }
+                label { "С" (date_input("from", q.from.as_deref())) }
+                label { "по" (date_input("to", q.to.as_deref())) }
                 label { "Территория"
                     select name="t" {
                         option value="" { "все территории" }
@@ -1012,7 +1075,10 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
         Some("xlsx") => "xlsx",
         _ => "pdf",
     };
-    let (from, to) = (date_of(&q.from), date_of(&q.to));
+    let (from, to) = match period(&q.from, &q.to) {
+        Ok(p) => p,
+        Err(e) => return message(StatusCode::BAD_REQUEST, "Журнал не составлен", &e),
+    };
     let only = match crate::periodic::territory_arg(q.territory()) {
         Ok(t) => t,
         Err(e) => {
@@ -1092,5 +1158,40 @@ pub async fn blank(UrlPath(kind): UrlPath<String>) -> Response {
     match bytes {
         Ok(b) => download(name, kind_of(name), b),
         Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn form_files_and_counts_in_russian() {
+        assert_eq!(
+            super::form_label("NSK-1/monitoring-2.pdf"),
+            "Мониторинг № 2 (PDF)"
+        );
+        assert_eq!(
+            super::form_label("forms/conclusion.docx"),
+            "Заключение о степени риска (DOCX)"
+        );
+        assert_eq!(super::form_label("case.json"), "case.json");
+        let words: Vec<&str> = [1, 2, 5, 11, 12, 21, 22, 25, 111, 104]
+            .into_iter()
+            .map(super::files_word)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "файл",
+                "файла",
+                "файлов",
+                "файлов",
+                "файлов",
+                "файл",
+                "файла",
+                "файлов",
+                "файлов",
+                "файла"
+            ]
+        );
     }
 }

@@ -130,7 +130,7 @@ impl FileState {
             FileState::Checking { cases: 0 } => "проверяется…".into(),
             FileState::Checking { cases } => format!("проверяется… случаев: {cases}"),
             FileState::Read { cases } => {
-                format!("прочитан, случаев: {cases}; сверяется с другими файлами…")
+                format!("прочитан, случаев: {cases}; ждёт остальные файлы…")
             }
             FileState::Done {
                 errors, warnings, ..
@@ -444,6 +444,7 @@ fn check_inputs(job: &Job, settings: &crate::validate::Settings) -> Outcome {
                 (run::ReadEvent::Read, FileState::Checking { cases }) => {
                     FileState::Read { cases: *cases }
                 }
+                (run::ReadEvent::Unreadable, _) => FileState::Unreadable,
                 (_, s) => s.clone(),
             });
         }))
@@ -579,6 +580,7 @@ fn file_states(job: &Job, running: bool) -> Markup {
                         } @else {
                             a.name href={"#file-" (n)} { (input.name) }
                         }
+                        " — "
                         span class={"state " (st.class())} { (st.text()) }
                     }
                 }

@@ -81,7 +81,7 @@ fn login_form(s: &Session, error: Option<&str>) -> Markup {
             section.card.narrow {
                 h1 { "Вход" }
                 @if let Some(e) = error { p.message role="alert" { (e) } }
-                form method="post" action="/login" {
+                form method="post" action="/login" novalidate {
                     input type="hidden" name="csrf" value=(s.csrf);
                     label { "Имя пользователя" input type="text" name="name" autocomplete="username" required; }
                     label { "Пароль" input type="password" name="password" autocomplete="current-password" required; }
