@@ -705,4 +705,27 @@ fn the_logs_page_shows_the_log_by_territory_a_page_at_a_time_and_escaped() {
     let page = c.get("/logs?kind=intake&t=atlantis").text();
     assert!(page.contains("нет в каталоге территорий"), "{page}");
     assert_eq!(c.get("/logs/file?kind=intake&t=atlantis").status, 400);
+    // A date that is no date is refused in Russian, never taken for «no date».
+    let page = c.get("/logs?kind=detection&from=31.02.2026").text();
+    assert!(page.contains("Дата «31.02.2026» не распознана"), "{page}");
+    assert!(!page.contains("id=\"log\""));
+    assert_eq!(c.get("/logs/file?kind=detection&to=2026-13-01").status, 400);
+    let token = c.csrf();
+    let r = c.post_form(
+        "/archive/export",
+        &[("csrf", token.as_str()), ("from", "32.01.2026"), ("to", "")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.text().contains("Дата «32.01.2026» не распознана"),
+        "{}",
+        r.text()
+    );
+    // The same period in either spelling gives the same log.
+    assert_eq!(
+        c.get("/logs/file?kind=detection&from=01.10.2026&format=xlsx")
+            .body,
+        c.get("/logs/file?kind=detection&from=2026-10-01&format=xlsx")
+            .body
+    );
 }
