@@ -18,7 +18,8 @@ exe="$CARGO_TARGET_DIR/$target/release/okno.exe"
 ls -l "$exe"
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# The prefix's wine server and services (started by wineboot here) go with the prefix.
+trap 'WINEPREFIX="$work/wine" wineserver -k 2>/dev/null; rm -rf "$work"' EXIT
 today=2026-11-24
 cargo run --release --locked --quiet --target-dir "$PWD/target" -- --today "$today" demo -o "$work/linux" >/dev/null || exit 2
 export WINEPREFIX="$work/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="

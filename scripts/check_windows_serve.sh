@@ -38,7 +38,8 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# Starts a server (the command before the port), waits until it answers; prints its URL.
+# Starts a server (the command before the port) and waits until it answers; its URL in
+# $started_url. Not in a subshell: the trap must know its process to stop it.
 start() {
   local name=$1; shift
   local port; port=$(free_port)
@@ -48,7 +49,7 @@ start() {
   pids+=($!)
   local url="http://127.0.0.1:$port"
   for _ in $(seq 1 120); do
-    if curl -fsS -o /dev/null "$url/api/session" 2>/dev/null; then echo "$url"; return 0; fi
+    if curl -fsS -o /dev/null "$url/api/session" 2>/dev/null; then started_url=$url; return 0; fi
     sleep 0.5
   done
   echo "serve: the $name server did not answer on $url in 60 s; its output:" >&2
@@ -71,8 +72,10 @@ ask() {
 }
 
 status=0
-win=$(start windows wine "$exe") || exit 2
-lin=$(start linux "$linux") || exit 2
+start windows wine "$exe" || exit 2
+win=$started_url
+start linux "$linux" || exit 2
+lin=$started_url
 ask windows "$win" || { echo "serve: the Windows server did not answer the requests"; cat "$work/windows.log"; exit 1; }
 ask linux "$lin" || { echo "serve: the Linux server did not answer the requests"; exit 1; }
 grep -q "Проверить и оформить" "$work/windows-page.html" || {
