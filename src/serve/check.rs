@@ -177,6 +177,14 @@ fn too_big(limit: u64) -> Response {
     )
 }
 
+/// Reads and drops the rest of a refused upload (as far as the body limit lets it), so the
+/// client finishes sending and reads the refusal instead of a reset connection.
+async fn drain(mp: &mut Multipart) {
+    while let Ok(Some(mut field)) = mp.next_field().await {
+        while let Ok(Some(_)) = field.chunk().await {}
+    }
+}
+
 /// Reads the uploaded files of a multipart request into a new job folder, unpacks zips
 /// within the limits, and checks the inputs with the engine.
 async fn new_job(
@@ -240,6 +248,9 @@ async fn new_job(
         while let Some(chunk) = field.chunk().await.map_err(body_error)? {
             total += chunk.len() as u64;
             if total > limit {
+                drop(out);
+                drop(field);
+                drain(&mut mp).await;
                 return Err(too_big(limit));
             }
             out.write_all(&chunk)

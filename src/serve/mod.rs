@@ -237,7 +237,12 @@ fn router(state: Shared) -> Router {
         .route("/api/render", post(check::api_render))
         .route("/api/archive", post(check::api_archive))
         .route("/api/quarter", get(archive_pages::api_quarter))
-        .layer(axum::extract::DefaultBodyLimit::max(limit + 64 * 1024))
+        // Past the upload limit a request is refused, but its body is still read (and
+        // dropped) up to this much, so the client gets the Russian message rather than a
+        // connection reset while it is still sending.
+        .layer(axum::extract::DefaultBodyLimit::max(
+            limit.saturating_mul(4).saturating_add(64 << 20),
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
 }
