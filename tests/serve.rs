@@ -729,3 +729,63 @@ fn the_logs_page_shows_the_log_by_territory_a_page_at_a_time_and_escaped() {
             .body
     );
 }
+
+#[test]
+fn a_large_check_lists_its_cases_a_page_at_a_time_and_can_show_only_those_with_errors() {
+    let archive = tempfile::tempdir().unwrap();
+    let server = Server::start(archive.path(), &[]);
+    let mut c = Client::new(&server.url);
+    let token = c.csrf();
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("реестр.xlsx");
+    okno::synth::write_register(&big, 450, 3, None).unwrap();
+    let r = c.upload(
+        "/check",
+        &[
+            ("реестр.xlsx", std::fs::read(&big).unwrap()),
+            (
+                "ошибки.xlsx",
+                fixture("fixtures/broken/register-bad-row.xlsx"),
+            ),
+        ],
+        Some(&token),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let job = r.header("location").unwrap().to_string();
+    let started = std::time::Instant::now();
+    while !states(&mut c, &job).0 {
+        assert!(started.elapsed().as_secs() < 120, "the check never ended");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let case_blocks = |html: &str| -> Vec<String> {
+        html.split("<details class=\"case\"")
+            .skip(1)
+            .map(|b| b.split("</details>").next().unwrap().to_string())
+            .collect()
+    };
+    let first = c.get(&job).text();
+    assert!(first.contains("Случаи <b>1–200</b> из 450"), "{first}");
+    // 200 of the register, and every case of the other (small) file.
+    let listed = case_blocks(&first).len();
+    assert!((201..=260).contains(&listed), "{listed} cases on the page");
+
+    let next = c.get(&format!("{job}?f=0&from=200")).text();
+    assert!(next.contains("Случаи <b>201–400</b> из 450"), "{next}");
+    assert!(next.contains("← предыдущие") && next.contains("следующие →"));
+    let last = c.get(&format!("{job}?f=0&from=400")).text();
+    assert!(last.contains("Случаи <b>401–450</b> из 450"), "{last}");
+    assert!(!last.contains("следующие →"));
+
+    // Only the cases with errors: each one listed is marked bad, and there is at least one.
+    let errors = c.get(&format!("{job}?errors=1")).text();
+    assert!(errors.contains("Показать все случаи"), "{errors}");
+    let blocks = case_blocks(&errors);
+    assert!(!blocks.is_empty());
+    for b in &blocks {
+        assert!(
+            b.contains("status bad"),
+            "a case without errors listed: {b}"
+        );
+    }
+    assert!(first.contains("Показать только случаи с ошибками"));
+}

@@ -705,10 +705,23 @@ fn case_status(c: &run::CaseOutcome) -> &'static str {
 }
 
 /// `GET /check/{job}`: the diagnostics by file and case.
+/// Cases listed per file at a time: a region's register would make a page too heavy to show.
+const CASES_PER_PAGE: usize = 200;
+
+/// Which cases the results page lists: a file's page (`f`, from case `from`), and only the
+/// cases with errors (`errors=1`).
+#[derive(Deserialize, Default)]
+pub struct ResultsQuery {
+    f: Option<usize>,
+    from: Option<usize>,
+    errors: Option<u8>,
+}
+
 pub async fn results(
     State(state): State<Shared>,
     Extension(s): Extension<Session>,
     UrlPath(id): UrlPath<String>,
+    Query(q): Query<ResultsQuery>,
 ) -> Response {
     let Some(job) = state.jobs.get(&id, &s) else {
         return not_found();
@@ -734,6 +747,31 @@ pub async fn results(
     let (errors, warnings) = counts(files.iter().flat_map(|f| f.all_diagnostics()));
     let unreadable = files.iter().filter(|f| f.unreadable.is_some()).count();
     let good = outcome.cases().filter(|(_, c)| !c.has_errors()).count();
+    let only_errors = q.errors == Some(1);
+    let base = format!("/check/{}", job.id);
+    // A file's page of cases: the cases listed (with the filter) and where the page starts.
+    fn page<'a>(
+        n: usize,
+        f: &'a run::FileOutcome,
+        q: &ResultsQuery,
+        only_errors: bool,
+    ) -> (Vec<&'a run::CaseOutcome>, usize) {
+        let listed: Vec<&run::CaseOutcome> = f
+            .cases
+            .iter()
+            .filter(|c| !only_errors || c.has_errors())
+            .collect();
+        let from = match q.f {
+            Some(k) if k == n => q.from.unwrap_or(0).min(listed.len().saturating_sub(1)),
+            _ => 0,
+        };
+        let from = from - from % CASES_PER_PAGE;
+        (listed, from)
+    }
+    let link = |n: usize, from: usize| {
+        let errors = if only_errors { "&errors=1" } else { "" };
+        format!("{base}?f={n}&from={from}{errors}#file-{n}")
+    };
     layout(
         "Результаты проверки",
         "/",
@@ -764,6 +802,13 @@ pub async fn results(
             }
             @if cases > good {
                 p.note { "Случаи с ошибками не оформляются как официальные документы; «с черновиками» — они оформляются с отметкой «ЧЕРНОВИК» на каждой странице и в архив не попадают." }
+                p.filter {
+                    @if only_errors {
+                        "Показаны только случаи с ошибками. " a #all-cases href=(base) { "Показать все случаи" }
+                    } @else {
+                        a #only-errors href={(base) "?errors=1"} { "Показать только случаи с ошибками (" (cases - good) ")" }
+                    }
+                }
             }
             @for (name, why) in &job.rejected {
                 section.file.rejected { h2 { (name) } p.bad { (why) } }
@@ -782,7 +827,16 @@ pub async fn results(
                     }
                     @if let Some(u) = &f.unreadable { p.bad { "Файл не читается: " (u) } }
                     (diag_rows(&job, n, &f.diagnostics))
-                    @for c in &f.cases {
+                    @let (listed, from) = page(n, f, &q, only_errors);
+                    @let to = (from + CASES_PER_PAGE).min(listed.len());
+                    @if listed.len() > CASES_PER_PAGE {
+                        nav.pages {
+                            "Случаи " b { (from + 1) "–" (to) } " из " (listed.len()) " "
+                            @if from > 0 { a.button.small href=(link(n, from - CASES_PER_PAGE)) { "← предыдущие" } }
+                            @if to < listed.len() { a.button.small.next href=(link(n, to)) { "следующие →" } }
+                        }
+                    }
+                    @for c in listed.iter().skip(from).take(CASES_PER_PAGE) {
                         @let (ce, cw) = counts(c.diagnostics.iter());
                         details.case open[ce + cw > 0] {
                             summary {
