@@ -286,16 +286,18 @@ pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>,
     drop_empty(&mut value);
     // Most cases read whole: try once without tracking the path of an error, which costs a
     // good part of a register row; a case that fails is read again below to name its field.
-    {
+    // Where no field can be unknown (a register row's are the model's own), not even the
+    // unknown ones are tracked.
+    if report_unknown {
         let mut unknown: Vec<String> = Vec::new();
         let mut on_unknown = |path: serde_ignored::Path| unknown.push(ignored_pointer(&path));
         let de = serde_ignored::Deserializer::new(&value, &mut on_unknown);
         if let Ok(case) = Case::deserialize(de) {
-            if report_unknown {
-                diags.extend(unknown.iter().map(|p| unknown_field(p)));
-            }
+            diags.extend(unknown.iter().map(|p| unknown_field(p)));
             return (Some(case), diags);
         }
+    } else if let Ok(case) = Case::deserialize(&value) {
+        return (Some(case), diags);
     }
     for _ in 0..10_000 {
         let mut unknown: Vec<String> = Vec::new();
@@ -480,56 +482,78 @@ fn ignored_pointer(path: &serde_ignored::Path) -> String {
     }
 }
 
+/// A JSON pointer's segment: an object key or an array index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A pointer's segments, parsed once (a register parses its columns' pointers once for all
+/// its rows).
+pub(crate) fn segments(pointer: &str) -> Vec<Seg<'_>> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|s| match s.parse::<usize>() {
+            Ok(i) if !s.starts_with('+') => Seg::Index(i),
+            _ => Seg::Key(s),
+        })
+        .collect()
+}
+
 /// Sets a value at a JSON pointer, creating the objects and arrays on the way.
 pub(crate) fn set_pointer(root: &mut Value, pointer: &str, value: Value) {
+    set_segments(root, &segments(pointer), value);
+}
+
+/// Sets a value at a pointer given by its segments, creating the objects and arrays on the way.
+pub(crate) fn set_segments(root: &mut Value, segs: &[Seg], value: Value) {
     let mut cur = root;
-    // Called for every cell of a register: the segments are walked, not collected.
-    let mut segs = pointer.split('/').skip(1).peekable();
-    while let Some(seg) = segs.next() {
-        let next = segs.peek();
+    for (i, seg) in segs.iter().enumerate() {
+        let next = segs.get(i + 1);
         let last = next.is_none();
-        let next_is_index = next.is_some_and(|s| s.bytes().all(|c| c.is_ascii_digit()));
-        let fresh = || {
-            if next_is_index {
-                Value::Array(vec![])
-            } else {
-                Value::Object(Default::default())
-            }
+        let fresh = || match next {
+            Some(Seg::Index(_)) => Value::Array(vec![]),
+            _ => Value::Object(Default::default()),
         };
-        if let Ok(index) = seg.parse::<usize>() {
-            if !cur.is_array() {
-                *cur = Value::Array(vec![]);
+        match *seg {
+            Seg::Index(index) => {
+                if !cur.is_array() {
+                    *cur = Value::Array(vec![]);
+                }
+                let items = cur.as_array_mut().expect("array");
+                while items.len() <= index {
+                    items.push(Value::Object(Default::default()));
+                }
+                if last {
+                    items[index] = value;
+                    return;
+                }
+                if !(items[index].is_object() || items[index].is_array()) {
+                    items[index] = fresh();
+                }
+                cur = &mut items[index];
             }
-            let items = cur.as_array_mut().expect("array");
-            while items.len() <= index {
-                items.push(Value::Object(Default::default()));
+            Seg::Key(key) => {
+                if !cur.is_object() {
+                    *cur = Value::Object(Default::default());
+                }
+                let map = cur.as_object_mut().expect("object");
+                if last {
+                    map.insert(key.to_string(), value);
+                    return;
+                }
+                // Most pointers share their first segments: look before making a key.
+                if !map.contains_key(key) {
+                    map.insert(key.to_string(), fresh());
+                }
+                let entry = map.get_mut(key).expect("inserted");
+                if !(entry.is_object() || entry.is_array()) {
+                    *entry = fresh();
+                }
+                cur = entry;
             }
-            if last {
-                items[index] = value;
-                return;
-            }
-            if !(items[index].is_object() || items[index].is_array()) {
-                items[index] = fresh();
-            }
-            cur = &mut items[index];
-        } else {
-            if !cur.is_object() {
-                *cur = Value::Object(Default::default());
-            }
-            let map = cur.as_object_mut().expect("object");
-            if last {
-                map.insert(seg.to_string(), value);
-                return;
-            }
-            // Most pointers share their first segments: look before making a key.
-            if !map.contains_key(seg) {
-                map.insert(seg.to_string(), fresh());
-            }
-            let entry = map.get_mut(seg).expect("inserted");
-            if !(entry.is_object() || entry.is_array()) {
-                *entry = fresh();
-            }
-            cur = entry;
         }
     }
 }

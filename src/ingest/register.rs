@@ -6,7 +6,10 @@
 //! any length is never held whole — only one row at a time.
 
 use super::cells::{address, filled, split_list, text, value};
-use super::{Each, IngestedCase, RowColumns, SourceMap, case_from_value, set_pointer};
+use super::{
+    Each, IngestedCase, RowColumns, Seg, SourceMap, case_from_value, segments, set_pointer,
+    set_segments,
+};
 use crate::diagnostic::Diagnostic;
 use crate::model::fold;
 use crate::sheet_layouts::{
@@ -147,8 +150,8 @@ const BATCH: usize = 64;
 /// where the rows come from (for the cases' sources and default IDs).
 struct Found {
     header: Header,
-    /// The header's fields in column order.
-    fields: Vec<(u32, &'static Field)>,
+    /// The header's fields in column order, each with its pointer's segments.
+    fields: Vec<(u32, &'static Field, Vec<Seg<'static>>)>,
     /// Model pointer → column, shared by every row's `SourceMap`.
     columns: Arc<HashMap<&'static str, u32>>,
     /// The leftmost known column: the place of a row as a whole.
@@ -278,18 +281,21 @@ impl<'a> RegisterStream<'a> {
             .and_then(|s| s.to_str())
             .map(safe_stem)
             .unwrap_or_else(|| "реестр".into());
-        let mut fields: Vec<(u32, &'static Field)> =
-            header.columns.iter().map(|(c, f)| (*c, *f)).collect();
-        fields.sort_by_key(|(c, _)| *c);
+        let mut fields: Vec<(u32, &'static Field, Vec<Seg<'static>>)> = header
+            .columns
+            .iter()
+            .map(|(c, f)| (*c, *f, segments(f.path)))
+            .collect();
+        fields.sort_by_key(|(c, ..)| *c);
         let mut columns: HashMap<&'static str, u32> = fields
             .iter()
-            .filter(|(_, f)| !f.path.is_empty() && !f.path.starts_with('#'))
-            .map(|(c, f)| (f.path, *c))
+            .filter(|(_, f, _)| !f.path.is_empty() && !f.path.starts_with('#'))
+            .map(|(c, f, _)| (f.path, *c))
             .collect();
         // The child as a whole: its name's column when the register has one, else the row's
         // first cell.
         columns.entry("/family/children/0").or_insert(0);
-        let first = fields.first().map_or(0, |(c, _)| *c);
+        let first = fields.first().map_or(0, |(c, ..)| *c);
         self.found = Some(Arc::new(Found {
             header,
             fields,
@@ -309,7 +315,7 @@ impl<'a> RegisterStream<'a> {
     /// Keeps a row after the header that has something in a known column.
     fn take(&mut self, row: Row) {
         let Some(found) = &self.found else { return };
-        if row.r <= found.header.last_row || !found.fields.iter().any(|(c, _)| row.filled(*c)) {
+        if row.r <= found.header.last_row || !found.fields.iter().any(|(c, ..)| row.filled(*c)) {
             return;
         }
         self.batch.push(row);
@@ -447,7 +453,8 @@ fn read_row(found: &Found, row: &Row) -> IngestedCase {
     let mut reps: Vec<Parent> = Vec::new();
     // The representatives' columns (few): marker → (column, text).
     let mut by_marker: Vec<(&str, (u32, Option<String>))> = Vec::new();
-    for &(c, f) in &found.fields {
+    for (c, f, segs) in &found.fields {
+        let (c, f) = (*c, *f);
         let cell = row.get(c);
         if f.path.starts_with('#') {
             by_marker.push((f.path, (c, cell.and_then(text))));
@@ -457,7 +464,7 @@ fn read_row(found: &Found, row: &Row) -> IngestedCase {
             continue;
         }
         if let Some(v) = cell.and_then(|cell| value(cell, f.kind)) {
-            set_pointer(&mut root, f.path, v);
+            set_segments(&mut root, segs, v);
         }
     }
     let by_marker = |m: &str| by_marker.iter().find(|(k, _)| *k == m).map(|(_, v)| v);
@@ -537,7 +544,7 @@ fn read_row(found: &Found, row: &Row) -> IngestedCase {
     if root.pointer("/notification/child").is_none() {
         set_pointer(&mut root, "/notification/child", json!(0));
     }
-    let (case, mut diags) = case_from_value(root, true);
+    let (case, mut diags) = case_from_value(root, false);
     for d in &mut diags {
         source.locate(d);
     }
@@ -588,6 +595,39 @@ fn split_role(text: &str) -> (String, Option<&'static str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A row is read without tracking unknown fields (`case_from_value(.., false)`): every
+    /// column's pointer must be a field of the model, or its values would vanish unseen.
+    #[test]
+    fn every_register_column_is_a_field_of_the_model() {
+        use serde::Deserialize;
+        for f in REGISTER_COLUMNS {
+            if f.path.is_empty() || f.path.starts_with('#') {
+                continue;
+            }
+            let mut v = json!({});
+            set_pointer(&mut v, f.path, json!("x"));
+            let mut unknown = Vec::new();
+            let mut seen = |p: serde_ignored::Path| unknown.push(p.to_string());
+            let de = serde_ignored::Deserializer::new(&v, &mut seen);
+            let _ = crate::model::Case::deserialize(de);
+            assert!(unknown.is_empty(), "{} ({}): {unknown:?}", f.label, f.path);
+        }
+        // And the pointers the representatives' columns are read into.
+        for p in ["name", "phone", "role"] {
+            let mut v = json!({});
+            set_pointer(
+                &mut v,
+                &format!("/family/legal_representatives/0/{p}"),
+                json!("x"),
+            );
+            let mut unknown = Vec::new();
+            let mut seen = |p: serde_ignored::Path| unknown.push(p.to_string());
+            let de = serde_ignored::Deserializer::new(&v, &mut seen);
+            let _ = crate::model::Case::deserialize(de);
+            assert!(unknown.is_empty(), "{p}: {unknown:?}");
+        }
+    }
 
     /// A header of the register's first columns, then `n` rows with text in each.
     fn sheet(n: u32) -> impl Iterator<Item = Row> {
