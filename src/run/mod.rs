@@ -597,7 +597,7 @@ fn checked_outcome(checked: CheckedCase) -> CaseOutcome {
 /// across the run located in them.
 fn told(
     spool: &CaseSpool,
-    s: Surveyed,
+    mut s: Surveyed,
     found: Vec<(usize, Diagnostic)>,
     totals: &mut Totals,
     each: &mut dyn FnMut(Checked),
@@ -608,11 +608,11 @@ fn told(
         diagnostics: s.diagnostics,
         cases: Vec::new(),
     };
+    let mut with_errors = std::mem::take(&mut s.checked.with_errors);
     let checked = &s.checked;
     let (mut errors, mut warnings) = count(head.diagnostics.iter());
     errors += checked.errors;
     warnings += checked.warnings;
-    let mut with_errors = checked.with_errors.clone();
     for (c, d) in &found {
         match d.severity {
             Severity::Error => {

@@ -4,6 +4,7 @@
 //! workbook back with its remarks, the checked cases go to the archive. The JSON API calls
 //! the same functions.
 
+use super::archive_pages::download;
 use super::auth::Session;
 use super::pages::{layout, message};
 use super::{CsrfInBody, Shared, audit, may_change};
@@ -13,7 +14,7 @@ use crate::render::Format;
 use crate::run::{self, Archived, Options, Outcome, Status};
 use axum::Extension;
 use axum::extract::{Multipart, Path as UrlPath, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -1052,40 +1053,6 @@ pub async fn sheet(
     .into_response()
 }
 
-fn attachment(name: &str, kind: &'static str, bytes: Vec<u8>) -> Response {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The annotated workbook of a job's input, and its file name.
@@ -1116,7 +1083,7 @@ pub async fn annotated(
         return not_found();
     };
     match tokio::task::spawn_blocking(move || annotated_of(&job, file)).await {
-        Ok(Ok((name, bytes))) => attachment(&name, XLSX, bytes),
+        Ok(Ok((name, bytes))) => download(&name, XLSX, bytes),
         Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Замечания не поставлены", &e),
         Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
     }
@@ -1254,7 +1221,7 @@ async fn zip_response(
                 (None, true) => "формы-с-черновиками.zip".to_string(),
                 (None, false) => "формы.zip".to_string(),
             };
-            attachment(&name, "application/zip", bytes)
+            download(&name, "application/zip", bytes)
         }
         Ok(Err(e)) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e),
         Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
@@ -1443,7 +1410,7 @@ pub async fn api_annotate(
         Err(r) => return r,
     };
     match tokio::task::spawn_blocking(move || annotated_of(&job, 0)).await {
-        Ok(Ok((name, bytes))) => attachment(&name, XLSX, bytes),
+        Ok(Ok((name, bytes))) => download(&name, XLSX, bytes),
         Ok(Err(e)) => json_error(StatusCode::BAD_REQUEST, &e),
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
