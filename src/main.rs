@@ -5,6 +5,7 @@ mod cli;
 
 use clap::Parser;
 use cli::args::{Cli, Command};
+use cli::term::errln;
 use okno::model::Date;
 use okno::validate::Settings;
 use std::process::ExitCode;
@@ -58,7 +59,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("okno: {e}");
+            errln!("okno: {e}");
             ExitCode::from(e.exit_code())
         }
     }

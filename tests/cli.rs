@@ -464,3 +464,31 @@ fn rendering_the_same_inputs_again_rewrites_no_file() {
     assert_eq!(code(&okno(&["demo", "-o", d_path])), 0);
     assert_eq!(mtimes(demo.path()), before);
 }
+
+#[test]
+fn escape_sequences_in_a_cell_value_never_reach_the_terminal() {
+    // A birth date typed as an escape sequence: the I-DATE message quotes it. Printed raw, it
+    // would retitle the window (OSC) and clear the screen (CSI) of whoever reads the output.
+    let text = std::fs::read_to_string(root().join("fixtures/cases/NSK-2026-0001.json")).unwrap();
+    let hostile = text.replacen(
+        "\"1994-02-08\"",
+        "\"\\u001b]0;okno\\u0007\\u001b[2J\\u009b31m\\u202e08.02.1994\"",
+        1,
+    );
+    assert_ne!(hostile, text);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("NSK-2026-0001.json");
+    std::fs::write(&input, hostile).unwrap();
+    let o = okno(&["validate", input.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("I-DATE"), "{out}");
+    for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+        assert!(
+            !out.contains(c),
+            "U+{:04X} reached the terminal:\n{out}",
+            c as u32
+        );
+    }
+    assert!(out.contains("<U+001B>]0;okno<U+0007><U+001B>[2J"), "{out}");
+}

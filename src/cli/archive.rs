@@ -2,6 +2,7 @@
 //! it is, a changed one gets the next version.
 
 use super::args::ArchiveArgs;
+use super::term::out;
 use okno::error::Result;
 use okno::render::Format;
 use okno::run::{self, Options};
@@ -16,7 +17,7 @@ pub fn run(args: ArchiveArgs, settings: &Settings) -> Result<()> {
         ..Options::default()
     };
     let outcome = run::run(&args.inputs.inputs, &opts, settings, &|_, _, _| {})?;
-    print!("{}", run::text::checks(&outcome.files));
-    print!("{}", run::text::archived(&outcome, &root));
+    out!("{}", run::text::checks(&outcome.files));
+    out!("{}", run::text::archived(&outcome, &root));
     outcome.verdict(true)
 }

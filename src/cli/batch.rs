@@ -3,6 +3,7 @@
 //! `--json`. An input that cannot be read is a row of the report, not a failed run (exit 1).
 
 use super::args::BatchArgs;
+use super::term::{self, outln};
 use okno::batch_report::{self, DRAFT, ERRORS, FAILED, RENDERED, UNREADABLE};
 use okno::error::{Error, Result};
 use okno::render::Format;
@@ -29,16 +30,24 @@ pub fn run(args: BatchArgs, settings: &Settings) -> Result<()> {
     let on_file = |f: &FileOutcome, n: usize, total: usize| {
         for r in batch_report::file_rows(f) {
             if json {
-                println!("{}", serde_json::to_string(&r).unwrap_or_default());
+                outln!("{}", serde_json::to_string(&r).unwrap_or_default());
             } else if let Some(b) = &bar {
                 b.set_position(n as u64);
                 if r.status != RENDERED {
-                    b.println(format!("{} {}: {}", r.file, r.case_id, r.status));
+                    b.println(term::shown(&format!(
+                        "{} {}: {}",
+                        r.file, r.case_id, r.status
+                    )));
                 }
             } else {
-                println!(
+                outln!(
                     "[{n}/{total}] {} {}: {} (ошибок {}, предупреждений {}, форм {})",
-                    r.file, r.case_id, r.status, r.errors, r.warnings, r.forms
+                    r.file,
+                    r.case_id,
+                    r.status,
+                    r.errors,
+                    r.warnings,
+                    r.forms
                 );
             }
         }
@@ -61,13 +70,13 @@ pub fn run(args: BatchArgs, settings: &Settings) -> Result<()> {
     }
     let outcome = outcome?;
     for e in &outcome.failures {
-        println!("ошибка записи: {e}");
+        outln!("ошибка записи: {e}");
     }
     if !json {
         let rows = batch_report::rows(&outcome.files);
         let count = |s: &str| rows.iter().filter(|r| r.status == s).count();
         let forms: usize = rows.iter().map(|r| r.forms).sum();
-        println!(
+        outln!(
             "Итого за {:.1} с: случаев оформлено {}, с ошибками {}, черновиков {}, файлов не читается {}, сбоев записи {}; форм {}. Отчет: {}",
             outcome.seconds,
             count(RENDERED),

@@ -2,6 +2,7 @@
 //! output folder, with the logs and both blank workbooks — the main job on a fresh machine.
 
 use super::args::DemoArgs;
+use super::term::{out, outln};
 use okno::error::{Error, Result};
 use okno::render::Format;
 use okno::run::{self, Options};
@@ -28,10 +29,10 @@ pub fn run(args: DemoArgs, settings: &Settings) -> Result<()> {
         ..Options::default()
     };
     let outcome = run::run(&inputs, &opts, settings, &|_, _, _| {})?;
-    print!("{}", run::text::checks(&outcome.files));
-    print!("{}", run::text::rendered(&outcome, &args.output));
+    out!("{}", run::text::checks(&outcome.files));
+    out!("{}", run::text::rendered(&outcome, &args.output));
     okno::blank_workbooks::write_blanks(&args.output)?;
-    println!(
+    outln!(
         "Документы оформлены за {:.1} с; шаблоны книги случая и реестра — в {}",
         outcome.seconds,
         args.output.display()

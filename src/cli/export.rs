@@ -1,6 +1,7 @@
 //! `okno export`: the bags of a period as one bag in a tar file, for the regional archive.
 
 use super::args::ExportArgs;
+use super::term::outln;
 use okno::error::{Error, Result};
 use okno::validate::Settings;
 
@@ -13,7 +14,7 @@ pub fn run(args: ExportArgs, settings: &Settings) -> Result<()> {
         settings.today,
     )
     .map_err(Error::Failed)?;
-    println!(
+    outln!(
         "выгружено пакетов: {} ({:.1} МБ) в {}",
         e.bags.len(),
         e.bytes as f64 / 1e6,

@@ -1,6 +1,7 @@
 //! `okno log`: a log of the procedure over an archive.
 
 use super::args::{LogArgs, LogKind};
+use super::term::outln;
 use okno::error::Result;
 use okno::periodic;
 
@@ -19,6 +20,6 @@ pub fn run(args: LogArgs) -> Result<()> {
         territory.as_ref(),
     )?;
     let written = super::print_written(&done.written);
-    println!("в журнале записей: {}", done.entries);
+    outln!("в журнале записей: {}", done.entries);
     written
 }

@@ -13,20 +13,22 @@ pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod template;
+pub mod term;
 pub mod user;
 pub mod validate;
 pub mod verify;
 
 use okno::error::{Error, Result};
 use okno::periodic::Written;
+use term::outln;
 
 /// «записан …» for each file in place, «ошибка записи: …» for each that is not.
 fn print_written(w: &Written) -> Result<()> {
     for f in &w.files {
-        println!("записан {}", f.display());
+        outln!("записан {}", f.display());
     }
     for e in &w.failures {
-        println!("ошибка записи: {e}");
+        outln!("ошибка записи: {e}");
     }
     if w.failures.is_empty() {
         Ok(())

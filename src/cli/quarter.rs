@@ -1,6 +1,7 @@
 //! `okno quarter`: the quarterly monitoring run over an archive.
 
 use super::args::QuarterArgs;
+use super::term::outln;
 use okno::error::Result;
 use okno::validate::Settings;
 
@@ -13,7 +14,7 @@ pub fn run(args: QuarterArgs, settings: &Settings) -> Result<()> {
         args.territory.territory.as_deref(),
     )?;
     let written = super::print_written(&q.written);
-    println!(
+    outln!(
         "{}: извещений поступило {}, ожидают «Единого окна» {} (срок D-SW-3 просрочен: {}), направлено с нарушением срока (D-NOTIFY-1): {}; случаев в работе {}, файлов мониторинга {}; мониторинг просрочен: {}, срок в квартале: {}; других нарушенных сроков: {}",
         q.label,
         q.received,

@@ -2,6 +2,7 @@
 //! and the two logs, under `ПАПКА/<номер случая>/`.
 
 use super::args::RenderArgs;
+use super::term::out;
 use okno::error::{Error, Result};
 use okno::run::{self, Options};
 use okno::validate::Settings;
@@ -26,7 +27,7 @@ pub fn run(args: RenderArgs, settings: &Settings) -> Result<()> {
         ..Options::default()
     };
     let outcome = run::run(&args.inputs.inputs, &opts, settings, &|_, _, _| {})?;
-    print!("{}", run::text::checks(&outcome.files));
-    print!("{}", run::text::rendered(&outcome, &args.output));
+    out!("{}", run::text::checks(&outcome.files));
+    out!("{}", run::text::rendered(&outcome, &args.output));
     outcome.verdict(true)
 }

@@ -1,6 +1,7 @@
 //! `okno template`: a blank workbook to fill in, or a case workbook filled from a case.
 
 use super::args::{TemplateArgs, TemplateKind};
+use super::term::outln;
 use okno::blank_workbooks;
 use okno::error::{Error, Result};
 
@@ -24,6 +25,6 @@ pub fn run(args: TemplateArgs) -> Result<()> {
                 args.output.display()
             ))
         })?;
-    println!("записан шаблон: {}", args.output.display());
+    outln!("записан шаблон: {}", args.output.display());
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `okno user add`: a user of the page, the password read from the input (twice when typed).
 
 use super::args::UserCommand;
+use super::term::{err, outln};
 use okno::error::{Error, Result};
 use okno::serve::{self, auth};
 use std::io::{BufRead, IsTerminal, Write};
@@ -15,7 +16,7 @@ pub fn run(cmd: UserCommand) -> Result<()> {
             let typed = stdin.is_terminal();
             let read = |prompt: &str| -> Result<String> {
                 if typed {
-                    eprint!("{prompt}");
+                    err!("{prompt}");
                     let _ = std::io::stderr().flush();
                 }
                 let mut line = String::new();
@@ -30,7 +31,7 @@ pub fn run(cmd: UserCommand) -> Result<()> {
                 return Err(Error::Usage("пароли не совпадают".into()));
             }
             auth::add_user(&archive, &a.name, role, &password).map_err(Error::Usage)?;
-            println!(
+            outln!(
                 "пользователь {} ({}) добавлен в {}",
                 a.name,
                 role.ru(),

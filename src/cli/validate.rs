@@ -3,6 +3,7 @@
 //! goes, case by case (`run::check_each`): a register of any length is never held whole.
 
 use super::args::{Output, ValidateArgs};
+use super::term::errln;
 use okno::annotate;
 use okno::error::{Error, Result};
 use okno::run::{self, Checked, FileOutcome, Options};
@@ -67,7 +68,7 @@ pub fn run(args: ValidateArgs, settings: &Settings) -> Result<()> {
                 }
             }
         }
-        let _ = out.write_all(text.as_bytes());
+        let _ = out.write_all(super::term::shown(&text).as_bytes());
         text.clear();
     };
     let totals = run::check_each(
@@ -87,7 +88,7 @@ pub fn run(args: ValidateArgs, settings: &Settings) -> Result<()> {
             totals.errors,
             totals.warnings,
         );
-        let _ = out.write_all(text.as_bytes());
+        let _ = out.write_all(super::term::shown(&text).as_bytes());
     }
     let _ = out.flush();
     if failed > 0 {
@@ -107,11 +108,11 @@ fn write_annotated(f: &FileOutcome, dir: &Path) -> bool {
         .and_then(|b| run::write_if_changed(&path, &b).map_err(|e| e.to_string()))
     {
         Ok(_) => {
-            eprintln!("записана книга с замечаниями: {}", path.display());
+            errln!("записана книга с замечаниями: {}", path.display());
             true
         }
         Err(e) => {
-            eprintln!("{}: {e}", f.file);
+            errln!("{}: {e}", f.file);
             false
         }
     }

@@ -1,6 +1,7 @@
 //! `okno verify`: a full fixity check of each bag named, or of every bag of an archive.
 
 use super::args::VerifyArgs;
+use super::term::{errln, outln};
 use okno::error::{Error, Result};
 
 pub fn run(args: VerifyArgs) -> Result<()> {
@@ -16,19 +17,19 @@ pub fn run(args: VerifyArgs) -> Result<()> {
     for bag in &list {
         let report = okno::bagit::verify_bag(bag);
         for w in &report.warnings {
-            eprintln!("{}: предупреждение: {w}", bag.display());
+            errln!("{}: предупреждение: {w}", bag.display());
         }
         if report.is_valid() {
-            println!("{}: пакет цел", bag.display());
+            outln!("{}: пакет цел", bag.display());
         } else {
             invalid += 1;
-            println!("{}: пакет НЕ цел", bag.display());
+            outln!("{}: пакет НЕ цел", bag.display());
             for e in &report.errors {
-                println!("  {e}");
+                outln!("  {e}");
             }
         }
     }
-    println!(
+    outln!(
         "Проверено пакетов: {}, с нарушениями: {invalid}",
         list.len()
     );
