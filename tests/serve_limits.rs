@@ -99,7 +99,11 @@ fn a_long_form_field_is_refused_unread_and_the_unzip_limit_holds_for_the_whole_u
     #[cfg(target_os = "linux")]
     {
         let grown = peak_memory(server.pid()).saturating_sub(before);
-        assert!(grown < 30 << 20, "the field was read into memory: +{grown} bytes");
+        eprintln!("peak memory for a 60 MB field: +{} MB", grown >> 20);
+        assert!(
+            grown < 30 << 20,
+            "the field was read into memory: +{grown} bytes"
+        );
     }
 
     // Six zips of 0.5 MB each: each within 2 MB, together past it.
@@ -151,16 +155,15 @@ fn half_open_connections_are_cut_and_the_page_still_answers() {
     // Every stalled connection is closed by the server (well within the generous bound).
     for mut s in stalled {
         s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        let mut buf = [0u8; 1024];
-        match s.read(&mut buf) {
-            Ok(_) => {}
-            Err(e) => assert!(
+        // To its end: the server closed it (a reset reads as closed too).
+        if let Err(e) = s.read_to_end(&mut Vec::new()) {
+            assert!(
                 !matches!(
                     e.kind(),
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ),
                 "a half-open connection still held: {e}"
-            ),
+            );
         }
     }
 }
@@ -338,7 +341,8 @@ fn a_hundred_logins_at_once_hash_two_passwords_at_a_time() {
     assert!(statuses.iter().all(|&s| s == 401), "{statuses:?}");
     // argon2 takes 19 MB a password: 100 at once would take 1.9 GB.
     let grown = peak_memory(server.pid()).saturating_sub(before);
-    assert!(grown < 300 << 20, "+{} MB for 100 logins", grown >> 20);
+    eprintln!("peak memory for 100 logins at once: +{} MB", grown >> 20);
+    assert!(grown < 150 << 20, "+{} MB for 100 logins", grown >> 20);
 }
 
 #[test]
@@ -377,7 +381,10 @@ fn one_users_uploads_never_take_anothers_job() {
     add_user(archive.path(), "sidorova", "secretary", "секрет-пароль-2");
     let server = Server::start(archive.path(), &[]);
     let (mut a, token) = visitor(&server);
-    assert_eq!(login(&mut a, &token, "ivanova", "секрет-пароль-1").status, 303);
+    assert_eq!(
+        login(&mut a, &token, "ivanova", "секрет-пароль-1").status,
+        303
+    );
     let (mut b, token) = visitor(&server);
     assert_eq!(
         login(&mut b, &token, "sidorova", "секрет-пароль-2").status,

@@ -404,7 +404,10 @@ mod tests {
         let (a, _) = sessions.resolve(None, None);
         let (again, fresh) = sessions.resolve(Some(&a.id), None);
         assert!(!fresh);
-        assert_eq!((again.id.as_str(), again.csrf.as_str()), (a.id.as_str(), a.csrf.as_str()));
+        assert_eq!(
+            (again.id.as_str(), again.csrf.as_str()),
+            (a.id.as_str(), a.csrf.as_str())
+        );
         let (b, _) = sessions.resolve(None, None);
         assert_ne!(a.csrf, b.csrf);
         // A cookie that is not one of ours gets a new ID.
@@ -434,9 +437,13 @@ mod tests {
             let r = login.attempt(&users, a, "ivanova", "wrong".into()).await;
             assert!(matches!(r, Attempt::Wrong));
         }
-        let r = login.attempt(&users, a, "ivanova", "right-password".into()).await;
+        let r = login
+            .attempt(&users, a, "ivanova", "right-password".into())
+            .await;
         assert!(matches!(r, Attempt::Wait(1)));
-        let r = login.attempt(&users, b, "ivanova", "right-password".into()).await;
+        let r = login
+            .attempt(&users, b, "ivanova", "right-password".into())
+            .await;
         assert!(matches!(r, Attempt::User(..)));
     }
 }
