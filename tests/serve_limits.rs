@@ -106,6 +106,17 @@ fn a_long_form_field_is_refused_unread_and_the_unzip_limit_holds_for_the_whole_u
         );
     }
 
+    // A login form of 1 MB (its token in the header): refused unread.
+    let long_name = format!("name={}&password=x", "x".repeat(1 << 20));
+    let r = c.post(
+        "/login",
+        "application/x-www-form-urlencoded",
+        long_name.into_bytes(),
+        Some(&token),
+    );
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(r.text().contains("Форма входа не получена"), "{}", r.text());
+
     // Six zips of 0.5 MB each: each within 2 MB, together past it.
     let half = vec![0u8; 512 << 10];
     let zips: Vec<Vec<u8>> = (0..6).map(|_| zip_of("реестр.xlsx", &half)).collect();

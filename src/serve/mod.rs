@@ -203,7 +203,13 @@ fn router(state: Shared) -> Router {
         .route("/", get(check::page))
         .route("/static/okno.css", get(static_css))
         .route("/static/okno.js", get(static_js))
-        .route("/login", get(pages::login_page).post(pages::login))
+        // A login form is small, whichever way its CSRF token comes.
+        .route(
+            "/login",
+            get(pages::login_page)
+                .post(pages::login)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024)),
+        )
         .route("/logout", post(pages::logout))
         .route("/check", post(check::upload))
         .route("/check/{job}", get(check::results))

@@ -4,6 +4,7 @@ use super::auth::{self, Attempt, Session};
 use super::{NewSession, Shared};
 use axum::Extension;
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -103,8 +104,17 @@ pub async fn login(
     State(state): State<Shared>,
     Extension(s): Extension<Session>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Form(f): Form<LoginForm>,
+    form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
+    let f = match form {
+        Ok(Form(f)) => f,
+        // Too long (over 64 KB) or not a login form: nothing is checked.
+        Err(e) => {
+            let text =
+                "Форма входа не получена или слишком длинная. Обновите страницу и войдите снова.";
+            return (e.status(), login_form(&s, Some(text))).into_response();
+        }
+    };
     let attempt = state
         .login
         .attempt(&state.users, peer.ip(), &f.name, f.password)
