@@ -5,14 +5,43 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = staged(path, bytes)?;
+    let tmp = staged(path, bytes, false)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// The bytes in a temporary file beside `path`, readable like any saved file, not yet flushed.
-fn staged(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
+/// `write_atomic` for a file only its owner may read (the users' password hashes). On Unix
+/// the temporary file is created 0600 (`tempfile` makes it so before any byte is written)
+/// and stays so; the rename replaces an older file, whatever its mode. On Windows a new
+/// file takes the ACL of its folder: the archive lives in the user's own profile, which
+/// only the user (and administrators) can read.
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = staged(path, bytes, true)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Takes read and write from everyone but the owner of a file written before
+/// `write_atomic_private` existed (best effort: the server still starts if it cannot).
+pub fn make_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// The bytes in a temporary file beside `path`, not yet flushed: readable like any saved
+/// file, or only by its owner when `private`.
+fn staged(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -23,11 +52,13 @@ fn staged(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile>
     flush_where_no_syncfs(tmp.as_file())?;
     // Readable by others like any file the user saves (a temp file starts private).
     #[cfg(unix)]
-    {
+    if !private {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
+    #[cfg(not(unix))]
+    let _ = private;
     Ok(tmp)
 }
 
@@ -78,7 +109,10 @@ impl Staged {
         let mut pending = Vec::new();
         for (path, bytes) in files {
             // Closed at once: a batch may hold many staged cases while a flush runs.
-            pending.push((staged(path, bytes.as_ref())?.into_temp_path(), path.clone()));
+            pending.push((
+                staged(path, bytes.as_ref(), false)?.into_temp_path(),
+                path.clone(),
+            ));
         }
         Ok(Staged(pending))
     }

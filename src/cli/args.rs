@@ -83,6 +83,15 @@ pub struct ServeArgs {
     /// Наибольший объём распакованного архива zip, МБ
     #[arg(long, default_value_t = okno::serve::DEFAULT_MAX_UNZIPPED_MB, value_name = "МБ")]
     pub max_unzipped_mb: u64,
+    /// Наибольшее число соединений сразу (остальные ждут очереди)
+    #[arg(long, default_value_t = okno::serve::DEFAULT_MAX_CONNECTIONS, value_name = "ЧИСЛО")]
+    pub max_connections: usize,
+    /// За сколько секунд запрос должен прислать заголовок
+    #[arg(long, default_value_t = okno::serve::DEFAULT_HEADER_TIMEOUT_S, value_name = "С")]
+    pub header_timeout_s: u64,
+    /// Через сколько секунд без данных загрузка прерывается
+    #[arg(long, default_value_t = okno::serve::DEFAULT_BODY_TIMEOUT_S, value_name = "С")]
+    pub body_timeout_s: u64,
 }
 
 #[derive(Subcommand)]

@@ -4,21 +4,32 @@
 //! (PHC string). With no users, the page serves only the loopback address and every visitor
 //! is the local secretary; with users, every page but the login asks for a session. Every
 //! visitor gets a session cookie (HttpOnly, SameSite=Strict) holding only a random token;
-//! the session holds the CSRF token each change must carry.
+//! the session holds the CSRF token each change must carry. Only logged-in sessions are
+//! stored (`Sessions`); logins are throttled per client and name (`Login`).
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub const USERS_FILE: &str = ".okno-users.json";
 pub const COOKIE: &str = "okno_session";
-/// Failed logins of one name before it is locked for `LOCKOUT`.
-const MAX_FAILURES: u32 = 5;
-const LOCKOUT: Duration = Duration::from_secs(60);
+/// Failed logins of one client and name that cost no wait.
+const FREE_TRIES: u32 = 3;
+const MAX_DELAY: Duration = Duration::from_secs(30);
+/// Failures this old are forgotten.
+const FORGET: Duration = Duration::from_secs(15 * 60);
+/// Passwords hashed at once.
+const HASHING: usize = 2;
+/// The longest user name, in characters.
+pub const MAX_NAME: usize = 100;
 /// A session unused this long is forgotten.
 const IDLE: Duration = Duration::from_secs(8 * 3600);
+/// Stored sessions of one user (each login makes one).
+const MAX_PER_USER: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -61,8 +72,11 @@ pub fn users_path(archive: &Path) -> PathBuf {
 pub fn load_users(archive: &Path) -> Result<Vec<User>, String> {
     let path = users_path(archive);
     match std::fs::read(&path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| format!("файл пользователей {} повреждён: {e}", path.display())),
+        Ok(bytes) => {
+            crate::atomic_write::make_private(&path);
+            serde_json::from_slice(&bytes)
+                .map_err(|e| format!("файл пользователей {} повреждён: {e}", path.display()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
@@ -72,6 +86,9 @@ pub fn load_users(archive: &Path) -> Result<Vec<User>, String> {
 pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Result<(), String> {
     if name.trim().is_empty() || name.chars().any(|c| c.is_control()) {
         return Err("имя пользователя пусто или содержит недопустимые знаки".into());
+    }
+    if name.chars().count() > MAX_NAME {
+        return Err(format!("имя пользователя длиннее {MAX_NAME} знаков"));
     }
     if password.chars().count() < 8 {
         return Err("пароль короче 8 знаков".into());
@@ -90,7 +107,8 @@ pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Resul
     users.sort_by(|a, b| a.name.cmp(&b.name));
     std::fs::create_dir_all(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
     let json = serde_json::to_vec_pretty(&users).map_err(|e| e.to_string())?;
-    crate::atomic_write::write_atomic(&users_path(archive), &json)
+    // Readable by its owner only: the hashes are worth guessing at.
+    crate::atomic_write::write_atomic_private(&users_path(archive), &json)
         .map_err(|e| format!("{}: {e}", users_path(archive).display()))
 }
 
@@ -132,26 +150,81 @@ impl Session {
     }
 }
 
-#[derive(Default)]
+/// Sessions of logged-in users, the only ones stored. A visitor's session before login
+/// (and every session when there are no users) is derived from its cookie: its CSRF token
+/// is a keyed hash of the cookie's ID, so a request without a cookie stores nothing.
 pub struct Sessions {
     map: HashMap<String, Session>,
-    failures: HashMap<String, (u32, Instant)>,
+    /// New at each start: the anonymous sessions of a past run are void.
+    key: [u8; 32],
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).expect("the system's random source");
+        Sessions {
+            map: HashMap::new(),
+            key,
+        }
+    }
 }
 
 impl Sessions {
-    pub fn get(&mut self, id: &str) -> Option<Session> {
+    /// The session of a request's cookie: a stored one, or an anonymous one (`anonymous`
+    /// as its user) derived from the cookie's ID, or from a new ID when the cookie is
+    /// missing or malformed (then true: the cookie is to be set).
+    pub fn resolve(
+        &mut self,
+        cookie: Option<&str>,
+        anonymous: Option<(String, Role)>,
+    ) -> (Session, bool) {
         let now = Instant::now();
         self.map.retain(|_, s| now.duration_since(s.seen) < IDLE);
-        let s = self.map.get_mut(id)?;
-        s.seen = now;
-        Some(s.clone())
+        if let Some(id) = cookie {
+            if let Some(s) = self.map.get_mut(id) {
+                s.seen = now;
+                return (s.clone(), false);
+            }
+            if is_token(id) {
+                return (self.anonymous(id.to_string(), anonymous), false);
+            }
+        }
+        (self.anonymous(token(), anonymous), true)
     }
 
-    pub fn create(&mut self, user: Option<(String, Role)>) -> Session {
+    fn anonymous(&self, id: String, user: Option<(String, Role)>) -> Session {
+        use hmac::{KeyInit, Mac};
+        let mut mac =
+            hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.key).expect("any key length");
+        mac.update(id.as_bytes());
+        let csrf = hex::encode(&mac.finalize().into_bytes()[..16]);
+        Session {
+            id,
+            csrf,
+            user,
+            seen: Instant::now(),
+        }
+    }
+
+    /// A stored session of a user who logged in; the user's oldest past `MAX_PER_USER`
+    /// is forgotten.
+    pub fn create(&mut self, user: (String, Role)) -> Session {
+        let mine: Vec<(Instant, String)> = self
+            .map
+            .values()
+            .filter(|s| s.user.as_ref().is_some_and(|u| u.0 == user.0))
+            .map(|s| (s.seen, s.id.clone()))
+            .collect();
+        if mine.len() >= MAX_PER_USER
+            && let Some((_, oldest)) = mine.iter().min()
+        {
+            self.map.remove(oldest);
+        }
         let s = Session {
             id: token(),
             csrf: token(),
-            user,
+            user: Some(user),
             seen: Instant::now(),
         };
         self.map.insert(s.id.clone(), s.clone());
@@ -162,31 +235,141 @@ impl Sessions {
         self.map.remove(id);
     }
 
-    /// Seconds the name must still wait before another try, if locked.
-    pub fn locked(&mut self, name: &str) -> Option<u64> {
-        let (n, at) = *self.failures.get(name)?;
-        let left = LOCKOUT.saturating_sub(at.elapsed());
-        if n >= MAX_FAILURES && !left.is_zero() {
-            Some(left.as_secs().max(1))
-        } else {
-            if n >= MAX_FAILURES {
-                self.failures.remove(name);
-            }
-            None
-        }
+    /// Sessions stored.
+    pub fn len(&self) -> usize {
+        self.map.len()
     }
 
-    pub fn failed(&mut self, name: &str) {
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// A session ID as `token` makes them.
+fn is_token(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Failed logins by client address and name. The first `FREE_TRIES` failures cost nothing;
+/// each later try must wait 1, 2, 4… seconds (at most `MAX_DELAY`) after the last failure.
+/// A wait, never a lock: after it the right password logs in, and another computer's
+/// failures never delay this one.
+#[derive(Default)]
+struct Throttle {
+    failures: HashMap<(IpAddr, String), (u32, Instant)>,
+}
+
+impl Throttle {
+    /// Seconds this client must still wait before trying this name, if any.
+    fn wait(&self, ip: IpAddr, name: &str) -> Option<u64> {
+        let (n, at) = *self.failures.get(&(ip, name.to_string()))?;
+        let left = delay(n).saturating_sub(at.elapsed());
+        (!left.is_zero()).then(|| left.as_secs_f64().ceil().max(1.0) as u64)
+    }
+
+    fn failed(&mut self, ip: IpAddr, name: &str) {
+        if self.failures.len() >= 1000 {
+            self.failures.retain(|_, (_, at)| at.elapsed() < FORGET);
+        }
         let e = self
             .failures
-            .entry(name.to_string())
+            .entry((ip, name.to_string()))
             .or_insert((0, Instant::now()));
+        if e.1.elapsed() >= FORGET {
+            e.0 = 0;
+        }
         e.0 += 1;
         e.1 = Instant::now();
     }
 
-    pub fn succeeded(&mut self, name: &str) {
-        self.failures.remove(name);
+    fn succeeded(&mut self, ip: IpAddr, name: &str) {
+        self.failures.remove(&(ip, name.to_string()));
+    }
+}
+
+/// The wait after `failures` failed tries.
+fn delay(failures: u32) -> Duration {
+    if failures < FREE_TRIES {
+        return Duration::ZERO;
+    }
+    Duration::from_secs(1u64 << (failures - FREE_TRIES).min(5)).min(MAX_DELAY)
+}
+
+/// What a login attempt came to.
+pub enum Attempt {
+    /// The user, logged in.
+    User(String, Role),
+    Wrong,
+    /// Too many failures of this client and name: wait this many seconds.
+    Wait(u64),
+}
+
+/// The logins of the page. The tries of one name are checked one after another, so the
+/// throttle sees each failure before the next try; at most `HASHING` passwords are hashed
+/// at once (argon2 takes 19 MB and a CPU each).
+pub struct Login {
+    throttle: std::sync::Mutex<Throttle>,
+    names: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    hashing: tokio::sync::Semaphore,
+}
+
+impl Default for Login {
+    fn default() -> Self {
+        Login {
+            throttle: Default::default(),
+            names: Default::default(),
+            hashing: tokio::sync::Semaphore::new(HASHING),
+        }
+    }
+}
+
+impl Login {
+    pub async fn attempt(
+        &self,
+        users: &[User],
+        ip: IpAddr,
+        name: &str,
+        password: String,
+    ) -> Attempt {
+        // No user has so long a name (`add_user`): wrong, without keeping it anywhere.
+        if name.chars().count() > MAX_NAME {
+            return Attempt::Wrong;
+        }
+        let lock = {
+            let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+            // Locks no one holds or waits for are dropped (a dropped request leaves none).
+            names.retain(|_, l| Arc::strong_count(l) > 1);
+            names.entry(name.to_string()).or_default().clone()
+        };
+        let _turn = lock.lock().await;
+        let throttle = || self.throttle.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(wait) = throttle().wait(ip, name) {
+            return Attempt::Wait(wait);
+        }
+        let Ok(_permit) = self.hashing.acquire().await else {
+            return Attempt::Wrong;
+        };
+        let users = users.to_vec();
+        let (n, p) = (name.to_string(), password);
+        let found = tokio::task::spawn_blocking(move || {
+            check_password(&users, &n, &p).map(|u| (u.name.clone(), u.role))
+        })
+        .await
+        .ok()
+        .flatten();
+        match found {
+            Some((user, role)) => {
+                throttle().succeeded(ip, name);
+                Attempt::User(user, role)
+            }
+            None => {
+                throttle().failed(ip, name);
+                Attempt::Wrong
+            }
+        }
     }
 }
 
@@ -197,4 +380,70 @@ pub fn same(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_grows_after_three_failures_and_stays_below_half_a_minute() {
+        let waits: Vec<u64> = (0..10).map(|n| delay(n).as_secs()).collect();
+        assert_eq!(waits, [0, 0, 0, 1, 2, 4, 8, 16, 30, 30]);
+    }
+
+    #[test]
+    fn visitors_without_a_login_are_not_stored() {
+        let mut sessions = Sessions::default();
+        for _ in 0..30_000 {
+            let (s, fresh) = sessions.resolve(None, None);
+            assert!(fresh && s.user.is_none());
+        }
+        assert_eq!(sessions.len(), 0);
+        // The same cookie, the same CSRF token; another cookie, another token.
+        let (a, _) = sessions.resolve(None, None);
+        let (again, fresh) = sessions.resolve(Some(&a.id), None);
+        assert!(!fresh);
+        assert_eq!(
+            (again.id.as_str(), again.csrf.as_str()),
+            (a.id.as_str(), a.csrf.as_str())
+        );
+        let (b, _) = sessions.resolve(None, None);
+        assert_ne!(a.csrf, b.csrf);
+        // A cookie that is not one of ours gets a new ID.
+        let (c, fresh) = sessions.resolve(Some("../etc"), None);
+        assert!(fresh && c.id != "../etc");
+        // A login is stored; a user's sessions are capped.
+        for _ in 0..MAX_PER_USER + 5 {
+            sessions.create(("ivanova".into(), Role::Secretary));
+        }
+        assert_eq!(sessions.len(), MAX_PER_USER);
+    }
+
+    #[tokio::test]
+    async fn the_throttle_delays_one_client_and_name_only() {
+        let hash = Argon2::default()
+            .hash_password(b"right-password")
+            .unwrap()
+            .to_string();
+        let users = vec![User {
+            name: "ivanova".into(),
+            role: Role::Secretary,
+            hash,
+        }];
+        let login = Login::default();
+        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        for _ in 0..FREE_TRIES {
+            let r = login.attempt(&users, a, "ivanova", "wrong".into()).await;
+            assert!(matches!(r, Attempt::Wrong));
+        }
+        let r = login
+            .attempt(&users, a, "ivanova", "right-password".into())
+            .await;
+        assert!(matches!(r, Attempt::Wait(1)));
+        let r = login
+            .attempt(&users, b, "ivanova", "right-password".into())
+            .await;
+        assert!(matches!(r, Attempt::User(..)));
+    }
 }

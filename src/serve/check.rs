@@ -26,10 +26,15 @@ use std::time::{Duration, Instant};
 
 /// Jobs are forgotten (and their folders removed) this long after they were made.
 const JOB_LIFE: Duration = Duration::from_secs(2 * 3600);
-/// At most this many jobs are kept; the oldest goes first.
+/// At most this many jobs of one user are kept; the user's oldest goes first, so one
+/// user's uploads never take another's job.
+const MAX_JOBS_PER_USER: usize = 20;
+/// At most this many jobs of all users; past it a new user's upload waits for a free place.
 const MAX_JOBS: usize = 200;
-/// Entries of one uploaded zip.
+/// Entries of the zips of one upload, all together.
 const MAX_ZIP_ENTRIES: usize = 1000;
+/// A form field that is not a file (the CSRF token): longer is refused unread.
+const MAX_FIELD: usize = 4096;
 
 #[derive(Default)]
 pub struct Jobs {
@@ -37,16 +42,31 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    fn put(&self, job: Arc<Job>) {
+    /// Keeps a job, in place of its owner's oldest past `MAX_JOBS_PER_USER`. Err: all
+    /// places are taken by others' jobs.
+    fn put(&self, job: Arc<Job>) -> Result<(), Response> {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         map.retain(|_, j| j.created.elapsed() < JOB_LIFE);
-        while map.len() >= MAX_JOBS {
-            let Some(oldest) = map.values().min_by_key(|j| j.created).map(|j| j.id.clone()) else {
+        loop {
+            let mine = map.values().filter(|j| j.owner == job.owner);
+            if mine.clone().count() < MAX_JOBS_PER_USER {
+                break;
+            }
+            let Some(oldest) = mine.min_by_key(|j| j.created).map(|j| j.id.clone()) else {
                 break;
             };
             map.remove(&oldest);
         }
+        if map.len() >= MAX_JOBS {
+            return Err(message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Сервер занят",
+                "Сейчас на сервере слишком много проверок других пользователей. \
+                 Повторите загрузку через несколько минут.",
+            ));
+        }
         map.insert(job.id.clone(), job);
+        Ok(())
     }
     /// The job, if it is the caller's.
     fn get(&self, id: &str, s: &Session) -> Option<Arc<Job>> {
@@ -204,7 +224,14 @@ async fn new_job(
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut csrf_ok = !csrf_in_body;
     let body_error = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        if super::limits::too_slow(&e) {
+            message(
+                StatusCode::REQUEST_TIMEOUT,
+                "Файлы не получены",
+                "Файлы передавались слишком медленно или передача остановилась, и приём \
+                 прерван. Проверьте связь и повторите загрузку.",
+            )
+        } else if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_big(limit)
         } else {
             message(
@@ -218,7 +245,30 @@ async fn new_job(
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(display_name);
         let Some(file_name) = file_name else {
-            let v = field.text().await.map_err(body_error)?;
+            // Read a chunk at a time: a long field is refused before it is in memory.
+            let mut v = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(body_error)? {
+                if v.len() + chunk.len() > MAX_FIELD {
+                    drop(field);
+                    drain(&mut mp).await;
+                    return Err(message(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "Загрузка отклонена",
+                        &format!(
+                            "Поле формы «{}» длиннее {MAX_FIELD} байт: так форма страницы \
+                             не отправляет. Обновите страницу и повторите.",
+                            name.chars().take(40).collect::<String>()
+                        ),
+                    ));
+                }
+                v.extend_from_slice(&chunk);
+            }
+            total += v.len() as u64;
+            if total > limit {
+                drain(&mut mp).await;
+                return Err(too_big(limit));
+            }
+            let v = String::from_utf8_lossy(&v).into_owned();
             if name == "csrf" && super::auth::same(&v, &s.csrf) {
                 csrf_ok = true;
             }
@@ -295,7 +345,7 @@ async fn new_job(
     .map_err(|e| message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()))?
     .map_err(|(status, m)| message(status, "Загрузка отклонена", &m))?;
     let job = Arc::new(job);
-    state.jobs.put(job.clone());
+    state.jobs.put(job.clone())?;
     Ok((job, fields))
 }
 
@@ -324,7 +374,7 @@ fn safe_ext(ext: &str) -> &str {
 }
 
 /// Inputs from the uploads: zips unpacked (their inputs only), other files as they are.
-/// Err: a zip whose content passes the limit.
+/// Err: the upload's files and the content of its zips, all together, pass the limit.
 #[allow(clippy::type_complexity)]
 fn unpack(
     dir: &Path,
@@ -335,11 +385,16 @@ fn unpack(
     let mut rejected = Vec::new();
     let bomb = |name: &str| {
         format!(
-            "Архив «{name}» распаковывается больше чем в {} МБ — загрузка отклонена \
-             (так бывает у повреждённых или опасных архивов). Разделите его на части.",
+            "Архив «{name}» (вместе с остальными файлами загрузки) распаковывается больше \
+             чем в {} МБ — загрузка отклонена (так бывает у повреждённых или опасных \
+             архивов). Разделите загрузку на части.",
             max_unzipped >> 20
         )
     };
+    // One budget and one count of entries for the whole upload: many zips, each within
+    // the limit, must not add up past it.
+    let mut budget = max_unzipped;
+    let mut entries = 0usize;
     for (n, (name, path)) in uploads.into_iter().enumerate() {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if ext == "zip" {
@@ -351,10 +406,10 @@ fn unpack(
                     continue;
                 }
             };
-            if zip.len() > MAX_ZIP_ENTRIES {
+            entries += zip.len();
+            if entries > MAX_ZIP_ENTRIES {
                 return Err(bomb(&name));
             }
-            let mut budget = max_unzipped;
             for i in 0..zip.len() {
                 let Ok(mut entry) = zip.by_index(i) else {
                     rejected.push((name.clone(), "архив zip повреждён".into()));
@@ -401,6 +456,15 @@ fn unpack(
             }
             let _ = std::fs::remove_file(&path);
         } else if crate::ingest::is_input(&path) {
+            let size = std::fs::metadata(&path).map_err(|e| e.to_string())?.len();
+            if size > budget {
+                return Err(format!(
+                    "Файлы загрузки вместе с распакованными архивами больше {} МБ — загрузка \
+                     отклонена. Разделите загрузку на части.",
+                    max_unzipped >> 20
+                ));
+            }
+            budget -= size;
             inputs.push(Input { name, path });
         } else {
             let _ = std::fs::remove_file(&path);
@@ -1342,6 +1406,10 @@ async fn api_job(
                 "загрузка слишком велика или архив zip распаковывается больше предела"
             }
             StatusCode::FORBIDDEN => super::CSRF_REFUSED,
+            StatusCode::REQUEST_TIMEOUT => "файлы передавались слишком медленно, приём прерван",
+            StatusCode::SERVICE_UNAVAILABLE => {
+                "на сервере слишком много проверок других пользователей, повторите позже"
+            }
             _ => "файлы не получены",
         };
         json_error(status, text)

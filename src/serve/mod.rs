@@ -15,6 +15,7 @@
 mod archive_pages;
 pub mod auth;
 mod check;
+mod limits;
 mod pages;
 
 use auth::{Role, Session, Sessions, User};
@@ -43,11 +44,20 @@ pub struct Config {
     pub max_unzipped: u64,
     /// The date deadlines are counted to; None: today, each time.
     pub today: Option<NaiveDate>,
+    /// Connections served at once; more wait in the system's queue (`limits`).
+    pub max_connections: usize,
+    /// A request's header must come whole within this.
+    pub header_timeout: std::time::Duration,
+    /// A request body that sends nothing this long, or trickles, is cut off (`limits`).
+    pub body_timeout: std::time::Duration,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_MAX_UPLOAD_MB: u64 = 50;
 pub const DEFAULT_MAX_UNZIPPED_MB: u64 = 200;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+pub const DEFAULT_HEADER_TIMEOUT_S: u64 = 10;
+pub const DEFAULT_BODY_TIMEOUT_S: u64 = 60;
 pub const AUDIT_FILE: &str = ".okno-audit.jsonl";
 /// Who works at the page when it has no users (loopback only).
 pub const LOCAL_USER: &str = "локальный пользователь";
@@ -72,6 +82,7 @@ pub(crate) struct AppState {
     cfg: Config,
     users: Vec<User>,
     sessions: Mutex<Sessions>,
+    login: auth::Login,
     jobs: check::Jobs,
     /// One archive change at a time from this server (the archive's own lock serializes
     /// it with other processes); the page tells a waiting user.
@@ -145,21 +156,14 @@ pub fn serve(cfg: Config) -> Result<(), String> {
             cfg,
             users,
             sessions: Mutex::new(Sessions::default()),
+            login: auth::Login::default(),
             jobs: check::Jobs::default(),
             archive_busy: tokio::sync::Mutex::new(()),
             work,
             verifications: Mutex::default(),
         });
-        let app = router(state);
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+        let limits = limits::Limits::of(&state.cfg);
+        limits::serve(listener, router(state), limits).await
     })
 }
 
@@ -199,7 +203,13 @@ fn router(state: Shared) -> Router {
         .route("/", get(check::page))
         .route("/static/okno.css", get(static_css))
         .route("/static/okno.js", get(static_js))
-        .route("/login", get(pages::login_page).post(pages::login))
+        // A login form is small, whichever way its CSRF token comes.
+        .route(
+            "/login",
+            get(pages::login_page)
+                .post(pages::login)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024)),
+        )
         .route("/logout", post(pages::logout))
         .route("/check", post(check::upload))
         .route("/check/{job}", get(check::results))
@@ -270,18 +280,9 @@ async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Res
     let path = req.uri().path().to_string();
     let cookie_id = session_cookie(req.headers());
     let (session, fresh) = {
+        let anonymous = (!state.with_users()).then(|| (LOCAL_USER.to_string(), Role::Secretary));
         let mut sessions = state.sessions.lock().unwrap_or_else(|e| e.into_inner());
-        match cookie_id.as_deref().and_then(|id| sessions.get(id)) {
-            Some(s) => (s, false),
-            None => {
-                let user = if state.with_users() {
-                    None
-                } else {
-                    Some((LOCAL_USER.to_string(), Role::Secretary))
-                };
-                (sessions.create(user), true)
-            }
-        }
+        sessions.resolve(cookie_id.as_deref(), anonymous)
     };
     let public = path == "/login" || path.starts_with("/static/");
     let mut resp = if session.user.is_none() && !public {
@@ -413,14 +414,26 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// `GET /api/session`: the CSRF token (and user) of the caller's session, for programs.
-async fn api_session(axum::Extension(s): axum::Extension<Session>) -> Response {
-    axum::Json(serde_json::json!({
+/// `GET /api/session`: the CSRF token (and user) of the caller's session, for programs;
+/// to a secretary, also how many sessions the server keeps.
+async fn api_session(
+    State(state): State<Shared>,
+    axum::Extension(s): axum::Extension<Session>,
+) -> Response {
+    let mut v = serde_json::json!({
         "user": s.user.as_ref().map(|u| &u.0),
         "role": s.role(),
         "csrf": s.csrf,
-    }))
-    .into_response()
+    });
+    if s.role() == Some(Role::Secretary) {
+        let stored = state
+            .sessions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len();
+        v["stored_sessions"] = stored.into();
+    }
+    axum::Json(v).into_response()
 }
 
 /// Appends a line to the archive's audit log: who did what, when, with case IDs only.

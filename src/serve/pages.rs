@@ -1,14 +1,16 @@
 //! The frame of every page (header, menu, user), the message page and the login.
 
-use super::auth::{self, Session};
+use super::auth::{self, Attempt, Session};
 use super::{NewSession, Shared};
 use axum::Extension;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 /// The menu: path, label.
 const MENU: [(&str, &str); 5] = [
@@ -101,55 +103,54 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<Shared>,
     Extension(s): Extension<Session>,
-    Form(f): Form<LoginForm>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    form: Result<Form<LoginForm>, FormRejection>,
 ) -> Response {
-    if let Some(wait) = state
-        .sessions
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .locked(&f.name)
-    {
-        let text = format!("Слишком много неудачных попыток входа. Повторите через {wait} с.");
-        return (StatusCode::TOO_MANY_REQUESTS, login_form(&s, Some(&text))).into_response();
-    }
-    let users = state.users.clone();
-    let (name, password) = (f.name.clone(), f.password);
-    let found = tokio::task::spawn_blocking(move || {
-        auth::check_password(&users, &name, &password).map(|u| (u.name.clone(), u.role))
-    })
-    .await
-    .ok()
-    .flatten();
-    let mut sessions = state.sessions.lock().unwrap_or_else(|e| e.into_inner());
-    match found {
-        Some(user) => {
-            sessions.succeeded(&f.name);
+    let f = match form {
+        Ok(Form(f)) => f,
+        // Too long (over 64 KB) or not a login form: nothing is checked.
+        Err(e) => {
+            let text =
+                "Форма входа не получена или слишком длинная. Обновите страницу и войдите снова.";
+            return (e.status(), login_form(&s, Some(text))).into_response();
+        }
+    };
+    let attempt = state
+        .login
+        .attempt(&state.users, peer.ip(), &f.name, f.password)
+        .await;
+    match attempt {
+        Attempt::User(name, role) => {
+            let mut sessions = state.sessions.lock().unwrap_or_else(|e| e.into_inner());
             sessions.remove(&s.id);
-            let fresh = sessions.create(Some(user));
+            let fresh = sessions.create((name, role));
             let mut resp = Redirect::to("/").into_response();
             resp.extensions_mut().insert(NewSession(fresh.id));
             resp
         }
-        None => {
-            sessions.failed(&f.name);
-            (
-                StatusCode::UNAUTHORIZED,
-                login_form(&s, Some("Неверное имя пользователя или пароль.")),
-            )
-                .into_response()
+        Attempt::Wrong => (
+            StatusCode::UNAUTHORIZED,
+            login_form(&s, Some("Неверное имя пользователя или пароль.")),
+        )
+            .into_response(),
+        Attempt::Wait(wait) => {
+            let text = format!(
+                "Слишком много неудачных попыток входа с этого компьютера. \
+                 Повторите через {wait} с."
+            );
+            (StatusCode::TOO_MANY_REQUESTS, login_form(&s, Some(&text))).into_response()
         }
     }
 }
 
 pub async fn logout(State(state): State<Shared>, Extension(s): Extension<Session>) -> Response {
-    let mut sessions = state.sessions.lock().unwrap_or_else(|e| e.into_inner());
-    sessions.remove(&s.id);
-    let fresh = sessions.create(if state.with_users() {
-        None
-    } else {
-        s.user.clone()
-    });
+    state
+        .sessions
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(&s.id);
+    // A new ID, stored nowhere: the visitor is anonymous again.
     let mut resp = Redirect::to("/login").into_response();
-    resp.extensions_mut().insert(NewSession(fresh.id));
+    resp.extensions_mut().insert(NewSession(auth::token()));
     resp
 }

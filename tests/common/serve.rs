@@ -34,6 +34,16 @@ impl Server {
         std::thread::spawn(move || for _ in lines {});
         Server { child, url }
     }
+
+    /// The server's process ID.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `host:port` of the server.
+    pub fn addr(&self) -> String {
+        self.url.trim_start_matches("http://").to_string()
+    }
 }
 
 impl Drop for Server {
