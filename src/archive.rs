@@ -249,10 +249,10 @@ impl Archive {
             (version, before)
         };
         let info = bag_info(case, version, bagging_date);
-        let tmp = self.root.join(TMP).join(format!(
-            "{folder}-v{version}-{}",
-            std::process::id()
-        ));
+        let tmp = self
+            .root
+            .join(TMP)
+            .join(format!("{folder}-v{version}-{}", std::process::id()));
         if let Err(e) =
             std::fs::create_dir_all(&tmp).and_then(|_| write_bag(&tmp, payload, &manifest, &info))
         {

@@ -92,9 +92,7 @@ pub fn fate(c: char) -> Fate {
 /// `s` as a form prints it: the replacements made; refused characters are left for the
 /// validator to report (a case with them is not rendered).
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if s.chars()
-        .all(|c| !matches!(fate(c), Fate::Replaced(_)))
-    {
+    if s.chars().all(|c| !matches!(fate(c), Fate::Replaced(_))) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());

@@ -541,7 +541,11 @@ fn xml_chars(xml: &[u8]) -> std::borrow::Cow<'_, [u8]> {
         match xml[i] {
             b'\t' | b'\n' | b'\r' => 0,
             0..0x20 => 1,
-            0xEF if xml.get(i + 1) == Some(&0xBF) && matches!(xml.get(i + 2), Some(0xBE | 0xBF)) => 3,
+            0xEF if xml.get(i + 1) == Some(&0xBF)
+                && matches!(xml.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
+                3
+            }
             _ => 0,
         }
     };

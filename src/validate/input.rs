@@ -144,17 +144,31 @@ pub(crate) fn check(ctx: &mut Ctx) {
 fn document_dates(ctx: &mut Ctx) {
     let case = ctx.case;
     let mut missing: Vec<(String, &str)> = Vec::new();
-    if case.child_assessment.as_ref().is_some_and(|a| a.date.is_none()) {
-        missing.push(("/child_assessment/date".into(), "оценки показателей неблагополучия ребенка"));
+    if case
+        .child_assessment
+        .as_ref()
+        .is_some_and(|a| a.date.is_none())
+    {
+        missing.push((
+            "/child_assessment/date".into(),
+            "оценки показателей неблагополучия ребенка",
+        ));
     }
-    if case.housing_inspection.as_ref().is_some_and(|h| h.date.is_none()) {
+    if case
+        .housing_inspection
+        .as_ref()
+        .is_some_and(|h| h.date.is_none())
+    {
         missing.push(("/housing_inspection/date".into(), "акта обследования ЖБУ"));
     }
     if case.conclusion.as_ref().is_some_and(|c| c.date.is_none()) {
         missing.push(("/conclusion/date".into(), "заключения о степени риска"));
     }
     if case.support_card.as_ref().is_some_and(|c| {
-        c.completed.or(c.compiled_date).or(c.assessment_started).is_none()
+        c.completed
+            .or(c.compiled_date)
+            .or(c.assessment_started)
+            .is_none()
     }) {
         missing.push((
             "/support_card/compiled_date".into(),
