@@ -30,9 +30,7 @@ fn suspicious(json: &str) -> bool {
             if matches!(chars.next(), Some('u' | 't' | 'r' | 'b' | 'f')) {
                 return true;
             }
-        } else if !c.is_ascii() && crate::printable::fate(c) != Fate::Kept {
-            return true;
-        } else if c == '\u{7f}' {
+        } else if c == '\u{7f}' || (!c.is_ascii() && crate::printable::fate(c) != Fate::Kept) {
             return true;
         }
     }

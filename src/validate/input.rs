@@ -247,7 +247,7 @@ fn windows_device(id: &str) -> Option<&str> {
     let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || ((upper.starts_with("COM") || upper.starts_with("LPT"))
             && upper.len() == 4
-            && matches!(upper.as_bytes()[3], b'0'..=b'9'))
+            && upper.as_bytes()[3].is_ascii_digit())
         || ((upper.starts_with("COM") || upper.starts_with("LPT"))
             && matches!(&stem[3..], "¹" | "²" | "³"));
     reserved.then_some(stem)
