@@ -45,12 +45,17 @@ fn main() {
                     None
                 };
                 if j.is_multiple_of(2) {
-                    for a in c.child_assessment.iter_mut() {
-                        a.date = None;
-                    }
-                    for a in c.family_assessment.iter_mut() {
-                        a.date = None;
-                    }
+                    // No diagnostics yet: the assessments are not made (one without its date
+                    // is an error, I-DOC-DATE, and its form could not be written).
+                    c.child_assessment = None;
+                    c.family_assessment = None;
+                    nt.attachments.retain(|a| {
+                        !matches!(
+                            a,
+                            okno::model::NotificationAttachment::ChildAssessment
+                                | okno::model::NotificationAttachment::FamilyAssessment
+                        )
+                    });
                 }
             }
             let dir = root.join(&c.case_id).join("v1/data");

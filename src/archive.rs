@@ -22,9 +22,12 @@ const TMP: &str = ".tmp";
 pub struct Archive {
     root: PathBuf,
     _lock: File,
-    /// Case ID → the newest version this run has claimed, and the SHA-256 of its payload
+    /// Case folder → the newest version this run has claimed, and the SHA-256 of its payload
     /// manifest (a digest, not the text: a batch of 10,000 cases claims 10,000 versions).
     claimed: Mutex<HashMap<String, (u32, [u8; 32])>>,
+    /// Case ID with letter case folded (`validate::case_id_fold`) → its folder: Windows
+    /// stores `nsk-1` and `NSK-1` in one folder, so the archive keeps them one case too.
+    folders: Mutex<HashMap<String, String>>,
 }
 
 /// A bag written under `.tmp`, waiting for a flush and `Archive::commit`.
@@ -107,10 +110,15 @@ impl Archive {
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
         }
+        let folders = list_cases(root)
+            .into_iter()
+            .map(|(id, _)| (crate::validate::case_id_fold(&id), id))
+            .collect();
         Ok(Archive {
             root: root.to_path_buf(),
             _lock: lock,
             claimed: Mutex::new(HashMap::new()),
+            folders: Mutex::new(folders),
         })
     }
 
@@ -120,7 +128,50 @@ impl Archive {
 
     /// The versions of a case, ascending.
     pub fn versions(&self, case_id: &str) -> Vec<u32> {
-        versions(&self.root.join(case_id))
+        let folder = self
+            .folders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&crate::validate::case_id_fold(case_id))
+            .cloned();
+        versions(&self.root.join(folder.as_deref().unwrap_or(case_id)))
+    }
+
+    /// The folder of a case: its own ID's, or the archive's folder whose name differs only in
+    /// letter case when that holds the same child (a new version of it); another child there
+    /// is refused, naming the folder, since on Windows both would be one folder.
+    fn folder(&self, case: &Case) -> Result<String, String> {
+        let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        let folded = crate::validate::case_id_fold(&case.case_id);
+        let Some(existing) = folders.get(&folded) else {
+            folders.insert(folded, case.case_id.clone());
+            return Ok(case.case_id.clone());
+        };
+        if *existing == case.case_id {
+            return Ok(existing.clone());
+        }
+        let child = crate::validate::CaseKey::of(case).child.map(|(_, k)| k);
+        let theirs = versions(&self.root.join(existing))
+            .last()
+            .and_then(|v| {
+                std::fs::read(
+                    self.root
+                        .join(existing)
+                        .join(format!("v{v}"))
+                        .join("data/case.json"),
+                )
+                .ok()
+            })
+            .and_then(|b| serde_json::from_slice::<Case>(&b).ok())
+            .and_then(|c| crate::validate::CaseKey::of(&c).child.map(|(_, k)| k));
+        if child.is_some() && child == theirs {
+            Ok(existing.clone())
+        } else {
+            Err(format!(
+                "номер случая «{}» отличается от случая архива «{existing}» только регистром букв, а в Windows это одна папка {existing}; ребенок в них не один и тот же — дайте случаю другой номер",
+                case.case_id
+            ))
+        }
     }
 
     /// Stores a case: renders its forms, compares the payload with the newest version and
@@ -170,12 +221,13 @@ impl Archive {
         bagging_date: chrono::NaiveDate,
     ) -> Result<Prepared, String> {
         safe_id(case)?;
-        let case_dir = self.root.join(&case.case_id);
+        let folder = self.folder(case)?;
+        let case_dir = self.root.join(&folder);
         let manifest = payload_manifest(payload);
         let digest: [u8; 32] = Sha256::digest(&manifest).into();
         let (version, before) = {
             let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
-            let before = claimed.get(&case.case_id).copied();
+            let before = claimed.get(&folder).copied();
             let newest = before.or_else(|| {
                 versions(&case_dir).last().map(|&last| {
                     let old = std::fs::read_to_string(
@@ -193,25 +245,24 @@ impl Archive {
                 return Ok(Prepared::Unchanged { version: last });
             }
             let version = newest.map_or(1, |(v, _)| v + 1);
-            claimed.insert(case.case_id.clone(), (version, digest));
+            claimed.insert(folder.clone(), (version, digest));
             (version, before)
         };
         let info = bag_info(case, version, bagging_date);
-        let tmp = self.root.join(TMP).join(format!(
-            "{}-v{version}-{}",
-            case.case_id,
-            std::process::id()
-        ));
+        let tmp = self
+            .root
+            .join(TMP)
+            .join(format!("{folder}-v{version}-{}", std::process::id()));
         if let Err(e) =
             std::fs::create_dir_all(&tmp).and_then(|_| write_bag(&tmp, payload, &manifest, &info))
         {
             // Give the version back, so that a later input of this case does not leave a gap.
             let _ = std::fs::remove_dir_all(&tmp);
             let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
-            if claimed.get(&case.case_id).map(|c| c.0) == Some(version) {
+            if claimed.get(&folder).map(|c| c.0) == Some(version) {
                 match before {
-                    Some(b) => claimed.insert(case.case_id.clone(), b),
-                    None => claimed.remove(&case.case_id),
+                    Some(b) => claimed.insert(folder.clone(), b),
+                    None => claimed.remove(&folder),
                 };
             }
             return Err(format!("{}: {e}", tmp.display()));

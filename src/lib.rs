@@ -20,6 +20,7 @@ pub mod model;
 pub mod periodic;
 pub mod pipeline;
 pub mod portable_zip;
+pub mod printable;
 pub mod render;
 pub mod report;
 pub mod run;

@@ -128,6 +128,7 @@ fn every_rule_of_rules_md_is_implemented_and_documented() {
             "card",
             "deadlines",
             "input",
+            "chars",
             "across_inputs",
         ]
         .iter()

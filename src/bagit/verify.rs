@@ -29,6 +29,7 @@ use super::tagfile::{TagProblem, decode_tag_file, parse_oxum, parse_tags};
 use super::walk::{Other, Tree, io_ru, other_ru, read_checked, walk};
 
 mod declaration;
+mod docx;
 mod manifests;
 
 use declaration::read_declaration;
@@ -78,6 +79,7 @@ pub fn verify_bag(bag: &Path) -> Report {
         r,
         oxum: Vec::new(),
         sys_missing: BTreeSet::new(),
+        ours: false,
     }
     .run()
 }
@@ -92,6 +94,8 @@ struct Verifier<'a> {
     oxum: Vec<String>,
     /// System files (.DS_Store…) listed in a payload manifest but absent.
     sys_missing: BTreeSet<String>,
+    /// Whether okno wrote the bag (`Okno-Version` in bag-info.txt): its forms are checked.
+    ours: bool,
 }
 
 impl Verifier<'_> {
@@ -115,7 +119,31 @@ impl Verifier<'_> {
         self.check_coverage(&manifests, &fetch, &unsupported);
         self.check_checksums(&manifests);
         self.check_oxum();
+        self.check_docx();
         self.r
+    }
+
+    /// A bag okno wrote (its bag-info names okno's version) holds forms that must open: each
+    /// DOCX of the payload has well-formed XML parts.
+    fn check_docx(&mut self) {
+        if !self.ours {
+            return;
+        }
+        let tree = self.tree;
+        for f in tree.files.iter().filter(|f| f.payload) {
+            if !f.rel.to_ascii_lowercase().ends_with(b".docx") {
+                continue;
+            }
+            let problems = match read_checked(f, Some(docx::MAX_FILE)) {
+                Ok(bytes) if bytes.len() as u64 > docx::MAX_FILE => continue,
+                Ok(bytes) => docx::problems(&bytes),
+                // A file that cannot be read is already reported by the checksums.
+                Err(_) => continue,
+            };
+            for p in problems {
+                self.err(format!("форма {}: {p}", f.shown));
+            }
+        }
     }
 
     /// Decodes a tag file with the declared encoding; undecodable bytes are an error.
@@ -274,6 +302,7 @@ impl Verifier<'_> {
             ));
         }
         self.oxum = oxum;
+        self.ours = tags.iter().any(|t| t.label == "Okno-Version");
     }
 
     /// Missing files, extra files, files not in every manifest, fetch.txt entries.

@@ -323,7 +323,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
                     note.extend(h.lines().map(Text::label));
                 }
                 if let Some(n) = a.and_then(|a| a.note.clone()) {
-                    note.push(Text::Value(n));
+                    note.push(Text::data(n));
                 }
                 rows.push(vec![
                     Cell::label(q.text.clone()),

@@ -49,12 +49,21 @@ impl Text {
     pub fn label(s: impl Into<String>) -> Text {
         Text::Label(s.into())
     }
-    /// A value, or a blank line when there is none.
+    /// A value, or a blank line when there is none. Printed as I-CHAR says (`data`).
     pub fn value(s: Option<impl Into<String>>) -> Text {
-        match s.map(Into::into) {
-            Some(v) if !v.trim().is_empty() => Text::Value(v),
+        match s.map(Text::data) {
+            Some(Text::Value(v)) if !v.trim().is_empty() => Text::Value(v),
             _ => Text::Blank,
         }
+    }
+    /// A value as it is printed: a tab as a space, a carriage return as a line break,
+    /// invisible marks dropped (`crate::printable`, rule I-CHAR).
+    pub fn data(s: impl Into<String>) -> Text {
+        let s = s.into();
+        Text::Value(match crate::printable::printable(&s) {
+            std::borrow::Cow::Borrowed(_) => s,
+            std::borrow::Cow::Owned(o) => o,
+        })
     }
     pub fn as_str(&self) -> &str {
         match self {

@@ -522,13 +522,48 @@ fn repack(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
         }
         buf.clear();
         part.read_to_end(&mut buf)?;
-        let bytes = patch(&name, &buf);
+        let clean = xml_chars(&buf);
+        let bytes = patch(&name, &clean);
         let small = bytes.len() < DEFLATE_FROM;
         out.start_file(name, if small { stored_options } else { options })?;
         out.write_all(&bytes)?;
     }
     // The same bytes whether written on Linux or Windows.
     Ok(crate::portable_zip::portable(out.finish()?.into_inner()))
+}
+
+/// `xml` without what XML 1.0 forbids anywhere (C0 controls but tab and line ends, U+FFFE,
+/// U+FFFF), which docx-rs writes as they come: one such character in a text makes Word and
+/// LibreOffice refuse the whole document. Validation refuses them first (I-CHAR); this is
+/// the writer's own guarantee.
+fn xml_chars(xml: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let bad = |i: usize| -> usize {
+        match xml[i] {
+            b'\t' | b'\n' | b'\r' => 0,
+            0..0x20 => 1,
+            0xEF if xml.get(i + 1) == Some(&0xBF)
+                && matches!(xml.get(i + 2), Some(0xBE | 0xBF)) =>
+            {
+                3
+            }
+            _ => 0,
+        }
+    };
+    if !(0..xml.len()).any(|i| bad(i) > 0) {
+        return std::borrow::Cow::Borrowed(xml);
+    }
+    let mut out = Vec::with_capacity(xml.len());
+    let mut i = 0;
+    while i < xml.len() {
+        match bad(i) {
+            0 => {
+                out.push(xml[i]);
+                i += 1;
+            }
+            n => i += n,
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// How docx-rs ends a header row's height (`header_heights`): no other row has rule «auto».
@@ -641,7 +676,7 @@ pub fn with_streamed_rows(
                 return Err("нет строк в таблице".into());
             };
             let rows_xml = renumber_paragraphs(&built[a..b + "</w:tr>".len()], &mut para_id);
-            zip.write_all(rows_xml.as_bytes()).map_err(io)?;
+            zip.write_all(&xml_chars(rows_xml.as_bytes())).map_err(io)?;
         }
         zip.write_all(&xml.as_bytes()[end..]).map_err(io)?;
     }

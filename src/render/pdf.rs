@@ -19,14 +19,7 @@ use typst_layout::{Page, PagedDocument};
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 const TEMPLATE: &str = include_str!("../../templates/form.typ");
-pub(crate) const FONTS: &[&[u8]] = &[
-    include_bytes!("../../templates/fonts/LiberationSerif-Regular.ttf"),
-    include_bytes!("../../templates/fonts/LiberationSerif-Bold.ttf"),
-    include_bytes!("../../templates/fonts/LiberationSerif-Italic.ttf"),
-    include_bytes!("../../templates/fonts/LiberationSerif-BoldItalic.ttf"),
-    // Only for the check boxes ☐ ☒, which Liberation Serif lacks.
-    include_bytes!("../../templates/fonts/DejaVuSans.ttf"),
-];
+pub(crate) use crate::printable::FONTS;
 
 /// What every compilation shares.
 struct Shared {

@@ -63,14 +63,32 @@ pub fn run_wide(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
 /// them — which holds the case is the secretary's choice, so none of them is rendered or
 /// archived until only one is left.
 pub fn same_id(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
-    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Letter case ignored, as Windows names folders: `nsk-1` and `NSK-1` are one case folder.
+    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (key, _)) in cases.iter().enumerate() {
         if !key.case_id.trim().is_empty() {
-            by_id.entry(&key.case_id).or_default().push(i);
+            by_id
+                .entry(super::case_id_fold(&key.case_id))
+                .or_default()
+                .push(i);
         }
     }
     let mut out = Vec::new();
-    for (id, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
+    for (_, group) in by_id.into_iter().filter(|(_, g)| g.len() > 1) {
+        let mut spellings: Vec<&str> = Vec::new();
+        for &i in &group {
+            if !spellings.contains(&&*cases[i].0.case_id) {
+                spellings.push(&cases[i].0.case_id);
+            }
+        }
+        let id = if spellings.len() > 1 {
+            format!(
+                "{} (номера различаются только регистром букв, а в Windows это одна папка)",
+                spellings.join(" и ")
+            )
+        } else {
+            spellings[0].to_string()
+        };
         let mut files: Vec<&str> = Vec::new();
         let mut seen: HashSet<&str> = HashSet::new();
         for &i in &group {
@@ -153,9 +171,15 @@ pub fn duplicates(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
     let id = |i: usize| &*cases[i].0.case_id;
     let mut out = Vec::new();
     for group in groups.into_iter().filter(|g| g.len() > 1) {
+        // IDs that differ only in letter case are one case (I-SAME-ID's), not linked here.
+        let folded: HashMap<usize, String> = group
+            .iter()
+            .map(|&i| (i, super::case_id_fold(id(i))))
+            .collect();
+        let id_key = |i: usize| folded[&i].as_str();
         let mut per_id: HashMap<&str, usize> = HashMap::new();
         for &i in &group {
-            *per_id.entry(id(i)).or_default() += 1;
+            *per_id.entry(id_key(i)).or_default() += 1;
         }
         if per_id.len() < 2 {
             continue;
@@ -168,17 +192,17 @@ pub fn duplicates(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
             if in_lead.len() > NAMED {
                 break;
             }
-            let n = in_lead.entry(id(i)).or_default();
+            let n = in_lead.entry(id_key(i)).or_default();
             if *n < NAMED {
                 *n += 1;
                 lead.push(i);
             }
         }
         for &i in &group {
-            let others = group.len() - per_id[id(i)];
+            let others = group.len() - per_id[id_key(i)];
             let named: Vec<String> = lead
                 .iter()
-                .filter(|&&j| id(j) != id(i))
+                .filter(|&&j| id_key(j) != id_key(i))
                 .take(NAMED)
                 // Another row of the same register is named by its case alone.
                 .map(|&j| match cases[j].1 {

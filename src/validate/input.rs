@@ -135,6 +135,58 @@ pub(crate) fn check(ctx: &mut Ctx) {
         }
     }
     catalog_values(ctx);
+    document_dates(ctx);
+}
+
+/// I-DOC-DATE: every document that becomes a form carries its own date, the form's date line
+/// and the PDF/A's date (`forms::doc`). The notification's date sent is N-REQUIRED's, a
+/// plan's start D-PLAN-3M's.
+fn document_dates(ctx: &mut Ctx) {
+    let case = ctx.case;
+    let mut missing: Vec<(String, &str)> = Vec::new();
+    if case
+        .child_assessment
+        .as_ref()
+        .is_some_and(|a| a.date.is_none())
+    {
+        missing.push((
+            "/child_assessment/date".into(),
+            "оценки показателей неблагополучия ребенка",
+        ));
+    }
+    if case
+        .housing_inspection
+        .as_ref()
+        .is_some_and(|h| h.date.is_none())
+    {
+        missing.push(("/housing_inspection/date".into(), "акта обследования ЖБУ"));
+    }
+    if case.conclusion.as_ref().is_some_and(|c| c.date.is_none()) {
+        missing.push(("/conclusion/date".into(), "заключения о степени риска"));
+    }
+    if case.support_card.as_ref().is_some_and(|c| {
+        c.completed
+            .or(c.compiled_date)
+            .or(c.assessment_started)
+            .is_none()
+    }) {
+        missing.push((
+            "/support_card/compiled_date".into(),
+            "карты комплексного сопровождения (дата составления)",
+        ));
+    }
+    for (i, m) in case.monitoring.iter().enumerate() {
+        if m.date.is_none() {
+            missing.push((format!("/monitoring/{i}/date"), "мониторинга"));
+        }
+    }
+    for (pointer, what) in missing {
+        ctx.error(
+            "I-DOC-DATE",
+            pointer,
+            format!("не указана дата {what}: без нее форму нельзя составить и сдать в архив"),
+        );
+    }
 }
 
 /// The case ID names folders and files: it must be there and be safe as a file name.
@@ -146,24 +198,59 @@ fn case_id(ctx: &mut Ctx) {
             "/case_id",
             "не указан номер случая: он нужен вместо ФИО в именах файлов и папок",
         );
+    } else if let Some(device) = windows_device(id) {
+        ctx.error(
+            "I-FORMAT",
+            "/case_id",
+            format!("номер случая «{id}» недопустим: «{device}» — имя устройства в Windows, папку с таким именем создать нельзя; измените номер"),
+        );
+    } else if id.ends_with('.') {
+        ctx.error(
+            "I-FORMAT",
+            "/case_id",
+            format!("номер случая «{id}» недопустим: Windows отбрасывает точку в конце имени папки; уберите ее"),
+        );
     } else if !case_id_is_safe(id) {
         ctx.error(
             "I-FORMAT",
             "/case_id",
-            format!("номер случая «{id}» недопустим: используйте буквы, цифры, «-», «_» и «.» (не в начале), до 64 знаков"),
+            format!("номер случая «{id}» недопустим: используйте буквы, цифры, «-», «_» и «.» (не в начале и не в конце), до 64 знаков"),
         );
     }
 }
 
-/// Letters, digits, `-`, `_`, `.` (not first), at most 64 characters: nothing that could
-/// leave a folder (`/`, `..`, NUL) or upset archival tools (`%`).
+/// Letters, digits, `-`, `_`, `.` (neither first nor last), at most 64 characters, and not a
+/// Windows device name: nothing that could leave a folder (`/`, `..`, NUL), upset archival
+/// tools (`%`), or be stored under another name on Windows (`ABC.` as `ABC`) or not at all
+/// (`CON`, `aux.1`). Two IDs that differ only in letter case are one folder on Windows:
+/// `case_id_fold` compares them.
 pub fn case_id_is_safe(id: &str) -> bool {
     !id.is_empty()
         && id.chars().count() <= 64
         && !id.starts_with('.')
+        && !id.ends_with('.')
+        && windows_device(id).is_none()
         && id
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The case ID as Windows compares file names: letter case ignored.
+pub fn case_id_fold(id: &str) -> String {
+    id.trim().to_lowercase()
+}
+
+/// The Windows device name an ID is (`CON`, `com1`), with or without an extension.
+fn windows_device(id: &str) -> Option<&str> {
+    let stem = id.split('.').next().unwrap_or(id);
+    let upper = stem.to_ascii_uppercase();
+    let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.len() == 4
+            && upper.as_bytes()[3].is_ascii_digit())
+        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+            && matches!(&stem[3..], "¹" | "²" | "³"));
+    reserved.then_some(stem)
 }
 
 /// Values that must come from a catalog: indicator and factor numbers, housing act lists.

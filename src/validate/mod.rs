@@ -4,6 +4,7 @@
 
 mod across_inputs;
 mod card;
+mod chars;
 mod deadlines;
 mod input;
 mod notification;
@@ -16,7 +17,7 @@ use chrono::NaiveDate;
 
 pub use across_inputs::{CaseKey, ChildKey, duplicates, run_wide, same_id};
 pub use deadlines::{active_on, ended};
-pub use input::case_id_is_safe;
+pub use input::{case_id_fold, case_id_is_safe};
 
 /// Every rule ID this validator can report, with its severity as RULES.md gives it, plus
 /// the input-format checks (I-FORMAT, I-OPTION) that are not rules of the procedure.
@@ -118,6 +119,14 @@ pub const RULES: &[(&str, &str)] = &[
         "даты — настоящие календарные даты, не угадываются",
     ),
     ("I-PHONE", "телефон — российский номер"),
+    (
+        "I-CHAR",
+        "в тексте только знаки, которые форма может напечатать",
+    ),
+    (
+        "I-DOC-DATE",
+        "у каждого документа, из которого составляется форма, есть дата",
+    ),
     ("I-UNKNOWN", "неизвестный лист, столбец или поле"),
     ("I-DUPLICATE", "повторное извещение о том же ребенке"),
     (
@@ -173,6 +182,7 @@ pub fn validate(case: &Case, settings: &Settings) -> Vec<Diagnostic> {
         out: Vec::new(),
     };
     input::check(&mut ctx);
+    chars::check(&mut ctx);
     notification::check(&mut ctx);
     routing::check(&mut ctx);
     plans::check(&mut ctx);
