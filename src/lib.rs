@@ -23,6 +23,7 @@ pub mod portable_zip;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod safe_path;
 pub mod serve;
 pub mod sheet_layouts;
 pub mod synth;
