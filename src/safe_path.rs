@@ -122,8 +122,27 @@ mod tests {
     #[test]
     fn drives_separators_and_parents_refused() {
         for bad in [
-            "", ".", "..", "C:", "c:", "Z:", "C:x.pdf", "x:stream", "a\\b", "\\", "..\\..",
-            "\\\\server", "/", "/etc", "a/b", "x?", "x*", "a<b", "a>b", "a|b", "\"x\"",
+            "",
+            ".",
+            "..",
+            "C:",
+            "c:",
+            "Z:",
+            "C:x.pdf",
+            "x:stream",
+            "a\\b",
+            "\\",
+            "..\\..",
+            "\\\\server",
+            "/",
+            "/etc",
+            "a/b",
+            "x?",
+            "x*",
+            "a<b",
+            "a>b",
+            "a|b",
+            "\"x\"",
         ] {
             assert!(refused(bad), "{bad:?} passed");
         }
@@ -158,9 +177,25 @@ mod tests {
     #[test]
     fn windows_device_names_refused_in_any_case_and_with_an_extension() {
         for bad in [
-            "CON", "con", "Con", "PRN", "aux", "NUL", "nul.txt", "CON.pdf", "con .pdf",
-            "COM1", "com9", "COM0", "LPT1", "lpt9.docx", "COM¹", "lpt³.txt", "CONIN$",
-            "conout$.x", "aux.tar.gz",
+            "CON",
+            "con",
+            "Con",
+            "PRN",
+            "aux",
+            "NUL",
+            "nul.txt",
+            "CON.pdf",
+            "con .pdf",
+            "COM1",
+            "com9",
+            "COM0",
+            "LPT1",
+            "lpt9.docx",
+            "COM¹",
+            "lpt³.txt",
+            "CONIN$",
+            "conout$.x",
+            "aux.tar.gz",
         ] {
             assert!(refused(bad), "{bad:?} passed");
         }

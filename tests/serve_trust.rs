@@ -108,7 +108,12 @@ fn a_request_by_another_name_gets_nothing_not_even_a_session() {
     }
     // Another port, a name without the port, another loopback address, no Host at all.
     let other = format!("127.0.0.1:{}", p.wrapping_add(1));
-    for host in [other.as_str(), "localhost", "127.0.0.2", "okno.school.local"] {
+    for host in [
+        other.as_str(),
+        "localhost",
+        "127.0.0.2",
+        "okno.school.local",
+    ] {
         let r = raw(&server, "GET", "/api/session", &[("Host", host)], b"");
         assert_eq!(r.status, 421, "{host}");
     }
@@ -186,7 +191,11 @@ fn a_change_comes_from_the_page_itself_or_from_a_program_with_the_token() {
     // From the page itself: done (the verification's page follows).
     let r = post(form_headers(Some(&format!("http://127.0.0.1:{p}"))));
     assert_eq!(r.status, 303, "{}", r.text());
-    assert!(r.header("location").unwrap().starts_with("/archive/verify/"));
+    assert!(
+        r.header("location")
+            .unwrap()
+            .starts_with("/archive/verify/")
+    );
     // A program: no Origin, the token in the header.
     let (ct, body) = common::serve::multipart(&[(
         "реестр.xlsx",
@@ -290,11 +299,7 @@ fn each_change_is_allowed_by_role_at_its_route_not_by_its_form() {
         let token = c.csrf();
         // A job of this user's own to archive (the anonymous one has none: any ID).
         let job = {
-            let r = c.upload(
-                "/check",
-                &[("случай.json", case.clone())],
-                Some(&token),
-            );
+            let r = c.upload("/check", &[("случай.json", case.clone())], Some(&token));
             r.header("location")
                 .and_then(|l| l.strip_prefix("/check/"))
                 .filter(|_| who > 0)
@@ -378,7 +383,8 @@ fn the_archive_export_is_sent_from_disk_as_the_command_line_writes_it() {
     // A large scan in the bag's payload: 96 MB.
     let mut big = std::fs::File::create(archive.join("NSK-2026-0001/v1/data/scan.bin")).unwrap();
     let block: Vec<u8> = (0..1 << 20)
-        .map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        .map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     for _ in 0..96 {
         big.write_all(&block).unwrap();
     }
@@ -426,7 +432,11 @@ fn quarter_folders(tmp: &Path) -> Vec<String> {
         .unwrap()
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy().starts_with("okno-serve-"))
-        .flat_map(|e| std::fs::read_dir(e.path().join("quarter")).into_iter().flatten())
+        .flat_map(|e| {
+            std::fs::read_dir(e.path().join("quarter"))
+                .into_iter()
+                .flatten()
+        })
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
@@ -461,7 +471,9 @@ fn a_quarter_has_one_folder_and_one_link_whatever_its_spelling() {
     assert_eq!(r.status, 200);
     assert_eq!(quarter_folders(&tmp), ["2026-Q4"]);
     // Other quarters: only the newest few are kept.
-    for q in ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"] {
+    for q in [
+        "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2",
+    ] {
         assert_eq!(c.get(&format!("/quarter?q={q}")).status, 200);
     }
     let kept = quarter_folders(&tmp);

@@ -365,9 +365,11 @@ fn download_file(dir: tempfile::TempDir, file: &Path, name: &str, kind: &'static
         drop(f);
         drop(dir);
     });
-    let pieces = futures_util::stream::unfold(receive, |mut r| async move {
-        r.recv().await.map(|p| (p, r))
-    });
+    let pieces =
+        futures_util::stream::unfold(
+            receive,
+            |mut r| async move { r.recv().await.map(|p| (p, r)) },
+        );
     (
         [
             (header::CONTENT_TYPE, kind.to_string()),

@@ -5,7 +5,8 @@
 //! embedded.
 //!
 //! Safe by default: loopback only unless `--listen` names another address, and then only
-//! with users (`auth`); a CSRF token on every change; upload limits; a Content-Security-
+//! with users (`auth`); only requests that name this server and changes from its own page
+//! (`trust`); a CSRF token on every change; upload limits; a Content-Security-
 //! Policy; uploads in a private temporary folder removed with their job; log lines with the
 //! method, the path (no query) and the status only, never a child's name.
 

@@ -25,9 +25,9 @@ pub(crate) struct Allowed {
 /// The names given with `--host`, checked: a host name or address without a port.
 pub fn check_hosts(names: &[String]) -> Result<(), String> {
     for n in names {
-        let plain = n.parse::<Authority>().is_ok_and(|a| {
-            a.port().is_none() && !a.as_str().contains('@') && !a.host().is_empty()
-        });
+        let plain = n
+            .parse::<Authority>()
+            .is_ok_and(|a| a.port().is_none() && !a.as_str().contains('@') && !a.host().is_empty());
         if !plain {
             return Err(format!(
                 "--host «{n}»: укажите имя компьютера без порта и без http://, \
