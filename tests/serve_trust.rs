@@ -547,8 +547,8 @@ fn no_url_reaches_a_file_outside_its_folder_or_by_a_windows_only_name() {
         format!("/quarter/file/2026-Q4/./{qfile}"),
         format!("/quarter/file/2026-q4/{qfile}"),
         format!("/quarter/file/2026-Q4/Z:/{abs}"),
-        format!("/quarter/file/2026-Q4/..%5C..%5C..%5Csecret.pdf"),
-        format!("/quarter/file/2026-Q4/NUL"),
+        "/quarter/file/2026-Q4/..%5C..%5C..%5Csecret.pdf".to_string(),
+        "/quarter/file/2026-Q4/NUL".to_string(),
         "/archive/case/..".to_string(),
         "/archive/case/CON".to_string(),
     ];
