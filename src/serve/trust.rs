@@ -79,7 +79,7 @@ impl Allowed {
             return false;
         }
         match host.parse::<IpAddr>() {
-            Ok(ip) => ip == self.ip || (self.ip.is_unspecified() && !ip.is_unspecified()),
+            Ok(ip) => !ip.is_unspecified() && (ip == self.ip || self.ip.is_unspecified()),
             Err(_) => {
                 (host == "localhost" && (self.ip.is_loopback() || self.ip.is_unspecified()))
                     || self.names.contains(&host)
