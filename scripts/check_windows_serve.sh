@@ -7,7 +7,10 @@
 # usage: scripts/check_windows_serve.sh [OKNO.EXE [LINUX_OKNO]]
 #   (defaults: target/windows/x86_64-pc-windows-gnu/release/okno.exe, target/release/okno;
 #    needs wine64, curl, python3, x86_64-w64-mingw32-gcc when WINEPREFIX is not prepared)
-# Exit 0: the same answer; 1: it differs or the page is wrong; 2: a server did not start.
+# Then every way from a URL to a file outside the page's folders (a drive, a backslash, a
+# device name: issue 20) and a foreign Host must be refused by the Windows build.
+# Exit 0: the same answer, all refused; 1: it differs, the page is wrong, or a hostile URL
+# was answered; 2: a server did not start.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 exe="${1:-$PWD/target/windows/x86_64-pc-windows-gnu/release/okno.exe}"
@@ -71,6 +74,40 @@ ask() {
     >"$work/$name.json" || return 1
 }
 
+# Each URL that must not reach a file: under Windows `Path::join` takes `Z:…`, `C:\…` or
+# `\…` as a new root, `..\` as a parent and `CON` as the console. All must answer 404.
+refused() {
+  local url=$1 failed=0
+  local secret="$work/secret.pdf"
+  printf '%%PDF secret\n' >"$secret"
+  local win="Z:$secret"                  # Z:/tmp/tmp.X/secret.pdf: the same file on wine's Z:
+  local back=${win//\//%5C}              # Z:%5Ctmp%5Ctmp.X%5Csecret.pdf
+  local up='..%5C..%5C..%5C..%5Csecret.pdf'
+  local bag="$url/archive/file/NSK-2026-0001/1" q="$url/quarter/file/2026-Q4"
+  local urls=(
+    "$bag/$win" "$bag/$back" "$bag/${win//:/%3A}" "$bag/${win//\//%2F}" "$bag/$up"
+    "$bag/..%2F..%2F..%2F..%2Fsecret.pdf" "$bag/%5C%5C%3F%5C$back" "$bag/%5C${back#Z:%5C}"
+    "$bag/CON.pdf" "$bag/con.pdf" "$bag/NUL.pdf" "$bag/COM1.pdf" "$bag/LPT1.docx"
+    "$bag/AUX.pdf" "$bag/x.pdf%00.pdf" "$bag/secret.pdf." "$bag/${win}%20"
+    "$q/$win" "$q/$back" "$q/${win//\//%2F}" "$q/C:%5Cwindows%5Cwin.ini" "$q/C:/windows/win.ini"
+    "$q/..%5C..%5C..%5C..%5C..%5C..%5C..%5C..%5Cwindows%5Cwin.ini" "$q/CON" "$q/nul.txt"
+    "$q/%5Cwindows%5Cwin.ini" "$url/archive/case/CON" "$url/archive/case/NUL"
+  )
+  for u in "${urls[@]}"; do
+    local code
+    code=$(curl --path-as-is -s -m 20 -o "$work/refused.out" -w '%{http_code}' "$u")
+    if [ "$code" != 404 ] || grep -qa "secret\|\[fonts\]\|for 16-bit" "$work/refused.out"; then
+      echo "serve: ${u#"$url"} answered $code under Windows (must be 404)"
+      failed=1
+    fi
+  done
+  local host=${url#http://}
+  code=$(curl -s -m 20 -o /dev/null -w '%{http_code}' -H "Host: attacker.example:${host#*:}" "$url/api/session")
+  [ "$code" = 421 ] || { echo "serve: a foreign Host got $code under Windows (must be 421)"; failed=1; }
+  [ "$failed" -eq 0 ] && echo "windows: all ${#urls[@]} hostile file URLs and a foreign Host refused"
+  return "$failed"
+}
+
 status=0
 start windows wine "$exe" || exit 2
 win=$started_url
@@ -85,6 +122,7 @@ if ! cmp -s "$work/windows.json" "$work/linux.json"; then
   diff "$work/linux.json" "$work/windows.json" | head -40
   status=1
 fi
+refused "$win" || status=1
 if [ "$status" -eq 0 ]; then
   counts=$(python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); f=v["files"]; print("cases %d, errors %d, warnings %d" % (sum(len(x["cases"]) for x in f), sum(x["errors"] for x in f), sum(x["warnings"] for x in f)))' "$work/windows.json")
   echo "windows: okno.exe serve under wine answers the page and /api/validate ($counts) as Linux does"

@@ -24,6 +24,7 @@ pub mod printable;
 pub mod render;
 pub mod report;
 pub mod run;
+pub mod safe_path;
 pub mod serve;
 pub mod sheet_layouts;
 pub mod synth;

@@ -74,6 +74,10 @@ pub struct ServeArgs {
     /// Адрес и порт страницы
     #[arg(long, default_value = okno::serve::DEFAULT_LISTEN, value_name = "АДРЕС:ПОРТ")]
     pub listen: std::net::SocketAddr,
+    /// Ещё одно имя компьютера, по которому открывают страницу (можно несколько раз);
+    /// запросы с другим именем в адресе отклоняются
+    #[arg(long = "host", value_name = "ИМЯ")]
+    pub hosts: Vec<String>,
     /// Не открывать браузер
     #[arg(long)]
     pub no_browser: bool,

@@ -10,6 +10,7 @@ pub fn run(args: ServeArgs, today: Option<Date>) -> Result<()> {
     let cfg = Config {
         archive: args.archive.unwrap_or_else(serve::default_archive),
         listen: args.listen,
+        hosts: args.hosts,
         open_browser: !args.no_browser,
         max_upload: args.max_upload_mb << 20,
         max_unzipped: args.max_unzipped_mb << 20,

@@ -156,7 +156,7 @@ pub async fn list(
         .filter(|r| from.is_none_or(|f| r.opened.is_some_and(|o| o >= f)))
         .filter(|r| to.is_none_or(|t| r.opened.is_some_and(|o| o <= t)))
         .collect();
-    let secretary = super::may_change(&s).is_ok();
+    let secretary = super::may_change(&s);
     layout(
         "Архив",
         "/archive",
@@ -229,7 +229,13 @@ pub async fn case_page(
         );
     }
     let root = state.cfg.archive.clone();
-    let dir = root.join(&case);
+    let Ok(dir) = crate::safe_path::join(&root, [&case]) else {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Не найдено",
+            "Такого случая нет в архиве.",
+        );
+    };
     let versions: Vec<u32> = crate::archive::list_cases(&root)
         .into_iter()
         .find(|(id, _)| *id == case)
@@ -291,21 +297,18 @@ pub async fn bag_file(
     State(state): State<Shared>,
     UrlPath((case, version, path)): UrlPath<(String, u32, String)>,
 ) -> Response {
-    let safe = crate::validate::case_id_is_safe(&case)
-        && !path
-            .split('/')
-            .any(|p| p.is_empty() || p == "." || p == "..")
-        && (path.ends_with(".pdf") || path.ends_with(".docx"));
-    if !safe {
-        return message(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет.");
-    }
-    let file = state
-        .cfg
-        .archive
-        .join(&case)
-        .join(format!("v{version}"))
-        .join("data")
-        .join(&path);
+    let bag = [case.as_str(), &format!("v{version}"), "data"];
+    let file = crate::safe_path::join(&state.cfg.archive, bag)
+        .and_then(|data| crate::safe_path::join_url(&data, &path));
+    let file = match file {
+        Ok(f)
+            if crate::validate::case_id_is_safe(&case)
+                && (path.ends_with(".pdf") || path.ends_with(".docx")) =>
+        {
+            f
+        }
+        _ => return message(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет."),
+    };
     match std::fs::read(&file) {
         Ok(bytes) => {
             let kind = if path.ends_with(".pdf") {
@@ -321,6 +324,65 @@ pub async fn bag_file(
 }
 
 pub(crate) fn download(name: &str, kind: &'static str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (header::CONTENT_DISPOSITION, disposition(name)),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// `file` (in `dir`, removed once it is sent or the client leaves) as a download, read
+/// from disk a piece at a time.
+fn download_file(dir: tempfile::TempDir, file: &Path, name: &str, kind: &'static str) -> Response {
+    use std::io::Read;
+    let (mut f, len) = match std::fs::File::open(file).and_then(|f| {
+        let len = f.metadata()?.len();
+        Ok((f, len))
+    }) {
+        Ok(x) => x,
+        Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
+    };
+    let (send, receive) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(2);
+    tokio::task::spawn_blocking(move || {
+        loop {
+            let mut piece = vec![0u8; 256 << 10];
+            let sent = match f.read(&mut piece) {
+                Ok(0) => break,
+                Ok(n) => {
+                    piece.truncate(n);
+                    send.blocking_send(Ok(piece))
+                }
+                Err(e) => send.blocking_send(Err(e)),
+            };
+            if sent.is_err() {
+                break;
+            }
+        }
+        // Closed before its folder goes (Windows removes no open file).
+        drop(f);
+        drop(dir);
+    });
+    let pieces =
+        futures_util::stream::unfold(
+            receive,
+            |mut r| async move { r.recv().await.map(|p| (p, r)) },
+        );
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (header::CONTENT_DISPOSITION, disposition(name)),
+            (header::CONTENT_LENGTH, len.to_string()),
+        ],
+        axum::body::Body::from_stream(pieces),
+    )
+        .into_response()
+}
+
+/// `Content-Disposition` of a download named `name` (any script), for every browser.
+fn disposition(name: &str) -> String {
     let encoded: String = name
         .bytes()
         .map(|b| {
@@ -341,17 +403,7 @@ pub(crate) fn download(name: &str, kind: &'static str, bytes: Vec<u8>) -> Respon
             }
         })
         .collect();
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// A bag (`<case-id>/v<N>`) and its problems (none: intact).
@@ -513,15 +565,15 @@ pub async fn export(
         Ok(t) => t,
         Err(e) => return message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
     };
+    // Written to disk as `okno export` writes it, then sent from there: the server never
+    // holds the tar, however large the archive.
     let out = tmp.path().join("export.tar");
     let o = out.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        crate::archive::export(&root, from, to, &o, today)
-            .and_then(|e| std::fs::read(&o).map(|b| (e, b)).map_err(|e| e.to_string()))
-    })
-    .await;
+    let done =
+        tokio::task::spawn_blocking(move || crate::archive::export(&root, from, to, &o, today))
+            .await;
     match done {
-        Ok(Ok((e, bytes))) => {
+        Ok(Ok(e)) => {
             let cases: Vec<String> = e
                 .bags
                 .iter()
@@ -536,7 +588,7 @@ pub async fn export(
                 &cases,
                 &format!("пакетов {}", e.bags.len()),
             );
-            download("выгрузка-архива.tar", "application/x-tar", bytes)
+            download_file(tmp, &out, "выгрузка-архива.tar", "application/x-tar")
         }
         Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Выгрузка не сделана", &e),
         Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
@@ -550,23 +602,67 @@ pub struct QuarterQuery {
     t: Option<String>,
 }
 
-/// The quarterly run into the server's folder for that quarter.
+/// The folder of the quarterly runs in the server's work folder: `<label>/…`, by the
+/// canonical label only.
+const QUARTERS: &str = "quarter";
+/// Quarter folders kept at once; an older one is removed (its page is simply opened again).
+const KEPT_QUARTERS: usize = 4;
+/// Replacing a quarter's folder and pruning the others, one server thread at a time.
+static QUARTER_SWAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The quarterly run into the server's folder for that quarter: rendered into a fresh
+/// folder, which then replaces the quarter's (no file of another territory's run is left
+/// in it); only the `KEPT_QUARTERS` newest quarters are kept. Returns the run and the folder
+/// its file paths are under.
 async fn run_quarter(
     state: &Shared,
     label: &str,
     territory: Option<&str>,
 ) -> Result<(crate::periodic::QuarterDone, PathBuf), String> {
-    let out = state.work.path().join("quarter").join(label);
+    // One spelling, one folder: `2026-q4`, `2026 4` and `2026-Q4` are the same quarter.
+    let label = Quarter::parse(label)?.label();
+    let quarters = state.work.path().join(QUARTERS);
     let root = state.cfg.archive.clone();
     let today = state.today();
-    let (l, o) = (label.to_string(), out.clone());
     let t = territory.map(str::to_string);
-    let done = tokio::task::spawn_blocking(move || {
-        crate::periodic::quarter(&l, &root, &o, today, t.as_deref()).map_err(|e| e.to_string())
+    tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&quarters).map_err(|e| e.to_string())?;
+        let fresh = tempfile::Builder::new()
+            .prefix(".run-")
+            .tempdir_in(&quarters)
+            .map_err(|e| e.to_string())?;
+        let done = crate::periodic::quarter(&label, &root, fresh.path(), today, t.as_deref())
+            .map_err(|e| e.to_string())?;
+        let out = crate::safe_path::join(&quarters, [&label]).map_err(|e| e.0.to_string())?;
+        let _one = QUARTER_SWAP.lock().unwrap_or_else(|e| e.into_inner());
+        match std::fs::remove_dir_all(&out) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.to_string()),
+            _ => {}
+        }
+        let base = fresh.keep();
+        std::fs::rename(&base, &out).map_err(|e| e.to_string())?;
+        prune_quarters(&quarters);
+        Ok((done, base))
     })
     .await
-    .map_err(|e| e.to_string())??;
-    Ok((done, out))
+    .map_err(|e| e.to_string())?
+}
+
+/// Removes all but the `KEPT_QUARTERS` newest quarter folders (runs in flight are left).
+fn prune_quarters(quarters: &Path) {
+    let Ok(entries) = std::fs::read_dir(quarters) else {
+        return;
+    };
+    let mut folders: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with(".run-"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    folders.sort();
+    let old = folders.len().saturating_sub(KEPT_QUARTERS);
+    for (_, f) in folders.into_iter().take(old) {
+        let _ = std::fs::remove_dir_all(f);
+    }
 }
 
 /// A bar chart of labelled counts, as SVG (no script, no outside fonts).
@@ -596,7 +692,9 @@ pub async fn quarter_page(
     Query(q): Query<QuarterQuery>,
 ) -> Response {
     let today = state.today();
-    let label = q.q.clone().unwrap_or_else(|| quarter_code(today));
+    let typed = q.q.clone().unwrap_or_else(|| quarter_code(today));
+    // The canonical label in the links and the field, whatever the spelling typed.
+    let label = Quarter::parse(&typed).map(|q| q.label()).unwrap_or(typed);
     let territory = q.t.clone().filter(|t| !t.is_empty());
     let result = match Quarter::parse(&label) {
         Ok(_) => Some(run_quarter(&state, &label, territory.as_deref()).await),
@@ -777,14 +875,14 @@ pub async fn quarter_forms_zip(
     State(state): State<Shared>,
     Query(q): Query<QuarterQuery>,
 ) -> Response {
-    let label = q.q.unwrap_or_else(|| quarter_code(state.today()));
-    if Quarter::parse(&label).is_err() {
+    let typed = q.q.unwrap_or_else(|| quarter_code(state.today()));
+    let Ok(label) = Quarter::parse(&typed).map(|q| q.label()) else {
         return message(
             StatusCode::BAD_REQUEST,
             "Квартал не указан",
             "Квартал записывается как ГГГГ-QN, например 2026-Q4.",
         );
-    }
+    };
     let territory = q.t.filter(|t| !t.is_empty());
     let tmp = match tempfile::Builder::new()
         .prefix("quarter-forms-")
@@ -871,10 +969,17 @@ pub async fn quarter_file(
     State(state): State<Shared>,
     UrlPath((q, path)): UrlPath<(String, String)>,
 ) -> Response {
-    if Quarter::parse(&q).is_err() || path.split('/').any(|p| p.is_empty() || p == "..") {
+    // Only the canonical label names a folder (the page links with it).
+    let file = match Quarter::parse(&q) {
+        Ok(quarter) if quarter.label() == q => {
+            crate::safe_path::join(&state.work.path().join(QUARTERS), [&q])
+                .and_then(|dir| crate::safe_path::join_url(&dir, &path))
+        }
+        _ => Err(crate::safe_path::Refused("not a quarter")),
+    };
+    let Ok(file) = file else {
         return message(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет.");
-    }
-    let file = state.work.path().join("quarter").join(&q).join(&path);
+    };
     match std::fs::read(&file) {
         Ok(b) => {
             let name = path.replace('/', "-");

@@ -5,7 +5,8 @@
 //! embedded.
 //!
 //! Safe by default: loopback only unless `--listen` names another address, and then only
-//! with users (`auth`); a CSRF token on every change; upload limits; a Content-Security-
+//! with users (`auth`); only requests that name this server and changes from its own page
+//! (`trust`); a CSRF token on every change; upload limits; a Content-Security-
 //! Policy; uploads in a private temporary folder removed with their job; log lines with the
 //! method, the path (no query) and the status only, never a child's name.
 
@@ -17,6 +18,7 @@ pub mod auth;
 mod check;
 mod limits;
 mod pages;
+mod trust;
 
 use auth::{Role, Session, Sessions, User};
 use axum::Router;
@@ -36,6 +38,9 @@ use std::sync::{Arc, Mutex};
 pub struct Config {
     pub archive: PathBuf,
     pub listen: SocketAddr,
+    /// Other names of this computer the page is opened by (`--host`); the listen address
+    /// and, on loopback, `localhost` always do.
+    pub hosts: Vec<String>,
     /// Open the default browser on the page once it listens.
     pub open_browser: bool,
     /// Largest upload, bytes (the whole request).
@@ -91,6 +96,8 @@ pub(crate) struct AppState {
     work: tempfile::TempDir,
     /// Verifications of the archive, running or done, by ID.
     verifications: Mutex<std::collections::HashMap<String, Arc<archive_pages::Verification>>>,
+    /// The names and address requests must call this server by.
+    trust: trust::Allowed,
 }
 
 impl AppState {
@@ -129,6 +136,7 @@ pub fn serve(cfg: Config) -> Result<(), String> {
         .map_err(|e| format!("папка архива {}: {e}", cfg.archive.display()))?;
     let users = auth::load_users(&cfg.archive)?;
     check_listen(&cfg.listen, &users)?;
+    trust::check_hosts(&cfg.hosts)?;
     let work = tempfile::Builder::new()
         .prefix("okno-serve-")
         .tempdir()
@@ -152,8 +160,10 @@ pub fn serve(cfg: Config) -> Result<(), String> {
         if cfg.open_browser {
             open_browser(&url);
         }
+        let trust = trust::Allowed::new(addr, &cfg.hosts);
         let state = Arc::new(AppState {
             cfg,
+            trust,
             users,
             sessions: Mutex::new(Sessions::default()),
             login: auth::Login::default(),
@@ -199,7 +209,15 @@ fn open_browser(url: &str) {
 
 fn router(state: Shared) -> Router {
     let limit = state.cfg.max_upload as usize;
+    // What only a secretary may do, refused to everyone else here, whatever the page shows:
+    // change the archive, or take the whole of it away.
+    let secretary = Router::new()
+        .route("/check/{job}/archive", post(check::archive_job))
+        .route("/archive/export", post(archive_pages::export))
+        .route("/api/archive", post(check::api_archive))
+        .route_layer(axum::middleware::from_fn(secretary_only));
     Router::new()
+        .merge(secretary)
         .route("/", get(check::page))
         .route("/static/okno.css", get(static_css))
         .route("/static/okno.js", get(static_js))
@@ -221,7 +239,6 @@ fn router(state: Shared) -> Router {
             "/check/{job}/case/{case}/forms.zip",
             get(check::case_forms_zip),
         )
-        .route("/check/{job}/archive", post(check::archive_job))
         .route("/archive", get(archive_pages::list))
         .route("/archive/case/{case}", get(archive_pages::case_page))
         .route(
@@ -230,7 +247,6 @@ fn router(state: Shared) -> Router {
         )
         .route("/archive/verify", post(archive_pages::verify))
         .route("/archive/verify/{id}", get(archive_pages::verify_page))
-        .route("/archive/export", post(archive_pages::export))
         .route("/quarter", get(archive_pages::quarter_page))
         .route("/quarter/forms.zip", get(archive_pages::quarter_forms_zip))
         .route(
@@ -245,7 +261,6 @@ fn router(state: Shared) -> Router {
         .route("/api/validate", post(check::api_validate))
         .route("/api/annotate", post(check::api_annotate))
         .route("/api/render", post(check::api_render))
-        .route("/api/archive", post(check::api_archive))
         .route("/api/quarter", get(archive_pages::api_quarter))
         // Past the upload limit a request is refused, but its body is still read (and
         // dropped) up to this much, so the client gets the Russian message rather than a
@@ -271,12 +286,51 @@ async fn static_js() -> Response {
         .into_response()
 }
 
-/// The session (created on first visit), the login wall, the CSRF check of every change,
-/// the security headers and the log line.
-async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Response {
+/// The host and origin check, the session (created on first visit), the login wall, the
+/// CSRF check of every change, the security headers and the log line.
+async fn guard(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().clone();
     // The path only: a query may carry a sheet name, and nothing a user typed is logged.
+    let path = req.uri().path().to_string();
+    // Before any session: a request by another name gets none, not even the local one.
+    let mut resp = match state.trust.refusal(&req) {
+        Some(refused) => refused,
+        None => with_session(&state, req, next).await,
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        // Not «no-referrer»: with it a browser sends `Origin: null` on a form's POST, and
+        // the page could no longer tell its own forms from another site's.
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    eprintln!(
+        "okno serve: {method} {path} {} {} мс",
+        resp.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    resp
+}
+
+/// The session, the login wall, the CSRF check and the session cookie.
+async fn with_session(state: &AppState, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
     let path = req.uri().path().to_string();
     let cookie_id = session_cookie(req.headers());
     let (session, fresh) = {
@@ -303,29 +357,8 @@ async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Res
             Err(resp) => resp,
         }
     } else {
-        req.extensions_mut().insert(session.clone());
-        next.run(req).await
+        next_with(&session, req, next).await
     };
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
     if fresh || resp.extensions().get::<NewSession>().is_some() {
         let id = resp
             .extensions()
@@ -339,11 +372,6 @@ async fn guard(State(state): State<Shared>, mut req: Request, next: Next) -> Res
             resp.headers_mut().append(header::SET_COOKIE, v);
         }
     }
-    eprintln!(
-        "okno serve: {method} {path} {} {} мс",
-        resp.status().as_u16(),
-        started.elapsed().as_millis()
-    );
     resp
 }
 
@@ -461,14 +489,23 @@ pub(crate) fn audit(state: &AppState, user: &str, action: &str, cases: &[String]
 }
 
 /// The user may change the archive.
-pub(crate) fn may_change(s: &Session) -> Result<(), Response> {
-    if s.role() == Some(Role::Secretary) {
-        Ok(())
-    } else {
-        Err(pages::message(
+pub(crate) fn may_change(s: &Session) -> bool {
+    s.role() == Some(Role::Secretary)
+}
+
+/// The layer of the routes only a secretary may take (the login wall comes before it).
+async fn secretary_only(req: Request, next: Next) -> Response {
+    if req.extensions().get::<Session>().is_some_and(may_change) {
+        return next.run(req).await;
+    }
+    let text = "Сохранять в архив и выгружать его может только секретарь.";
+    if req.uri().path().starts_with("/api/") {
+        (
             StatusCode::FORBIDDEN,
-            "Недостаточно прав",
-            "Сохранять в архив может только секретарь.",
-        ))
+            axum::Json(serde_json::json!({ "error": text })),
+        )
+            .into_response()
+    } else {
+        pages::message(StatusCode::FORBIDDEN, "Недостаточно прав", text)
     }
 }

@@ -14,7 +14,16 @@ pub struct Server {
 impl Server {
     /// `okno --today 2026-11-24 serve --no-browser --listen 127.0.0.1:0 --archive ARCHIVE EXTRA…`
     pub fn start(archive: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_okno"))
+        Server::start_in(archive, extra, None)
+    }
+
+    /// As `start`, with the server's temporary folders (its work folder) under `tmp`.
+    pub fn start_in(archive: &Path, extra: &[&str], tmp: Option<&Path>) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_okno"));
+        if let Some(t) = tmp {
+            cmd.env("TMPDIR", t).env("TMP", t).env("TEMP", t);
+        }
+        let mut child = cmd
             .args(["--today", "2026-11-24", "serve", "--no-browser"])
             .args(["--listen", "127.0.0.1:0", "--archive"])
             .arg(archive)
@@ -144,7 +153,9 @@ impl Client {
         let mut req = self
             .agent
             .post(format!("{}{path}", self.base))
-            .header("Content-Type", content_type);
+            .header("Content-Type", content_type)
+            // As a browser does: every POST says which page it comes from.
+            .header("Origin", &self.base);
         if let Some(c) = &self.cookie {
             req = req.header("Cookie", c);
         }
