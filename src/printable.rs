@@ -89,10 +89,11 @@ pub fn fate(c: char) -> Fate {
     }
 }
 
-/// `s` as a form prints it: the replacements made; refused characters are left for the
-/// validator to report (a case with them is not rendered).
+/// `s` as a form prints it: the replacements made. A refused character is an error of the
+/// validator (a case with one is not rendered), but a draft is rendered with its errors: there
+/// it is printed as its code, `[U+0007]`, so the draft prints and shows what to remove.
 pub fn printable(s: &str) -> Cow<'_, str> {
-    if s.chars().all(|c| !matches!(fate(c), Fate::Replaced(_))) {
+    if s.chars().all(|c| fate(c) == Fate::Kept) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -102,7 +103,10 @@ pub fn printable(s: &str) -> Cow<'_, str> {
             // CR LF: one line break.
             _ if c == '\r' && chars.peek() == Some(&'\n') => {}
             Fate::Replaced(r) => out.push_str(r),
-            _ => out.push(c),
+            Fate::Refused(_) => {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("[U+{:04X}]", c as u32));
+            }
+            Fate::Kept => out.push(c),
         }
     }
     Cow::Owned(out)
@@ -196,6 +200,12 @@ mod tests {
         assert_eq!(fate('\u{7}'), Fate::Refused(Refusal::Control));
         assert_eq!(fate('\u{FFFE}'), Fate::Refused(Refusal::NotText));
         assert_eq!(fate('\u{a0}'), Fate::Kept);
+    }
+
+    #[test]
+    fn a_draft_prints_a_refused_character_as_its_code() {
+        assert_eq!(printable("a\u{7}b中\tc\r\nd"), "a[U+0007]b[U+4E2D] c\nd");
+        assert!(matches!(printable("Иванова Анна, 45,3 кв. м"), Cow::Borrowed(_)));
     }
 
     #[test]

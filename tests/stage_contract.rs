@@ -577,3 +577,33 @@ fn case_ids_that_differ_only_in_letter_case_are_one_case() {
         .collect();
     assert_eq!(ids, ["NSK-2026-0001"]);
 }
+
+#[test]
+fn a_draft_with_an_unprintable_character_prints_its_code() {
+    // `--draft` renders a case with its errors: a bell character (I-CHAR) must not make the
+    // PDF fail in Typst's English; the draft shows the character's code instead.
+    let text = std::fs::read_to_string(root().join("fixtures/cases/NSK-2026-0001.json")).unwrap();
+    let hostile = text.replacen("Мельникова Варвара", "Мельникова Вар\\u0007вара", 1);
+    assert_ne!(hostile, text, "the fixture's surname moved");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("NSK-2026-0001.json");
+    std::fs::write(&input, hostile).unwrap();
+    let out = dir.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_okno"))
+        .args(["--today", "2026-11-24", "render", "--draft", "--format", "pdf"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("I-CHAR"), "{said}");
+    assert!(!said.contains("ошибка записи"), "{said}");
+    assert!(!said.contains("could not be displayed"), "{said}");
+    let pdfs = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .count();
+    assert!(pdfs >= 3, "{pdfs} PDFs:\n{said}");
+}
