@@ -43,6 +43,25 @@ fn said(out: &Output) -> String {
     )
 }
 
+/// Each I-SIZE diagnostic with the line under it that gives its place.
+fn size_errors(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    (0..lines.len())
+        .filter(|&i| lines[i].contains("[I-SIZE]"))
+        .map(|i| format!("{} {}", lines[i], lines.get(i + 1).unwrap_or(&"")))
+        .collect()
+}
+
+/// The number of cases in validate's total line («Итого: файлов 1, случаев 26, …»).
+fn cases(text: &str) -> String {
+    let total = text.lines().find(|l| l.starts_with("Итого")).unwrap_or("");
+    total
+        .split(", ")
+        .find(|p| p.starts_with("случаев"))
+        .unwrap_or("")
+        .to_string()
+}
+
 /// The parts of a zip package, in order.
 fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -141,20 +160,16 @@ fn a_far_cell_in_a_case_workbook_is_refused_at_its_address_and_the_rest_is_read(
     let out = validate(&path);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    let line = text
-        .lines()
-        .find(|l| l.contains("I-SIZE"))
-        .unwrap_or_else(|| panic!("no I-SIZE: {text}"));
+    let errors = size_errors(&text);
+    assert_eq!(errors.len(), 1, "{text}");
     assert!(
-        line.contains("Извещение") && line.contains("XFD1048576"),
-        "{line}"
+        errors[0].contains("«Извещение», XFD1048576"),
+        "{}",
+        errors[0]
     );
-    // The case itself was read: its other errors are not reported, only the far cell.
-    assert_eq!(
-        text.lines().filter(|l| l.contains("ошибка")).count(),
-        1,
-        "{text}"
-    );
+    // The case itself was read, and whole: the far cell is its only error.
+    assert_eq!(cases(&text), "случаев 1", "{text}");
+    assert_eq!(text.matches("ошибка[").count(), 1, "{text}");
 }
 
 #[test]
@@ -175,21 +190,15 @@ fn a_far_cell_in_a_register_is_refused_and_its_rows_are_read() {
     let out = validate(&path);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
+    let errors = size_errors(&text);
     assert!(
-        text.lines()
-            .any(|l| l.contains("I-SIZE") && l.contains("XFD1048576")),
+        errors.len() == 1 && errors[0].contains("«Реестр», XFD1048576"),
         "{text}"
     );
     // Every row is still checked: the case count is the clean register's.
-    let cases = |t: &str| {
-        t.lines()
-            .find(|l| l.contains("случа"))
-            .map(str::to_string)
-            .unwrap_or_default()
-    };
     let clean = said(&clean);
-    assert!(!cases(&clean).is_empty(), "{clean}");
-    assert!(text.contains(&cases(&clean)), "{clean}\n---\n{text}");
+    assert!(cases(&clean).len() > "случаев ".len(), "{clean}");
+    assert_eq!(cases(&text), cases(&clean), "{clean}\n---\n{text}");
 }
 
 #[test]
@@ -216,9 +225,9 @@ fn a_shared_strings_bomb_is_refused_before_it_is_read() {
     let out = validate(&path);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
+    let errors = size_errors(&text);
     assert!(
-        text.lines()
-            .any(|l| l.contains("I-SIZE") && l.contains("sharedStrings.xml")),
+        errors.len() == 1 && errors[0].contains("sharedStrings.xml"),
         "{text}"
     );
 }
@@ -234,13 +243,10 @@ fn a_json_field_of_a_million_characters_is_an_error_at_its_pointer() {
     let out = validate(&path);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    let line = text
-        .lines()
-        .find(|l| l.contains("I-SIZE"))
-        .unwrap_or_else(|| panic!("no I-SIZE: {text}"));
+    let errors = size_errors(&text);
     assert!(
-        line.contains("/territory") && line.contains("1000000"),
-        "{line}"
+        errors.len() == 1 && errors[0].contains("1000000") && errors[0].contains("--> /territory"),
+        "{text}"
     );
     assert!(text.len() < 10_000, "the text itself is not echoed");
 }
@@ -258,9 +264,9 @@ fn json_nested_too_deep_is_refused_at_its_line() {
     let out = validate(&path);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
+    let errors = size_errors(&text);
     assert!(
-        text.lines()
-            .any(|l| l.contains("I-SIZE") && l.contains("строка 2")),
+        errors.len() == 1 && errors[0].contains("строка 2"),
         "{text}"
     );
 }
@@ -333,9 +339,9 @@ fn a_far_cell_in_an_ods_is_refused_before_the_grid_is_made() {
     let out = validate(&path);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
+    let errors = size_errors(&text);
     assert!(
-        text.lines()
-            .any(|l| l.contains("I-SIZE") && l.contains("Извещение") && l.contains(".xlsx")),
+        errors.len() == 1 && errors[0].contains("«Извещение»") && errors[0].contains(".xlsx"),
         "{text}"
     );
 }
