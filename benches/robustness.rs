@@ -152,17 +152,14 @@ fn run(cmd: &mut Command) -> Measured {
         .spawn()
         .expect("run okno");
     let pid = child.id() as libc::pid_t;
+    // Kills the child if it is still running after `KILL_SECS`; told when it ended.
+    let (ended, ended_rx) = std::sync::mpsc::channel::<()>();
     let watchdog = std::thread::spawn(move || {
-        let end = Instant::now() + std::time::Duration::from_secs(KILL_SECS);
-        while Instant::now() < end {
-            std::thread::sleep(std::time::Duration::from_millis(200));
-            // SAFETY: signal 0 only asks whether our child still exists.
-            if unsafe { libc::kill(pid, 0) } != 0 {
-                return;
-            }
+        let timeout = std::time::Duration::from_secs(KILL_SECS);
+        if ended_rx.recv_timeout(timeout).is_err() {
+            // SAFETY: our own child, not yet reaped (the main thread is still in wait4).
+            unsafe { libc::kill(pid, libc::SIGKILL) };
         }
-        // SAFETY: our own child, not yet reaped (wait4 below has not returned).
-        unsafe { libc::kill(pid, libc::SIGKILL) };
     });
     let mut status = 0;
     // SAFETY: rusage is plain data; zeroed is a valid value.
@@ -170,6 +167,7 @@ fn run(cmd: &mut Command) -> Measured {
     // SAFETY: waiting for our own child; usage is a valid out-pointer.
     unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let secs = t.elapsed().as_secs_f64();
+    let _ = ended.send(());
     let _ = watchdog.join();
     let exit = if libc::WIFSIGNALED(status) {
         128 + libc::WTERMSIG(status)

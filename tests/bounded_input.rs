@@ -345,3 +345,29 @@ fn a_far_cell_in_an_ods_is_refused_before_the_grid_is_made() {
         "{text}"
     );
 }
+
+/// calamine reserves room for as many cells as an .xls sheet's DIMENSIONS record claims: four
+/// bytes changed (the last row made 2,147,483,632) are refused before it opens the file.
+#[test]
+fn an_xls_claiming_two_billion_rows_is_refused_before_it_is_opened() {
+    let mut bytes =
+        std::fs::read(root().join("fixtures/other-writers/NSK-2026-0201-libreoffice.xls")).unwrap();
+    // The first DIMENSIONS record (type 0x0200, 14 bytes): its last row, in place.
+    let at = bytes
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0e, 0x00])
+        .unwrap()
+        + 4;
+    bytes[at + 4..at + 8].copy_from_slice(&0x7FFF_FFF0u32.to_le_bytes());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("NSK-2026-0201.xls");
+    std::fs::write(&path, bytes).unwrap();
+    let out = validate(&path);
+    let text = said(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let errors = size_errors(&text);
+    assert!(
+        errors.len() == 1 && errors[0].contains("2147483632 строк"),
+        "{text}"
+    );
+}

@@ -31,8 +31,17 @@ pub const MAX_TEXT_INPUT_BYTES: u64 = 32 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 32;
 
 /// Why a workbook's package is refused before it is opened.
-pub(super) fn check_package<RS: Read + Seek>(reader: RS) -> Result<(), String> {
-    // Not a zip (an .xls): nothing to check here.
+pub(super) fn check_package<RS: Read + Seek>(mut reader: RS) -> Result<(), String> {
+    let mut magic = [0u8; 8];
+    let cfb =
+        reader.read_exact(&mut magic).is_ok() && magic == *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+    reader
+        .rewind()
+        .map_err(|e| format!("файл не читается: {e}"))?;
+    if cfb {
+        return check_xls(reader);
+    }
+    // Not a zip either: calamine says what it is not.
     let Ok(mut zip) = zip::ZipArchive::new(reader) else {
         return Ok(());
     };
@@ -108,12 +117,16 @@ fn check_runs(entry: &mut impl Read, size: u64) -> Result<(), String> {
             }
         }
         if longest.max(run) > MAX_RUN {
-            return Err(format!(
-                "в листе книги текст длиннее {} МБ в одной ячейке: такую книгу okno не читает",
-                MAX_RUN / (1024 * 1024)
-            ));
+            return Err(too_long_text());
         }
     }
+}
+
+fn too_long_text() -> String {
+    format!(
+        "в листе книги текст длиннее {} МБ в одной ячейке: такую книгу okno не читает",
+        MAX_RUN / (1024 * 1024)
+    )
 }
 
 /// An .ods sheet's filled cells, as far as they reach (rows and columns, zero-based).
@@ -180,6 +193,8 @@ fn check_ods_extent(entry: &mut impl Read, size: u64) -> Result<(), String> {
     let mut cell: Option<(u64, u64, bool)> = None;
     let mut tag: Vec<u8> = Vec::with_capacity(256);
     let (mut in_tag, mut prev) = (false, 0u8);
+    // Bytes since the last tag began: one cell's text is held whole by calamine.
+    let mut run: u64 = 0;
     let mut buf = vec![0u8; 64 * 1024];
     let mut read = entry.take(size.saturating_add(1));
     loop {
@@ -190,6 +205,10 @@ fn check_ods_extent(entry: &mut impl Read, size: u64) -> Result<(), String> {
             return table.check();
         }
         for &b in &buf[..n] {
+            run = if b == b'<' { 0 } else { run + 1 };
+            if run > MAX_RUN {
+                return Err(too_long_text());
+            }
             if !in_tag {
                 if b == b'<' {
                     in_tag = true;
@@ -262,4 +281,107 @@ fn check_ods_extent(entry: &mut impl Read, size: u64) -> Result<(), String> {
             }
         }
     }
+}
+
+/// calamine reads every sheet of an .xls when it opens it, each into a grid from the first to
+/// the last cell, after reserving room for as many cells as the sheet's DIMENSIONS record
+/// claims. Both are found first, from the records of the workbook stream.
+fn check_xls<RS: Read + Seek>(reader: RS) -> Result<(), String> {
+    let Ok(mut file) = cfb::CompoundFile::open(reader) else {
+        return Ok(());
+    };
+    let Some(name) = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|n| file.is_stream(n))
+    else {
+        return Ok(());
+    };
+    let Ok(stream) = file.open_stream(name) else {
+        return Ok(());
+    };
+    let mut stream = std::io::BufReader::new(stream);
+    let too_large = |what: String| {
+        Err(format!(
+            "{what}: таблицу .xls такого размера okno не читает (не больше {MAX_DENSE_CELLS} ячеек на лист); удалите лишние ячейки или сохраните таблицу как .xlsx"
+        ))
+    };
+    let mut extent = Extent::default();
+    let mut head = [0u8; 4];
+    let mut data = Vec::new();
+    let u16_at = |d: &[u8], i: usize| d.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    while stream.read_exact(&mut head).is_ok() {
+        let typ = u16::from_le_bytes([head[0], head[1]]);
+        let len = u16::from_le_bytes([head[2], head[3]]) as usize;
+        data.resize(len, 0);
+        if stream.read_exact(&mut data).is_err() {
+            break;
+        }
+        let d = data.as_slice();
+        let at = |d: &[u8]| Some((u16_at(d, 0)? as u64, u16_at(d, 2)? as u64));
+        match typ {
+            // FILEPASS: the rest is encrypted, and calamine refuses it.
+            0x002F => return Ok(()),
+            // EOF of a substream (a sheet).
+            0x000A => {
+                if let (Some((r0, r1)), Some((c0, c1))) = (extent.rows, extent.cols)
+                    && extent.check().is_err()
+                {
+                    return too_large(format!(
+                        "лист занимает {} строк на {} столбцов",
+                        r1 - r0 + 1,
+                        c1 - c0 + 1
+                    ));
+                }
+                extent = Extent::default();
+            }
+            // DIMENSIONS, read as calamine reads it (a lie makes a huge reservation).
+            0x0200 => {
+                let (rf, rl, mut cf, cl) = match len {
+                    10 => (
+                        u16_at(d, 0).unwrap_or(0) as u32,
+                        u16_at(d, 2).unwrap_or(0) as u32,
+                        u16_at(d, 4).unwrap_or(0) as u32,
+                        u16_at(d, 6).unwrap_or(0) as u32,
+                    ),
+                    14 | 16 => (
+                        u32_at(d, 0).unwrap_or(0),
+                        u32_at(d, 4).unwrap_or(0),
+                        u16_at(d, 8).unwrap_or(0) as u32,
+                        u16_at(d, 10).unwrap_or(0) as u32,
+                    ),
+                    _ => continue,
+                };
+                if 0xFF < cf || cl < cf {
+                    cf = 0;
+                }
+                if rl >= 1 && cl >= 1 {
+                    let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1) as u64;
+                    let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1) as u64;
+                    if rows.saturating_mul(cols) > MAX_DENSE_CELLS {
+                        return too_large(format!(
+                            "лист объявляет {rows} строк на {cols} столбцов"
+                        ));
+                    }
+                }
+            }
+            // Cells: NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let Some((r, c)) = at(d) {
+                    extent.add((r, r), (c, c));
+                }
+            }
+            // MULRK: one row, columns from the first to the last.
+            0x00BD => {
+                if let (Some((r, c)), Some(last)) = (at(d), u16_at(d, len.saturating_sub(2))) {
+                    extent.add((r, r), (c, (last as u64).max(c)));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }

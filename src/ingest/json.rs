@@ -52,11 +52,9 @@ fn too_deep(name: &str, text: &str, toml: bool) -> Option<Ingested> {
                     quote = None;
                 }
             }
-            (Some(q), b'\\') if q == b'"' => {
-                if bytes.next() == Some(b'\n') {
-                    line += 1;
-                }
-            }
+            // An escaped character is skipped, a line break with it counted.
+            (Some(b'"'), b'\\') if bytes.next() == Some(b'\n') => line += 1,
+            (Some(b'"'), b'\\') => {}
             (Some(b'#'), _) => {}
             (Some(q), _) if q == b => quote = None,
             (Some(_), _) => {}

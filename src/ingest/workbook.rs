@@ -168,7 +168,12 @@ pub fn sheet_window(
     };
     super::bounds::check_package(open().map_err(|e| e.to_string())?)?;
     let read = || {
-        let mut book = open_book(open).map_err(|e| calamine_reason(&e))?;
+        let mut book = open_book(open).map_err(|e| {
+            format!(
+                "Файл таблицы повреждён или это не таблица: {}",
+                calamine_reason(&e)
+            )
+        })?;
         let sheets = book.sheet_names();
         let sheet = match sheet {
             Some(s) => s.to_string(),
@@ -199,7 +204,13 @@ pub fn sheet_window(
             }
             true
         })
-        .map_err(|e| calamine_reason(&e))?;
+        .map_err(|e| {
+            format!(
+                "В файле нет листа «{}» или он не читается: {}",
+                window.sheet,
+                calamine_reason(&e)
+            )
+        })?;
         Ok(window)
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
@@ -227,12 +238,10 @@ impl SheetCells {
     /// The used rows, in order.
     fn rows(&self) -> impl Iterator<Item = u32> + '_ {
         let mut last = None;
-        self.cells.keys().filter_map(move |&(r, _)| {
-            (last != Some(r)).then(|| {
-                last = Some(r);
-                r
-            })
-        })
+        self.cells
+            .keys()
+            .map(|&(r, _)| r)
+            .filter(move |&r| last.replace(r) != Some(r))
     }
 
     /// A row's cells, by column.

@@ -971,11 +971,12 @@ pub async fn sheet(
         .await
     {
         Ok(Ok(g)) => g,
-        _ => {
+        Ok(Err(why)) => return message(StatusCode::NOT_FOUND, "Лист не показан", &why),
+        Err(_) => {
             return message(
                 StatusCode::NOT_FOUND,
-                "Лист не найден",
-                &format!("В файле нет листа «{}».", q.sheet.unwrap_or_default()),
+                "Лист не показан",
+                "Лист не читается.",
             );
         }
     };
