@@ -7,6 +7,9 @@ use serde_json::Value;
 
 pub fn read_json(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
     let text = utf8(name, bytes)?;
+    if let Some(too_deep) = too_deep(name, text, false) {
+        return Ok(too_deep);
+    }
     let value: Value =
         serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| Unreadable {
             file: name.to_string(),
@@ -22,12 +25,65 @@ pub fn read_json(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
 
 pub fn read_toml(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
     let text = utf8(name, bytes)?;
+    if let Some(too_deep) = too_deep(name, text, true) {
+        return Ok(too_deep);
+    }
     let table: toml::Table =
         toml::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| Unreadable {
             file: name.to_string(),
             message: format!("файл TOML повреждён: {}", e.message().trim()),
         })?;
     Ok(from_value(name, toml_to_json(toml::Value::Table(table))))
+}
+
+/// Nesting deeper than `MAX_DEPTH` (I-SIZE, at its line), found before the text is parsed:
+/// the parsers and the readers after them recurse once per level.
+fn too_deep(name: &str, text: &str, toml: bool) -> Option<Ingested> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let mut quote: Option<u8> = None;
+    let mut bytes = text.bytes();
+    while let Some(b) = bytes.next() {
+        match (quote, b) {
+            (_, b'\n') => {
+                line += 1;
+                // A TOML literal string ends at its line (a multi-line one is taken as lines), and
+                // so does a comment.
+                if toml && quote != Some(b'"') {
+                    quote = None;
+                }
+            }
+            // An escaped character is skipped, a line break with it counted.
+            (Some(b'"'), b'\\') if bytes.next() == Some(b'\n') => line += 1,
+            (Some(b'"'), b'\\') => {}
+            (Some(b'#'), _) => {}
+            (Some(q), _) if q == b => quote = None,
+            (Some(_), _) => {}
+            (None, b'"') => quote = Some(b'"'),
+            (None, b'\'') if toml => quote = Some(b'\''),
+            (None, b'#') if toml => quote = Some(b'#'),
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > super::bounds::MAX_DEPTH {
+                    let mut d = super::size_error(
+                        "",
+                        format!(
+                            "строка {line}: вложенность глубже {} уровней — такой файл okno не читает",
+                            super::bounds::MAX_DEPTH
+                        ),
+                    );
+                    d.file = name.to_string();
+                    return Some(Ingested {
+                        file: name.to_string(),
+                        cases: Vec::new(),
+                        diagnostics: vec![d],
+                    });
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Unreadable> {

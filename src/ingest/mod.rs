@@ -7,6 +7,7 @@
 //! the input. A value that cannot be read is reported at its place and left out; the rest of
 //! the case is still read and checked.
 
+pub mod bounds;
 pub(crate) mod cells;
 mod json;
 mod register;
@@ -22,6 +23,19 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use cells::address as cells_address;
+pub use workbook::{SheetWindow, sheet_window};
+
+/// An input beyond a cap of `bounds` (too far, too large, too long, too deep).
+pub(crate) fn size_error(pointer: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error("I-SIZE", pointer, message)
+}
+
+/// A file refused as a whole for its size (I-SIZE), with nothing read from it.
+fn refused(file: &str, message: String) -> Vec<Diagnostic> {
+    let mut d = size_error("", message);
+    d.file = file.to_string();
+    vec![d]
+}
 
 /// One case read from an input, with where its values came from.
 #[derive(Debug, Clone)]
@@ -187,6 +201,10 @@ pub fn read_path_with<T: Send>(path: &Path, each: Each<T>) -> Result<Vec<Diagnos
         message: format!("не удалось прочитать файл: {}", io_reason(&e)),
     };
     if !is_spreadsheet(path) {
+        let size = std::fs::metadata(path).map_err(unreadable)?.len();
+        if size > bounds::MAX_TEXT_INPUT_BYTES {
+            return Ok(refused(&file, too_large(size)));
+        }
         let bytes = std::fs::read(path).map_err(unreadable)?;
         return read_bytes(&file, &bytes).map(|ing| {
             for c in ing.cases {
@@ -195,7 +213,10 @@ pub fn read_path_with<T: Send>(path: &Path, each: Each<T>) -> Result<Vec<Diagnos
             ing.diagnostics
         });
     }
-    std::fs::File::open(path).map_err(unreadable)?;
+    let opened = std::fs::File::open(path).map_err(unreadable)?;
+    if let Err(message) = bounds::check_package(std::io::BufReader::new(opened)) {
+        return Ok(refused(&file, message));
+    }
     guarded(&file, || {
         let book = workbook::open_book(|| {
             std::fs::File::open(path)
@@ -244,7 +265,23 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
         file: name.to_string(),
         message,
     };
-    match extension(Path::new(name)).as_str() {
+    let ext = extension(Path::new(name));
+    let text = matches!(ext.as_str(), "json" | "toml");
+    if text && bytes.len() as u64 > bounds::MAX_TEXT_INPUT_BYTES {
+        return Ok(Ingested {
+            file: name.to_string(),
+            cases: Vec::new(),
+            diagnostics: refused(name, too_large(bytes.len() as u64)),
+        });
+    }
+    if !text && let Err(message) = bounds::check_package(std::io::Cursor::new(bytes)) {
+        return Ok(Ingested {
+            file: name.to_string(),
+            cases: Vec::new(),
+            diagnostics: refused(name, message),
+        });
+    }
+    match ext.as_str() {
         "json" => json::read_json(name, bytes),
         "toml" => json::read_toml(name, bytes),
         "xlsx" | "xlsm" | "xls" | "ods" => {
@@ -270,6 +307,14 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
     }
 }
 
+fn too_large(size: u64) -> String {
+    format!(
+        "файл занимает {} МБ, а okno читает файлы JSON и TOML не больше {} МБ: разделите его на несколько",
+        size / (1024 * 1024),
+        bounds::MAX_TEXT_INPUT_BYTES / (1024 * 1024)
+    )
+}
+
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "файл не найден".into(),
@@ -283,6 +328,7 @@ fn io_reason(e: &std::io::Error) -> String {
 /// cell never hides the others. Unknown fields are reported as I-UNKNOWN.
 pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    too_long(&mut value, &mut String::new(), &mut diags);
     drop_empty(&mut value);
     // Most cases read whole: try once without tracking the path of an error, which costs a
     // good part of a register row; a case that fails is read again below to name its field.
@@ -329,14 +375,57 @@ pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>,
     (None, diags)
 }
 
+/// A text longer than `MAX_FIELD_CHARS` is an error at its place (I-SIZE) and is removed, so
+/// that no document is made with it.
+fn too_long(v: &mut Value, pointer: &mut String, diags: &mut Vec<Diagnostic>) {
+    let at = pointer.len();
+    match v {
+        // Bytes first: most texts are far shorter than the cap in any encoding.
+        Value::String(s)
+            if s.len() > bounds::MAX_FIELD_CHARS && s.chars().count() > bounds::MAX_FIELD_CHARS =>
+        {
+            let label = crate::sheet_layouts::label_of(pointer)
+                .map(|l| format!("«{l}»: "))
+                .unwrap_or_default();
+            diags.push(size_error(
+                pointer.clone(),
+                format!(
+                    "{label}текст длиной {} знаков, а okno принимает не больше {} знаков в одном поле: сократите его",
+                    s.chars().count(),
+                    bounds::MAX_FIELD_CHARS
+                ),
+            ));
+            *v = Value::Null;
+        }
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                pointer.push('/');
+                pointer.push_str(&escape(key));
+                too_long(child, pointer, diags);
+                pointer.truncate(at);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                pointer.push_str(&format!("/{i}"));
+                too_long(child, pointer, diags);
+                pointer.truncate(at);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn unknown_field(pointer: &str) -> Diagnostic {
+    let name = last_segment(pointer);
+    let mut shown: String = name.chars().take(60).collect();
+    if shown.len() < name.len() {
+        shown.push('…');
+    }
     Diagnostic::warning(
         "I-UNKNOWN",
         pointer,
-        format!(
-            "поле «{}» неизвестно okno и не будет использовано: проверьте его название",
-            last_segment(pointer)
-        ),
+        format!("поле «{shown}» неизвестно okno и не будет использовано: проверьте его название"),
     )
 }
 

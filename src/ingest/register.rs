@@ -238,8 +238,12 @@ impl<'a> RegisterStream<'a> {
     /// Finds the header among the buffered rows and takes the rows after it.
     fn settle(&mut self) {
         let head = std::mem::take(&mut self.head);
+        // The header lies within the first rows: a far row among the first filled ones would
+        // make the grid below reach it.
+        let near = head.first().map_or(0, |row| row.r) + HEAD_ROWS as u32;
         let cells: Vec<Cell<Data>> = head
             .iter()
+            .filter(|row| row.r < near)
             .flat_map(|row| {
                 row.cells
                     .iter()

@@ -946,41 +946,45 @@ fn parse_cell(cell: &str) -> Option<(u32, u32)> {
         .bytes()
         .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1));
     let row: u32 = digits.parse().ok()?;
-    (row > 0).then_some((row, col))
+    // Within the caps okno reads a sheet to (`ingest::bounds`), so the window is bounded too.
+    (row > 0 && row <= crate::ingest::bounds::MAX_ROWS && col <= crate::ingest::bounds::MAX_COLUMNS)
+        .then_some((row, col))
 }
 
-/// The grid of a sheet: its cells as text, by (row, col) 1-based.
-struct Grid {
-    sheets: Vec<String>,
-    cells: HashMap<(u32, u32), String>,
-    rows: u32,
-    cols: u32,
+/// The part of a sheet the page shows, read by `ingest::sheet_window`: a window around the
+/// cell asked for, so that a far cell (in the file or in the address) costs no memory.
+fn read_grid(
+    path: &Path,
+    sheet: Option<&str>,
+    target: Option<(u32, u32)>,
+) -> Result<crate::ingest::SheetWindow, String> {
+    let (first_row, first_col) = window_start(target);
+    crate::ingest::sheet_window(
+        path,
+        sheet,
+        first_row..=first_row.saturating_add(SHOWN_ROWS * 2),
+        first_col..=first_col.saturating_add(SHOWN_COLS - 1),
+    )
 }
 
-fn read_grid(path: &Path, sheet: &str) -> Result<Grid, String> {
-    use calamine::Reader;
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| e.to_string())?;
-    let sheets = book.sheet_names();
-    let range = book.worksheet_range(sheet).map_err(|e| e.to_string())?;
-    let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut cells = HashMap::new();
-    let (mut rows, mut cols) = (0, 0);
-    for (r, row) in range.rows().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if let Some(t) = crate::ingest::cells::text(v) {
-                let at = (r0 + r as u32 + 1, c0 + c as u32 + 1);
-                rows = rows.max(at.0);
-                cols = cols.max(at.1);
-                cells.insert(at, t);
-            }
-        }
-    }
-    Ok(Grid {
-        sheets,
-        cells,
-        rows,
-        cols,
-    })
+/// Rows and columns the page shows at most around the cell asked for.
+const SHOWN_ROWS: u32 = 500;
+const SHOWN_COLS: u32 = 100;
+
+/// The first row and column shown: 1, unless the cell asked for is farther than a window.
+fn window_start(target: Option<(u32, u32)>) -> (u32, u32) {
+    let Some((r, c)) = target else { return (1, 1) };
+    let row = if r > SHOWN_ROWS {
+        r - SHOWN_ROWS / 2
+    } else {
+        1
+    };
+    let col = if c > SHOWN_COLS {
+        c - SHOWN_COLS / 2
+    } else {
+        1
+    };
+    (row, col)
 }
 
 fn column_name(mut col: u32) -> String {
@@ -1013,36 +1017,48 @@ pub async fn sheet(
         return not_found();
     };
     let path = input.path.clone();
-    let first = {
-        use calamine::Reader;
-        let p = path.clone();
-        tokio::task::spawn_blocking(move || {
-            calamine::open_workbook_auto(&p)
-                .ok()
-                .and_then(|b| b.sheet_names().first().cloned())
-        })
+    let target = q.cell.as_deref().and_then(parse_cell);
+    // A cell beyond the caps is not shown: the sheet's start is, with a word why.
+    let far = q
+        .cell
+        .as_deref()
+        .filter(|_| target.is_none())
+        .map(|c| {
+            format!(
+                "Ячейка {c} лежит дальше, чем okno читает лист (столбцы до {}, строки до {}): она не показана.",
+                column_name(crate::ingest::bounds::MAX_COLUMNS),
+                crate::ingest::bounds::MAX_ROWS
+            )
+        });
+    let asked = q.sheet.clone();
+    let grid = match tokio::task::spawn_blocking(move || read_grid(&path, asked.as_deref(), target))
         .await
-        .ok()
-        .flatten()
-    };
-    let sheet_name = q.sheet.clone().or(first).unwrap_or_default();
-    let sn = sheet_name.clone();
-    let grid = match tokio::task::spawn_blocking(move || read_grid(&path, &sn)).await {
+    {
         Ok(Ok(g)) => g,
-        _ => {
+        Ok(Err(why)) => return message(StatusCode::NOT_FOUND, "Лист не показан", &why),
+        Err(_) => {
             return message(
                 StatusCode::NOT_FOUND,
-                "Лист не найден",
-                &format!("В файле нет листа «{sheet_name}»."),
+                "Лист не показан",
+                "Лист не читается.",
             );
         }
     };
-    let target = q.cell.as_deref().and_then(parse_cell);
+    let sheet_name = grid.sheet.clone();
+    let (first_row, first_col) = window_start(target);
     let rows = grid
         .rows
         .max(target.map_or(0, |t| t.0))
-        .min(target.map_or(500, |t| t.0 + 500).max(500));
-    let cols = grid.cols.max(target.map_or(0, |t| t.1)).min(100);
+        .min(
+            target
+                .map_or(SHOWN_ROWS, |t| t.0 + SHOWN_ROWS)
+                .max(SHOWN_ROWS),
+        )
+        .min(first_row.saturating_add(SHOWN_ROWS * 2));
+    let cols = grid
+        .cols
+        .max(target.map_or(0, |t| t.1))
+        .min(first_col + SHOWN_COLS - 1);
     let here: Vec<&Diagnostic> = f
         .all_diagnostics()
         .filter(|d| d.sheet.as_deref() == Some(sheet_name.as_str()))
@@ -1073,6 +1089,9 @@ pub async fn sheet(
                     a href={"/check/" (job.id) "/sheet/" (file) "?" (qs)} class=@if *name == sheet_name { "active" } { (name) }
                 }
             }
+            @if let Some(far) = &far {
+                p.warning { (far) }
+            }
             @if target.is_some() {
                 div.cell-info #cell-info {
                     p { "Ячейка " b #cell-name { (cell_name) } ": "
@@ -1090,12 +1109,12 @@ pub async fn sheet(
             }
             div.grid-wrap {
                 table.grid #grid {
-                    thead { tr { th.corner {} @for c in 1..=cols { th { (column_name(c)) } } } }
+                    thead { tr { th.corner {} @for c in first_col..=cols { th { (column_name(c)) } } } }
                     tbody {
-                        @for r in 1..=rows {
+                        @for r in first_row..=rows {
                             tr {
                                 th { (r) }
-                                @for c in 1..=cols {
+                                @for c in first_col..=cols {
                                     @let addr = format!("{}{}", column_name(c), r);
                                     @let cls = match (Some((r, c)) == target, marked.get(&(r, c))) {
                                         (true, _) => "hl",
