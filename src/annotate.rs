@@ -71,6 +71,11 @@ pub fn annotated_name(input: &Path) -> String {
 /// The annotated workbook of `input` as xlsx bytes. `remarks` are the diagnostics of that
 /// input; those with a sheet and a cell mark the cell, all are listed in «Замечания».
 pub fn annotate(input: &Path, remarks: &[Remark]) -> Result<Vec<u8>, String> {
+    // The same caps as the check (I-SIZE): a workbook the check refused unread is not loaded
+    // whole here either.
+    let file = std::fs::File::open(input).map_err(|e| format!("книга не читается: {e}"))?;
+    crate::ingest::bounds::check_package(std::io::BufReader::new(file))
+        .map_err(|e| format!("книга не читается для замечаний: {e}"))?;
     let mut book = match extension(input).as_str() {
         "xlsx" | "xlsm" => umya::reader::xlsx::read(input)
             .map_err(|e| format!("книга не читается для замечаний: {e}"))?,

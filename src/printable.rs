@@ -205,7 +205,10 @@ mod tests {
     #[test]
     fn a_draft_prints_a_refused_character_as_its_code() {
         assert_eq!(printable("a\u{7}b中\tc\r\nd"), "a[U+0007]b[U+4E2D] c\nd");
-        assert!(matches!(printable("Иванова Анна, 45,3 кв. м"), Cow::Borrowed(_)));
+        assert!(matches!(
+            printable("Иванова Анна, 45,3 кв. м"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

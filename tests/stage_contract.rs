@@ -590,7 +590,14 @@ fn a_draft_with_an_unprintable_character_prints_its_code() {
     std::fs::write(&input, hostile).unwrap();
     let out = dir.path().join("out");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_okno"))
-        .args(["--today", "2026-11-24", "render", "--draft", "--format", "pdf"])
+        .args([
+            "--today",
+            "2026-11-24",
+            "render",
+            "--draft",
+            "--format",
+            "pdf",
+        ])
         .arg(&input)
         .arg("-o")
         .arg(&out)

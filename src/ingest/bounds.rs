@@ -31,7 +31,7 @@ pub const MAX_TEXT_INPUT_BYTES: u64 = 32 * 1024 * 1024;
 pub const MAX_DEPTH: usize = 32;
 
 /// Why a workbook's package is refused before it is opened.
-pub(super) fn check_package<RS: Read + Seek>(mut reader: RS) -> Result<(), String> {
+pub fn check_package<RS: Read + Seek>(mut reader: RS) -> Result<(), String> {
     let mut magic = [0u8; 8];
     let cfb =
         reader.read_exact(&mut magic).is_ok() && magic == *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
