@@ -7,6 +7,10 @@
 //!
 //! cargo bench --bench robustness [-- SEED]
 
+#[path = "../tests/common/serve.rs"]
+#[allow(dead_code)]
+mod serve;
+
 use okno::synth::Rng;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -116,9 +120,71 @@ fn main() {
         "render --draft (pdf) on {rendered}: exit codes {render_exits:?}, worst {:.2} s, {} MB",
         worst_render.0, worst_render.1
     );
+    uploaded(&inputs, &mut flagged);
     println!("flagged: {}", flagged.len());
     for f in &flagged {
         println!("  {f}");
+    }
+}
+
+/// Every input uploaded to one `okno serve` (`POST /api/validate`), one after another: the
+/// server must answer each (a status it documents) and still serve its page after it.
+fn uploaded(inputs: &[(String, PathBuf)], flagged: &mut Vec<String>) {
+    let archive = tempfile::tempdir().expect("temp dir");
+    let server = serve::Server::start(archive.path(), &[]);
+    let mut client = serve::Client::new(&server.url);
+    let csrf = client.csrf();
+    let t = Instant::now();
+    let mut statuses: BTreeMap<u16, usize> = BTreeMap::new();
+    let mut worst = (0.0, String::new());
+    for (_, path) in inputs {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(path).expect("input");
+        let started = Instant::now();
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let r = client.upload("/api/validate", &[(name.as_str(), bytes)], Some(&csrf));
+            let page = client.get("/");
+            (r.status, page.status)
+        }));
+        let secs = started.elapsed().as_secs_f64();
+        if secs > worst.0 {
+            worst = (secs, name.clone());
+        }
+        match answer {
+            Ok((status, 200)) if [200, 400, 413, 422].contains(&status) => {
+                *statuses.entry(status).or_default() += 1;
+                if secs >= SLOW_SECS {
+                    flagged.push(format!("serve {name}: {secs:.2} s"));
+                }
+            }
+            Ok((status, page)) => {
+                flagged.push(format!("serve {name}: answer {status}, page {page}"));
+            }
+            Err(_) => {
+                flagged.push(format!("serve {name}: no answer — the server is gone"));
+                break;
+            }
+        }
+    }
+    let hwm = std::fs::read_to_string(format!("/proc/{}/status", server.pid()))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<i64>().ok()))
+        })
+        .map(|kb| kb / 1024)
+        .unwrap_or(-1);
+    println!(
+        "serve: {} inputs uploaded to /api/validate in {:.1} s, statuses {statuses:?}, slowest {:.2} s ({}), server peak RSS {hwm} MB, still answering: {}",
+        inputs.len(),
+        t.elapsed().as_secs_f64(),
+        worst.0,
+        worst.1,
+        client.get("/").status == 200
+    );
+    if hwm >= FAT_MB {
+        flagged.push(format!("serve: peak RSS {hwm} MB"));
     }
 }
 
