@@ -268,8 +268,9 @@ fn parallel_wrong_logins_are_checked_one_by_one_and_never_lock_the_user_out() {
         ])
         .unwrap();
         let request = format!(
-            "POST /login HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nConnection: close\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            "POST /login HTTP/1.1\r\nHost: {}\r\nOrigin: http://{}\r\nCookie: {}\r\n\
+             Connection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            server.addr(),
             server.addr(),
             c.cookie.as_deref().unwrap(),
             body.len()
