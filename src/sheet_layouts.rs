@@ -568,10 +568,7 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             Table {
                 title: "Льготы/пособия/выплаты, которые необходимо оформить",
                 path: "/housing_inspection/benefits_to_arrange",
-                columns: &[
-                    t("Кому из членов семьи", "/for_whom"),
-                    t("Какие", "/which"),
-                ],
+                columns: &[t("Кому из членов семьи", "/for_whom"), t("Какие", "/which")],
                 prefill: Prefill::None,
                 blank_rows: 5,
             },

@@ -423,11 +423,6 @@ pub(crate) fn breach_counts(r: &QuarterReport) -> Vec<(&'static str, usize)> {
     crate::validate::RULES
         .iter()
         .filter(|(id, _)| id.starts_with("D-") && *id != "D-MONITOR-3M")
-        .map(|(id, _)| {
-            (
-                *id,
-                r.missed.iter().filter(|m| m.rule == *id).count(),
-            )
-        })
+        .map(|(id, _)| (*id, r.missed.iter().filter(|m| m.rule == *id).count()))
         .collect()
 }

@@ -80,7 +80,11 @@ impl Quarter {
 /// plan and no case is opened, so the summary counts these apart from cases.
 pub fn plan_only(case: &Case) -> bool {
     case.case_opening.as_ref().and_then(|o| o.date).is_none()
-        && case.departmental_plan.as_ref().and_then(|p| p.from).is_some()
+        && case
+            .departmental_plan
+            .as_ref()
+            .and_then(|p| p.from)
+            .is_some()
 }
 
 /// A rule's code with its meaning, «D-SW-3 (заключение «Единого окна» …)», as the summary
@@ -241,7 +245,9 @@ impl Waiting {
         match (self.received, self.sent) {
             (Some(_), _) => state,
             (None, Some(_)) => {
-                format!("{state} (дата поступления не записана: срок считается от даты направления)")
+                format!(
+                    "{state} (дата поступления не записана: срок считается от даты направления)"
+                )
             }
             (None, None) => "даты поступления и направления не записаны: срок не определить".into(),
         }

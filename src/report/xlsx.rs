@@ -82,7 +82,10 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
             r.active.iter().filter(|a| a.plan).count(),
         ),
         kv("Ведомственных планов начато в квартале", r.plan_flow.opened),
-        kv("Ведомственных планов завершено в квартале", r.plan_flow.closed),
+        kv(
+            "Ведомственных планов завершено в квартале",
+            r.plan_flow.closed,
+        ),
         kv("Уровень снизился", r.level_changes.0),
         kv("Уровень не изменился", r.level_changes.1),
         kv("Уровень повысился", r.level_changes.2),
@@ -98,7 +101,10 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
                 "Комиссия по делам несовершеннолетних и защите их прав".into(),
                 r.commission.clone().unwrap_or_default(),
             ],
-            vec!["Дата составления".into(), r.date.format("%d.%m.%Y").to_string()],
+            vec![
+                "Дата составления".into(),
+                r.date.format("%d.%m.%Y").to_string(),
+            ],
             vec![
                 "Сводку подготовил(а): должность, фамилия, инициалы, подпись".into(),
                 String::new(),
