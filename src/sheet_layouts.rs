@@ -568,7 +568,12 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
             Table {
                 title: "Льготы/пособия/выплаты, которые необходимо оформить",
                 path: "/housing_inspection/benefits_to_arrange",
-                columns: &[t("Кому из членов семьи", "/for_whom"), t("Какие", "/which")],
+                // Not the old single field's label «Кому из членов семьи»: a workbook of the
+                // old layout must not open this table at that row.
+                columns: &[
+                    t("Кому из членов семьи (ФИО, кем приходится)", "/for_whom"),
+                    t("Какие льготы/пособия/выплаты", "/which"),
+                ],
                 prefill: Prefill::None,
                 blank_rows: 5,
             },
