@@ -334,7 +334,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
             .collect(),
     });
     b.push(named(
-        vec![Col::Fixed, Col::Fixed, Col::Text(65)],
+        vec![Col::Fixed, Col::Text(28), Col::Text(50)],
         &["Случай", "Правило", "Что"],
         r.missed.iter().map(|m| {
             vec![
