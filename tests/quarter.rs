@@ -301,7 +301,7 @@ fn two_territories_side_by_side_add_up_and_one_can_be_chosen() {
     ok(&quarter(&arch, &one, &["--territory", "berdsk"]));
     let xlsx = one.join("сводка-2026-Q4-berdsk.xlsx");
     let summary = sheet(&xlsx, "Сводка");
-    assert_eq!(summary[1], vec!["Территория".to_string(), ber.to_string()]);
+    assert_eq!(summary[1][..2], ["Территория".to_string(), ber.to_string()]);
     assert_eq!(value(&summary, "Извещений поступило в квартале"), 3);
     let ids: Vec<String> = sheet(&xlsx, "Ожидают")[1..]
         .iter()
@@ -451,10 +451,13 @@ fn the_summary_with_long_lists_and_many_territories_keeps_its_layout_in_pdf_and_
     let text = pdf_extract::extract_text(&pdf).unwrap();
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     // The waiting list stops at 200 rows and says where the rest is.
-    assert!(
-        flat.contains("M-0000") && !flat.contains("M-0229"),
-        "{flat}"
-    );
+    // (All 230 are overdue since issue 21 counts from the date sent, so the order is by days.)
+    let from = flat.find("Ожидают заключения «Единого окна»").unwrap();
+    let list = &flat[from..from + flat[from..].find("… и еще 30").unwrap()];
+    let named = (0..230)
+        .filter(|i| list.contains(&format!("M-{i:04}")))
+        .count();
+    assert_eq!(named, 200, "{flat}");
     assert!(
         flat.contains("… и еще 30: всего 230, полный список — в сводке XLSX, лист «Ожидают»"),
         "{flat}"

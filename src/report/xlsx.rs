@@ -90,9 +90,6 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
         kv("Уровень не изменился", r.level_changes.1),
         kv("Уровень повысился", r.level_changes.2),
     ];
-    if let Some(t) = &r.territory {
-        totals.insert(0, vec!["Территория".into(), t.label().to_string()]);
-    }
     // Who issues it, who prepared it, when: blank cells to fill where the data is silent.
     totals.splice(
         0..0,
@@ -111,6 +108,9 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
             ],
         ],
     );
+    if let Some(t) = &r.territory {
+        totals.insert(0, vec!["Территория".into(), t.label().to_string()]);
+    }
     totals.extend(
         r.by_level
             .iter()
