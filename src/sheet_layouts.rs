@@ -426,13 +426,10 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                 "Если да, то с какого года",
                 "/housing_inspection/social_registration_since",
             ),
-            t(
+            f(
                 "Какие льготы/пособия/выплаты необходимо оформить",
                 "/housing_inspection/benefits_needed",
-            ),
-            t(
-                "Кому из членов семьи",
-                "/housing_inspection/benefits_needed_for",
+                Opt("yes_no"),
             ),
             f(
                 "Среднемесячный доход семьи, руб.",
@@ -564,6 +561,18 @@ pub static CASE_WORKBOOK: &[Sheet] = &[
                     t("Вид дохода", "/kind"),
                     t("Кто получает (члены семьи)", "/recipient"),
                     f("Размер, руб.", "/amount", Number),
+                ],
+                prefill: Prefill::None,
+                blank_rows: 5,
+            },
+            Table {
+                title: "Льготы/пособия/выплаты, которые необходимо оформить",
+                path: "/housing_inspection/benefits_to_arrange",
+                // Not the old single field's label «Кому из членов семьи»: a workbook of the
+                // old layout must not open this table at that row.
+                columns: &[
+                    t("Кому из членов семьи (ФИО, кем приходится)", "/for_whom"),
+                    t("Какие льготы/пособия/выплаты", "/which"),
                 ],
                 prefill: Prefill::None,
                 blank_rows: 5,

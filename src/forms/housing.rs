@@ -9,7 +9,7 @@ fn yes_no(a: Option<YesNo>) -> Option<String> {
 }
 
 fn money(a: Option<Amount>) -> Option<String> {
-    a.map(|a| format!("{} руб.", crate::model::values::number_text(a.0)))
+    a.map(|a| format!("{}\u{a0}руб.", a.ru()))
 }
 
 /// Options of a housing list as check boxes (the form says «подчеркнуть»).
@@ -166,12 +166,41 @@ pub fn housing_inspection(case: &Case) -> Vec<Document> {
         ]],
         rows,
     ));
-    blocks.push(Block::label(
-        "Какие льготы/ пособия /выплаты необходимо оформить:",
+    // The seed's three-column table: the question's answer in its own column, then one row
+    // per benefit «Кому из членов семьи» | «Какие».
+    let mut rows: Vec<Vec<Cell>> = h
+        .benefits_to_arrange
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            vec![
+                if i == 0 {
+                    Cell::value(yes_no(h.benefits_needed))
+                } else {
+                    Cell::empty()
+                },
+                Cell::value(b.for_whom.clone()),
+                Cell::value(b.which.clone()),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        rows.push(vec![
+            Cell::value(yes_no(h.benefits_needed)),
+            Cell::empty(),
+            Cell::empty(),
+        ]);
+    }
+    blocks.push(Block::table(
+        vec![Col::Text(30), Col::Text(35), Col::Text(35)],
+        vec![vec![
+            Cell::label("Какие льготы/ пособия /выплаты необходимо оформить:"),
+            Cell::label("Кому из членов семьи:"),
+            Cell::label("Какие:"),
+        ]],
+        rows,
     ));
     blocks.push(Block::fields(vec![
-        ("Кому из членов семьи:", v(&h.benefits_needed_for)),
-        ("Какие:", v(&h.benefits_needed)),
         ("Среднемесячный доход семьи составляет:", Text::value(money(h.monthly_income))),
         ("Среднедушевой доход составляет:", Text::value(money(h.per_capita_income))),
         (
@@ -186,10 +215,7 @@ pub fn housing_inspection(case: &Case) -> Vec<Document> {
     blocks.push(Block::heading("3.Условия проживания (подчеркнуть):"));
     blocks.push(Block::para(vec![
         Text::label("Жилая площадь, составляет"),
-        Text::value(
-            h.living_area
-                .map(|a| crate::model::values::number_text(a.0)),
-        ),
+        Text::value(h.living_area.map(Amount::ru)),
         Text::label("кв.м., состоит из"),
         Text::value(h.rooms.map(|r| r.to_string())),
         Text::label("комнат и кухни"),

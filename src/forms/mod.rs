@@ -103,6 +103,31 @@ pub(crate) fn doc(form: &str, title: &str, date: Option<Date>, blocks: Vec<Block
     }
 }
 
+/// Whether a document may be ticked («☒») among the attachments of a form dated `on`: it
+/// exists (`doc` is `Some(its date)`) and is dated on or before the form — a form cannot
+/// attach what was made after it. A date not recorded is the validator's finding at its
+/// field, not a reason to deny a document that is there. Every attachment tick uses this.
+pub(crate) fn attached(doc: Option<Option<Date>>, on: Option<Date>) -> bool {
+    match (doc, on) {
+        (None, _) => false,
+        (Some(Some(made)), Some(on)) => made <= on,
+        (Some(_), _) => true,
+    }
+}
+
+/// The date of the case's copy of an attachment (`None`: the case holds no copy).
+pub(crate) fn attachment_date(
+    case: &Case,
+    a: crate::model::NotificationAttachment,
+) -> Option<Option<Date>> {
+    use crate::model::NotificationAttachment as Att;
+    match a {
+        Att::HousingInspection => case.housing_inspection.as_ref().map(|h| h.date),
+        Att::ChildAssessment => case.child_assessment.as_ref().map(|c| c.date),
+        Att::FamilyAssessment => case.family_assessment.as_ref().map(|f| f.date),
+    }
+}
+
 pub(crate) fn d(date: Option<Date>) -> Option<String> {
     date.map(|d| d.ru())
 }

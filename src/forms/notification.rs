@@ -130,7 +130,11 @@ pub fn notification(case: &Case) -> Vec<Document> {
         "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, проводившего первичную оценку:",
         specialist(&n.primary_assessor),
     )]));
-    let has = |a: Att| n.attachments.contains(&a);
+    // Declared by the sender, and not contradicted by the case's own copy made later.
+    let has = |a: Att| {
+        n.attachments.contains(&a)
+            && attached(Some(attachment_date(case, a).flatten()), n.date_sent)
+    };
     blocks.push(Block::checks(
         Some("Приложения к извещению:"),
         vec![
@@ -379,16 +383,19 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
         vec![
             Check::new(
                 "Извещение об обнаружении факторов риска семейного неблагополучия;",
-                case.notification.is_some(),
+                attached(case.notification.as_ref().map(|n| n.date_sent), con.date),
             ),
-            Check::new("Акт обследования ЖБУ;", case.housing_inspection.is_some()),
+            Check::new(
+                "Акт обследования ЖБУ;",
+                attached(attachment_date(case, Att::HousingInspection), con.date),
+            ),
             Check::new(
                 "Оценка показателей неблагополучия ребенка;",
-                case.child_assessment.is_some(),
+                attached(attachment_date(case, Att::ChildAssessment), con.date),
             ),
             Check::new(
                 "Оценка факторов риска семейного неблагополучия",
-                case.family_assessment.is_some(),
+                attached(attachment_date(case, Att::FamilyAssessment), con.date),
             ),
         ],
         false,

@@ -330,6 +330,7 @@ pub fn case_from_value(mut value: Value, report_unknown: bool) -> (Option<Case>,
     let mut diags = Vec::new();
     too_long(&mut value, &mut String::new(), &mut diags);
     drop_empty(&mut value);
+    crate::model::upgrade_old_shape(&mut value);
     // Most cases read whole: try once without tracking the path of an error, which costs a
     // good part of a register row; a case that fails is read again below to name its field.
     // Where no field can be unknown (a register row's are the model's own), not even the

@@ -269,6 +269,56 @@ pub struct Answer {
     pub note: Option<String>,
 }
 
+/// One row of the housing act's «Какие льготы/пособия/выплаты необходимо оформить» table.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
+pub struct BenefitToArrange {
+    /// «Кому из членов семьи».
+    pub for_whom: Option<String>,
+    /// «Какие».
+    pub which: Option<String>,
+}
+
+/// Rewrites the shapes of a case file that earlier versions of okno read into today's, so an
+/// old file loses nothing: the housing act's `benefits_needed_for` (one text, the benefits
+/// to arrange) becomes one row's «Какие», and a `benefits_needed` that is not «да»/«нет»
+/// (an old workbook's free text) likewise.
+pub fn upgrade_old_shape(case: &mut serde_json::Value) {
+    let Some(h) = case
+        .get_mut("housing_inspection")
+        .and_then(|h| h.as_object_mut())
+    else {
+        return;
+    };
+    if h.get("benefits_to_arrange").is_some_and(|r| !r.is_array()) {
+        // The new field is malformed: the reader reports it; the old ones stay as they are.
+        return;
+    }
+    let mut which = Vec::new();
+    if let Some(serde_json::Value::String(text)) = h.get("benefits_needed")
+        && YesNo::parse(text).is_none()
+    {
+        which.push(text.clone());
+        h.remove("benefits_needed");
+    }
+    // Not text: left under its name, for the reader to report as unknown.
+    if let Some(serde_json::Value::String(text)) = h.get("benefits_needed_for") {
+        which.push(text.clone());
+        h.remove("benefits_needed_for");
+    }
+    if which.is_empty() {
+        return;
+    }
+    let rows = h
+        .entry("benefits_to_arrange")
+        .or_insert_with(|| serde_json::Value::Array(vec![]));
+    if let Some(rows) = rows.as_array_mut() {
+        for text in which {
+            rows.push(serde_json::json!({ "which": text }));
+        }
+    }
+}
+
 /// «АКТ обследования жилищно-бытовых условий семьи».
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(default)]
@@ -289,8 +339,11 @@ pub struct HousingInspection {
     pub social_registration: Option<YesNo>,
     pub social_registration_since: Option<String>,
     pub incomes: Vec<Income>,
-    pub benefits_needed: Option<String>,
-    pub benefits_needed_for: Option<String>,
+    /// «Какие льготы/пособия/выплаты необходимо оформить»: the question's answer, whose
+    /// details are the rows of `benefits_to_arrange`.
+    pub benefits_needed: Option<YesNo>,
+    /// The seed's table under that question: «Кому из членов семьи» | «Какие», one row each.
+    pub benefits_to_arrange: Vec<BenefitToArrange>,
     /// «Среднемесячный доход семьи составляет».
     pub monthly_income: Option<Amount>,
     /// Members keeping a joint household: the divisor of the per-capita income.

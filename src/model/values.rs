@@ -346,6 +346,32 @@ impl<'de> Deserialize<'de> for PersonName {
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Amount(pub f64);
 
+impl Amount {
+    /// The amount as a Russian document writes it: «23 166,67», «45,3» — a decimal comma and
+    /// a no-break space (U+00A0, in every font the forms use) between thousands, so a
+    /// number never breaks across lines. Every form prints amounts and areas through this.
+    pub fn ru(self) -> String {
+        let plain = number_text(self.0);
+        if plain.contains(['e', 'E']) || !plain.is_ascii() {
+            return plain.replace('.', ",");
+        }
+        let (sign, rest) = plain.split_at(usize::from(plain.starts_with('-')));
+        let (int, frac) = rest.split_once('.').unwrap_or((rest, ""));
+        let mut out = String::from(sign);
+        for (i, ch) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push('\u{a0}');
+            }
+            out.push(ch);
+        }
+        if !frac.is_empty() {
+            out.push(',');
+            out.push_str(frac);
+        }
+        out
+    }
+}
+
 impl Serialize for Amount {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(self.0)

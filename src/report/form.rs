@@ -3,7 +3,7 @@
 //! value. Tables that name cases stop at `NAMED` rows in the PDF and DOCX (a quarter over a
 //! large archive would otherwise be a book); the XLSX holds every row.
 
-use super::{NO_TERRITORY, QuarterReport, TerritoryRow};
+use super::{NO_TERRITORY, QuarterReport, TerritoryRow, rule_with_meaning};
 use crate::render::doc::{Block, Cell, Col, Document, Text};
 use chrono::{Datelike, NaiveDate};
 
@@ -76,20 +76,24 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
         // The single window's inflow.
         heading("Извещения, поступившие в «Единое окно» в квартале"),
         Block::para(vec![v(format!(
-            "Поступило извещений: {}; уровень риска определен: {}; ожидают заключения «Единого окна»: {}, из них срок (D-SW-3) просрочен: {}; направлены с нарушением срока (D-NOTIFY-1): {}; повторных извещений о том же ребенке (I-DUPLICATE): {}.",
+            "Поступило извещений: {}; уровень риска определен: {}; ожидают заключения «Единого окна»: {}, из них срок просрочен: {}; направлены с нарушением срока: {}; повторных извещений о том же ребенке: {}; открыто случаев: {}; начато ведомственных планов (низкий риск, случай не открывается): {}.",
             i.received,
             i.level_set,
             i.waiting.len(),
             overdue_sw,
             i.late,
-            i.repeated.len()
+            i.repeated.len(),
+            i.opened,
+            i.plans
         ))]),
+        rules_note(&["D-SW-3", "D-NOTIFY-1", "I-DUPLICATE"]),
         heading("Что стало с извещениями квартала"),
         Block::Bars {
             bars: vec![
                 ("поступило".into(), i.received),
                 ("уровень риска определен".into(), i.level_set),
-                ("открыт случай или план".into(), i.opened),
+                ("открыт случай".into(), i.opened),
+                ("начат ведомственный план".into(), i.plans),
                 ("работа завершена".into(), i.closed),
             ],
         },
@@ -102,6 +106,9 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
             bars: i.by_level.clone(),
         },
         heading("Ожидают заключения «Единого окна» (D-SW-3: 3 дня с поступления)"),
+        Block::para(vec![v(
+            "Где дата поступления в «Единое окно» не записана, срок считается от даты направления извещения (так сказано в столбце «Состояние»).",
+        )]),
         named(
             vec![
                 Col::Fixed,
@@ -136,15 +143,31 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
             super::xlsx::REPEATED,
         ),
         // The flow of cases.
-        heading("Движение случаев в квартале"),
+        heading("Движение случаев и ведомственных планов в квартале"),
         Block::table(
-            vec![Col::Text(60), Col::Fixed],
-            header(&["", "Случаев"]),
+            vec![Col::Text(50), Col::Fixed, Col::Fixed],
+            header(&["", "Случаев", "Ведомственных планов (без случая)"]),
             vec![
-                vec![c("открыты на начало квартала"), n(r.flow.open_at_start)],
-                vec![c("открыто в квартале"), n(r.flow.opened)],
-                vec![c("закрыто в квартале"), n(r.flow.closed)],
-                vec![c("открыты на конец квартала"), n(r.flow.open_at_end)],
+                vec![
+                    c("в работе на начало квартала"),
+                    n(r.flow.open_at_start),
+                    n(r.plan_flow.open_at_start),
+                ],
+                vec![
+                    c("открыто (начато) в квартале"),
+                    n(r.flow.opened),
+                    n(r.plan_flow.opened),
+                ],
+                vec![
+                    c("закрыто (завершено) в квартале"),
+                    n(r.flow.closed),
+                    n(r.plan_flow.closed),
+                ],
+                vec![
+                    c("в работе на конец квартала"),
+                    n(r.flow.open_at_end),
+                    n(r.plan_flow.open_at_end),
+                ],
             ],
         ),
     ];
@@ -160,7 +183,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
         };
         b.push(heading("Извещения по территориям"));
         b.push(Block::para(vec![v(
-            "«Срок ЕО просрочен» — заключение «Единого окна» позже 3 дней с поступления (D-SW-3); «Направлены поздно» — извещение с нарушением срока (D-NOTIFY-1).",
+            "«Срок ЕО просрочен» — заключение «Единого окна» позже 3 дней с поступления (D-SW-3; где дата поступления не записана — с даты направления); «Направлены поздно» — извещение с нарушением срока (D-NOTIFY-1).",
         )]));
         b.push(Block::table(
             vec![
@@ -190,7 +213,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
                 ]
             }),
         ));
-        b.push(heading("Случаи по территориям"));
+        b.push(heading("Случаи и ведомственные планы по территориям"));
         b.push(Block::table(
             vec![
                 Col::Text(40),
@@ -202,10 +225,10 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
             ],
             header(&[
                 "Территория",
-                "В работе",
+                "В работе (случаи и планы)",
                 "Открыто",
                 "Закрыто",
-                "Открыты на конец",
+                "В работе на конец",
                 "Нарушений сроков",
             ]),
             rows(&|t| {
@@ -241,10 +264,13 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     b.extend([
         heading("Случаи в работе в квартале"),
         Block::para(vec![v(format!(
-            "Случаев в работе в квартале: {}; открыто в квартале: {}; закрыто в квартале: {}.",
-            r.active.len(),
+            "Случаев в работе в квартале: {}; открыто в квартале: {}; закрыто в квартале: {}. Ведомственных планов без случая (низкий риск) в работе: {}; начато: {}; завершено: {}.",
+            r.active.iter().filter(|a| !a.plan).count(),
             r.opened,
-            r.closed
+            r.closed,
+            r.active.iter().filter(|a| a.plan).count(),
+            r.plan_flow.opened,
+            r.plan_flow.closed
         ))]),
         heading("Случаи по уровню риска (текущему)"),
         Block::Bars {
@@ -285,6 +311,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     b.push(heading(
         "Мониторинг: просрочен или наступает срок (D-MONITOR-3M)",
     ));
+    b.push(rules_note(&["D-MONITOR-3M"]));
     b.push(named(
         vec![Col::Fixed, Col::Text(25), Col::Text(45)],
         &["Случай", "Срок мониторинга", "Состояние"],
@@ -295,28 +322,42 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     b.push(heading(
         "Нарушенные сроки (все правила D-, кроме мониторинга; и на стадии извещения)",
     ));
+    let counts = breach_counts(r);
+    // A bar's label is short; the meaning of each code stands right under the bars.
+    b.push(rules_note(
+        &counts.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+    ));
     b.push(Block::Bars {
-        bars: breach_counts(r),
+        bars: counts
+            .into_iter()
+            .map(|(id, n)| (id.to_string(), n))
+            .collect(),
     });
     b.push(named(
-        vec![Col::Fixed, Col::Fixed, Col::Text(65)],
+        vec![Col::Fixed, Col::Text(28), Col::Text(50)],
         &["Случай", "Правило", "Что"],
-        r.missed
-            .iter()
-            .map(|m| vec![c(m.case_id.clone()), c(m.rule), c(m.message.clone())]),
+        r.missed.iter().map(|m| {
+            vec![
+                c(m.case_id.clone()),
+                c(rule_with_meaning(m.rule)),
+                c(m.message.clone()),
+            ]
+        }),
         super::xlsx::MISSED,
     ));
-    b.push(heading("Случаи в работе"));
+    b.push(heading("Случаи и ведомственные планы в работе"));
     b.push(named(
         vec![
             Col::Fixed,
-            Col::Text(30),
-            Col::Text(20),
+            Col::Text(15),
+            Col::Text(25),
+            Col::Text(18),
             Col::Fixed,
             Col::Fixed,
         ],
         &[
             "Случай",
+            "Вид",
             "Территория",
             "Уровень (текущий)",
             "Открыт",
@@ -325,6 +366,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
         r.active.iter().map(|a| {
             vec![
                 c(a.case_id.clone()),
+                c(a.kind()),
                 c(territory_label(a.territory.as_ref())),
                 Cell::value(a.level.map(|l| l.label().to_string())),
                 Cell::value(a.opened.map(|d| d.ru())),
@@ -333,6 +375,24 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
         }),
         super::xlsx::ACTIVE,
     ));
+    // Who issues it, who prepared it, when: a summary the commission can file.
+    // A commission the data does not name is a blank line to fill in by hand.
+    b.push(Block::Fields {
+        rows: vec![
+            (
+                v("Комиссия по делам несовершеннолетних и защите их прав:"),
+                vec![Text::value(r.commission.clone())],
+            ),
+            (v("Дата составления:"), vec![v(fmt(today))]),
+        ],
+        label_width: 45,
+        split: Vec::new(),
+    });
+    b.push(Block::Signature {
+        role: v("Сводку подготовил(а) (должность)"),
+        name: Text::value(None::<String>),
+        caption: Some("(подпись, расшифровка подписи)".into()),
+    });
     let suffix = r
         .territory
         .as_ref()
@@ -352,16 +412,17 @@ pub(crate) fn territory_label(t: Option<&crate::model::Territory>) -> String {
     t.map_or(NO_TERRITORY.to_string(), |t| t.label().to_string())
 }
 
+/// What the rule codes a part of the summary names mean.
+fn rules_note(ids: &[&str]) -> Block {
+    let meanings: Vec<String> = ids.iter().map(|id| rule_with_meaning(id)).collect();
+    Block::para(vec![v(format!("Правила: {}.", meanings.join("; ")))])
+}
+
 /// Breaches by rule, every D- rule but the monitoring one in the rules list's order.
-pub(crate) fn breach_counts(r: &QuarterReport) -> Vec<(String, usize)> {
+pub(crate) fn breach_counts(r: &QuarterReport) -> Vec<(&'static str, usize)> {
     crate::validate::RULES
         .iter()
         .filter(|(id, _)| id.starts_with("D-") && *id != "D-MONITOR-3M")
-        .map(|(id, _)| {
-            (
-                id.to_string(),
-                r.missed.iter().filter(|m| m.rule == *id).count(),
-            )
-        })
+        .map(|(id, _)| (*id, r.missed.iter().filter(|m| m.rule == *id).count()))
         .collect()
 }

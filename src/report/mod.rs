@@ -76,6 +76,34 @@ impl Quarter {
     }
 }
 
+/// A departmental plan without a case: a low-risk family (R-LOW) is helped by one agency's
+/// plan and no case is opened, so the summary counts these apart from cases.
+pub fn plan_only(case: &Case) -> bool {
+    case.case_opening.as_ref().and_then(|o| o.date).is_none()
+        && case
+            .departmental_plan
+            .as_ref()
+            .and_then(|p| p.from)
+            .is_some()
+}
+
+/// A rule's code with its meaning, «D-SW-3 (заключение «Единого окна» …)», as the summary
+/// names rules: a code alone tells the commission nothing.
+pub fn rule_with_meaning(id: &str) -> String {
+    match rule_meaning(id) {
+        "" => id.to_string(),
+        meaning => format!("{id} ({meaning})"),
+    }
+}
+
+/// A rule's meaning from the rules list (empty for an unknown code).
+pub fn rule_meaning(id: &str) -> &'static str {
+    crate::validate::RULES
+        .iter()
+        .find(|(r, _)| *r == id)
+        .map_or("", |(_, meaning)| meaning)
+}
+
 fn started(case: &Case) -> Option<Date> {
     case.case_opening
         .as_ref()
@@ -170,6 +198,19 @@ pub struct ActiveRow {
     pub level: Option<RiskLevel>,
     pub opened: Option<Date>,
     pub closed: Option<Date>,
+    /// A departmental plan without a case (`plan_only`).
+    pub plan: bool,
+}
+
+impl ActiveRow {
+    /// «случай» or «ведомственный план».
+    pub fn kind(&self) -> &'static str {
+        if self.plan {
+            "ведомственный план"
+        } else {
+            "случай"
+        }
+    }
 }
 
 /// A missed deadline of a case (a D- rule's warning or error).
@@ -188,17 +229,27 @@ pub struct Waiting {
     /// The single window's receipt date, when recorded.
     pub received: Option<Date>,
     pub sent: Option<Date>,
-    /// D-SW-3 overdue on the run date: (due, days over), as `validate` reports it.
+    /// D-SW-3 overdue on the run date: (due, days over), counted from the receipt date, or
+    /// from the date sent when the receipt was not recorded (`received_on`).
     pub overdue: Option<(Date, i64)>,
 }
 
 impl Waiting {
-    /// The state in words, as the summary and its workbook put it.
+    /// The state in words, as the summary and its workbook put it; says when the term is
+    /// counted from the date sent.
     pub fn describe(&self) -> String {
-        match (self.overdue, self.received) {
-            (Some((_, days)), _) => format!("просрочено на {days} дн."),
-            (None, Some(_)) => "срок не истек".into(),
-            (None, None) => "дата поступления не записана".into(),
+        let state = match self.overdue {
+            Some((_, days)) => format!("просрочено на {days} дн."),
+            None => "срок не истек".into(),
+        };
+        match (self.received, self.sent) {
+            (Some(_), _) => state,
+            (None, Some(_)) => {
+                format!(
+                    "{state} (дата поступления не записана: срок считается от даты направления)"
+                )
+            }
+            (None, None) => "даты поступления и направления не записаны: срок не определить".into(),
         }
     }
 }
@@ -215,8 +266,10 @@ pub struct Inflow {
     /// Level set by the single window, by level (the conclusion's four), with the total.
     pub level_set: usize,
     pub by_level: Vec<(String, usize)>,
-    /// A case opened (or a departmental plan begun) for them, and closed since.
+    /// A case opened for them; a departmental plan begun instead (no case, `plan_only`);
+    /// the work (either) finished since.
     pub opened: usize,
+    pub plans: usize,
     pub closed: usize,
     /// Still waiting for the single window's conclusion: the overdue first (longest first),
     /// then the others in case-ID order.
@@ -272,11 +325,18 @@ impl TerritoryRow {
 /// and the compact rows the summary names, never the cases.
 pub struct QuarterReport {
     pub quarter: Quarter,
+    /// The run date: the summary's date.
+    pub date: NaiveDate,
     /// The one territory the summary is limited to (`--territory`), if any.
     pub territory: Option<Territory>,
     pub inflow: Inflow,
+    /// The flow of cases; `plan_flow` that of departmental plans without a case.
     pub flow: Flow,
-    /// Cases in work at some time in the quarter.
+    pub plan_flow: Flow,
+    /// The commission the summary is for, when the data names one: the commission approving
+    /// the support cards of the cases in it («УТВЕРЖДЕНА»), when they all name the same.
+    pub commission: Option<String>,
+    /// Cases and departmental plans in work at some time in the quarter.
     pub active: Vec<ActiveRow>,
     pub monitoring: Vec<(String, MonitoringState)>,
     /// Missed deadlines (every D- rule but the monitoring one) of the cases in work and of the
@@ -284,6 +344,7 @@ pub struct QuarterReport {
     pub missed: Vec<Breach>,
     pub by_level: Vec<(String, usize)>,
     pub by_agency: Vec<(String, usize)>,
+    /// Cases (not plans) opened and closed in the quarter.
     pub opened: usize,
     pub closed: usize,
     /// Level now against the conclusion's: lower, same, higher.
@@ -329,6 +390,8 @@ pub struct QuarterFold {
     inflow_agency: BTreeMap<Option<AgencyKind>, usize>,
     inflow_level: BTreeMap<RiskLevel, usize>,
     flow: Flow,
+    plan_flow: Flow,
+    commissions: std::collections::BTreeSet<String>,
     active: Vec<ActiveRow>,
     monitoring: Vec<(String, MonitoringState)>,
     missed: Vec<Breach>,
@@ -353,6 +416,8 @@ impl QuarterFold {
             inflow_agency: BTreeMap::new(),
             inflow_level: BTreeMap::new(),
             flow: Flow::default(),
+            plan_flow: Flow::default(),
+            commissions: std::collections::BTreeSet::new(),
             active: Vec::new(),
             monitoring: Vec::new(),
             missed: Vec::new(),
@@ -436,26 +501,47 @@ impl QuarterFold {
                     });
                 }
             }
-            i.opened += usize::from(start.is_some());
+            if plan_only(case) {
+                i.plans += 1;
+            } else {
+                i.opened += usize::from(start.is_some());
+            }
             i.closed += usize::from(end.is_some_and(|e| e.0 <= self.today));
         }
         if active {
             row.active = 1;
+            let plan = plan_only(case);
+            let flow = if plan {
+                &mut self.plan_flow
+            } else {
+                &mut self.flow
+            };
             let s = start.expect("active cases have started");
             if s.0 < q.start() {
-                self.flow.open_at_start += 1;
+                flow.open_at_start += 1;
             } else {
-                self.flow.opened += 1;
-                self.opened += 1;
+                flow.opened += 1;
+                self.opened += usize::from(!plan);
                 row.opened = 1;
             }
             if end.is_some_and(|e| q.contains(e)) {
-                self.flow.closed += 1;
-                self.closed += 1;
+                flow.closed += 1;
+                self.closed += usize::from(!plan);
                 row.closed = 1;
             } else {
-                self.flow.open_at_end += 1;
+                flow.open_at_end += 1;
                 row.open_at_end = 1;
+            }
+            if let Some(c) = case
+                .support_card
+                .as_ref()
+                .and_then(|c| c.approved_by.as_deref())
+            {
+                // «КДНиЗП Барабинского района, председатель …»: the commission, not its chair.
+                let c = c.split(',').next().unwrap_or(c).trim();
+                if !c.is_empty() {
+                    self.commissions.insert(c.to_string());
+                }
             }
             if let Some(s) = monitoring_state(case, &q, self.today) {
                 self.monitoring.push((case.case_id.clone(), s));
@@ -492,6 +578,7 @@ impl QuarterFold {
                 level,
                 opened: start,
                 closed: end,
+                plan,
             });
         }
         self.missed.extend(breaches);
@@ -551,9 +638,14 @@ impl QuarterFold {
         ));
         QuarterReport {
             quarter: self.q,
+            date: self.today,
             territory: self.only,
             inflow,
             flow: self.flow,
+            plan_flow: self.plan_flow,
+            commission: (self.commissions.len() == 1)
+                .then(|| self.commissions.into_iter().next())
+                .flatten(),
             active: self.active,
             monitoring: self.monitoring,
             missed: self.missed,
@@ -587,10 +679,11 @@ fn by_agency(counts: &BTreeMap<Option<AgencyKind>, usize>) -> Vec<(String, usize
     out
 }
 
-/// D-SW-3 on the run date for a notification without a conclusion, exactly as `validate`
-/// counts it: only when the single window's receipt date is recorded.
+/// D-SW-3 on the run date for a notification without a conclusion: 3 days from its receipt,
+/// or from the date sent when the receipt was not recorded — a notification whose receipt
+/// nobody wrote down is still waiting, and the commission must see it overdue.
 fn sw_overdue(case: &Case, today: NaiveDate) -> Option<(Date, i64)> {
-    let received = case.notification.as_ref()?.date_received?;
+    let received = received_on(case)?;
     let due = Date(received.0.checked_add_days(chrono::Days::new(3))?);
     (today > due.0 && case.conclusion.as_ref().and_then(|c| c.date).is_none())
         .then(|| (due, (today - due.0).num_days()))

@@ -47,7 +47,7 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
         kv("Извещения: уровень риска определен", i.level_set),
         kv("Извещения: ожидают «Единого окна»", i.waiting.len()),
         kv(
-            "Извещения: просрочен срок «Единого окна» (D-SW-3)",
+            "Извещения: просрочен срок «Единого окна» (D-SW-3; без даты поступления — от даты направления)",
             i.waiting.iter().filter(|w| w.overdue.is_some()).count(),
         ),
         kv(
@@ -55,17 +55,59 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
             i.late,
         ),
         kv("Извещения: повторные (I-DUPLICATE)", i.repeated.len()),
-        kv("Извещения: открыт случай или план", i.opened),
+        kv("Извещения: открыт случай", i.opened),
+        kv(
+            "Извещения: начат ведомственный план (низкий риск, без случая)",
+            i.plans,
+        ),
         kv("Извещения: работа завершена", i.closed),
         kv("Случаев открыто на начало квартала", r.flow.open_at_start),
         kv("Случаев открыто на конец квартала", r.flow.open_at_end),
-        kv("Случаев в работе в квартале", r.active.len()),
+        kv(
+            "Случаев в работе в квартале",
+            r.active.iter().filter(|a| !a.plan).count(),
+        ),
         kv("Открыто в квартале", r.opened),
         kv("Закрыто в квартале", r.closed),
+        kv(
+            "Ведомственных планов без случая на начало квартала",
+            r.plan_flow.open_at_start,
+        ),
+        kv(
+            "Ведомственных планов без случая на конец квартала",
+            r.plan_flow.open_at_end,
+        ),
+        kv(
+            "Ведомственных планов без случая в работе в квартале",
+            r.active.iter().filter(|a| a.plan).count(),
+        ),
+        kv("Ведомственных планов начато в квартале", r.plan_flow.opened),
+        kv(
+            "Ведомственных планов завершено в квартале",
+            r.plan_flow.closed,
+        ),
         kv("Уровень снизился", r.level_changes.0),
         kv("Уровень не изменился", r.level_changes.1),
         kv("Уровень повысился", r.level_changes.2),
     ];
+    // Who issues it, who prepared it, when: blank cells to fill where the data is silent.
+    totals.splice(
+        0..0,
+        [
+            vec![
+                "Комиссия по делам несовершеннолетних и защите их прав".into(),
+                r.commission.clone().unwrap_or_default(),
+            ],
+            vec![
+                "Дата составления".into(),
+                r.date.format("%d.%m.%Y").to_string(),
+            ],
+            vec![
+                "Сводку подготовил(а): должность, фамилия, инициалы, подпись".into(),
+                String::new(),
+            ],
+        ],
+    );
     if let Some(t) = &r.territory {
         totals.insert(0, vec!["Территория".into(), t.label().to_string()]);
     }
@@ -89,12 +131,19 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
             .iter()
             .map(|(k, n)| vec![format!("Извещения, уровень: {k}"), n.to_string()]),
     );
-    totals.extend(
-        super::form::breach_counts(r)
-            .into_iter()
-            .map(|(k, n)| vec![format!("Нарушений {k}"), n.to_string()]),
-    );
-    sheet("Сводка", &["Показатель", "Число"], &mut totals.into_iter())?;
+    // The rule's code keys the row; its meaning stands beside the count.
+    totals.extend(super::form::breach_counts(r).into_iter().map(|(id, n)| {
+        vec![
+            format!("Нарушений {id}"),
+            n.to_string(),
+            super::rule_meaning(id).to_string(),
+        ]
+    }));
+    sheet(
+        "Сводка",
+        &["Показатель", "Число", "Пояснение"],
+        &mut totals.into_iter(),
+    )?;
     let total = r.territory_total();
     sheet(
         "Территории",
@@ -105,10 +154,10 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
             "Ожидают «Единого окна»",
             "Просрочен D-SW-3",
             "Поздние извещения (D-NOTIFY-1)",
-            "Случаев в работе",
+            "В работе (случаи и планы)",
             "Открыто",
             "Закрыто",
-            "Открыты на конец",
+            "В работе на конец",
             "Нарушений сроков",
         ],
         &mut r
@@ -177,16 +226,21 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
     )?;
     sheet(
         MISSED,
-        &["Случай", "Правило", "Что"],
-        &mut r
-            .missed
-            .iter()
-            .map(|m| vec![m.case_id.clone(), m.rule.to_string(), m.message.clone()]),
+        &["Случай", "Правило", "Что", "Правило означает"],
+        &mut r.missed.iter().map(|m| {
+            vec![
+                m.case_id.clone(),
+                m.rule.to_string(),
+                m.message.clone(),
+                super::rule_meaning(m.rule).to_string(),
+            ]
+        }),
     )?;
     sheet(
         ACTIVE,
         &[
             "Случай",
+            "Вид",
             "Территория",
             "Уровень (текущий)",
             "Открыт",
@@ -195,6 +249,7 @@ pub fn summary_xlsx(r: &QuarterReport) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
         &mut r.active.iter().map(|a| {
             vec![
                 a.case_id.clone(),
+                a.kind().to_string(),
                 super::form::territory_label(a.territory.as_ref()),
                 a.level.map(|l| l.label().to_string()).unwrap_or_default(),
                 a.opened.map(|d| d.ru()).unwrap_or_default(),

@@ -741,7 +741,7 @@ pub async fn quarter_page(
                         span { (done.label) }
                         span { "извещений поступило: " b { (done.received) } }
                         span { "ожидают «Единого окна»: " (done.waiting) }
-                        span class=(if done.sw_overdue > 0 { "bad" } else { "ok" }) { "срок D-SW-3 просрочен: " (done.sw_overdue) }
+                        span class=(if done.sw_overdue > 0 { "bad" } else { "ok" }) { "срок «Единого окна» (3 дня) просрочен: " (done.sw_overdue) }
                         span class=(if done.late > 0 { "bad" } else { "ok" }) { "направлены поздно (D-NOTIFY-1): " (done.late) }
                     }
                     div.summary {
@@ -756,7 +756,8 @@ pub async fn quarter_page(
                             (bars("Что стало с извещениями квартала", &[
                                 ("поступило".to_string(), r.inflow.received),
                                 ("уровень риска определен".to_string(), r.inflow.level_set),
-                                ("открыт случай или план".to_string(), r.inflow.opened),
+                                ("открыт случай".to_string(), r.inflow.opened),
+                                ("начат ведомственный план".to_string(), r.inflow.plans),
                                 ("работа завершена".to_string(), r.inflow.closed),
                             ]))
                             (bars("Извещения по виду органа", &r.inflow.by_agency))
