@@ -169,9 +169,11 @@ fn uploaded(inputs: &[(String, PathBuf)], flagged: &mut Vec<String>) {
     let hwm = std::fs::read_to_string(format!("/proc/{}/status", server.pid()))
         .ok()
         .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<i64>().ok()))
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|k| k.parse::<i64>().ok())
+            })
         })
         .map(|kb| kb / 1024)
         .unwrap_or(-1);
