@@ -8,7 +8,6 @@
 //! cargo bench --bench robustness [-- SEED]
 
 #[path = "../tests/common/serve.rs"]
-#[allow(dead_code)]
 mod serve;
 
 use okno::synth::Rng;
