@@ -13,9 +13,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// `write_atomic` for a file only its owner may read (the users' password hashes). On Unix
 /// the temporary file is created 0600 (`tempfile` makes it so before any byte is written)
-/// and stays so; the rename replaces an older file, whatever its mode. On Windows a new
-/// file takes the ACL of its folder: the archive lives in the user's own profile, which
-/// only the user (and administrators) can read.
+/// and stays so; the rename replaces an older file, whatever its mode. On Windows the
+/// temporary file's inherited ACL is replaced, before any byte is written, by one entry that
+/// gives the user alone full control (`icacls`, best effort: where it cannot run, the file
+/// keeps its folder's ACL — the user's own profile by default); a rename on one volume keeps it.
 pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = staged(path, bytes, true)?;
     tmp.as_file().sync_all()?;
@@ -35,8 +36,32 @@ pub fn make_private(path: &Path) {
             let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
         }
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    owner_only(path);
+    #[cfg(not(any(unix, windows)))]
     let _ = path;
+}
+
+/// Windows: the file's inherited ACL removed and full control granted to the current user
+/// only, by the system's own `icacls` (no `unsafe` Win32 calls); best effort.
+#[cfg(windows)]
+fn owner_only(path: &Path) {
+    use std::process::{Command, Stdio};
+    let Ok(name) = std::env::var("USERNAME") else {
+        return;
+    };
+    let user = match std::env::var("USERDOMAIN") {
+        Ok(domain) if !domain.is_empty() => format!("{domain}\\{name}"),
+        _ => name,
+    };
+    let _ = Command::new("icacls")
+        .arg(path)
+        .args(["/inheritance:r", "/grant:r"])
+        .arg(format!("{user}:F"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// The bytes in a temporary file beside `path`, not yet flushed: readable like any saved
@@ -48,6 +73,10 @@ fn staged(path: &Path, bytes: &[u8], private: bool) -> std::io::Result<tempfile:
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    #[cfg(windows)]
+    if private {
+        owner_only(tmp.path());
+    }
     tmp.write_all(bytes)?;
     flush_where_no_syncfs(tmp.as_file())?;
     // Readable by others like any file the user saves (a temp file starts private).
