@@ -38,6 +38,15 @@ pub fn check(piece: &str) -> Result<(), Refused> {
     if piece.ends_with(['.', ' ']) {
         return Err(Refused("trailing dot or space"));
     }
+    if windows_device(piece).is_some() {
+        return Err(Refused("reserved device name"));
+    }
+    Ok(())
+}
+
+/// The Windows device name `piece` is (`CON`, `com1`, `aux.txt`: any letter case, with or
+/// without an extension), which Windows opens as the device, not a file: its stem.
+pub fn windows_device(piece: &str) -> Option<&str> {
     let stem = piece.split('.').next().unwrap_or(piece).trim_end();
     let upper = stem.to_uppercase();
     let device = RESERVED.contains(&upper.as_str())
@@ -48,10 +57,7 @@ pub fn check(piece: &str) -> Result<(), Refused> {
                         .all(|c| c.is_ascii_digit() || matches!(c, '¹' | '²' | '³'))
             })
         });
-    if device {
-        return Err(Refused("reserved device name"));
-    }
-    Ok(())
+    device.then_some(stem)
 }
 
 /// `root` joined with `pieces`, each checked; the result never leaves `root`.

@@ -198,7 +198,7 @@ fn case_id(ctx: &mut Ctx) {
             "/case_id",
             "не указан номер случая: он нужен вместо ФИО в именах файлов и папок",
         );
-    } else if let Some(device) = windows_device(id) {
+    } else if let Some(device) = crate::safe_path::windows_device(id) {
         ctx.error(
             "I-FORMAT",
             "/case_id",
@@ -229,7 +229,7 @@ pub fn case_id_is_safe(id: &str) -> bool {
         && id.chars().count() <= 64
         && !id.starts_with('.')
         && !id.ends_with('.')
-        && windows_device(id).is_none()
+        && crate::safe_path::windows_device(id).is_none()
         && id
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
@@ -238,19 +238,6 @@ pub fn case_id_is_safe(id: &str) -> bool {
 /// The case ID as Windows compares file names: letter case ignored.
 pub fn case_id_fold(id: &str) -> String {
     id.trim().to_lowercase()
-}
-
-/// The Windows device name an ID is (`CON`, `com1`), with or without an extension.
-fn windows_device(id: &str) -> Option<&str> {
-    let stem = id.split('.').next().unwrap_or(id);
-    let upper = stem.to_ascii_uppercase();
-    let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-            && upper.len() == 4
-            && upper.as_bytes()[3].is_ascii_digit())
-        || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-            && matches!(&stem[3..], "¹" | "²" | "³"));
-    reserved.then_some(stem)
 }
 
 /// Values that must come from a catalog: indicator and factor numbers, housing act lists.
