@@ -344,7 +344,7 @@ fn no_word_of_the_stress_cases_is_lost_at_a_page_break() {
 fn values(d: &Document) -> Vec<String> {
     let mut out = Vec::new();
     let mut push = |t: &Text| {
-        if let Text::Value(s) = t {
+        if let Text::Value(s, _) = t {
             out.push(s.clone());
         }
     };

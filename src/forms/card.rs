@@ -1,5 +1,6 @@
 //! «Карта комплексного сопровождения семьи» (ККСС): title page and parts I–IV.
 
+use super::fields::Place;
 use super::plans::plan_blocks;
 use super::*;
 use crate::model::{ConsiliumDecision, Domain, RiskLevel};
@@ -526,3 +527,6 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         b,
     )]
 }
+
+/// The field map of this form (`super::fields`).
+pub(super) static SUPPORT_CARD_FIELDS: &[Place] = &[];

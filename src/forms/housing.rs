@@ -1,5 +1,6 @@
 //! «АКТ обследования жилищно-бытовых условий семьи».
 
+use super::fields::{Place, at};
 use super::*;
 use crate::model::{Amount, YesNo, fold};
 use crate::render::doc::{Block, Cell, Check, Col, Document, Text};
@@ -175,20 +176,20 @@ pub fn housing_inspection(case: &Case) -> Vec<Document> {
         .map(|(i, b)| {
             vec![
                 if i == 0 {
-                    Cell::value(yes_no(h.benefits_needed))
+                    Cell::value(yes_no(h.benefits_needed)).at(BENEFITS_NEEDED)
                 } else {
                     Cell::empty()
                 },
-                Cell::value(b.for_whom.clone()),
-                Cell::value(b.which.clone()),
+                Cell::value(b.for_whom.clone()).at(FOR_WHOM),
+                Cell::value(b.which.clone()).at(WHICH),
             ]
         })
         .collect();
     if rows.is_empty() {
         rows.push(vec![
-            Cell::value(yes_no(h.benefits_needed)),
-            Cell::empty(),
-            Cell::empty(),
+            Cell::value(yes_no(h.benefits_needed)).at(BENEFITS_NEEDED),
+            Cell::value(None::<String>).at(FOR_WHOM),
+            Cell::value(None::<String>).at(WHICH),
         ]);
     }
     blocks.push(Block::table(
@@ -330,3 +331,17 @@ pub fn housing_inspection(case: &Case) -> Vec<Document> {
         blocks,
     )]
 }
+
+/// The field map of this form (`super::fields`).
+pub(super) static HOUSING_FIELDS: &[Place] = &[
+    at(
+        BENEFITS_NEEDED[0],
+        "Какие льготы/ пособия /выплаты необходимо оформить:",
+    ),
+    at(FOR_WHOM[0], "Кому из членов семьи:"),
+    at(WHICH[0], "Какие:"),
+];
+
+const BENEFITS_NEEDED: &[&str] = &["/housing_inspection/benefits_needed"];
+const FOR_WHOM: &[&str] = &["/housing_inspection/benefits_to_arrange/*/for_whom"];
+const WHICH: &[&str] = &["/housing_inspection/benefits_to_arrange/*/which"];

@@ -2,6 +2,7 @@
 //! (`crate::render::doc`). Every label is the seed's own text; a test checks them verbatim.
 
 mod card;
+pub mod fields;
 mod housing;
 mod log_spool;
 mod logs;
@@ -24,6 +25,8 @@ pub struct Form {
     pub code: &'static str,
     pub name: &'static str,
     pub build: fn(&Case) -> Vec<Document>,
+    /// Which model field fills which place of the form (`fields`).
+    pub fields: &'static [fields::Place],
 }
 
 /// Every per-case form, in the order of the procedure. Logs span cases: see `logs`.
@@ -32,43 +35,65 @@ pub static FORMS: &[Form] = &[
         code: "notification",
         name: "Извещение (Прил. 2)",
         build: notification::notification,
+        fields: notification::NOTIFICATION_FIELDS,
     },
     Form {
         code: "child_assessment",
         name: "Оценка показателей неблагополучия ребенка (Прил. 3)",
         build: notification::child_assessment,
+        fields: notification::CHILD_ASSESSMENT_FIELDS,
     },
     Form {
         code: "housing_inspection",
         name: "Акт обследования ЖБУ",
         build: housing::housing_inspection,
+        fields: housing::HOUSING_FIELDS,
     },
     Form {
         code: "conclusion",
         name: "Заключение о степени риска",
         build: notification::conclusion,
+        fields: notification::CONCLUSION_FIELDS,
     },
     Form {
         code: "departmental_plan",
         name: "План ведомственных мероприятий",
         build: plans::departmental_plan,
+        fields: plans::DEPARTMENTAL_PLAN_FIELDS,
     },
     Form {
         code: "individual_plan",
         name: "Индивидуальный план (ККСС, ч. II)",
         build: plans::individual_plan,
+        fields: plans::INDIVIDUAL_PLAN_FIELDS,
     },
     Form {
         code: "support_card",
         name: "Карта комплексного сопровождения семьи",
         build: card::support_card,
+        fields: card::SUPPORT_CARD_FIELDS,
     },
     Form {
         code: "monitoring",
         name: "Мониторинг",
         build: plans::monitoring,
+        fields: plans::MONITORING_FIELDS,
     },
 ];
+
+/// Where the forms of a case break their field maps (`fields::disagreements`); empty when
+/// every tagged value stands at its map's place.
+pub fn map_disagreements(case: &Case) -> Vec<String> {
+    FORMS
+        .iter()
+        .flat_map(|f| {
+            (f.build)(case)
+                .iter()
+                .flat_map(|d| fields::disagreements(d, f.fields))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
 
 pub fn form(code: &str) -> Option<&'static Form> {
     FORMS.iter().find(|f| f.code == code)
@@ -158,7 +183,7 @@ pub(crate) fn name(n: &PersonName) -> Option<String> {
 
 /// «ФИО /должность/телефон» of a specialist.
 pub(crate) fn specialist(s: &Option<Specialist>) -> Text {
-    let Some(s) = s else { return Text::Blank };
+    let Some(s) = s else { return Text::BLANK };
     let parts: Vec<String> = [
         name(&s.name),
         s.organization.clone(),
@@ -184,7 +209,7 @@ pub(crate) fn representative(
 
 /// «ФИО, телефон» (and the birth date or work place where the form asks for them).
 pub(crate) fn parent_line(r: Option<&LegalRepresentative>, birth: bool, work: bool) -> Text {
-    let Some(r) = r else { return Text::Blank };
+    let Some(r) = r else { return Text::BLANK };
     Text::value(join(&[
         name(&r.name),
         if birth { d(r.birth_date) } else { None },

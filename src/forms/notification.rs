@@ -1,6 +1,7 @@
 //! App. 2 «Извещение», App. 3 «Оценка показателей неблагополучия ребенка» and the single
 //! window's «Заключение о наличии/отсутствии степени риска семейного неблагополучия».
 
+use super::fields::Place;
 use super::*;
 use crate::model::{NotificationAttachment as Att, Presence, RepresentativeRole, Sex};
 use crate::render::doc::{Block, Cell, Check, Col, Document, Text};
@@ -412,3 +413,12 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
         blocks,
     )]
 }
+
+/// The field map of this form (`super::fields`).
+pub(super) static NOTIFICATION_FIELDS: &[Place] = &[];
+
+/// The field map of this form (`super::fields`).
+pub(super) static CHILD_ASSESSMENT_FIELDS: &[Place] = &[];
+
+/// The field map of this form (`super::fields`).
+pub(super) static CONCLUSION_FIELDS: &[Place] = &[];

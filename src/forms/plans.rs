@@ -1,5 +1,6 @@
 //! «План ведомственных мероприятий», the individual plan (card part II) and «Мониторинг».
 
+use super::fields::Place;
 use super::*;
 use crate::model::{Domain, MonitoringKind, PlanRow, RepresentativeRole};
 use crate::render::doc::{Block, Cell, Check, Col, Document, Text};
@@ -348,3 +349,12 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
         })
         .collect()
 }
+
+/// The field map of this form (`super::fields`).
+pub(super) static DEPARTMENTAL_PLAN_FIELDS: &[Place] = &[];
+
+/// The field map of this form (`super::fields`).
+pub(super) static INDIVIDUAL_PLAN_FIELDS: &[Place] = &[];
+
+/// The field map of this form (`super::fields`).
+pub(super) static MONITORING_FIELDS: &[Place] = &[];

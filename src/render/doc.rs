@@ -22,15 +22,22 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
+/// The model fields a value or blank comes from, as paths into the case's JSON with `*` for
+/// an array index (`/housing_inspection/benefits_to_arrange/*/which`); empty when the text
+/// comes from no single field (a count, a computed total, a line to sign by hand). The forms'
+/// field map (`crate::forms::fields`) names the labelled place each field must stand at.
+pub type Fields = &'static [&'static str];
+
 /// A piece of text on the form.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Text {
     /// The form's own words.
     Label(String),
-    /// Data from the case.
-    Value(String),
-    /// A blank to fill by hand (drawn as a line).
-    Blank,
+    /// Data from the case, and the fields it comes from.
+    Value(String, Fields),
+    /// A blank to fill by hand (drawn as a line): a place with nothing to print, and the fields
+    /// that would fill it.
+    Blank(Fields),
 }
 
 /// For Typst a text is its string and a blank is `none`: the distinction between label and
@@ -39,36 +46,57 @@ pub enum Text {
 impl Serialize for Text {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Text::Label(t) | Text::Value(t) => s.serialize_str(t),
-            Text::Blank => s.serialize_none(),
+            Text::Label(t) | Text::Value(t, _) => s.serialize_str(t),
+            Text::Blank(_) => s.serialize_none(),
         }
     }
 }
 
 impl Text {
+    /// A line to fill by hand, for no field.
+    pub const BLANK: Text = Text::Blank(&[]);
+
     pub fn label(s: impl Into<String>) -> Text {
         Text::Label(s.into())
     }
     /// A value, or a blank line when there is none. Printed as I-CHAR says (`data`).
     pub fn value(s: Option<impl Into<String>>) -> Text {
         match s.map(Text::data) {
-            Some(Text::Value(v)) if !v.trim().is_empty() => Text::Value(v),
-            _ => Text::Blank,
+            Some(Text::Value(v, _)) if !v.trim().is_empty() => Text::Value(v, &[]),
+            _ => Text::BLANK,
         }
     }
     /// A value as it is printed: a tab as a space, a carriage return as a line break,
     /// invisible marks dropped (`crate::printable`, rule I-CHAR).
     pub fn data(s: impl Into<String>) -> Text {
         let s = s.into();
-        Text::Value(match crate::printable::printable(&s) {
-            std::borrow::Cow::Borrowed(_) => s,
-            std::borrow::Cow::Owned(o) => o,
-        })
+        Text::Value(
+            match crate::printable::printable(&s) {
+                std::borrow::Cow::Borrowed(_) => s,
+                std::borrow::Cow::Owned(o) => o,
+            },
+            &[],
+        )
+    }
+    /// This value (or blank) holds these model fields: see `Fields`. A label stays a label.
+    pub fn at(self, fields: Fields) -> Text {
+        match self {
+            Text::Value(s, _) => Text::Value(s, fields),
+            Text::Blank(_) => Text::Blank(fields),
+            label => label,
+        }
+    }
+    /// The fields this text holds (none for a label).
+    pub fn fields(&self) -> Fields {
+        match self {
+            Text::Value(_, f) | Text::Blank(f) => f,
+            Text::Label(_) => &[],
+        }
     }
     pub fn as_str(&self) -> &str {
         match self {
-            Text::Label(s) | Text::Value(s) => s,
-            Text::Blank => "",
+            Text::Label(s) | Text::Value(s, _) => s,
+            Text::Blank(_) => "",
         }
     }
 }
@@ -166,6 +194,11 @@ impl Cell {
     }
     pub fn center(mut self) -> Cell {
         self.align = "center";
+        self
+    }
+    /// Every value and blank of this cell holds these fields (`Text::at`).
+    pub fn at(mut self, fields: Fields) -> Cell {
+        self.content = self.content.into_iter().map(|t| t.at(fields)).collect();
         self
     }
     /// An empty cell: in a printed blank form, room to write by hand.

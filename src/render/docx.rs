@@ -25,8 +25,8 @@ fn text_width(landscape: bool) -> usize {
 
 fn run_of(t: &Text) -> Run {
     match t {
-        Text::Label(s) | Text::Value(s) => Run::new().add_text(s.as_str()),
-        Text::Blank => Run::new().add_text("________________________"),
+        Text::Label(s) | Text::Value(s, _) => Run::new().add_text(s.as_str()),
+        Text::Blank(_) => Run::new().add_text("________________________"),
     }
 }
 
@@ -81,7 +81,7 @@ fn cell(c: &Cell, width: usize, bold: bool, size: usize) -> TableCell {
     let content: Vec<Text> = c
         .content
         .iter()
-        .filter(|t| **t != Text::Blank)
+        .filter(|t| !matches!(t, Text::Blank(_)))
         .cloned()
         .collect();
     if !content.is_empty() || c.checks.is_empty() {
@@ -474,9 +474,9 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                 .iter()
                 .map(|(k, n)| {
                     vec![
-                        Cell::of(vec![Text::Value(k.clone())]),
-                        Cell::of(vec![Text::Value("█".repeat(n * 30 / top))]),
-                        Cell::of(vec![Text::Value(n.to_string())]),
+                        Cell::of(vec![Text::Value(k.clone(), &[])]),
+                        Cell::of(vec![Text::Value("█".repeat(n * 30 / top), &[])]),
+                        Cell::of(vec![Text::Value(n.to_string(), &[])]),
                     ]
                 })
                 .collect();

@@ -477,9 +477,9 @@ fn cell_need(cell: &Cell, bold: bool, fixed: bool, cap: f32) -> (f32, f32) {
     let mut soft = 0.0f32;
     for t in &cell.content {
         match t {
-            Text::Blank => {}
+            Text::Blank(_) => {}
             // A fixed column's entry stays on one line (within the cap).
-            Text::Label(s) | Text::Value(s) if fixed => {
+            Text::Label(s) | Text::Value(s, _) if fixed => {
                 let w = width(s.trim(), bold);
                 let w = if w * 12.0 > cap {
                     longest_word(s, bold)
@@ -496,7 +496,7 @@ fn cell_need(cell: &Cell, bold: bool, fixed: bool, cap: f32) -> (f32, f32) {
             }
             // Data words are wished for whole; a word wider than a quarter of the page is
             // wrapped with break points instead of widening its column.
-            Text::Value(s) => {
+            Text::Value(s, _) => {
                 for w in s.split_whitespace() {
                     let whole = widest_segment(w, bold);
                     if whole * 12.0 <= cap {
@@ -562,7 +562,7 @@ fn widest_segment(word: &str, bold: bool) -> f32 {
 fn wrap_values(texts: &mut [Text], room: f32, size: f32) {
     let limit = ((room + ROUNDING - SLACK_PT) / SLACK / size).max(1.0);
     for t in texts {
-        let Text::Value(s) = t else { continue };
+        let Text::Value(s, _) = t else { continue };
         if !s.split_whitespace().any(|w| width(w, false) > limit) || s.contains(ZWSP) {
             continue;
         }
@@ -749,6 +749,7 @@ mod tests {
     fn a_token_wider_than_its_column_gets_break_points_and_a_word_does_not() {
         let mut t = vec![Text::Value(
             "почта: ivanova.marya.petrovna@school-212.nsk.ru".into(),
+            &[],
         )];
         wrap_values(&mut t, 80.0, 12.0);
         let s = t[0].as_str();
@@ -756,7 +757,7 @@ mod tests {
         for piece in s.split([' ', ZWSP]) {
             assert!(width(piece, false) * 12.0 <= 80.0, "{piece}");
         }
-        let mut plain = vec![Text::Value("Константинопольская".into())];
+        let mut plain = vec![Text::Value("Константинопольская".into(), &[])];
         wrap_values(&mut plain, 60.0, 12.0);
         assert_eq!(plain[0].as_str(), "Константинопольская");
     }

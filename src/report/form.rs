@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate};
 pub const NAMED: usize = 200;
 
 fn v(s: impl Into<String>) -> Text {
-    Text::Value(s.into())
+    Text::Value(s.into(), &[])
 }
 fn heading(s: &str) -> Block {
     Block::Heading { text: v(s) }
