@@ -35,6 +35,28 @@ pub static NOT_ON_FORMS: &[(&str, &str)] = &[
         "/territory",
         "территория выбирает комиссию и каталог, графы в формах нет",
     ),
+    // --- card ---
+    (
+        "/support_card/completed",
+        "дата завершения частей I–II карты: по ней считается срок D-CARD-20 и выбирается решение консилиума об утверждении карты; графы в карте нет",
+    ),
+    (
+        "/consilium/*/minutes_sent",
+        "дата рассылки протокола консилиума: по ней считается срок D-MINUTES-10; графы ни в одной форме нет",
+    ),
+    (
+        "/closure/date",
+        "дата закрытия случая: в формах графы нет; причина закрытия печатается в карте (ч. III, п. 4) после решения консилиума",
+    ),
+    (
+        "/case_opening/decision_number",
+        "номер решения об открытии случая: в мониторинге он вносится в сам мониторинг, в карте графы нет",
+    ),
+    (
+        "/case_opening/date",
+        "дата решения об открытии случая: в мониторинге она вносится в сам мониторинг, в карте графы нет",
+    ),
+    // --- end card ---
 ];
 
 /// A value or blank as the document places it: the fields it holds, the label of its place
@@ -71,7 +93,7 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
             });
         }
     };
-    for b in &doc.blocks {
+    for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Fields { rows, .. } => {
                 for (l, vs) in rows {
@@ -110,7 +132,16 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
                 }
             }
             Block::Para { content, .. } => {
-                let mut last = String::new();
+                // A line with no label before it is named by its caption under it, as the
+                // seed prints «(адрес проживания)» under the address.
+                let mut last = match doc.blocks.get(i + 1) {
+                    Some(Block::Para { content: next, .. })
+                        if next.iter().all(|t| matches!(t, Text::Label(_))) =>
+                    {
+                        next.iter().map(Text::as_str).collect::<Vec<_>>().join(" ")
+                    }
+                    _ => String::new(),
+                };
                 for t in content {
                     match t {
                         Text::Label(l) => last = l.clone(),
@@ -136,7 +167,16 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
                     }
                 }
             }
-            Block::Title { lines } => lines.iter().for_each(|t| put(t, "")),
+            Block::Title { lines } => {
+                // A value in a title is named by the title line above it.
+                let mut last = String::new();
+                for t in lines {
+                    match t {
+                        Text::Label(l) => last = l.clone(),
+                        t => put(t, &last),
+                    }
+                }
+            }
             Block::Heading { text } => put(text, ""),
             Block::Appendix { .. }
             | Block::Bars { .. }

@@ -450,16 +450,17 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
         }
         Block::Approval { left, right } => {
             let n = left.len().max(right.len());
+            // A blank here is a line to sign or fill in, drawn as in a paragraph: a table
+            // cell would leave it out, and the borderless table would show nothing.
+            let line = |t: &Text| match t {
+                Text::Blank(_) => Cell::of(vec![Text::label("________________________")]),
+                t => Cell::of(vec![t.clone()]),
+            };
             let rows: Vec<Vec<Cell>> = (0..n)
                 .map(|i| {
                     vec![
-                        left.get(i)
-                            .map(|t| Cell::of(vec![t.clone()]))
-                            .unwrap_or_else(Cell::empty),
-                        right
-                            .get(i)
-                            .map(|t| Cell::of(vec![t.clone()]))
-                            .unwrap_or_else(Cell::empty),
+                        left.get(i).map(line).unwrap_or_else(Cell::empty),
+                        right.get(i).map(line).unwrap_or_else(Cell::empty),
                     ]
                 })
                 .collect();
