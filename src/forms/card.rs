@@ -529,4 +529,5 @@ pub fn support_card(case: &Case) -> Vec<Document> {
 }
 
 /// The field map of this form (`super::fields`).
-pub(super) static SUPPORT_CARD_FIELDS: &[Place] = &[];
+// Part II is `plans::plan_blocks`: its places come with it.
+pub(super) static SUPPORT_CARD_FIELDS: &[Place] = &super::plans::with_plan_part![];

@@ -120,11 +120,18 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
             }
             Block::Checks { label, options, .. } => {
                 for o in options {
-                    o.detail.iter().for_each(|t| put(t, &o.label));
+                    // An option without words (the seed's blank «· ____») is the list's own.
+                    let at = match label {
+                        Some(l) if o.label.trim().is_empty() => l.as_str(),
+                        _ => &o.label,
+                    };
+                    o.detail.iter().for_each(|t| put(t, at));
                 }
-                let _ = label;
             }
             Block::Signature { role, name, .. } => put(name, role.as_str()),
+            Block::Sign { role, lines, .. } => {
+                lines.iter().for_each(|l| put(&l.text, role.as_str()))
+            }
             Block::Approval { left, right } => {
                 for side in [left, right] {
                     let mut last = String::new();
