@@ -619,3 +619,35 @@ pub(super) static MONITORING_FIELDS: &[Place] = &[
     at("/monitoring/*/date", "Руководитель организации"),
     at("/monitoring/*/responsible", "Ответственный специалист"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::assignment_detail;
+
+    #[test]
+    fn an_assignment_that_restates_its_option_keeps_its_body_and_basis_only() {
+        assert_eq!(
+            assignment_detail(
+                "Назначение МАДОУ д/с № 12 ответственным за работу с семьей (заключение от 14.08.2026)"
+            ),
+            "МАДОУ д/с № 12 (заключение от 14.08.2026)"
+        );
+        assert_eq!(
+            assignment_detail(
+                "назначение МБУ «КЦСОН» ответственным за работу с семьей: постановление № 5"
+            ),
+            "МБУ «КЦСОН» постановление № 5"
+        );
+        // Anything else as written, whatever its letters.
+        for t in [
+            "МАДОУ д/с № 12 (заключение от 14.08.2026)",
+            "Назначение не оформлено",
+            "Назначение ответственным за работу с семьей",
+            "İİİ ответственным за работу с семьей",
+            "Назначени",
+            "",
+        ] {
+            assert_eq!(assignment_detail(t), t);
+        }
+    }
+}
