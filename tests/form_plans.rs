@@ -465,3 +465,16 @@ fn every_value_of_these_forms_holds_its_field_and_the_yes_no_notes_follow_their_
         );
     }
 }
+
+#[test]
+fn kopecks_are_written_with_two_digits() {
+    // STRESS-0001's file says «23 037,50».
+    let c = read_path(&root().join("fixtures/stress/STRESS-0001.json"))
+        .unwrap()
+        .cases
+        .remove(0)
+        .case;
+    let act = form(&c, "housing_inspection");
+    let (_, v) = field_row(&act, "Среднедушевой доход составляет:");
+    assert_eq!(v[0].as_str(), "23\u{a0}037,50\u{a0}руб.");
+}

@@ -9,8 +9,15 @@ fn yes_no(a: Option<YesNo>) -> Option<String> {
     a.map(|a| a.label().to_string())
 }
 
+/// Rubles and kopecks: «23 037,50 руб.», never «23 037,5» (kopecks are two digits).
 fn money(a: Option<Amount>) -> Option<String> {
-    a.map(|a| format!("{}\u{a0}руб.", a.ru()))
+    a.map(|a| {
+        let mut s = a.ru();
+        if s.split_once(',').is_some_and(|(_, k)| k.len() == 1) {
+            s.push('0');
+        }
+        format!("{s}\u{a0}руб.")
+    })
 }
 
 /// Options of a housing list as check boxes (the form says «подчеркнуть»).

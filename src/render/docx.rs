@@ -223,8 +223,8 @@ fn sign_table(role: &Text, role_width: u8, lines: &[super::doc::SignLine], total
         TableCell::new()
             .width(w, WidthType::Dxa)
             .vertical_align(docx_rs::VAlignType::Bottom)
-            .set_border(docx_rs::TableCellBorder::new(
-                docx_rs::TableCellBorderPosition::Bottom,
+            .set_borders(docx_rs::TableCellBorders::with_empty().set(
+                docx_rs::TableCellBorder::new(docx_rs::TableCellBorderPosition::Bottom).size(4),
             ))
             .add_paragraph(paragraph(&content, false).keep_next(true))
     };
