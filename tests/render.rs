@@ -368,7 +368,15 @@ fn is_seed_text(label: &str) -> bool {
 #[test]
 fn every_label_and_option_of_every_form_is_verbatim_in_seed_003() {
     let seed = root().join("docs/procedure-appendices.txt");
-    let seed = squash(&std::fs::read_to_string(seed).unwrap());
+    // A footnote's mark is printed as a superscript digit where the seed's text has it.
+    let mut seed = std::fs::read_to_string(seed).unwrap();
+    for (n, mark) in ["¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        .iter()
+        .enumerate()
+    {
+        seed = seed.replace(&format!("[footnoteRef:{}]", n + 1), mark);
+    }
+    let seed = squash(&seed);
     let mut docs: Vec<Document> = Vec::new();
     let cases = all_cases();
     for c in &cases {

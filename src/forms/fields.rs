@@ -57,6 +57,27 @@ pub static NOT_ON_FORMS: &[(&str, &str)] = &[
         "дата решения об открытии случая: в мониторинге она вносится в сам мониторинг, в карте графы нет",
     ),
     // --- end card ---
+    // --- plans ---
+    (
+        "/housing_inspection/residents/*/group",
+        "группа проживающего выбирает раздел таблицы «Состав проживающих» (его заголовок — слова формы), а не печатается",
+    ),
+    (
+        "/housing_inspection/incomes/*/kind",
+        "вид дохода выбирает строку таблицы «Структура доходов» (ее заголовок — слова формы), а не печатается",
+    ),
+    (
+        "/housing_inspection/household_members",
+        "число членов семьи, ведущих совместное хозяйство, — делитель среднедушевого дохода; графы в акте нет",
+    ),
+    (
+        "/departmental_plan/agency_kind",
+        "вид органа выбирает, кому направлен план (маршрутизация); в плане печатается наименование органа",
+    ),
+    (
+        "/support_card/plan/rows/*/domain",
+        "направление работы выбирает строку таблицы индивидуального плана (ее заголовок — слова формы)",
+    ),
 ];
 
 /// A value or blank as the document places it: the fields it holds, the label of its place
@@ -151,11 +172,18 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
             }
             Block::Checks { label, options, .. } => {
                 for o in options {
-                    o.detail.iter().for_each(|t| put(t, &o.label));
+                    // An option without words (the seed's blank «· ____») is the list's own.
+                    let at = match label {
+                        Some(l) if o.label.trim().is_empty() => l.as_str(),
+                        _ => &o.label,
+                    };
+                    o.detail.iter().for_each(|t| put(t, at));
                 }
-                let _ = label;
             }
             Block::Signature { role, name, .. } => put(name, role.as_str()),
+            Block::Sign { role, lines, .. } => {
+                lines.iter().for_each(|l| put(&l.text, role.as_str()))
+            }
             Block::Approval { left, right } => {
                 for side in [left, right] {
                     let mut last = String::new();

@@ -1,13 +1,37 @@
 //! «План ведомственных мероприятий», the individual plan (card part II) and «Мониторинг».
 
-use super::fields::Place;
+use super::fields::{Place, at};
 use super::*;
 use crate::model::{Domain, MonitoringKind, PlanRow, RepresentativeRole};
-use crate::render::doc::{Block, Cell, Check, Col, Document, Text};
+use crate::render::doc::{Block, Cell, Check, Col, Document, Fields, SignLine, Text};
 
-fn period(from: Option<Date>, to: Option<Date>) -> Vec<Text> {
-    vec![Text::label("с"), vd(from), Text::label("до"), vd(to)]
+fn period(from: (Option<Date>, Fields), to: (Option<Date>, Fields)) -> Vec<Text> {
+    vec![
+        Text::label("с"),
+        vd(from.0).at(from.1),
+        Text::label("до"),
+        vd(to.0).at(to.1),
+    ]
 }
+
+/// The fields a child's line holds (`child_line` with the school).
+const CHILD: Fields = &[
+    "/family/children/*/name",
+    "/family/children/*/birth_date",
+    "/family/children/*/school",
+];
+/// The fields a parent's line holds (`parent_line`), without and with the work place.
+const PARENT: Fields = &[
+    "/family/legal_representatives/*/name",
+    "/family/legal_representatives/*/birth_date",
+    "/family/legal_representatives/*/phone",
+];
+const PARENT_WORK: Fields = &[
+    "/family/legal_representatives/*/name",
+    "/family/legal_representatives/*/birth_date",
+    "/family/legal_representatives/*/phone",
+    "/family/legal_representatives/*/workplace",
+];
 
 pub fn departmental_plan(case: &Case) -> Vec<Document> {
     let Some(p) = &case.departmental_plan else {
@@ -21,11 +45,11 @@ pub fn departmental_plan(case: &Case) -> Vec<Document> {
         .map(|(i, r)| {
             vec![
                 Cell::label((i + 1).to_string()).center(),
-                Cell::value(r.task.clone()),
-                Cell::value(r.measures.clone()),
-                Cell::value(d(r.deadline)),
-                Cell::value(r.responsible.clone()),
-                Cell::value(r.result.clone()),
+                Cell::value(r.task.clone()).at(&["/departmental_plan/rows/*/task"]),
+                Cell::value(r.measures.clone()).at(&["/departmental_plan/rows/*/measures"]),
+                Cell::value(d(r.deadline)).at(&["/departmental_plan/rows/*/deadline"]),
+                Cell::value(r.responsible.clone()).at(&["/departmental_plan/rows/*/responsible"]),
+                Cell::value(r.result.clone()).at(&["/departmental_plan/rows/*/result"]),
             ]
         })
         .collect();
@@ -38,47 +62,56 @@ pub fn departmental_plan(case: &Case) -> Vec<Document> {
             rows: vec![
                 (
                     Text::label("Наименование органа (учреждения) системы профилактики:"),
-                    vec![v(&p.agency)],
+                    vec![v(&p.agency).at(&["/departmental_plan/agency"])],
                 ),
                 (
                     Text::label(
                         "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон ответственного специалиста:",
                     ),
-                    vec![specialist(&p.responsible)],
+                    vec![specialist(&p.responsible).at(&["/departmental_plan/responsible"])],
                 ),
                 (
                     Text::label("Период планирования (на 3 месяца):"),
-                    period(p.from, p.to),
+                    period(
+                        (p.from, &["/departmental_plan/from"]),
+                        (p.to, &["/departmental_plan/to"]),
+                    ),
                 ),
                 (
                     Text::label(
                         "Фамилия, имя, отчество (последнее – при наличии), дата рождения ребенка, класс, школа, ДОУ:",
                     ),
-                    vec![child_line(&c, true)],
+                    vec![child_line(&c, true).at(CHILD)],
                 ),
                 (
                     Text::label(
                         "Фамилия, имя, отчество (последнее – при наличии) матери, дата рождения, телефон:",
                     ),
-                    vec![parent_line(
-                        representative(case, RepresentativeRole::Mother),
-                        true,
-                        false,
-                    )],
+                    vec![
+                        parent_line(
+                            representative(case, RepresentativeRole::Mother),
+                            true,
+                            false,
+                        )
+                        .at(PARENT),
+                    ],
                 ),
                 (
                     Text::label(
                         "Фамилия, имя, отчество (последнее – при наличии) отца, дата рождения, телефон:",
                     ),
-                    vec![parent_line(
-                        representative(case, RepresentativeRole::Father),
-                        true,
-                        false,
-                    )],
+                    vec![
+                        parent_line(
+                            representative(case, RepresentativeRole::Father),
+                            true,
+                            false,
+                        )
+                        .at(PARENT),
+                    ],
                 ),
                 (
                     Text::label("Выявленные проблемы семьи:"),
-                    vec![v(&p.problems)],
+                    vec![v(&p.problems).at(&["/departmental_plan/problems"])],
                 ),
             ],
             label_width: 45,
@@ -141,11 +174,11 @@ pub(crate) fn plan_table(rows_in: &[PlanRow]) -> Block {
                 row.push(Cell::label(title.clone()).rows(count));
             }
             row.extend([
-                Cell::value(r.and_then(|r| r.task.clone())),
-                Cell::value(r.and_then(|r| r.measures.clone())),
-                Cell::value(r.and_then(|r| d(r.deadline))),
-                Cell::value(r.and_then(|r| r.responsible.clone())),
-                Cell::value(r.and_then(|r| r.result.clone())),
+                Cell::value(r.and_then(|r| r.task.clone())).at(&[PLAN_TASK]),
+                Cell::value(r.and_then(|r| r.measures.clone())).at(&[PLAN_MEASURES]),
+                Cell::value(r.and_then(|r| d(r.deadline))).at(&[PLAN_DEADLINE]),
+                Cell::value(r.and_then(|r| r.responsible.clone())).at(&[PLAN_RESPONSIBLE]),
+                Cell::value(r.and_then(|r| r.result.clone())).at(&[PLAN_RESULT]),
             ]);
             rows.push(row);
         }
@@ -182,33 +215,42 @@ pub(crate) fn plan_blocks(case: &Case) -> Vec<Block> {
     let rep = card
         .and_then(|c| case.family.legal_representatives.get(c.representative))
         .or(case.family.legal_representatives.first());
-    let curator = plan
-        .and_then(|p| p.curator.clone())
-        .or(case.case_opening.as_ref().and_then(|o| o.curator.clone()));
+    let own = plan.and_then(|p| p.curator.clone());
+    let curator_fields: Fields = if own.is_some() {
+        &[PLAN_CURATOR]
+    } else {
+        &[OPENING_CURATOR]
+    };
+    let curator = own.or(case.case_opening.as_ref().and_then(|o| o.curator.clone()));
     vec![
         Block::heading("II. ПЛАНОВАЯ ЧАСТЬ."),
         Block::Fields {
             rows: vec![
                 (
                     Text::label("Период планирования: (на 3 месяца)"),
-                    period(plan.and_then(|p| p.from), plan.and_then(|p| p.to)),
+                    period(
+                        (plan.and_then(|p| p.from), &[PLAN_FROM]),
+                        (plan.and_then(|p| p.to), &[PLAN_TO]),
+                    ),
                 ),
                 (
                     Text::label(
                         "Фамилия, имя, отчество (последнее – при наличии), должность куратора семьи:",
                     ),
-                    vec![specialist(&curator)],
+                    vec![specialist(&curator).at(curator_fields)],
                 ),
             ],
             label_width: 45,
             split: Vec::new(),
         },
-        Block::label("к Карте комплексного сопровождения семьи"),
-        Block::para(vec![Text::value(rep.and_then(|r| name(&r.name)))]),
+        Block::para(vec![
+            Text::label("к Карте комплексного сопровождения семьи"),
+            Text::value(rep.and_then(|r| name(&r.name))).at(&[PLAN_REPRESENTATIVE]),
+        ]),
         Block::label("Фамилия, имя, отчество (последнее – при наличии) законного представителя"),
         Block::para(vec![
             Text::label("проживающего (-щей) по адресу"),
-            v(&case.family.address_actual),
+            v(&case.family.address_actual).at(&["/family/address_actual"]),
         ]),
         Block::heading("1. Индивидуальный план социального сопровождения (реабилитации) семьи"),
         plan_table(plan.map(|p| p.rows.as_slice()).unwrap_or(&[])),
@@ -246,7 +288,7 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
                 ),
                 Block::fields(vec![(
                     "Наименование органа (учреждения) системы профилактики, передающего информацию:",
-                    v(&m.agency),
+                    v(&m.agency).at(&["/monitoring/*/agency"]),
                 )]),
                 Block::bold("Сведения о детях:"),
             ];
@@ -257,7 +299,7 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
                 .map(|c| {
                     (
                         Text::label("Фамилия, имя, отчество (последнее – при наличии), дата рождения, учащийся, школа, ДОУ:"),
-                        vec![child_line(c, true)],
+                        vec![child_line(c, true).at(CHILD)],
                     )
                 })
                 .collect();
@@ -270,24 +312,38 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
             blocks.push(Block::fields(vec![
                 (
                     "Фамилия, имя, отчество (последнее – при наличии) матери, дата рождения, место работы матери/должность:",
-                    parent_line(representative(case, RepresentativeRole::Mother), true, true),
+                    parent_line(representative(case, RepresentativeRole::Mother), true, true)
+                        .at(PARENT_WORK),
                 ),
                 (
                     "Фамилия, имя, отчество (последнее – при наличии) отца, дата рождения Место работы отца/должность:",
-                    parent_line(representative(case, RepresentativeRole::Father), true, true),
+                    parent_line(representative(case, RepresentativeRole::Father), true, true)
+                        .at(PARENT_WORK),
                 ),
-                ("Адрес регистрации семьи:", v(&case.family.address_registered)),
-                ("Адрес фактического проживания:", v(&case.family.address_actual)),
+                (
+                    "Адрес регистрации семьи:",
+                    v(&case.family.address_registered).at(&["/family/address_registered"]),
+                ),
+                (
+                    "Адрес фактического проживания:",
+                    v(&case.family.address_actual).at(&["/family/address_actual"]),
+                ),
             ]));
             let decision = m.decision_number.is_some() || m.decision_date.is_some();
             let mut by_decision = Check::new("Решение №", decision);
-            by_decision.detail = vec![v(&m.decision_number), Text::label("от"), vd(m.decision_date), Text::label("об открытии «случая».")];
+            by_decision.detail = vec![
+                v(&m.decision_number).at(&["/monitoring/*/decision_number"]),
+                Text::label("от"),
+                vd(m.decision_date).at(&["/monitoring/*/decision_date"]),
+                Text::label("об открытии «случая».")
+            ];
+            let assignment = m.assignment.as_deref().map(assignment_detail);
             let mut by_assignment = Check::new(
-                "Назначение органа(учреждения) системы профилактики ответственным за работу с семьей",
-                m.assignment.as_deref().is_some_and(|a| !a.trim().is_empty()),
+                ASSIGNMENT,
+                assignment.as_deref().is_some_and(|a| !a.trim().is_empty()),
             );
-            if m.assignment.is_some() {
-                by_assignment.detail = vec![v(&m.assignment)];
+            if assignment.is_some() {
+                by_assignment.detail = vec![Text::value(assignment).at(&["/monitoring/*/assignment"])];
             }
             blocks.push(Block::checks(
                 Some("Основание для проведения работы с ребенком и его семьей:"),
@@ -300,15 +356,31 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
                 option_checks("risk_level", &[level]),
                 true,
             ));
-            blocks.push(Block::fields(vec![("Выявленные факторы неблагополучия:", v(&m.factors))]));
+            blocks.push(Block::fields(vec![(
+                "Выявленные факторы неблагополучия:",
+                v(&m.factors).at(&["/monitoring/*/factors"]),
+            )]));
             let types: Vec<&str> = case.family.family_types.iter().map(|t| t.code()).collect();
-            blocks.push(Block::checks(Some("Тип семьи:"), option_checks("family_type", &types), true));
-            blocks.push(Block::fields(vec![("Основные проблемы для решения:", v(&m.main_problems))]));
+            // Each type is read whole: its words never part at a line's end.
+            let mut types = option_checks("family_type", &types);
+            for t in &mut types {
+                t.label = t.label.replace(' ', "\u{a0}");
+            }
+            blocks.push(Block::checks(Some("Тип семьи:"), types, true));
+            blocks.push(Block::fields(vec![(
+                "Основные проблемы для решения:",
+                v(&m.main_problems).at(&["/monitoring/*/main_problems"]),
+            )]));
             blocks.push(Block::bold("Реализация индивидуального плана"));
             let mut rows: Vec<Vec<Cell>> = m
                 .tasks
                 .iter()
-                .map(|t| vec![Cell::value(Some(t.task.clone())), Cell::value(t.result.clone())])
+                .map(|t| {
+                    vec![
+                        Cell::value(Some(t.task.clone())).at(&["/monitoring/*/tasks/*/task"]),
+                        Cell::value(t.result.clone()).at(&["/monitoring/*/tasks/*/result"]),
+                    ]
+                })
                 .collect();
             if rows.is_empty() {
                 rows.push(vec![Cell::empty(), Cell::empty()]);
@@ -321,24 +393,42 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
             blocks.push(Block::fields(vec![
                 (
                     "Как семья участвует в реализации индивидуального плана. Какие семейные ресурсы задействованы:",
-                    v(&m.family_participation),
+                    v(&m.family_participation).at(&["/monitoring/*/family_participation"]),
                 ),
                 (
                     "Трудности специалистов (каких ресурсов не хватало, случаи отказа от взаимодействия со стороны семьи/специалистов и т.п.)",
-                    v(&m.difficulties),
+                    v(&m.difficulties).at(&["/monitoring/*/difficulties"]),
                 ),
-                ("Предложения по дальнейшей работе с семьей/ребенком", v(&m.proposals)),
+                (
+                    "Предложения по дальнейшей работе с семьей/ребенком",
+                    v(&m.proposals).at(&["/monitoring/*/proposals"]),
+                ),
             ]));
-            blocks.push(Block::Signature {
+            // Seed 003: each line with its caption under it, the date on the head's line.
+            blocks.push(Block::Sign {
                 role: Text::label("Руководитель организации"),
-                name: v(&m.head),
-                caption: Some("Фамилия, имя, отчество (последнее – при наличии)".into()),
+                role_width: 22,
+                lines: vec![
+                    SignLine::new(
+                        v(&m.head).at(&["/monitoring/*/head"]),
+                        "Фамилия, имя, отчество (последнее – при наличии)",
+                        0,
+                    ),
+                    SignLine::new(Text::BLANK, "(подпись)", 16),
+                    SignLine::new(vd(m.date).at(&["/monitoring/*/date"]), "(дата)", 16),
+                ],
             });
-            blocks.push(Block::para(vec![vd(m.date), Text::label("(дата)")]));
-            blocks.push(Block::Signature {
+            blocks.push(Block::Sign {
                 role: Text::label("Ответственный специалист"),
-                name: specialist(&m.responsible),
-                caption: Some("Фамилия, имя, отчество (последнее – при наличии), должность".into()),
+                role_width: 22,
+                lines: vec![
+                    SignLine::new(
+                        specialist(&m.responsible).at(&["/monitoring/*/responsible"]),
+                        "Фамилия, имя, отчество (последнее – при наличии), должность",
+                        0,
+                    ),
+                    SignLine::new(Text::BLANK, "(подпись)", 16),
+                ],
             });
             doc(
                 &format!("monitoring-{}", i + 1),
@@ -350,11 +440,213 @@ pub fn monitoring(case: &Case) -> Vec<Document> {
         .collect()
 }
 
-/// The field map of this form (`super::fields`).
-pub(super) static DEPARTMENTAL_PLAN_FIELDS: &[Place] = &[];
+const ASSIGNMENT: &str =
+    "Назначение органа(учреждения) системы профилактики ответственным за работу с семьей";
+
+/// The assignment as it follows its option. A text that restates the option's words
+/// («Назначение МАДОУ … ответственным за работу с семьей (заключение …)», as the workbook's
+/// row invites) would print them twice; the option already says them, so the detail keeps
+/// the rest: the body and the basis. Any other text is printed as written.
+fn assignment_detail(text: &str) -> String {
+    const OPENS: &str = "назначение ";
+    const PHRASE: &str = "ответственным за работу с семьей";
+    let t = text.trim();
+    let n = OPENS.chars().count();
+    let cut = t.char_indices().nth(n).map_or(t.len(), |(i, _)| i);
+    if t[..cut].to_lowercase() != OPENS {
+        return text.to_string();
+    }
+    let Some((body, tail)) = t[cut..].split_once(PHRASE) else {
+        return text.to_string();
+    };
+    let (body, tail) = (
+        body.trim(),
+        tail.trim_start_matches([':', ',', ' ', '-', '—', '–'])
+            .trim(),
+    );
+    match (body.is_empty(), tail.is_empty()) {
+        (true, _) => text.to_string(),
+        (false, true) => body.to_string(),
+        (false, false) => format!("{body} {tail}"),
+    }
+}
+
+const PLAN_FROM: &str = "/support_card/plan/from";
+const PLAN_TO: &str = "/support_card/plan/to";
+const PLAN_CURATOR: &str = "/support_card/plan/curator";
+const OPENING_CURATOR: &str = "/case_opening/curator";
+const PLAN_REPRESENTATIVE: &str = "/family/legal_representatives/*/name";
+const PLAN_TASK: &str = "/support_card/plan/rows/*/task";
+const PLAN_MEASURES: &str = "/support_card/plan/rows/*/measures";
+const PLAN_DEADLINE: &str = "/support_card/plan/rows/*/deadline";
+const PLAN_RESPONSIBLE: &str = "/support_card/plan/rows/*/responsible";
+const PLAN_RESULT: &str = "/support_card/plan/rows/*/result";
+
+/// The places of part II (`plan_blocks`), in the individual plan and in the card alike: a map
+/// that holds part II is written `&with_plan_part![its own places]`.
+macro_rules! with_plan_part {
+    ($($place:expr),* $(,)?) => {
+        [
+            $($place,)*
+            $crate::forms::fields::at("/support_card/plan/from", "Период планирования: (на 3 месяца)"),
+            $crate::forms::fields::at("/support_card/plan/to", "Период планирования: (на 3 месяца)"),
+            $crate::forms::fields::at("/support_card/plan/curator", "Фамилия, имя, отчество (последнее – при наличии), должность куратора семьи:"),
+            $crate::forms::fields::at("/case_opening/curator", "Фамилия, имя, отчество (последнее – при наличии), должность куратора семьи:"),
+            $crate::forms::fields::at("/family/legal_representatives/*/name", "к Карте комплексного сопровождения семьи"),
+            $crate::forms::fields::at("/family/address_actual", "проживающего (-щей) по адресу"),
+            $crate::forms::fields::at("/support_card/plan/rows/*/task", "Наименование задачи"),
+            $crate::forms::fields::at("/support_card/plan/rows/*/measures", "Мероприятия"),
+            $crate::forms::fields::at("/support_card/plan/rows/*/deadline", "Сроки"),
+            $crate::forms::fields::at("/support_card/plan/rows/*/responsible", "Ответственные"),
+            $crate::forms::fields::at("/support_card/plan/rows/*/result", "Результаты"),
+        ]
+    };
+}
 
 /// The field map of this form (`super::fields`).
-pub(super) static INDIVIDUAL_PLAN_FIELDS: &[Place] = &[];
+pub(super) static DEPARTMENTAL_PLAN_FIELDS: &[Place] = &[
+    at(
+        "/departmental_plan/agency",
+        "Наименование органа (учреждения) системы профилактики:",
+    ),
+    at(
+        "/departmental_plan/responsible",
+        "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон ответственного специалиста:",
+    ),
+    at(
+        "/departmental_plan/from",
+        "Период планирования (на 3 месяца):",
+    ),
+    at(
+        "/departmental_plan/to",
+        "Период планирования (на 3 месяца):",
+    ),
+    at(
+        CHILD[0],
+        "Фамилия, имя, отчество (последнее – при наличии), дата рождения ребенка",
+    ),
+    at(
+        CHILD[1],
+        "Фамилия, имя, отчество (последнее – при наличии), дата рождения ребенка",
+    ),
+    at(
+        CHILD[2],
+        "Фамилия, имя, отчество (последнее – при наличии), дата рождения ребенка",
+    ),
+    at(
+        PARENT[0],
+        "Фамилия, имя, отчество (последнее – при наличии) матери",
+    ),
+    at(
+        PARENT[0],
+        "Фамилия, имя, отчество (последнее – при наличии) отца",
+    ),
+    at(
+        PARENT[1],
+        "Фамилия, имя, отчество (последнее – при наличии) матери",
+    ),
+    at(
+        PARENT[1],
+        "Фамилия, имя, отчество (последнее – при наличии) отца",
+    ),
+    at(
+        PARENT[2],
+        "Фамилия, имя, отчество (последнее – при наличии) матери",
+    ),
+    at(
+        PARENT[2],
+        "Фамилия, имя, отчество (последнее – при наличии) отца",
+    ),
+    at("/departmental_plan/problems", "Выявленные проблемы семьи:"),
+    at("/departmental_plan/rows/*/task", "Наименование задачи"),
+    at("/departmental_plan/rows/*/measures", "Мероприятия"),
+    at("/departmental_plan/rows/*/deadline", "Сроки"),
+    at("/departmental_plan/rows/*/responsible", "Ответственные"),
+    at("/departmental_plan/rows/*/result", "Достигнутый результат"),
+];
+
+/// The field map of this form (`super::fields`): part II alone.
+pub(super) static INDIVIDUAL_PLAN_FIELDS: &[Place] = &with_plan_part![];
+
+const MONITORING_CHILD: &str =
+    "Фамилия, имя, отчество (последнее – при наличии), дата рождения, учащийся, школа, ДОУ:";
+const MONITORING_MOTHER: &str = "Фамилия, имя, отчество (последнее – при наличии) матери";
+const MONITORING_FATHER: &str = "Фамилия, имя, отчество (последнее – при наличии) отца";
 
 /// The field map of this form (`super::fields`).
-pub(super) static MONITORING_FIELDS: &[Place] = &[];
+pub(super) static MONITORING_FIELDS: &[Place] = &[
+    at(
+        "/monitoring/*/agency",
+        "Наименование органа (учреждения) системы профилактики, передающего информацию:",
+    ),
+    at(CHILD[0], MONITORING_CHILD),
+    at(CHILD[1], MONITORING_CHILD),
+    at(CHILD[2], MONITORING_CHILD),
+    at(PARENT_WORK[0], MONITORING_MOTHER),
+    at(PARENT_WORK[0], MONITORING_FATHER),
+    at(PARENT_WORK[1], MONITORING_MOTHER),
+    at(PARENT_WORK[1], MONITORING_FATHER),
+    at(PARENT_WORK[2], MONITORING_MOTHER),
+    at(PARENT_WORK[2], MONITORING_FATHER),
+    at(PARENT_WORK[3], MONITORING_MOTHER),
+    at(PARENT_WORK[3], MONITORING_FATHER),
+    at("/family/address_registered", "Адрес регистрации семьи:"),
+    at("/family/address_actual", "Адрес фактического проживания:"),
+    at("/monitoring/*/decision_number", "Решение №"),
+    at("/monitoring/*/decision_date", "Решение №"),
+    at("/monitoring/*/assignment", ASSIGNMENT),
+    at(
+        "/monitoring/*/factors",
+        "Выявленные факторы неблагополучия:",
+    ),
+    at(
+        "/monitoring/*/main_problems",
+        "Основные проблемы для решения:",
+    ),
+    at("/monitoring/*/tasks/*/task", "Задачи планового периода"),
+    at("/monitoring/*/tasks/*/result", "Достигнутый результат"),
+    at(
+        "/monitoring/*/family_participation",
+        "Как семья участвует в реализации индивидуального плана",
+    ),
+    at("/monitoring/*/difficulties", "Трудности специалистов"),
+    at(
+        "/monitoring/*/proposals",
+        "Предложения по дальнейшей работе с семьей/ребенком",
+    ),
+    at("/monitoring/*/head", "Руководитель организации"),
+    at("/monitoring/*/date", "Руководитель организации"),
+    at("/monitoring/*/responsible", "Ответственный специалист"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::assignment_detail;
+
+    #[test]
+    fn an_assignment_that_restates_its_option_keeps_its_body_and_basis_only() {
+        assert_eq!(
+            assignment_detail(
+                "Назначение МАДОУ д/с № 12 ответственным за работу с семьей (заключение от 14.08.2026)"
+            ),
+            "МАДОУ д/с № 12 (заключение от 14.08.2026)"
+        );
+        assert_eq!(
+            assignment_detail(
+                "назначение МБУ «КЦСОН» ответственным за работу с семьей: постановление № 5"
+            ),
+            "МБУ «КЦСОН» постановление № 5"
+        );
+        // Anything else as written, whatever its letters.
+        for t in [
+            "МАДОУ д/с № 12 (заключение от 14.08.2026)",
+            "Назначение не оформлено",
+            "Назначение ответственным за работу с семьей",
+            "İİİ ответственным за работу с семьей",
+            "Назначени",
+            "",
+        ] {
+            assert_eq!(assignment_detail(t), t);
+        }
+    }
+}

@@ -259,6 +259,14 @@ pub enum Block {
         name: Text,
         caption: Option<String>,
     },
+    /// A role and the lines to fill after it, each with its caption under it, as the seed
+    /// draws them («Руководитель организации ____ ____ ____» over «ФИО (подпись) (дата)»).
+    /// `role_width` and each line's `width` are percents of the text width (0: what is left).
+    Sign {
+        role: Text,
+        role_width: u8,
+        lines: Vec<SignLine>,
+    },
     /// «СОСТАВЛЕНА» / «УТВЕРЖДЕНА»: two columns of lines.
     Approval {
         left: Vec<Text>,
@@ -275,6 +283,25 @@ pub enum Block {
     Orientation {
         landscape: bool,
     },
+}
+
+/// One line of a `Block::Sign`: what stands on it (a value, or a blank to fill by hand) and
+/// the caption under it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignLine {
+    pub text: Text,
+    pub caption: String,
+    pub width: u8,
+}
+
+impl SignLine {
+    pub fn new(text: Text, caption: impl Into<String>, width: u8) -> SignLine {
+        SignLine {
+            text,
+            caption: caption.into(),
+            width,
+        }
+    }
 }
 
 /// What a table column holds, which decides its width.
@@ -402,6 +429,13 @@ impl Document {
                     push(name);
                     if let Some(c) = caption {
                         push(&Text::Label(c.clone()));
+                    }
+                }
+                Block::Sign { role, lines, .. } => {
+                    push(role);
+                    for l in lines {
+                        push(&l.text);
+                        push(&Text::Label(l.caption.clone()));
                     }
                 }
                 Block::Approval { left, right } => left.iter().chain(right).for_each(&mut push),

@@ -201,6 +201,74 @@ fn table(widths: &[f32], header: &[Vec<Cell>], rows: &[Vec<Cell>], size: f32) ->
         .margins(TableCellMargins::new().margin(inset_y, inset_x, inset_y, inset_x))
 }
 
+/// A role and its lines to fill (`Block::Sign`): a table without borders but the lines under
+/// what stands on them, the captions in the row below, the whole kept on one page.
+fn sign_table(role: &Text, role_width: u8, lines: &[super::doc::SignLine], total: usize) -> Table {
+    let part = |pct: u8| total * usize::from(pct) / 100;
+    let fixed: usize = part(role_width) + lines.iter().map(|l| part(l.width)).sum::<usize>();
+    let free = lines.iter().filter(|l| l.width == 0).count().max(1);
+    let rest = total.saturating_sub(fixed) / free;
+    let widths: Vec<usize> = std::iter::once(part(role_width))
+        .chain(
+            lines
+                .iter()
+                .map(|l| if l.width == 0 { rest } else { part(l.width) }),
+        )
+        .collect();
+    let line = |t: &Text, w: usize| {
+        // A blank is the line itself: no underscores in it.
+        let content: Vec<Text> = std::iter::once(t.clone())
+            .filter(|t| !matches!(t, Text::Blank(_)))
+            .collect();
+        TableCell::new()
+            .width(w, WidthType::Dxa)
+            .vertical_align(docx_rs::VAlignType::Bottom)
+            .set_borders(docx_rs::TableCellBorders::with_empty().set(
+                docx_rs::TableCellBorder::new(docx_rs::TableCellBorderPosition::Bottom).size(4),
+            ))
+            .add_paragraph(paragraph(&content, false).keep_next(true))
+    };
+    let first = TableRow::new(
+        std::iter::once(
+            TableCell::new()
+                .width(widths[0], WidthType::Dxa)
+                .vertical_align(docx_rs::VAlignType::Bottom)
+                .add_paragraph(paragraph(std::slice::from_ref(role), false).keep_next(true)),
+        )
+        .chain(
+            lines
+                .iter()
+                .zip(&widths[1..])
+                .map(|(l, w)| line(&l.text, *w)),
+        )
+        .collect(),
+    )
+    .cant_split();
+    let second = TableRow::new(
+        std::iter::once(
+            TableCell::new()
+                .width(widths[0], WidthType::Dxa)
+                .add_paragraph(Paragraph::new()),
+        )
+        .chain(lines.iter().zip(&widths[1..]).map(|(l, w)| {
+            TableCell::new().width(*w, WidthType::Dxa).add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(l.caption.as_str()))
+                    .align(AlignmentType::Center),
+            )
+        }))
+        .collect(),
+    )
+    .cant_split();
+    let inset_x = (INSET_X * 20.0) as usize;
+    Table::new(vec![first, second])
+        .set_grid(widths.clone())
+        .layout(TableLayoutType::Fixed)
+        .width(widths.iter().sum(), WidthType::Dxa)
+        .margins(TableCellMargins::new().margin(0, inset_x, 0, inset_x))
+        .clear_all_border()
+}
+
 /// A two-column table without a header at `left` percent of `total` twips (fields, approval).
 fn plain_table(left: u8, rows: &[Vec<Cell>], total: usize) -> Table {
     let l = total as f32 / 20.0 * f32::from(left) / 100.0;
@@ -448,6 +516,16 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                 ));
             }
         }
+        Block::Sign {
+            role,
+            role_width,
+            lines,
+        } => out.push(Item::T(Box::new(sign_table(
+            role,
+            *role_width,
+            lines,
+            width,
+        )))),
         Block::Approval { left, right } => {
             let n = left.len().max(right.len());
             // A blank here is a line to sign or fill in, drawn as in a paragraph: a table

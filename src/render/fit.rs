@@ -104,6 +104,20 @@ pub fn fit(doc: &mut Document) {
             Block::Signature { name, .. } => {
                 wrap_values(std::slice::from_mut(name), TEXT_WIDTH[o] * 0.4, 12.0)
             }
+            Block::Sign { lines, .. } => {
+                for l in lines {
+                    let share = if l.width == 0 {
+                        40.0
+                    } else {
+                        f32::from(l.width)
+                    };
+                    wrap_values(
+                        std::slice::from_mut(&mut l.text),
+                        TEXT_WIDTH[o] * share / 100.0,
+                        12.0,
+                    )
+                }
+            }
             _ => {}
         }
     }

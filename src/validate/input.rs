@@ -274,11 +274,9 @@ fn catalog_values(ctx: &mut Ctx) {
         }
     }
     if let Some(h) = &case.housing_inspection {
-        let singles = [
-            ("marital_status", &h.marital_status),
-            ("ownership", &h.ownership),
-            ("dwelling", &h.dwelling),
-        ];
+        // The marital status is not checked: the seed's last option is a blank to write any
+        // other status on, and the act writes it there.
+        let singles = [("ownership", &h.ownership), ("dwelling", &h.dwelling)];
         for (list, v) in singles {
             if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
                 housing_option(ctx, list, &format!("/housing_inspection/{list}"), v);
