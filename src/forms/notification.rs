@@ -13,7 +13,7 @@ fn option_grid(label: &str, checks: Vec<Check>) -> Block {
     let mut checks = checks.into_iter();
     let first = checks.next().into_iter().collect();
     Block::table(
-        vec![Col::Text(40), Col::Text(30), Col::Text(30)],
+        vec![Col::Text(45), Col::Text(27), Col::Text(28)],
         vec![],
         vec![vec![
             Cell::label(label),
@@ -48,7 +48,12 @@ fn birth_row(c: &Child) -> Block {
 /// «Место обучения/работы ребенка»: one row per child given (the notified child on App. 2
 /// and the conclusion, every child on the family assessment, with the child's name first).
 pub(super) fn school_table(children: &[Child], with_child: bool) -> Block {
-    let mut cols = vec![Col::Text(35), Col::Text(30), Col::Fixed, Col::Text(20)];
+    // With the child's name first, the notes get the room the school's name gives up.
+    let mut cols = if with_child {
+        vec![Col::Text(24), Col::Text(24), Col::Fixed, Col::Text(28)]
+    } else {
+        vec![Col::Text(35), Col::Text(30), Col::Fixed, Col::Text(20)]
+    };
     let mut header = vec![
         Cell::label("Наименование учреждения (класс)"),
         Cell::label("Адрес"),
@@ -56,7 +61,7 @@ pub(super) fn school_table(children: &[Child], with_child: bool) -> Block {
         Cell::label("Примечания"),
     ];
     if with_child {
-        cols.splice(0..0, [Col::Text(30), Col::Fixed]);
+        cols.splice(0..0, [Col::Text(20), Col::Fixed]);
         header.splice(
             0..0,
             [
@@ -170,6 +175,9 @@ pub fn notification(case: &Case) -> Vec<Document> {
         ),
     ));
     let signal = n.signal_check.map(|s| s.code()).unwrap_or("");
+    // A space ends the head's tables: Word and LibreOffice join adjacent tables into one and
+    // would repeat the school table's header over the options.
+    blocks.push(Block::Space);
     blocks.push(option_grid(
         "Проверка сигнала о фактах неблагополучия:",
         option_checks("signal_check", &[signal]),
@@ -331,10 +339,12 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
             Text::value(grounds).at(N_GROUNDS),
         ),
     ));
-    // The child indicators the conclusion relies on, with the assessment's reasons.
+    // The child indicators the conclusion relies on, with the reasons of the assessment that
+    // exists on its date.
     let marks = case
         .child_assessment
         .as_ref()
+        .filter(|a| attached(Some(a.date), con.date))
         .map(|a| a.marks.as_slice())
         .unwrap_or(&[]);
     let mut rows = Vec::new();
