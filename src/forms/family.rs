@@ -15,13 +15,10 @@ pub fn family_assessment(case: &Case) -> Vec<Document> {
         return vec![];
     };
     let cat = catalog();
+    // As App. 3 lays out its criteria: the section's number and title span its factors' rows,
+    // so a section's title never stands alone at the foot of a page.
     let mut rows = Vec::new();
     for section in &cat.family.section {
-        rows.push(vec![
-            Cell::label(format!("{}. {}", section.number, section.title))
-                .bold()
-                .span(4),
-        ]);
         for (i, f) in section.factors.iter().enumerate() {
             let id = format!("{}.{}", section.number, i + 1);
             let mark = a.marks.iter().find(|m| m.factor.trim() == id);
@@ -29,12 +26,19 @@ pub fn family_assessment(case: &Case) -> Vec<Document> {
                 Presence::Plus => "+",
                 Presence::Minus => "-",
             });
-            rows.push(vec![
+            let mut row = Vec::new();
+            if i == 0 {
+                let n = section.factors.len();
+                row.push(Cell::label(section.number.clone()).center().rows(n));
+                row.push(Cell::label(section.title.clone()).rows(n));
+            }
+            row.extend([
                 Cell::label((i + 1).to_string()).center(),
                 Cell::label(f.clone()),
                 Cell::value(present).center().at(PRESENT),
                 Cell::value(mark.and_then(|m| m.reason.clone())).at(FA_REASON),
             ]);
+            rows.push(row);
         }
     }
     // The family's phones as the card prints them: «номер (чей)».
@@ -77,10 +81,17 @@ pub fn family_assessment(case: &Case) -> Vec<Document> {
         school_table(&case.family.children, true),
         Block::Space,
         Block::table(
-            vec![Col::Fixed, Col::Text(58), Col::Fixed, Col::Text(28)],
+            vec![
+                Col::Fixed,
+                Col::Text(14),
+                Col::Fixed,
+                Col::Text(44),
+                Col::Fixed,
+                Col::Text(26),
+            ],
             vec![vec![
                 Cell::label("№"),
-                Cell::label("Факторы риска семейного неблагополучия"),
+                Cell::label("Факторы риска семейного неблагополучия").span(3),
                 Cell::label("Наличие (+/-)"),
                 Cell::label("Причина/примечание"),
             ]],
