@@ -50,7 +50,7 @@ fn birth_row(c: &Child) -> Block {
 pub(super) fn school_table(children: &[Child], with_child: bool) -> Block {
     // With the child's name first, the notes get the room the school's name gives up.
     let mut cols = if with_child {
-        vec![Col::Text(22), Col::Text(22), Col::Text(10), Col::Text(26)]
+        vec![Col::Text(22), Col::Text(22), Col::Text(14), Col::Text(26)]
     } else {
         vec![Col::Text(35), Col::Text(30), Col::Fixed, Col::Text(20)]
     };
@@ -61,7 +61,7 @@ pub(super) fn school_table(children: &[Child], with_child: bool) -> Block {
         Cell::label("Примечания"),
     ];
     if with_child {
-        cols.splice(0..0, [Col::Text(28), Col::Fixed]);
+        cols.splice(0..0, [Col::Text(24), Col::Fixed]);
         header.splice(
             0..0,
             [
