@@ -292,6 +292,19 @@ fn ticks(doc: &Document, label: &str) -> Vec<(String, bool)> {
                     .map(|o| (o.label.clone(), o.checked))
                     .collect(),
             ),
+            // A grid of options (App. 2): a table row led by the label.
+            Block::Table { rows, .. } => rows
+                .iter()
+                .find(|r| {
+                    r.first()
+                        .is_some_and(|c| c.content.iter().any(|t| t.as_str() == label))
+                })
+                .map(|r| {
+                    r.iter()
+                        .flat_map(|c| &c.checks)
+                        .map(|o| (o.label.clone(), o.checked))
+                        .collect()
+                }),
             _ => None,
         })
         .unwrap_or_else(|| panic!("{}: no «{label}»", doc.form))

@@ -391,7 +391,9 @@ fn every_label_and_option_of_every_form_is_verbatim_in_seed_003() {
     for d in &docs {
         for l in d.labels().iter().filter(|l| is_seed_text(l)) {
             checked += 1;
-            if !seed.contains(&squash(l)) {
+            // Seed 003 prints App. 3 again where App. 4, the family assessment, should be.
+            let app4 = d.form == "family_assessment" && l == "ПРИЛОЖЕНИЕ № 4";
+            if !seed.contains(&squash(l)) && !app4 {
                 missing.insert(format!("{}: «{l}»", d.form));
             }
         }

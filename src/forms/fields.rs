@@ -78,6 +78,24 @@ pub static NOT_ON_FORMS: &[(&str, &str)] = &[
         "/support_card/plan/rows/*/domain",
         "направление работы выбирает строку таблицы индивидуального плана (ее заголовок — слова формы)",
     ),
+    // --- notif ---
+    (
+        "/conclusion/responsible_body",
+        "ответственный за работу с семьей — решение ЕО по заключению (правило R-LOW); в форме заключения семени 003 графы нет",
+    ),
+    (
+        "/conclusion/responsible_body_kind",
+        "вид ответственного органа — для проверки правила R-LOW, графы в формах нет",
+    ),
+    (
+        "/conclusion/involved_agencies",
+        "органы, привлеченные при угрозе жизни (правило R-THREAT), — графы в формах нет",
+    ),
+    (
+        "/conclusion/family_consent",
+        "согласие семьи на план ведомственных мероприятий (правило R-LOW) — графы в формах нет",
+    ),
+    // --- end notif ---
 ];
 
 /// A value or blank as the document places it: the fields it holds, the label of its place

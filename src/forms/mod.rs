@@ -2,6 +2,7 @@
 //! (`crate::render::doc`). Every label is the seed's own text; a test checks them verbatim.
 
 mod card;
+mod family;
 pub mod fields;
 mod housing;
 mod log_spool;
@@ -42,6 +43,12 @@ pub static FORMS: &[Form] = &[
         name: "Оценка показателей неблагополучия ребенка (Прил. 3)",
         build: notification::child_assessment,
         fields: notification::CHILD_ASSESSMENT_FIELDS,
+    },
+    Form {
+        code: "family_assessment",
+        name: "Оценка факторов риска семейного неблагополучия (Прил. 4)",
+        build: family::family_assessment,
+        fields: family::FAMILY_ASSESSMENT_FIELDS,
     },
     Form {
         code: "housing_inspection",

@@ -1,61 +1,118 @@
 //! App. 2 «Извещение», App. 3 «Оценка показателей неблагополучия ребенка» and the single
 //! window's «Заключение о наличии/отсутствии степени риска семейного неблагополучия».
 
-use super::fields::Place;
+use super::fields::{Place, at};
 use super::*;
 use crate::model::{NotificationAttachment as Att, Presence, RepresentativeRole, Sex};
-use crate::render::doc::{Block, Cell, Check, Col, Document, Text};
+use crate::render::doc::{Block, Cell, Check, Col, Document, Fields, Text};
 
-fn sex_checks(c: &Child) -> Block {
-    Block::checks(
-        None,
-        vec![
-            Check::new("Пол: М", c.sex == Some(Sex::M)),
-            Check::new("Пол: Ж", c.sex == Some(Sex::F)),
-        ],
-        true,
+/// A labelled row of options laid out as the seed lays them: the label, the first option
+/// beside it, the others stacked in a third column (App. 2's «Проверка сигнала …»,
+/// «Первичная оценка», «Приложения к извещению»).
+fn option_grid(label: &str, checks: Vec<Check>) -> Block {
+    let mut checks = checks.into_iter();
+    let first = checks.next().into_iter().collect();
+    Block::table(
+        vec![Col::Text(45), Col::Text(27), Col::Text(28)],
+        vec![],
+        vec![vec![
+            Cell::label(label),
+            check_cell(first),
+            check_cell(checks.collect()),
+        ]],
     )
 }
 
-fn school_table(c: &Child) -> Vec<Block> {
-    vec![
-        Block::label("Место обучения/работы ребенка"),
-        Block::table(
-            vec![Col::Text(35), Col::Text(30), Col::Fixed, Col::Text(20)],
-            vec![vec![
-                Cell::label("Наименование учреждения (класс)"),
-                Cell::label("Адрес"),
-                Cell::label("Телефон"),
-                Cell::label("Примечания"),
-            ]],
-            vec![vec![
-                Cell::value(c.school.clone()),
-                Cell::value(c.school_address.clone()),
-                Cell::value(c.school_phone.clone()),
-                Cell::value(c.school_notes.clone()),
-            ]],
-        ),
-    ]
+/// A cell of check boxes, one under another.
+fn check_cell(checks: Vec<Check>) -> Cell {
+    Cell {
+        checks,
+        ..Cell::empty()
+    }
 }
 
-fn parents(case: &Case) -> Block {
-    Block::fields(vec![
+/// The birth date and the sex in one row, as in seed 003: «Дата рождения: … Пол: М ☐ Пол: Ж ☐».
+fn birth_row(c: &Child) -> Block {
+    Block::table(
+        vec![Col::Text(45), Col::Text(25), Col::Fixed, Col::Fixed],
+        vec![],
+        vec![vec![
+            Cell::label("Дата рождения:"),
+            Cell::of(vec![vd(c.birth_date).at(CHILD_BIRTH)]),
+            check_cell(vec![Check::new("Пол: М", c.sex == Some(Sex::M))]),
+            check_cell(vec![Check::new("Пол: Ж", c.sex == Some(Sex::F))]),
+        ]],
+    )
+}
+
+/// «Место обучения/работы ребенка»: one row per child given (the notified child on App. 2
+/// and the conclusion, every child on the family assessment, with the child's name first).
+pub(super) fn school_table(children: &[Child], with_child: bool) -> Block {
+    // With the child's name first, the notes get the room the school's name gives up.
+    let mut cols = if with_child {
+        vec![Col::Text(22), Col::Text(22), Col::Text(14), Col::Text(26)]
+    } else {
+        vec![Col::Text(35), Col::Text(30), Col::Fixed, Col::Text(20)]
+    };
+    let mut header = vec![
+        Cell::label("Наименование учреждения (класс)"),
+        Cell::label("Адрес"),
+        Cell::label("Телефон"),
+        Cell::label("Примечания"),
+    ];
+    if with_child {
+        cols.splice(0..0, [Col::Text(24), Col::Fixed]);
+        header.splice(
+            0..0,
+            [
+                Cell::label("Фамилия, имя, отчество (последнее – при наличии) ребенка"),
+                Cell::label("Дата рождения"),
+            ],
+        );
+    }
+    let rows = children
+        .iter()
+        .map(|c| {
+            let mut row = vec![
+                Cell::value(c.school.clone()).at(SCHOOL),
+                Cell::value(c.school_address.clone()).at(SCHOOL_ADDRESS),
+                Cell::value(c.school_phone.clone()).at(SCHOOL_PHONE),
+                Cell::value(c.school_notes.clone()).at(SCHOOL_NOTES),
+            ];
+            if with_child {
+                row.splice(
+                    0..0,
+                    [
+                        Cell::value(name(&c.name)).at(CHILD_NAME),
+                        Cell::value(d(c.birth_date)).at(CHILD_BIRTH),
+                    ],
+                );
+            }
+            row
+        })
+        .collect();
+    Block::table(cols, vec![header], rows)
+}
+
+/// The mother's and the father's rows: App. 2's «…, телефон», or with the birth date and
+/// the work place under the monitoring's label (the family assessment).
+pub(super) fn parents(case: &Case, work: bool) -> Block {
+    let (mother, father) = if work {
+        (
+            "Фамилия, имя, отчество (последнее – при наличии) матери, дата рождения, место работы матери/должность:",
+            "Фамилия, имя, отчество (последнее – при наличии) отца, дата рождения Место работы отца/должность:",
+        )
+    } else {
         (
             "Фамилия, имя, отчество (последнее – при наличии) матери, телефон:",
-            parent_line(
-                representative(case, RepresentativeRole::Mother),
-                false,
-                false,
-            ),
-        ),
-        (
             "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
-            parent_line(
-                representative(case, RepresentativeRole::Father),
-                false,
-                false,
-            ),
-        ),
+        )
+    };
+    let fields = if work { PARENT_WORK } else { PARENT };
+    let line = |role| parent_line(representative(case, role), work, work).at(fields);
+    Block::fields(vec![
+        (mother, line(RepresentativeRole::Mother)),
+        (father, line(RepresentativeRole::Father)),
     ])
 }
 
@@ -71,23 +128,22 @@ fn child_head(
     let mut rows = head;
     rows.push((
         "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
-        Text::value(name(&c.name)),
+        Text::value(name(&c.name)).at(CHILD_NAME),
     ));
-    rows.push(("Дата рождения:", vd(c.birth_date)));
-    let mut blocks = vec![
+    vec![
         Block::fields(rows),
-        sex_checks(c),
+        birth_row(c),
         Block::fields(vec![
             (
                 "Адрес фактического проживания:",
-                v(&case.family.address_actual),
+                v(&case.family.address_actual).at(ADDRESS),
             ),
             grounds,
         ]),
-    ];
-    blocks.extend(school_table(c));
-    blocks.push(parents(case));
-    blocks
+        Block::label("Место обучения/работы ребенка"),
+        school_table(std::slice::from_ref(c), false),
+        parents(case, false),
+    ]
 }
 
 pub fn notification(case: &Case) -> Vec<Document> {
@@ -105,39 +161,43 @@ pub fn notification(case: &Case) -> Vec<Document> {
         vec![
             (
                 "Наименование органа (учреждения) системы профилактики, передающего информацию:",
-                v(&n.agency),
+                v(&n.agency).at(N_AGENCY),
             ),
             (
                 "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, ответственного за передачу информации:",
-                specialist(&n.responsible),
+                specialist(&n.responsible).at(N_RESPONSIBLE),
             ),
-            ("Дата передачи информации:", vd(n.date_sent)),
+            ("Дата передачи информации:", vd(n.date_sent).at(N_DATE_SENT)),
         ],
-        ("Основания для извещения/оценки (факты неблагополучия):", v(&n.grounds)),
+        (
+            "Основания для извещения/оценки (факты неблагополучия):",
+            v(&n.grounds).at(N_GROUNDS),
+        ),
     ));
     let signal = n.signal_check.map(|s| s.code()).unwrap_or("");
-    blocks.push(Block::checks(
-        Some("Проверка сигнала о фактах неблагополучия:"),
+    // A space ends the head's tables: Word and LibreOffice join adjacent tables into one and
+    // would repeat the school table's header over the options.
+    blocks.push(Block::Space);
+    blocks.push(option_grid(
+        "Проверка сигнала о фактах неблагополучия:",
         option_checks("signal_check", &[signal]),
-        false,
     ));
     let primary = n.primary_assessment.map(|s| s.code()).unwrap_or("");
-    blocks.push(Block::checks(
-        Some("Первичная оценка:"),
+    blocks.push(option_grid(
+        "Первичная оценка:",
         option_checks("primary_assessment", &[primary]),
-        false,
     ));
     blocks.push(Block::fields(vec![(
         "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, проводившего первичную оценку:",
-        specialist(&n.primary_assessor),
+        specialist(&n.primary_assessor).at(N_PRIMARY_ASSESSOR),
     )]));
     // Declared by the sender, and not contradicted by the case's own copy made later.
     let has = |a: Att| {
         n.attachments.contains(&a)
             && attached(Some(attachment_date(case, a).flatten()), n.date_sent)
     };
-    blocks.push(Block::checks(
-        Some("Приложения к извещению:"),
+    blocks.push(option_grid(
+        "Приложения к извещению:",
         vec![
             Check::new(
                 "Акт обследования ЖБУ (только для специалистов КЦСОН и ООиП)",
@@ -152,11 +212,10 @@ pub fn notification(case: &Case) -> Vec<Document> {
                 has(Att::FamilyAssessment),
             ),
         ],
-        false,
     ));
     blocks.push(Block::Signature {
         role: Text::label("Руководитель субъекта системы профилактики"),
-        name: v(&n.head),
+        name: v(&n.head).at(N_HEAD),
         caption: Some("(расшифровка подписи)".into()),
     });
     vec![doc(
@@ -199,8 +258,8 @@ pub fn child_assessment(case: &Case) -> Vec<Document> {
             row.extend([
                 Cell::label((i + 1).to_string()).center(),
                 Cell::label(text.clone()),
-                Cell::value(present).center(),
-                Cell::value(mark.and_then(|m| m.reason.clone())),
+                Cell::value(present).center().at(CA_PRESENT),
+                Cell::value(mark.and_then(|m| m.reason.clone())).at(CA_REASON),
             ]);
             rows.push(row);
         }
@@ -211,17 +270,17 @@ pub fn child_assessment(case: &Case) -> Vec<Document> {
         Block::fields(vec![
             (
                 "Фамилия, имя, отчество (последнее – при наличии) ребенка, класс/группа:",
-                Text::value(join(&[name(&c.name), a.class_group.clone()])),
+                Text::value(join(&[name(&c.name), a.class_group.clone()])).at(CA_CHILD),
             ),
             (
                 "Наименование органа (учреждения) системы профилактики:",
-                v(&a.agency),
+                v(&a.agency).at(CA_AGENCY),
             ),
             (
                 "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, проводившего оценку:",
-                specialist(&a.assessor),
+                specialist(&a.assessor).at(CA_ASSESSOR),
             ),
-            ("Дата заполнения:", vd(a.date)),
+            ("Дата заполнения:", vd(a.date).at(CA_DATE)),
         ]),
         Block::table(
             vec![
@@ -271,19 +330,21 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
         vec![
             (
                 "Наименование органа (учреждения) системы профилактики, направившего информацию:",
-                v(&con.agency),
+                v(&con.agency).at(C_AGENCY),
             ),
-            ("Дата заполнения:", vd(con.date)),
+            ("Дата заполнения:", vd(con.date).at(C_DATE)),
         ],
         (
             "Основания для оценки (факты неблагополучия):",
-            Text::value(grounds),
+            Text::value(grounds).at(N_GROUNDS),
         ),
     ));
-    // The child indicators the conclusion relies on, with the assessment's reasons.
+    // The child indicators the conclusion relies on, with the reasons of the assessment that
+    // exists on its date.
     let marks = case
         .child_assessment
         .as_ref()
+        .filter(|a| attached(Some(a.date), con.date))
         .map(|a| a.marks.as_slice())
         .unwrap_or(&[]);
     let mut rows = Vec::new();
@@ -306,8 +367,8 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
             Cell::label(format!("{a}.{b}")).center(),
             Cell::label(crit.title.clone()),
             Cell::label(text),
-            Cell::value(Some("+")).center(),
-            Cell::value(reason),
+            Cell::value(Some("+")).center().at(C_INDICATORS),
+            Cell::value(reason).at(CA_REASON),
         ]);
     }
     if rows.is_empty() {
@@ -337,11 +398,12 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
         rows,
     ));
     blocks.push(Block::Space);
-    let factor_marks = case
+    // The family factors: those the conclusion names, and those the family assessment marks
+    // «+» if it exists on the conclusion's date, each with the assessment's reason.
+    let family = case
         .family_assessment
         .as_ref()
-        .map(|a| a.marks.as_slice())
-        .unwrap_or(&[]);
+        .filter(|f| attached(Some(f.date), con.date));
     let mut rows = Vec::new();
     for section in &cat.family.section {
         rows.push(vec![
@@ -351,16 +413,14 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
         ]);
         for (i, f) in section.factors.iter().enumerate() {
             let id = format!("{}.{}", section.number, i + 1);
-            let named = con.basis_factors.iter().any(|b| b.trim() == id);
-            let reason = factor_marks
-                .iter()
-                .find(|m| m.factor.trim() == id)
-                .and_then(|m| m.reason.clone());
+            let mark = family.and_then(|a| a.marks.iter().find(|m| m.factor.trim() == id));
+            let named = con.basis_factors.iter().any(|b| b.trim() == id)
+                || mark.is_some_and(|m| m.present == Some(Presence::Plus));
             rows.push(vec![
                 Cell::label((i + 1).to_string()).center(),
                 Cell::label(f.clone()),
-                Cell::value(named.then_some("+")).center(),
-                Cell::value(if named { reason } else { None }),
+                Cell::value(named.then_some("+")).center().at(C_FACTORS),
+                Cell::value(mark.filter(|_| named).and_then(|m| m.reason.clone())).at(FA_REASON),
             ]);
         }
     }
@@ -403,7 +463,7 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
     ));
     blocks.push(Block::Signature {
         role: Text::label("Специалист ЕО, аппарата КДНиЗП"),
-        name: v(&con.officer),
+        name: v(&con.officer).at(C_OFFICER),
         caption: Some("(расшифровка подписи)".into()),
     });
     vec![doc(
@@ -414,11 +474,155 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
     )]
 }
 
-/// The field map of this form (`super::fields`).
-pub(super) static NOTIFICATION_FIELDS: &[Place] = &[];
+// The model fields the three forms print (`Text::at`), and where (`super::fields`).
+const CHILD_NAME: Fields = &["/family/children/*/name"];
+const CHILD_BIRTH: Fields = &["/family/children/*/birth_date"];
+const ADDRESS: Fields = &["/family/address_actual"];
+const SCHOOL: Fields = &["/family/children/*/school"];
+const SCHOOL_ADDRESS: Fields = &["/family/children/*/school_address"];
+const SCHOOL_PHONE: Fields = &["/family/children/*/school_phone"];
+const SCHOOL_NOTES: Fields = &["/family/children/*/school_notes"];
+pub(super) const PARENT: Fields = &[
+    "/family/legal_representatives/*/name",
+    "/family/legal_representatives/*/phone",
+];
+pub(super) const PARENT_WORK: Fields = &[
+    "/family/legal_representatives/*/name",
+    "/family/legal_representatives/*/birth_date",
+    "/family/legal_representatives/*/phone",
+    "/family/legal_representatives/*/workplace",
+];
+const N_AGENCY: Fields = &["/notification/agency"];
+const N_RESPONSIBLE: Fields = &["/notification/responsible"];
+const N_DATE_SENT: Fields = &["/notification/date_sent"];
+const N_GROUNDS: Fields = &["/notification/grounds"];
+const N_PRIMARY_ASSESSOR: Fields = &["/notification/primary_assessor"];
+const N_HEAD: Fields = &["/notification/head"];
+const CA_CHILD: Fields = &["/family/children/*/name", "/child_assessment/class_group"];
+const CA_AGENCY: Fields = &["/child_assessment/agency"];
+const CA_ASSESSOR: Fields = &["/child_assessment/assessor"];
+const CA_DATE: Fields = &["/child_assessment/date"];
+const CA_PRESENT: Fields = &["/child_assessment/marks/*/present"];
+const CA_REASON: Fields = &["/child_assessment/marks/*/reason"];
+const C_AGENCY: Fields = &["/conclusion/agency"];
+const C_DATE: Fields = &["/conclusion/date"];
+const C_INDICATORS: Fields = &["/conclusion/basis_indicators"];
+const C_FACTORS: Fields = &[
+    "/conclusion/basis_factors",
+    "/family_assessment/marks/*/present",
+];
+pub(super) const FA_REASON: Fields = &["/family_assessment/marks/*/reason"];
+const C_OFFICER: Fields = &["/conclusion/officer"];
 
-/// The field map of this form (`super::fields`).
-pub(super) static CHILD_ASSESSMENT_FIELDS: &[Place] = &[];
+/// The field map of App. 2 (`super::fields`).
+pub(super) static NOTIFICATION_FIELDS: &[Place] = &[
+    at(
+        N_AGENCY[0],
+        "Наименование органа (учреждения) системы профилактики, передающего информацию:",
+    ),
+    at(
+        N_RESPONSIBLE[0],
+        "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, ответственного за передачу информации:",
+    ),
+    at(N_DATE_SENT[0], "Дата передачи информации:"),
+    at(
+        CHILD_NAME[0],
+        "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
+    ),
+    at(CHILD_BIRTH[0], "Дата рождения:"),
+    at(ADDRESS[0], "Адрес фактического проживания:"),
+    at(SCHOOL[0], "Наименование учреждения (класс)"),
+    at(SCHOOL_ADDRESS[0], "Адрес"),
+    at(SCHOOL_PHONE[0], "Телефон"),
+    at(SCHOOL_NOTES[0], "Примечания"),
+    at(
+        PARENT[0],
+        "Фамилия, имя, отчество (последнее – при наличии) матери, телефон:",
+    ),
+    at(
+        PARENT[1],
+        "Фамилия, имя, отчество (последнее – при наличии) матери, телефон:",
+    ),
+    at(
+        PARENT[0],
+        "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
+    ),
+    at(
+        PARENT[1],
+        "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
+    ),
+    at(
+        N_GROUNDS[0],
+        "Основания для извещения/оценки (факты неблагополучия):",
+    ),
+    at(
+        N_PRIMARY_ASSESSOR[0],
+        "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, проводившего первичную оценку:",
+    ),
+    at(N_HEAD[0], "Руководитель субъекта системы профилактики"),
+];
 
-/// The field map of this form (`super::fields`).
-pub(super) static CONCLUSION_FIELDS: &[Place] = &[];
+/// The field map of App. 3 (`super::fields`).
+pub(super) static CHILD_ASSESSMENT_FIELDS: &[Place] = &[
+    at(
+        CA_CHILD[0],
+        "Фамилия, имя, отчество (последнее – при наличии) ребенка, класс/группа:",
+    ),
+    at(
+        CA_CHILD[1],
+        "Фамилия, имя, отчество (последнее – при наличии) ребенка, класс/группа:",
+    ),
+    at(
+        CA_AGENCY[0],
+        "Наименование органа (учреждения) системы профилактики:",
+    ),
+    at(
+        CA_ASSESSOR[0],
+        "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, проводившего оценку:",
+    ),
+    at(CA_DATE[0], "Дата заполнения:"),
+    at(CA_PRESENT[0], "Наличие (+/-)"),
+    at(CA_REASON[0], "Причина/примечание"),
+];
+
+/// The field map of the conclusion (`super::fields`).
+pub(super) static CONCLUSION_FIELDS: &[Place] = &[
+    at(
+        C_AGENCY[0],
+        "Наименование органа (учреждения) системы профилактики, направившего информацию:",
+    ),
+    at(C_DATE[0], "Дата заполнения:"),
+    at(
+        CHILD_NAME[0],
+        "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
+    ),
+    at(CHILD_BIRTH[0], "Дата рождения:"),
+    at(ADDRESS[0], "Адрес фактического проживания:"),
+    at(SCHOOL[0], "Наименование учреждения (класс)"),
+    at(SCHOOL_ADDRESS[0], "Адрес"),
+    at(SCHOOL_PHONE[0], "Телефон"),
+    at(SCHOOL_NOTES[0], "Примечания"),
+    at(
+        PARENT[0],
+        "Фамилия, имя, отчество (последнее – при наличии) матери, телефон:",
+    ),
+    at(
+        PARENT[1],
+        "Фамилия, имя, отчество (последнее – при наличии) матери, телефон:",
+    ),
+    at(
+        PARENT[0],
+        "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
+    ),
+    at(
+        PARENT[1],
+        "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
+    ),
+    at(N_GROUNDS[0], "Основания для оценки (факты неблагополучия):"),
+    at(C_INDICATORS[0], "Наличие (+)"),
+    at(CA_REASON[0], "Причина/примечание"),
+    at(C_FACTORS[0], "Наличие (+)"),
+    at(C_FACTORS[1], "Наличие (+)"),
+    at(FA_REASON[0], "Причина/примечание*"),
+    at(C_OFFICER[0], "Специалист ЕО, аппарата КДНиЗП"),
+];
