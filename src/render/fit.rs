@@ -599,28 +599,44 @@ fn wrap_values(texts: &mut [Text], room: f32, size: f32, cell: bool) {
                 out.push(' ');
             }
             // (Digits excepted: no line breaks after the «-» of «731-48-02».)
-            let hyphenated = !word.contains(|c: char| c.is_ascii_digit())
-                && word
-                    .split_inclusive(BREAKS_AFTER)
-                    .all(|part| hardest_piece(part, face) <= limit);
-            if width_in(word, face) <= limit || hyphenated {
+            let hyphenable = |w: &str| {
+                !w.contains(|c: char| c.is_ascii_digit())
+                    && w.split_inclusive(BREAKS_AFTER)
+                        .all(|part| hardest_piece(part, face) <= limit)
+            };
+            if width_in(word, face) <= limit || hyphenable(word) {
                 // Words are hyphenated by the writer; only what cannot be gets points.
                 out.push_str(word);
                 continue;
             }
-            let mut run = 0.0f32;
+            // Break points after the punctuation that separates the token's parts; a part
+            // still too wide is hyphenated when it is a word, else broken where it fills the
+            // width.
+            let mut parts: Vec<String> = vec![String::new()];
             let mut chars = word.chars().peekable();
             while let Some(c) = chars.next() {
-                let w = advance_in(c, face);
-                if run + w > limit && run > 0.0 {
-                    out.push(ZWSP);
-                    run = 0.0;
-                }
-                out.push(c);
-                run += w;
+                parts.last_mut().expect("a part").push(c);
                 if "/.@_,;:)]-–+".contains(c) && chars.peek().is_some() {
+                    parts.push(String::new());
+                }
+            }
+            for (k, part) in parts.iter().enumerate() {
+                if k > 0 {
                     out.push(ZWSP);
-                    run = 0.0;
+                }
+                if width_in(part, face) <= limit || hyphenable(part) {
+                    out.push_str(part);
+                    continue;
+                }
+                let mut run = 0.0f32;
+                for c in part.chars() {
+                    let w = advance_in(c, face);
+                    if run + w > limit && run > 0.0 {
+                        out.push(ZWSP);
+                        run = 0.0;
+                    }
+                    out.push(c);
+                    run += w;
                 }
             }
         }
