@@ -357,7 +357,7 @@ impl Log<'_> {
             if end < n && pages > 1 {
                 // The entries that start on the second-last page: the last of them ends there
                 // unless it is tall (it may run on); the ones after start the next chunk.
-                // («1» is also the intake log's first column number, in its header.)
+                // («1» is also the first column's number, in the row under the first page's header.)
                 let last_whole = pdf::numbers_left_of(&laid.pages()[pages - 2], number_column)
                     .into_iter()
                     .filter(|k| *k > 1)

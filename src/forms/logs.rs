@@ -1,8 +1,9 @@
 //! The two logs of the procedure, over many cases: App. 1 «Журнал учета выявленных факторов
 //! риска» (kept by an agency) and the single window's intake log.
 
+use super::fields::{Place, at};
 use super::*;
-use crate::render::doc::{Block, Cell, Col, Document, Text};
+use crate::render::doc::{Block, Cell, Col, Document, Fields, Text};
 use serde::{Deserialize, Serialize};
 
 /// Which log.
@@ -74,66 +75,72 @@ impl LogKind {
                 "Источник поступления сведений",
                 &["Основания для извещения", "Дата направления извещения"],
             ),
+            LogKind::Intake => two_row_header(
+                "Источник поступления сведений, вид документа",
+                &[
+                    "Передано на первичную оценку (в случае отсутствия в пакете документов)",
+                    "Основания для извещения",
+                    "Заключение о наличии и степени риска семейного неблагополучия",
+                    "Передано на рассмотрение на заседание КДНиЗП",
+                    "Даты проведения и заполнения мониторинга/результативной части по результатам работы",
+                ],
+            ),
+        }
+    }
+
+    /// Rows before the entries, on the first page only: the column numbers, as the seed
+    /// prints them once under the header (the intake log's 1–9, –, 10, 11, –, 12: two of its
+    /// fourteen columns have no number in the seed).
+    pub(crate) fn lead(self) -> Vec<Vec<Cell>> {
+        match self {
+            LogKind::Detection => vec![numbers(11)],
             LogKind::Intake => {
-                let mut numbering: Vec<Cell> = (1..=6)
-                    .map(|i| Cell::label(i.to_string()).center())
-                    .collect();
-                // 13 numbers for 14 columns: the parents' two share one.
-                numbering.push(Cell::label("7").center().span(2));
-                numbering.extend((8..=13).map(|i| Cell::label(i.to_string()).center()));
-                let mut header = two_row_header(
-                    "Источник поступления сведений, вид документа",
-                    &[
-                        "Передано на первичную оценку (в случае отсутствия в пакете документов)",
-                        "Основания для извещения",
-                        "Заключение о наличии и степени риска семейного неблагополучия",
-                        "Передано на рассмотрение на заседание КДНиЗП",
-                        "Даты проведения и заполнения мониторинга/результативной части по результатам работы",
-                    ],
-                );
-                // The column numbers repeat with the header on every page.
-                header.push(numbering);
-                header
+                let mut row = numbers(9);
+                row.push(Cell::empty());
+                row.extend(["10", "11"].into_iter().map(|n| Cell::label(n).center()));
+                row.push(Cell::empty());
+                row.push(Cell::label("12").center());
+                vec![row]
             }
         }
     }
 
-    /// Rows before the entries, on the first page only (the detection log's column numbers).
-    pub(crate) fn lead(self) -> Vec<Vec<Cell>> {
-        match self {
-            LogKind::Detection => vec![numbers(11)],
-            LogKind::Intake => vec![],
-        }
-    }
-
-    /// Entry `i` (from 0) as a row of the log.
+    /// Entry `i` (from 0) as a row of the log, each value tagged with its fields (the map:
+    /// `DETECTION_LOG_FIELDS`, `INTAKE_LOG_FIELDS`).
     pub(crate) fn row(self, i: usize, e: &Entry) -> Vec<Cell> {
+        let (date, date_fields) = match self {
+            LogKind::Detection => (e.dates.detected, DETECTED),
+            LogKind::Intake if e.dates.received.is_some() => (e.dates.received, RECEIVED),
+            LogKind::Intake => (e.dates.sent, SENT),
+        };
         let mut row = vec![
             Cell::value(Some((i + 1).to_string())).center(),
-            Cell::value(day(match self {
-                LogKind::Detection => e.dates.detected,
-                LogKind::Intake => e.dates.received.or(e.dates.sent),
-            })),
-            Cell::value(match self {
-                LogKind::Detection => e.source.clone(),
-                LogKind::Intake => e.intake_source.clone(),
-            }),
+            Cell::value(day(date)).at(date_fields),
+            match self {
+                LogKind::Detection => Cell::value(e.source.clone()).at(SOURCE),
+                LogKind::Intake => Cell::value(e.intake_source.clone()).at(AGENCY),
+            },
         ];
-        row.extend(e.family.iter().map(|v| Cell::value(v.clone())));
+        row.extend(
+            e.family
+                .iter()
+                .zip(FAMILY)
+                .map(|(v, f)| Cell::value(v.clone()).at(f)),
+        );
         match self {
             LogKind::Detection => row.extend([
-                Cell::value(e.grounds.clone()),
-                Cell::value(day(e.dates.sent)),
+                Cell::value(e.grounds.clone()).at(GROUNDS),
+                Cell::value(day(e.dates.sent)).at(SENT),
             ]),
             LogKind::Intake => row.extend(
                 [
-                    &e.assessor,
-                    &e.grounds,
-                    &e.conclusion,
-                    &e.consilium,
-                    &e.monitoring,
+                    (&e.assessor, ASSESSOR),
+                    (&e.grounds, GROUNDS),
+                    (&e.conclusion, CONCLUSION),
+                    (&e.consilium, CONSILIUM),
+                    (&e.monitoring, MONITORING),
                 ]
-                .map(|v| Cell::value(v.clone())),
+                .map(|(v, f)| Cell::value(v.clone()).at(f)),
             ),
         }
         row
@@ -271,7 +278,10 @@ impl Entry {
                 child.school.clone(),
                 joined(names),
                 joined(phones),
-                address(c),
+                join_distinct(&[
+                    c.family.address_actual.clone(),
+                    c.family.address_registered.clone(),
+                ]),
             ],
             grounds: n.grounds.clone(),
             assessor: sent_for_assessment,
@@ -303,12 +313,74 @@ pub fn intake_log(cases: &[&Case], agency: Option<String>) -> Document {
     LogKind::Intake.log(&ordered(LogKind::Intake, cases), agency)
 }
 
-fn address(case: &Case) -> Option<String> {
-    case.family
-        .address_registered
-        .clone()
-        .or(case.family.address_actual.clone())
+/// The family's address of residence and of registration («Адрес места жительства,
+/// регистрации семьи»): both when they differ, so neither is dropped.
+fn join_distinct(parts: &[Option<String>]) -> Option<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for p in parts.iter().flatten().map(|p| p.trim()) {
+        if !p.is_empty() && !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    (!seen.is_empty()).then(|| seen.join("; "))
 }
+
+const DETECTED: Fields = &["/notification/detection_date"];
+const RECEIVED: Fields = &["/notification/date_received"];
+const SENT: Fields = &["/notification/date_sent"];
+const SOURCE: Fields = &["/notification/detection_source"];
+const AGENCY: Fields = &["/notification/agency"];
+const FAMILY: [Fields; 6] = [
+    &["/family/children/*/name"],
+    &["/family/children/*/birth_date"],
+    &["/family/children/*/school"],
+    &["/family/legal_representatives/*/name"],
+    &["/family/legal_representatives/*/phone"],
+    &["/family/address_actual", "/family/address_registered"],
+];
+const GROUNDS: Fields = &["/notification/grounds"];
+const ASSESSOR: Fields = &["/notification/primary_assessor/name"];
+const CONCLUSION: Fields = &["/conclusion/risk_level", "/conclusion/date"];
+const CONSILIUM: Fields = &["/consilium/*/number", "/consilium/*/date"];
+const MONITORING: Fields = &["/monitoring/*/date"];
+
+/// The places of both logs' common columns (the seed's App. 1 header; a value's place is the
+/// header of its column).
+macro_rules! log_places {
+    ($($extra:expr),* $(,)?) => {
+        &[
+            at(FAMILY[0][0], "Фамилия, имя, отчество (последнее – при наличии) ребенка"),
+            at(FAMILY[1][0], "Дата рождения ребенка"),
+            at(FAMILY[2][0], "Место обучения ребенка"),
+            at(FAMILY[3][0], "Фамилия, имя, отчество (последнее – при наличии)"),
+            at(FAMILY[4][0], "телефон"),
+            at(FAMILY[5][0], "Адрес места жительства, регистрации семьи"),
+            at(FAMILY[5][1], "Адрес места жительства, регистрации семьи"),
+            at(GROUNDS[0], "Основания для извещения"),
+            $($extra),*
+        ]
+    };
+}
+
+/// The field map of the detection log (App. 1; `super::fields`).
+pub static DETECTION_LOG_FIELDS: &[Place] = log_places![
+    at(DETECTED[0], "Дата поступления сведений"),
+    at(SOURCE[0], "Источник поступления сведений"),
+    at(SENT[0], "Дата направления извещения"),
+];
+
+/// The field map of the single window's intake log.
+pub static INTAKE_LOG_FIELDS: &[Place] = log_places![
+    at(RECEIVED[0], "Дата поступления сведений"),
+    at(SENT[0], "Дата поступления сведений"),
+    at(AGENCY[0], "Источник поступления сведений, вид документа"),
+    at(ASSESSOR[0], "Передано на первичную оценку"),
+    at(CONCLUSION[0], "Заключение о наличии и степени риска"),
+    at(CONCLUSION[1], "Заключение о наличии и степени риска"),
+    at(CONSILIUM[0], "Передано на рассмотрение на заседание КДНиЗП"),
+    at(CONSILIUM[1], "Передано на рассмотрение на заседание КДНиЗП"),
+    at(MONITORING[0], "Даты проведения и заполнения мониторинга"),
+];
 
 fn numbers(n: usize) -> Vec<Cell> {
     (1..=n)
@@ -333,6 +405,9 @@ fn header_block(
 
 /// A log is a register of many narrow columns: set at 9 pt, as journals are.
 pub(crate) const LOG_SIZE: f32 = 9.0;
+/// The header's long names in fourteen narrow columns would take a third of every page at
+/// 9 pt: they are set at 7 pt (a journal's printed header is small type too).
+const HEADER_SCALE: f32 = 7.0 / 9.0;
 
 /// The columns of both logs: number, date, then source, child, birth date, school, parent,
 /// phone and address (`text`: the weights of the text columns among them), then `after`.
@@ -357,7 +432,7 @@ fn log_columns(text: [u8; 6], after: &[Col]) -> Vec<Col> {
 /// parents' two, under «Сведения о родителях». `source` names the third column, `after` the
 /// columns after the family's address.
 fn two_row_header(source: &str, after: &[&str]) -> Vec<Vec<Cell>> {
-    let spans_both = |t: &str| Cell::label(t).rows(2);
+    let spans_both = |t: &str| Cell::label(t).rows(2).scaled(HEADER_SCALE);
     let mut first: Vec<Cell> = [
         "№ п/п",
         "Дата поступления сведений",
@@ -369,12 +444,16 @@ fn two_row_header(source: &str, after: &[&str]) -> Vec<Vec<Cell>> {
     .into_iter()
     .map(spans_both)
     .collect();
-    first.push(Cell::label("Сведения о родителях (законных представителях)").span(2));
+    first.push(
+        Cell::label("Сведения о родителях (законных представителях)")
+            .span(2)
+            .scaled(HEADER_SCALE),
+    );
     first.push(spans_both("Адрес места жительства, регистрации семьи"));
     first.extend(after.iter().copied().map(spans_both));
     let second = vec![
-        Cell::label("Фамилия, имя, отчество (последнее – при наличии)"),
-        Cell::label("телефон"),
+        Cell::label("Фамилия, имя, отчество (последнее – при наличии)").scaled(HEADER_SCALE),
+        Cell::label("телефон").scaled(HEADER_SCALE),
     ];
     vec![first, second]
 }

@@ -18,7 +18,7 @@ use crate::render::doc::{Block, Check, Document, Text};
 
 pub(crate) use log_spool::read_at;
 pub use log_spool::{LogPreview, LogSpool, preview_log, write_log};
-pub use logs::{LogKind, detection_log, intake_log};
+pub use logs::{DETECTION_LOG_FIELDS, INTAKE_LOG_FIELDS, LogKind, detection_log, intake_log};
 
 /// A form of the procedure: its file name, its Russian name, whether a case has it, and how
 /// to build it.

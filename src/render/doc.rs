@@ -101,6 +101,67 @@ impl Text {
     }
 }
 
+/// Which texts of a cell's content are **entries**: values that follow a label of the form in
+/// the same cell («Если нет, то укажите причину» and the reason given). The writers set an
+/// entry on a line of its own, in italic, as a filled-in form reads: form words and data would
+/// otherwise run together in one style. A value alone in its cell (or beside its label in a
+/// row of `Fields`) is not an entry: its place (the column under its header, the cell right of
+/// its label) already tells it from the form's words, and italic there would change every
+/// form's widths for no gain. Paragraphs (`Para`) keep their value on the label's line, as a
+/// blank filled in.
+pub fn entries(content: &[Text]) -> Vec<bool> {
+    let mut after_label = false;
+    content
+        .iter()
+        .map(|t| match t {
+            Text::Label(_) => {
+                after_label = true;
+                false
+            }
+            Text::Value(..) => after_label,
+            Text::Blank(_) => false,
+        })
+        .collect()
+}
+
+/// A cell's content for Typst: texts as strings (`Text`'s own form), an entry as
+/// `{"entry": text}` so that the template sets it apart.
+fn serialize_entries<S: serde::Serializer>(content: &[Text], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        entry: &'a str,
+    }
+    let mut seq = s.serialize_seq(Some(content.len()))?;
+    for (t, entry) in content.iter().zip(entries(content)) {
+        if entry {
+            seq.serialize_element(&Entry { entry: t.as_str() })?;
+        } else {
+            seq.serialize_element(t)?;
+        }
+    }
+    seq.end()
+}
+
+/// `Fields` rows for Typst: the value column as a cell's content (`serialize_entries`).
+fn serialize_field_rows<S: serde::Serializer>(
+    rows: &[(Text, Vec<Text>)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    struct Content<'a>(&'a [Text]);
+    impl Serialize for Content<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serialize_entries(self.0, s)
+        }
+    }
+    let mut seq = s.serialize_seq(Some(rows.len()))?;
+    for (label, values) in rows {
+        seq.serialize_element(&(label, Content(values)))?;
+    }
+    seq.end()
+}
+
 /// A check box option: `☒ text` when chosen, `☐ text` otherwise.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
@@ -123,6 +184,7 @@ impl Check {
 /// Defaults (no checks, regular, one column, left) are left out of the data for Typst.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
+    #[serde(serialize_with = "serialize_entries")]
     pub content: Vec<Text>,
     /// Check boxes inside the cell (level columns of the card).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -143,6 +205,18 @@ pub struct Cell {
     /// Set by `fit`: a word of this cell is wider than its column, so it is hyphenated.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub hyphenate: bool,
+    /// Set by `fit`: the cell is its row's only one, a bold label across the table — the title
+    /// of the rows below it («Про ребенка/детей»), which the writers keep with the next row.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub keep: bool,
+    /// The cell's type size relative to its table's (a log's long header is set smaller, so
+    /// that it does not take a third of every page).
+    #[serde(skip_serializing_if = "is_one_f32")]
+    pub scale: f32,
+}
+
+fn is_one_f32(x: &f32) -> bool {
+    *x == 1.0
 }
 
 fn is_one(n: &usize) -> bool {
@@ -170,6 +244,8 @@ impl Cell {
             align: "left",
             split: false,
             hyphenate: false,
+            keep: false,
+            scale: 1.0,
         }
     }
     pub fn check(checked: bool) -> Cell {
@@ -201,6 +277,11 @@ impl Cell {
         self.content = self.content.into_iter().map(|t| t.at(fields)).collect();
         self
     }
+    /// The cell set at `scale` times its table's type size.
+    pub fn scaled(mut self, scale: f32) -> Cell {
+        self.scale = scale;
+        self
+    }
     /// An empty cell: in a printed blank form, room to write by hand.
     pub fn empty() -> Cell {
         Cell::of(vec![])
@@ -230,6 +311,7 @@ pub enum Block {
     },
     /// Label on the left, value on the right; several such rows make a two-column table.
     Fields {
+        #[serde(serialize_with = "serialize_field_rows")]
         rows: Vec<(Text, Vec<Text>)>,
         label_width: u8,
         /// Set by `fit`, per row: the row is tall and may split across pages.

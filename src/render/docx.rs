@@ -1,7 +1,7 @@
 //! The DOCX writer: the same document tree as real Word paragraphs and tables, Times New Roman,
 //! A4, the same margins as the PDF. Data goes into text runs, so nothing in it is markup.
 
-use super::doc::{Block, Cell, Check, Document, Text};
+use super::doc::{Block, Cell, Check, Document, Text, entries};
 use super::fit::{INSET_X, INSET_Y};
 use docx_rs::{
     AlignmentType, BreakType, Docx, Header, HeightRule, LineSpacing, PageMargin, PageNum,
@@ -40,6 +40,31 @@ fn paragraph(texts: &[Text], bold: bool) -> Paragraph {
         p = p.add_run(if bold { r.bold() } else { r });
     }
     p
+}
+
+/// A cell's texts as paragraphs: an entry (`doc::entries`: a value after the form's words in
+/// the same cell) starts a paragraph of its own, in italic, as in the PDF.
+fn cell_paragraphs(texts: &[Text], bold: bool) -> Vec<Paragraph> {
+    let mut out: Vec<Paragraph> = Vec::new();
+    let mut prev: Option<bool> = None;
+    for (t, entry) in texts.iter().zip(entries(texts)) {
+        let mut p = match prev {
+            Some(p) if p == entry => out
+                .pop()
+                .expect("a paragraph")
+                .add_run(Run::new().add_text(" ")),
+            _ => Paragraph::new(),
+        };
+        let r = run_of(t);
+        let r = if bold { r.bold() } else { r };
+        p = p.add_run(if entry { r.italic() } else { r });
+        out.push(p);
+        prev = Some(entry);
+    }
+    if out.is_empty() {
+        out.push(Paragraph::new());
+    }
+    out
 }
 
 fn mark(checked: bool) -> Run {
@@ -84,8 +109,11 @@ fn cell(c: &Cell, width: usize, bold: bool, size: usize) -> TableCell {
         .filter(|t| !matches!(t, Text::Blank(_)))
         .cloned()
         .collect();
+    let size = (size as f32 * c.scale).round() as usize;
     if !content.is_empty() || c.checks.is_empty() {
-        tc = tc.add_paragraph(sized(paragraph(&content, bold || c.bold), size).align(align));
+        for p in cell_paragraphs(&content, bold || c.bold) {
+            tc = tc.add_paragraph(sized(p, size).align(align).keep_next(c.keep));
+        }
     }
     for k in &c.checks {
         tc = tc.add_paragraph(sized(check_paragraph(k), size).align(align));
@@ -329,6 +357,14 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
         let (landscape, items) = sections.last_mut().expect("one section at least");
         block_items(b, text_width(*landscape), items);
     }
+    // The paragraph just before a table (its label, «Сведения о детях:») keeps with it.
+    for (_, items) in &mut sections {
+        for i in 1..items.len() {
+            if let [Item::P(p), Item::T(_)] = &mut items[i - 1..=i] {
+                p.property = std::mem::take(&mut p.property).keep_next(true);
+            }
+        }
+    }
     let fonts = RunFonts::new()
         .ascii(FONT)
         .hi_ansi(FONT)
@@ -428,7 +464,10 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
                 paragraph(std::slice::from_ref(text), true).keep_next(true),
             ));
         }
-        Block::Para { content, bold, .. } => out.push(Item::p(paragraph(content, *bold))),
+        // A bold paragraph heads what follows it: kept with it, as a heading is.
+        Block::Para { content, bold, .. } => {
+            out.push(Item::p(paragraph(content, *bold).keep_next(*bold)))
+        }
         Block::Fields {
             rows,
             label_width,

@@ -18,7 +18,7 @@
 //! Widths are measured with the embedded fonts' advance widths (Liberation Serif, metric
 //! twin of the Times New Roman the DOCX names), with a small margin for kerning.
 
-use super::doc::{Block, Cell, Check, Col, Document, Text};
+use super::doc::{Block, Cell, Check, Col, Document, Text, entries};
 use std::sync::OnceLock;
 
 /// Page geometry in points (A4, the margins of `templates/form.typ` and the DOCX writer).
@@ -85,7 +85,7 @@ pub fn fit(doc: &mut Document) {
                 *split = rows
                     .iter_mut()
                     .map(|(l, v)| {
-                        wrap_values(v, value - 2.0 * INSET_X, 12.0);
+                        wrap_values(v, value - 2.0 * INSET_X, 12.0, true);
                         let lines = lines_of(std::slice::from_ref(l), label - 2.0 * INSET_X, 12.0)
                             .max(lines_of(v, value - 2.0 * INSET_X, 12.0));
                         row_height(lines, 12.0) > TALL * BODY_HEIGHT[o]
@@ -95,14 +95,14 @@ pub fn fit(doc: &mut Document) {
                     split.clear();
                 }
             }
-            Block::Para { content, .. } => wrap_values(content, TEXT_WIDTH[o], 12.0),
+            Block::Para { content, .. } => wrap_values(content, TEXT_WIDTH[o], 12.0, false),
             Block::Checks { options, .. } => {
                 for c in options {
-                    wrap_values(&mut c.detail, TEXT_WIDTH[o] * 0.8, 12.0)
+                    wrap_values(&mut c.detail, TEXT_WIDTH[o] * 0.8, 12.0, false)
                 }
             }
             Block::Signature { name, .. } => {
-                wrap_values(std::slice::from_mut(name), TEXT_WIDTH[o] * 0.4, 12.0)
+                wrap_values(std::slice::from_mut(name), TEXT_WIDTH[o] * 0.4, 12.0, false)
             }
             Block::Sign { lines, .. } => {
                 for l in lines {
@@ -115,6 +115,7 @@ pub fn fit(doc: &mut Document) {
                         std::slice::from_mut(&mut l.text),
                         TEXT_WIDTH[o] * share / 100.0,
                         12.0,
+                        false,
                     )
                 }
             }
@@ -328,12 +329,24 @@ fn place_cells(
     let mut heights = vec![0.0f32; rows.len()];
     for_each_placed_mut(rows, n, |r, col, span, cell| {
         let w = place(col, span);
-        wrap_values(&mut cell.content, w, size);
+        let at = size * cell.scale;
+        wrap_values(&mut cell.content, w, at, true);
         cell.hyphenate = needs_hyphens(cell, w, size, cell.bold);
         if cell.rowspan == 1 {
-            heights[r] = heights[r].max(row_height(cell_lines(cell, w, size), size));
+            heights[r] = heights[r].max(row_height(cell_lines(cell, w, at), at));
         }
     });
+    // A group's title (one bold label across the table, with rows after it) keeps with them.
+    let last = rows.len().saturating_sub(1);
+    for (r, row) in rows.iter_mut().enumerate() {
+        if let [cell] = row.as_mut_slice() {
+            cell.keep = r < last
+                && cell.bold
+                && cell.colspan >= n
+                && cell.checks.is_empty()
+                && cell.content.iter().all(|t| matches!(t, Text::Label(_)));
+        }
+    }
     let tall: Vec<bool> = heights.iter().map(|h| *h > TALL * body).collect();
     for (r, row) in rows.iter_mut().enumerate() {
         for cell in row.iter_mut() {
@@ -348,8 +361,10 @@ fn place_cells(
 /// a few lines, the fewest that the width allows (else its syllables alone).
 fn header_floors(header: &[Vec<Cell>], n: usize, hard: &[f32], size: f32, width: f32) -> Vec<f32> {
     let mut texts = vec![String::new(); n];
+    let mut scales = vec![1.0f32; n];
     for_each_placed(header, n, |col, span, cell| {
         if span == 1 {
+            scales[col] = scales[col].min(cell.scale);
             // The header rows of a column are stacked: their lines add up.
             let t: Vec<&str> = cell.content.iter().map(Text::as_str).collect();
             if !texts[col].is_empty() {
@@ -361,6 +376,7 @@ fn header_floors(header: &[Vec<Cell>], n: usize, hard: &[f32], size: f32, width:
     let room = |col: usize, lines: usize| -> f32 {
         // The narrowest width (bisection) at which the header takes `lines` lines or fewer.
         let (mut lo, mut hi) = (hard[col], width);
+        let size = size * scales[col];
         if lines_in(&texts[col], lo - 2.0 * INSET_X, size, true) <= lines {
             return lo;
         }
@@ -489,14 +505,15 @@ fn for_each_placed_mut(
 fn cell_need(cell: &Cell, bold: bool, fixed: bool, cap: f32) -> (f32, f32) {
     let mut hard = 0.0f32;
     let mut soft = 0.0f32;
-    for t in &cell.content {
+    for (t, entry) in cell.content.iter().zip(entries(&cell.content)) {
+        let face = Face::of(bold, entry);
         match t {
             Text::Blank(_) => {}
             // A fixed column's entry stays on one line (within the cap).
             Text::Label(s) | Text::Value(s, _) if fixed => {
-                let w = width(s.trim(), bold);
+                let w = width_in(s.trim(), face);
                 let w = if w * 12.0 > cap {
-                    longest_word(s, bold)
+                    longest_word(s, face)
                 } else {
                     w
                 };
@@ -504,17 +521,17 @@ fn cell_need(cell: &Cell, bold: bool, fixed: bool, cap: f32) -> (f32, f32) {
             }
             Text::Label(s) => {
                 for w in s.split_whitespace() {
-                    hard = hard.max(hardest_piece(w, bold));
-                    soft = soft.max(widest_segment(w, bold));
+                    hard = hard.max(hardest_piece(w, face));
+                    soft = soft.max(widest_segment(w, face));
                 }
             }
             // Data words are wished for whole; a word wider than a quarter of the page is
             // wrapped with break points instead of widening its column.
             Text::Value(s, _) => {
                 for w in s.split_whitespace() {
-                    let whole = widest_segment(w, bold);
+                    let whole = widest_segment(w, face);
                     if whole * 12.0 <= cap {
-                        hard = hard.max(hardest_piece(w, bold));
+                        hard = hard.max(hardest_piece(w, face));
                         soft = soft.max(whole);
                     }
                 }
@@ -529,12 +546,12 @@ fn cell_need(cell: &Cell, bold: bool, fixed: bool, cap: f32) -> (f32, f32) {
         }
         soft = soft.max(width(&line, bold).min(cap / 12.0));
     }
-    (hard, soft)
+    (hard * cell.scale, soft * cell.scale)
 }
 
-fn longest_word(s: &str, bold: bool) -> f32 {
+fn longest_word(s: &str, face: Face) -> f32 {
     s.split_whitespace()
-        .map(|w| width(w, bold))
+        .map(|w| width_in(w, face))
         .fold(0.0, f32::max)
 }
 
@@ -549,11 +566,13 @@ fn check_text(c: &Check) -> String {
 
 /// Whether a word of the cell is wider than `room` points at `size`.
 fn needs_hyphens(cell: &Cell, room: f32, size: f32, bold: bool) -> bool {
-    let limit = (room + ROUNDING - SLACK_PT) / SLACK / size;
-    cell.content.iter().any(|t| {
+    let limit = (room + ROUNDING - SLACK_PT) / SLACK / (size * cell.scale);
+    let entries = entries(&cell.content);
+    cell.content.iter().zip(entries).any(|(t, entry)| {
+        let face = Face::of(bold || cell.bold, entry);
         t.as_str()
             .split_whitespace()
-            .any(|w| widest_segment(w, bold || cell.bold) > limit)
+            .any(|w| widest_segment(w, face) > limit)
     })
 }
 
@@ -562,22 +581,31 @@ const BREAKS_AFTER: [char; 3] = ['-', '/', '–'];
 
 /// The widest part of a word between the points where a line may break anyway.
 /// A short word («п/п», «+/-») is kept whole.
-fn widest_segment(word: &str, bold: bool) -> f32 {
+fn widest_segment(word: &str, face: Face) -> f32 {
     if word.chars().count() <= 5 {
-        return width(word, bold);
+        return width_in(word, face);
     }
     word.split_inclusive([BREAKS_AFTER[0], BREAKS_AFTER[1], BREAKS_AFTER[2], ZWSP])
-        .map(|s| width(s, bold))
+        .map(|s| width_in(s, face))
         .fold(0.0, f32::max)
 }
 
 /// Gives each value token wider than `room` points (at `size`) zero-width break points:
 /// after the punctuation that separates its parts, and inside a run that is still too wide.
-fn wrap_values(texts: &mut [Text], room: f32, size: f32) {
+/// A word that hyphenation can break (its syllables fit) is left whole: a break point inside
+/// it would split «Новосибирс|к» without a hyphen, and in the DOCX it would stop Word's search
+/// and its own hyphenation. `cell`: the texts are a cell's, whose entries are set in italic.
+fn wrap_values(texts: &mut [Text], room: f32, size: f32, cell: bool) {
     let limit = ((room + ROUNDING - SLACK_PT) / SLACK / size).max(1.0);
-    for t in texts {
+    let entries = if cell {
+        entries(texts)
+    } else {
+        vec![false; texts.len()]
+    };
+    for (t, entry) in texts.iter_mut().zip(entries) {
         let Text::Value(s, _) = t else { continue };
-        if !s.split_whitespace().any(|w| width(w, false) > limit) || s.contains(ZWSP) {
+        let face = Face::of(false, entry);
+        if !s.split_whitespace().any(|w| width_in(w, face) > limit) || s.contains(ZWSP) {
             continue;
         }
         let mut out = String::with_capacity(s.len() + 16);
@@ -585,24 +613,45 @@ fn wrap_values(texts: &mut [Text], room: f32, size: f32) {
             if i > 0 {
                 out.push(' ');
             }
-            if width(word, false) <= limit || word.chars().all(char::is_alphabetic) {
-                // Plain words are hyphenated by the writer; only mixed tokens get points.
+            // (Digits excepted: no line breaks after the «-» of «731-48-02».)
+            let hyphenable = |w: &str| {
+                !w.contains(|c: char| c.is_ascii_digit())
+                    && w.split_inclusive(BREAKS_AFTER)
+                        .all(|part| hardest_piece(part, face) <= limit)
+            };
+            if width_in(word, face) <= limit || hyphenable(word) {
+                // Words are hyphenated by the writer; only what cannot be gets points.
                 out.push_str(word);
                 continue;
             }
-            let mut run = 0.0f32;
+            // Break points after the punctuation that separates the token's parts; a part
+            // still too wide is hyphenated when it is a word, else broken where it fills the
+            // width.
+            let mut parts: Vec<String> = vec![String::new()];
             let mut chars = word.chars().peekable();
             while let Some(c) = chars.next() {
-                let w = advance(c, false);
-                if run + w > limit && run > 0.0 {
-                    out.push(ZWSP);
-                    run = 0.0;
-                }
-                out.push(c);
-                run += w;
+                parts.last_mut().expect("a part").push(c);
                 if "/.@_,;:)]-–+".contains(c) && chars.peek().is_some() {
+                    parts.push(String::new());
+                }
+            }
+            for (k, part) in parts.iter().enumerate() {
+                if k > 0 {
                     out.push(ZWSP);
-                    run = 0.0;
+                }
+                if width_in(part, face) <= limit || hyphenable(part) {
+                    out.push_str(part);
+                    continue;
+                }
+                let mut run = 0.0f32;
+                for c in part.chars() {
+                    let w = advance_in(c, face);
+                    if run + w > limit && run > 0.0 {
+                        out.push(ZWSP);
+                        run = 0.0;
+                    }
+                    out.push(c);
+                    run += w;
                 }
             }
         }
@@ -621,9 +670,20 @@ fn cell_lines(cell: &Cell, room: f32, size: f32) -> usize {
     (text + checks).max(1)
 }
 
+/// Lines of a cell's texts; an entry starts a line of its own (`doc::entries`).
 fn lines_of(texts: &[Text], room: f32, size: f32) -> usize {
-    let joined: Vec<&str> = texts.iter().map(Text::as_str).collect();
-    lines_in(&joined.join(" "), room, size, false)
+    let mut joined = String::new();
+    let mut prev: Option<bool> = None;
+    for (t, entry) in texts.iter().zip(entries(texts)) {
+        match prev {
+            Some(p) if p != entry => joined.push('\n'),
+            Some(_) => joined.push(' '),
+            None => {}
+        }
+        joined.push_str(t.as_str());
+        prev = Some(entry);
+    }
+    lines_in(&joined, room, size, false)
 }
 
 /// Greedy line count of `s` at `room` points wide (paragraph breaks count as lines).
@@ -654,6 +714,7 @@ fn lines_in(s: &str, room: f32, size: f32, bold: bool) -> usize {
 
 /// The estimated height in points of `cell` set `room` points wide at `size`.
 pub fn cell_height(cell: &Cell, room: f32, size: f32) -> f32 {
+    let size = size * cell.scale;
     row_height(cell_lines(cell, room - 2.0 * INSET_X, size), size)
 }
 
@@ -663,8 +724,8 @@ fn row_height(lines: usize, size: f32) -> f32 {
 
 /// The widest piece a word can be broken into: a syllable (with its hyphen) of each part
 /// between the break points a line breaker allows (after «-», «/», «–»).
-fn hardest_piece(word: &str, bold: bool) -> f32 {
-    let hyphen = advance('-', bold);
+fn hardest_piece(word: &str, face: Face) -> f32 {
+    let hyphen = advance_in('-', face);
     let mut widest = 0.0f32;
     for part in word.split_inclusive(BREAKS_AFTER) {
         // Punctuation around the letters («(асоциальное», «т.д.)») sticks to the end syllables.
@@ -672,17 +733,21 @@ fn hardest_piece(word: &str, bold: bool) -> f32 {
         let lead = &part[..part.find(core).unwrap_or(0)];
         let tail = &part[lead.len() + core.len()..];
         if core.chars().count() < 5 || !core.chars().all(char::is_alphabetic) {
-            widest = widest.max(width(part, bold));
+            widest = widest.max(width_in(part, face));
             continue;
         }
         let syllables: Vec<&str> = hypher::hyphenate(core, hypher::Lang::Russian).collect();
         let last = syllables.len().saturating_sub(1);
         for (i, s) in syllables.iter().enumerate() {
-            let mut w = width(s, bold);
+            let mut w = width_in(s, face);
             if i == 0 {
-                w += width(lead, bold);
+                w += width_in(lead, face);
             }
-            w += if i < last { hyphen } else { width(tail, bold) };
+            w += if i < last {
+                hyphen
+            } else {
+                width_in(tail, face)
+            };
             widest = widest.max(w);
         }
     }
@@ -694,10 +759,34 @@ pub fn width(s: &str, bold: bool) -> f32 {
     s.chars().map(|c| advance(c, bold)).sum()
 }
 
-/// Advance widths (em) of the regular and bold faces for the first code points, with the
-/// check box font for what Liberation Serif lacks; everything else is looked up.
+/// The face a text is set in: bold (a header, a bold cell), italic (an entry: `doc::entries`)
+/// or regular.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Face {
+    Regular,
+    Bold,
+    Italic,
+}
+
+impl Face {
+    fn of(bold: bool, entry: bool) -> Face {
+        match (bold, entry) {
+            (_, true) => Face::Italic,
+            (true, false) => Face::Bold,
+            (false, false) => Face::Regular,
+        }
+    }
+}
+
+/// The width of `s` at 1 pt in `face`.
+fn width_in(s: &str, face: Face) -> f32 {
+    s.chars().map(|c| advance_in(c, face)).sum()
+}
+
+/// Advance widths (em) of the regular, bold and italic faces for the first code points, with
+/// the check box font for what Liberation Serif lacks; everything else is looked up.
 struct Metrics {
-    table: [Vec<f32>; 2],
+    table: [Vec<f32>; 3],
 }
 
 const TABLED: usize = 0x2700;
@@ -705,19 +794,20 @@ const TABLED: usize = 0x2700;
 fn metrics() -> &'static Metrics {
     static M: OnceLock<Metrics> = OnceLock::new();
     M.get_or_init(|| Metrics {
-        table: [false, true].map(|bold| (0..TABLED as u32).map(|c| lookup(c, bold)).collect()),
+        table: [Face::Regular, Face::Bold, Face::Italic]
+            .map(|face| (0..TABLED as u32).map(|c| lookup(c, face)).collect()),
     })
 }
 
-fn faces() -> &'static [ttf_parser::Face<'static>; 3] {
-    static F: OnceLock<[ttf_parser::Face<'static>; 3]> = OnceLock::new();
+fn faces() -> &'static [ttf_parser::Face<'static>; 4] {
+    static F: OnceLock<[ttf_parser::Face<'static>; 4]> = OnceLock::new();
     F.get_or_init(|| {
         let f = super::pdf::FONTS;
-        [f[0], f[1], f[4]].map(|b| ttf_parser::Face::parse(b, 0).expect("embedded font"))
+        [f[0], f[1], f[2], f[4]].map(|b| ttf_parser::Face::parse(b, 0).expect("embedded font"))
     })
 }
 
-fn lookup(c: u32, bold: bool) -> f32 {
+fn lookup(c: u32, face: Face) -> f32 {
     let Some(ch) = char::from_u32(c) else {
         return 0.0;
     };
@@ -725,7 +815,7 @@ fn lookup(c: u32, bold: bool) -> f32 {
         return 0.0;
     }
     let f = faces();
-    for face in [&f[usize::from(bold)], &f[2]] {
+    for face in [&f[face as usize], &f[3]] {
         if let Some(g) = face.glyph_index(ch) {
             let adv = face.glyph_hor_advance(g).unwrap_or(0);
             return f32::from(adv) / f32::from(face.units_per_em());
@@ -735,10 +825,14 @@ fn lookup(c: u32, bold: bool) -> f32 {
 }
 
 fn advance(c: char, bold: bool) -> f32 {
+    advance_in(c, Face::of(bold, false))
+}
+
+fn advance_in(c: char, face: Face) -> f32 {
     let m = metrics();
-    match m.table[usize::from(bold)].get(c as usize) {
+    match m.table[face as usize].get(c as usize) {
         Some(w) => *w,
-        None => lookup(c as u32, bold),
+        None => lookup(c as u32, face),
     }
 }
 
@@ -755,7 +849,7 @@ mod tests {
     #[test]
     fn a_long_word_breaks_into_syllables_no_wider_than_its_longest() {
         let whole = width("Интеллектуальное", false);
-        let piece = hardest_piece("Интеллектуальное", false);
+        let piece = hardest_piece("Интеллектуальное", Face::Regular);
         assert!(piece < whole / 2.0, "{piece} of {whole}");
     }
 
@@ -765,14 +859,14 @@ mod tests {
             "почта: ivanova.marya.petrovna@school-212.nsk.ru".into(),
             &[],
         )];
-        wrap_values(&mut t, 80.0, 12.0);
+        wrap_values(&mut t, 80.0, 12.0, true);
         let s = t[0].as_str();
         assert!(s.contains(ZWSP));
         for piece in s.split([' ', ZWSP]) {
             assert!(width(piece, false) * 12.0 <= 80.0, "{piece}");
         }
         let mut plain = vec![Text::Value("Константинопольская".into(), &[])];
-        wrap_values(&mut plain, 60.0, 12.0);
+        wrap_values(&mut plain, 60.0, 12.0, true);
         assert_eq!(plain[0].as_str(), "Константинопольская");
     }
 
