@@ -62,7 +62,7 @@ pub fn label_matches(label: &str, want: &str) -> bool {
 /// it; a check's detail its check; a signature its role; an approval line the line before.
 pub fn placed(doc: &Document) -> Vec<Placed> {
     let mut out = Vec::new();
-    let mut put = |t: &Text, label: &str| {
+    walk(doc, &mut |t, label, _| {
         if !t.fields().is_empty() {
             out.push(Placed {
                 fields: t.fields(),
@@ -70,7 +70,27 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
                 text: t.as_str().to_string(),
             });
         }
-    };
+    });
+    out
+}
+
+/// Every value and blank that holds no field, with the label of its place and whether it is a
+/// signature's or an approval's line: the converse of the map (a place that takes a value
+/// has a field) allows only lines to sign or date by hand and texts computed by the form.
+pub fn untagged(doc: &Document) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    walk(doc, &mut |t, label, signed| {
+        if !matches!(t, Text::Label(_)) && t.fields().is_empty() {
+            out.push((fold(label), t.as_str().to_string(), signed));
+        }
+    });
+    out
+}
+
+/// Calls `sink` with each value and blank of the document (labels too, in tables), the label
+/// of its place (see `placed`) and whether it stands in a signature or approval block.
+fn walk(doc: &Document, sink: &mut dyn FnMut(&Text, &str, bool)) {
+    let mut put = |t: &Text, label: &str| sink(t, label, false);
     for b in &doc.blocks {
         match b {
             Block::Fields { rows, .. } => {
@@ -124,18 +144,7 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
                 }
                 let _ = label;
             }
-            Block::Signature { role, name, .. } => put(name, role.as_str()),
-            Block::Approval { left, right } => {
-                for side in [left, right] {
-                    let mut last = String::new();
-                    for t in side {
-                        match t {
-                            Text::Label(l) => last = l.clone(),
-                            t => put(t, &last),
-                        }
-                    }
-                }
-            }
+            Block::Signature { .. } | Block::Approval { .. } => {}
             Block::Title { lines } => lines.iter().for_each(|t| put(t, "")),
             Block::Heading { text } => put(text, ""),
             Block::Appendix { .. }
@@ -145,7 +154,24 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
             | Block::Orientation { .. } => {}
         }
     }
-    out
+    // Lines to sign: the same as above, told apart for `untagged`.
+    for b in &doc.blocks {
+        match b {
+            Block::Signature { role, name, .. } => sink(name, role.as_str(), true),
+            Block::Approval { left, right } => {
+                for side in [left, right] {
+                    let mut last = String::new();
+                    for t in side {
+                        match t {
+                            Text::Label(l) => last = l.clone(),
+                            t => sink(t, &last, true),
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The grid column of each cell of each row, rowspans of rows above taken into account.

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Finds where each marker of the marker case (issue 21) stands in a rendered form and whether
+it stands at a place its field's map allows: beside or under one of the labels given for it.
+
+usage: scripts/check_markers.py FILE.pdf|FILE.docx SPEC.json
+SPEC: {"pattern": "МК\\d{4}", "labels": {"МК0001": ["Дата рождения:", ...], ...}}: the labels of
+the places each marker may stand at (the start of the place's label, as the map gives it); a
+marker with no labels may stand nowhere in this form.
+Prints JSON: {"found": {marker: count}, "wrong": ["МК0001 …: why", ...]}.
+
+PDF (pdfplumber, words in the order the PDF draws them): a marker is *beside* a label when it
+stands on a line of the label, right of that line's label words (or right of the whole label,
+below its first line: a value that wraps beside a wrapped label), or *under* it when it stands
+below the label, overlapping its columns. DOCX (the XML itself): the marker is in the cell or
+paragraph after the label, in a cell whose row holds the label in a cell to its left, or in a
+cell under a cell of the same table that starts with the label (grid columns, gridSpan counted).
+Needs pdfplumber for PDFs.
+"""
+import json
+import re
+import sys
+import zipfile
+import xml.etree.ElementTree as ET
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Spaces, hyphens and break points are where the layout may differ from the map's text.
+GAP = re.compile("[\\s\u00ad\u200b\\-\u2010\u2011]+")
+
+
+def norm(s):
+    return GAP.sub("", s)
+
+
+def find_label(words, label):
+    """Every run of `words` (dicts with "text") that spells `label`, starting at a word."""
+    want = norm(label)
+    if not want:
+        return []
+    stream, owner, starts = "", [], set()
+    for i, w in enumerate(words):
+        t = norm(w["text"])
+        starts.add(len(stream))
+        stream += t
+        owner += [i] * len(t)
+    out, at = [], stream.find(want)
+    while at >= 0:
+        if at in starts:
+            out.append(words[owner[at] : owner[at + len(want) - 1] + 1])
+        at = stream.find(want, at + 1)
+    return out
+
+
+def same_line(a, b):
+    return a["top"] < b["bottom"] - 1 and a["bottom"] > b["top"] + 1
+
+
+def placed_by(m, label_words):
+    x0 = min(w["x0"] for w in label_words)
+    x1 = max(w["x1"] for w in label_words)
+    top = min(w["top"] for w in label_words)
+    bottom = max(w["bottom"] for w in label_words)
+    line = m["bottom"] - m["top"]
+    # Beside: on a line of the label, right of its words there.
+    on_line = [w for w in label_words if same_line(w, m)]
+    if on_line and m["x0"] >= max(w["x1"] for w in on_line) - 1:
+        return True
+    # Beside a wrapped label, the value's later lines: right of the whole label.
+    if m["x0"] >= x1 - 1 and top - 1 <= m["top"] <= bottom + 4 * line:
+        return True
+    # Under: below the label, in its columns.
+    return m["top"] >= bottom - 1 and m["x0"] < x1 + 2 and m["x1"] > x0 - 2
+
+
+def check_pdf(path, spec, pattern):
+    import pdfplumber
+
+    found, wrong = {}, []
+    with pdfplumber.open(path) as pdf:
+        for n, page in enumerate(pdf.pages, 1):
+            words = page.extract_words(use_text_flow=True, keep_blank_chars=False)
+            labels = {}
+            for w in words:
+                for mk in pattern.findall(w["text"]):
+                    found[mk] = found.get(mk, 0) + 1
+                    allowed = spec.get(mk, [])
+                    ok = False
+                    for label in allowed:
+                        if label not in labels:
+                            labels[label] = find_label(words, label)
+                        if any(placed_by(w, lw) for lw in labels[label]):
+                            ok = True
+                            break
+                    if not ok:
+                        near = " ".join(
+                            x["text"]
+                            for x in words
+                            if abs(x["top"] - w["top"]) < 30 and x["x1"] <= w["x0"] + 1
+                        )[-80:]
+                        wrong.append(
+                            f"{mk} p. {n} ({w['x0']:.0f}, {w['top']:.0f}), "
+                            f"«…{near}»: not beside or under {allowed or 'any label (not on this form)'}"
+                        )
+    return found, wrong
+
+
+def para_text(p):
+    out = []
+    for el in p.iter():
+        if el.tag == W + "t" and el.text:
+            out.append(el.text)
+        elif el.tag in (W + "tab", W + "br"):
+            out.append(" ")
+    return "".join(out)
+
+
+def docx_items(body):
+    """(paragraph text, cell) for each paragraph; cell: (table rows, row index, grid column,
+    span) of the innermost cell holding it, or None. Table rows: [[(col, span, text)]]."""
+    items = []
+
+    def table(tbl):
+        rows = []
+        for tr in tbl.findall(W + "tr"):
+            row, col = [], 0
+            for tc in tr.findall(W + "tc"):
+                span = tc.find(f"{W}tcPr/{W}gridSpan")
+                span = int(span.get(W + "val")) if span is not None else 1
+                paras = [para_text(p) for p in tc.findall(W + "p")]
+                row.append((col, span, " ".join(paras), tc))
+                col += span
+            rows.append(row)
+        for r, row in enumerate(rows):
+            for col, span, _, tc in row:
+                for child in tc:
+                    if child.tag == W + "p":
+                        items.append((para_text(child), (rows, r, col, span)))
+                    elif child.tag == W + "tbl":
+                        table(child)
+
+    for child in body:
+        if child.tag == W + "p":
+            items.append((para_text(child), None))
+        elif child.tag == W + "tbl":
+            table(child)
+    return items
+
+
+def starts_with(text, label):
+    return norm(text).startswith(norm(label))
+
+
+def check_docx(path, spec, pattern):
+    with zipfile.ZipFile(path) as z:
+        body = ET.fromstring(z.read("word/document.xml")).find(W + "body")
+    found, wrong = {}, []
+    for text, cell in docx_items(body):
+        for m in pattern.finditer(text):
+            mk = m.group(0)
+            found[mk] = found.get(mk, 0) + 1
+            allowed = spec.get(mk, [])
+            before = text[: m.start()]
+            ok = False
+            for label in allowed:
+                if norm(label) in norm(before):
+                    ok = True
+                elif cell is not None:
+                    rows, r, col, span = cell
+                    # The row's cells to its left, then the cells above in its columns.
+                    left = [t for c, s, t, _ in rows[r] if c < col]
+                    above = [
+                        t
+                        for row in rows[:r]
+                        for c, s, t, _ in row
+                        if c < col + span and c + s > col
+                    ]
+                    ok = any(starts_with(t, label) for t in left + above)
+                if ok:
+                    break
+            if not ok:
+                wrong.append(
+                    f"{mk} «{text[max(0, m.start() - 60):m.end()]}»: "
+                    f"not after, beside or under {allowed or 'any label (not on this form)'}"
+                )
+    return found, wrong
+
+
+def main():
+    path, spec_path = sys.argv[1], sys.argv[2]
+    spec = json.load(open(spec_path, encoding="utf-8"))
+    pattern = re.compile(spec["pattern"])
+    check = check_pdf if path.lower().endswith(".pdf") else check_docx
+    found, wrong = check(path, spec["labels"], pattern)
+    print(json.dumps({"found": found, "wrong": wrong}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
