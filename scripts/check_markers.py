@@ -54,19 +54,28 @@ def same_line(a, b):
     return a["top"] < b["bottom"] - 1 and a["bottom"] > b["top"] + 1
 
 
-def placed_by(m, label_words):
+def placed_by(m, label_words, words):
     x0 = min(w["x0"] for w in label_words)
     x1 = max(w["x1"] for w in label_words)
     top = min(w["top"] for w in label_words)
     bottom = max(w["bottom"] for w in label_words)
-    line = m["bottom"] - m["top"]
     # Beside: on a line of the label, right of its words there.
     on_line = [w for w in label_words if same_line(w, m)]
     if on_line and m["x0"] >= max(w["x1"] for w in on_line) - 1:
         return True
-    # Beside a wrapped label, the value's later lines: right of the whole label.
-    if m["x0"] >= x1 - 1 and top - 1 <= m["top"] <= bottom + 4 * line:
-        return True
+    # Beside a wrapped label, or a value's later lines beside it: right of the whole label,
+    # with no other text left of the value between the label and the value's line (the next
+    # row's label).
+    if m["x0"] >= x1 - 1 and m["top"] >= top - 1:
+        between = [
+            w
+            for w in words
+            if w["x1"] <= x1 + 1
+            and bottom + 0.5 < w["top"] < m["bottom"]
+            and not any(w is l for l in label_words)
+        ]
+        if not between:
+            return True
     # Under: below the label, in its columns.
     return m["top"] >= bottom - 1 and m["x0"] < x1 + 2 and m["x1"] > x0 - 2
 
@@ -87,7 +96,7 @@ def check_pdf(path, spec, pattern):
                     for label in allowed:
                         if label not in labels:
                             labels[label] = find_label(words, label)
-                        if any(placed_by(w, lw) for lw in labels[label]):
+                        if any(placed_by(w, lw, words) for lw in labels[label]):
                             ok = True
                             break
                     if not ok:
