@@ -212,6 +212,8 @@ fn merge(a: Value, b: Value) -> Value {
 
 struct Marker<'a> {
     defs: &'a Map<String, Value>,
+    /// Leave every free-text field empty instead (the hollow case: every place a blank).
+    hollow: bool,
     /// Marker → the path of the field holding it (`/family/children/1/name/surname`).
     paths: BTreeMap<String, String>,
 }
@@ -251,6 +253,10 @@ impl Marker<'_> {
                         .collect(),
                 )
             }
+            "string" if is_text(s, path) && self.hollow => match &s["type"] {
+                Value::Array(_) => Value::Null,
+                _ => json!(""),
+            },
             "string" if is_text(s, path) => {
                 let m = format!("МК{:04}", self.paths.len() + 1);
                 self.paths.insert(m.clone(), path.to_string());
@@ -274,6 +280,16 @@ impl Marker<'_> {
 /// The marker case: the fixtures merged, then every free-text field of the model (from its
 /// schema, not only the fixtures' fields) holding its own marker; and marker → field path.
 fn marker_case() -> (Case, BTreeMap<String, String>) {
+    made_case(false)
+}
+
+/// The marker case with every free-text field left empty: each place a value would fill is a
+/// blank.
+fn hollow_case() -> Case {
+    made_case(true).0
+}
+
+fn made_case(hollow: bool) -> (Case, BTreeMap<String, String>) {
     let (s, defs) = schema();
     let merged = read(&paths(&["fixtures/cases"]))
         .into_iter()
@@ -281,6 +297,7 @@ fn marker_case() -> (Case, BTreeMap<String, String>) {
         .fold(Value::Null, merge);
     let mut m = Marker {
         defs: &defs,
+        hollow,
         paths: BTreeMap::new(),
     };
     let mut v = m.fill(&s, merged, "");
@@ -499,7 +516,7 @@ const HAND_LINES: &[&str] = &[];
 
 #[test]
 fn every_place_that_takes_a_value_has_a_field_but_lines_to_sign_by_hand() {
-    let (case, _) = marker_case();
+    let case = hollow_case();
     let mut wrong = Vec::new();
     for form in forms_checked() {
         for d in built(&case, form) {
@@ -516,8 +533,8 @@ fn every_place_that_takes_a_value_has_a_field_but_lines_to_sign_by_hand() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-/// The values and ticked options of every form of a case, spaces folded and break points
-/// dropped.
+/// The values and ticked options of every form and log of a case, spaces folded and break
+/// points dropped.
 fn printed(case: &Case) -> (Vec<String>, BTreeSet<String>) {
     let options = Options {
         formats: vec![Format::Pdf],
@@ -527,7 +544,12 @@ fn printed(case: &Case) -> (Vec<String>, BTreeSet<String>) {
     };
     let mut values = Vec::new();
     let mut ticked = BTreeSet::new();
-    for d in documents(case, &options) {
+    // The logs (App. 1, the intake log) print a case's row too.
+    let logs = [
+        okno::forms::detection_log(&[case], None),
+        okno::forms::intake_log(&[case], None),
+    ];
+    for d in documents(case, &options).into_iter().chain(logs) {
         values.extend(fields::placed(&d).into_iter().map(|p| norm(&p.text)));
         values.extend(fields::untagged(&d).into_iter().map(|(_, t, _)| norm(&t)));
         for b in &d.blocks {
@@ -563,9 +585,9 @@ fn documented(path: &str) -> bool {
 
 /// The free-text values and ticked choices of `cases` that no form prints and the
 /// documented list does not name, and the counts (values, documented).
-fn missing_values(cases: &[Case]) -> (usize, usize, Vec<String>) {
+fn missing_values(cases: &[Case]) -> ([usize; 2], usize, Vec<String>) {
     let (s, defs) = schema();
-    let (mut total, mut listed) = (0, 0);
+    let (mut total, mut listed) = ([0, 0], 0);
     let mut missing = Vec::new();
     for case in cases {
         let (values, ticked) = printed(case);
@@ -578,7 +600,7 @@ fn missing_values(cases: &[Case]) -> (usize, usize, Vec<String>) {
             &mut leaves,
         );
         for (path, text, value) in leaves {
-            total += 1;
+            total[usize::from(!text)] += 1;
             if documented(&path) {
                 listed += 1;
                 continue;
@@ -606,8 +628,10 @@ fn no_free_text_value_of_the_fixtures_is_missing_from_every_form_but_the_documen
     ] {
         let (total, listed, missing) = missing_values(&cases);
         report.push(format!(
-            "{} {what}: {total} free-text values and ticked choices, {listed} on the documented list, {} missing from every form",
+            "{} {what}: {} free-text values and {} ticked choices, {listed} on the documented list, {} missing from every form",
             cases.len(),
+            total[0],
+            total[1],
             missing.len()
         ));
         all.extend(missing);
@@ -652,14 +676,17 @@ fn every_field_of_the_model_is_on_some_forms_map_or_on_the_documented_list() {
 fn every_marker_of_the_marker_case_is_printed_by_some_form_or_documented() {
     let (case, paths) = marker_case();
     let mut seen = BTreeSet::new();
-    for form in FORMS {
-        for d in built(&case, form) {
-            for p in fields::placed(&d) {
-                seen.extend(markers_in(&p.text));
-            }
-            for (_, t, _) in fields::untagged(&d) {
-                seen.extend(markers_in(&t));
-            }
+    let logs = [
+        okno::forms::detection_log(&[&case], None),
+        okno::forms::intake_log(&[&case], None),
+    ];
+    let docs = FORMS.iter().flat_map(|f| built(&case, f)).chain(logs);
+    for d in docs {
+        for p in fields::placed(&d) {
+            seen.extend(markers_in(&p.text));
+        }
+        for (_, t, _) in fields::untagged(&d) {
+            seen.extend(markers_in(&t));
         }
     }
     let missing: Vec<String> = paths
@@ -668,7 +695,7 @@ fn every_marker_of_the_marker_case_is_printed_by_some_form_or_documented() {
         .map(|(mk, p)| format!("{p} ({mk})"))
         .collect();
     println!(
-        "{} markers, {} printed by no form",
+        "{} markers, {} printed by no form or log",
         paths.len(),
         missing.len()
     );
