@@ -9,11 +9,14 @@ marker with no labels may stand nowhere in this form.
 Prints JSON: {"found": {marker: count}, "wrong": ["МК0001 …: why", ...]}.
 
 PDF (pdfplumber, words in the order the PDF draws them): a marker is *beside* a label when it
-stands on a line of the label, right of that line's label words (or right of the whole label,
-below its first line: a value that wraps beside a wrapped label), or *under* it when it stands
-below the label, overlapping its columns. DOCX (the XML itself): the marker is in the cell or
-paragraph after the label, in a cell whose row holds the label in a cell to its left, or in a
-cell under a cell of the same table that starts with the label (grid columns, gridSpan counted).
+stands on a line of the label, right of that line's label words (or right of the whole label
+with no other label left of it: a value that wraps beside a wrapped label), when it follows
+the label in the text's flow with only values between (a paragraph wrapped), or *under* it
+when it stands below the label, overlapping its columns; a caption «(…)» stands just under
+its value. DOCX (the XML itself): the marker is in the cell or paragraph after the label (or
+the paragraph above: a title's line), in a cell whose row holds the label in a cell to its
+left, or in a cell under a cell of the same table that starts with the label (grid columns,
+gridSpan counted); a caption «(…)» is the paragraph under its value.
 Needs pdfplumber for PDFs.
 """
 import json
@@ -32,7 +35,8 @@ def norm(s):
 
 
 def find_label(words, label):
-    """Every run of `words` (dicts with "text") that spells `label`, starting at a word."""
+    """Every run of `words` (dicts with "text") that spells `label`, starting at a word: the
+    indices of its first and last word."""
     want = norm(label)
     if not want:
         return []
@@ -45,7 +49,7 @@ def find_label(words, label):
     out, at = [], stream.find(want)
     while at >= 0:
         if at in starts:
-            out.append(words[owner[at] : owner[at + len(want) - 1] + 1])
+            out.append((owner[at], owner[at + len(want) - 1]))
         at = stream.find(want, at + 1)
     return out
 
@@ -76,8 +80,22 @@ def placed_by(m, label_words, words):
         ]
         if not between:
             return True
+    # Over a caption («(подпись)», «(адрес проживания)»): the line just above it.
+    line = m["bottom"] - m["top"]
+    if label_words[0]["text"].startswith("(") and 0 <= top - m["bottom"] + 1 < 2 * line:
+        if m["x0"] < x1 + 2 and m["x1"] > x0 - 2:
+            return True
     # Under: below the label, in its columns.
     return m["top"] >= bottom - 1 and m["x0"] < x1 + 2 and m["x1"] > x0 - 2
+
+
+VALUE_WORD = re.compile(r"(МК\d{4}|[\d\W_])*")
+
+
+def follows(words, j, k):
+    """Whether the marker at word `k` follows the label ending at word `j` in the text's flow
+    with only values between (a paragraph's value wrapped to the next line)."""
+    return j < k and all(VALUE_WORD.fullmatch(w["text"]) for w in words[j + 1 : k])
 
 
 def check_pdf(path, spec, pattern):
@@ -88,7 +106,7 @@ def check_pdf(path, spec, pattern):
         for n, page in enumerate(pdf.pages, 1):
             words = page.extract_words(use_text_flow=True, keep_blank_chars=False)
             labels = {}
-            for w in words:
+            for k, w in enumerate(words):
                 for mk in pattern.findall(w["text"]):
                     found[mk] = found.get(mk, 0) + 1
                     allowed = spec.get(mk, [])
@@ -96,7 +114,10 @@ def check_pdf(path, spec, pattern):
                     for label in allowed:
                         if label not in labels:
                             labels[label] = find_label(words, label)
-                        if any(placed_by(w, lw, words) for lw in labels[label]):
+                        if any(
+                            placed_by(w, words[i : j + 1], words) or follows(words, j, k)
+                            for i, j in labels[label]
+                        ):
                             ok = True
                             break
                     if not ok:
@@ -123,8 +144,10 @@ def para_text(p):
 
 
 def docx_items(body):
-    """(paragraph text, cell) for each paragraph; cell: (table rows, row index, grid column,
-    span) of the innermost cell holding it, or None. Table rows: [[(col, span, text)]]."""
+    """(paragraph text, text before it, cell) for each paragraph; the text before it is the
+    cell's paragraphs above it, or outside tables the paragraph above it (a title's line, a
+    label on its own line); cell: (table rows, row index, grid column, span) of the innermost
+    cell holding it, or None. Table rows: [[(col, span, text, element)]]."""
     items = []
 
     def table(tbl):
@@ -140,18 +163,30 @@ def docx_items(body):
             rows.append(row)
         for r, row in enumerate(rows):
             for col, span, _, tc in row:
+                before = ""
                 for child in tc:
                     if child.tag == W + "p":
-                        items.append((para_text(child), (rows, r, col, span)))
+                        text = para_text(child)
+                        items.append((text, before, (rows, r, col, span)))
+                        before += " " + text
                     elif child.tag == W + "tbl":
                         table(child)
 
+    last = ""
     for child in body:
         if child.tag == W + "p":
-            items.append((para_text(child), None))
+            text = para_text(child)
+            items.append((text, last, None))
+            if text.strip():
+                last = text
         elif child.tag == W + "tbl":
             table(child)
-    return items
+            last = ""
+    # A caption («(подпись)») stands in the paragraph under its line.
+    return [
+        (text, above, cell, items[n + 1][0] if n + 1 < len(items) and cell is None else "")
+        for n, (text, above, cell) in enumerate(items)
+    ]
 
 
 def starts_with(text, label):
@@ -162,27 +197,29 @@ def check_docx(path, spec, pattern):
     with zipfile.ZipFile(path) as z:
         body = ET.fromstring(z.read("word/document.xml")).find(W + "body")
     found, wrong = {}, []
-    for text, cell in docx_items(body):
+    for text, above, cell, below in docx_items(body):
         for m in pattern.finditer(text):
             mk = m.group(0)
             found[mk] = found.get(mk, 0) + 1
             allowed = spec.get(mk, [])
-            before = text[: m.start()]
+            before = above + " " + text[: m.start()]
             ok = False
             for label in allowed:
                 if norm(label) in norm(before):
+                    ok = True
+                elif label.startswith("(") and starts_with(below, label):
                     ok = True
                 elif cell is not None:
                     rows, r, col, span = cell
                     # The row's cells to its left, then the cells above in its columns.
                     left = [t for c, s, t, _ in rows[r] if c < col]
-                    above = [
+                    over = [
                         t
                         for row in rows[:r]
                         for c, s, t, _ in row
                         if c < col + span and c + s > col
                     ]
-                    ok = any(starts_with(t, label) for t in left + above)
+                    ok = any(starts_with(t, label) for t in left + over)
                 if ok:
                     break
             if not ok:
