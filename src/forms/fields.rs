@@ -123,7 +123,7 @@ pub fn label_matches(label: &str, want: &str) -> bool {
 /// it; a check's detail its check; a signature its role; an approval line the line before.
 pub fn placed(doc: &Document) -> Vec<Placed> {
     let mut out = Vec::new();
-    let mut put = |t: &Text, label: &str| {
+    walk(doc, &mut |t, label, _| {
         if !t.fields().is_empty() {
             out.push(Placed {
                 fields: t.fields(),
@@ -131,7 +131,29 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
                 text: t.as_str().to_string(),
             });
         }
-    };
+    });
+    out
+}
+
+/// Every value and blank that holds no field, with the label of its place and whether it is a
+/// signature's or an approval's line: the converse of the map (a place that takes a value
+/// has a field) allows only lines to sign or date by hand and texts computed by the form.
+pub fn untagged(doc: &Document) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    walk(doc, &mut |t, label, signed| {
+        if !matches!(t, Text::Label(_)) && t.fields().is_empty() {
+            out.push((fold(label), t.as_str().to_string(), signed));
+        }
+    });
+    out
+}
+
+/// Calls `sink` with each value and blank of the document (labels too, in tables), the label
+/// of its place (see `placed`) and whether it stands in a signature or approval block.
+fn walk(doc: &Document, sink: &mut dyn FnMut(&Text, &str, bool)) {
+    // Set while a signature's, a `Sign`'s or an approval's lines are walked.
+    let signed = std::cell::Cell::new(false);
+    let mut put = |t: &Text, label: &str| sink(t, label, signed.get());
     for (i, b) in doc.blocks.iter().enumerate() {
         match b {
             Block::Fields { rows, .. } => {
@@ -198,11 +220,19 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
                     o.detail.iter().for_each(|t| put(t, at));
                 }
             }
-            Block::Signature { role, name, .. } => put(name, role.as_str()),
+            // Lines to sign or date by hand: told apart for `untagged`.
+            Block::Signature { role, name, .. } => {
+                signed.set(true);
+                put(name, role.as_str());
+                signed.set(false);
+            }
             Block::Sign { role, lines, .. } => {
-                lines.iter().for_each(|l| put(&l.text, role.as_str()))
+                signed.set(true);
+                lines.iter().for_each(|l| put(&l.text, role.as_str()));
+                signed.set(false);
             }
             Block::Approval { left, right } => {
+                signed.set(true);
                 for side in [left, right] {
                     let mut last = String::new();
                     for t in side {
@@ -212,6 +242,7 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
                         }
                     }
                 }
+                signed.set(false);
             }
             Block::Title { lines } => {
                 // A value in a title is named by the title line above it.
@@ -231,7 +262,6 @@ pub fn placed(doc: &Document) -> Vec<Placed> {
             | Block::Orientation { .. } => {}
         }
     }
-    out
 }
 
 /// The grid column of each cell of each row, rowspans of rows above taken into account.
