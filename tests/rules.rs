@@ -1191,3 +1191,60 @@ fn i_format_and_i_option_input_checks() {
         "/housing_inspection/ownership",
     );
 }
+
+#[test]
+fn i_twice_refuses_a_second_mark_of_one_indicator_factor_or_question() {
+    // Each form has one row per indicator, factor and question: a second mark would be
+    // printed nowhere, so validate refuses it at the second, naming the first.
+    let base = high();
+    silent(&check(base.clone()), "I-TWICE");
+    let mut v = base.clone();
+    let first = v.pointer("/child_assessment/marks/0").unwrap().clone();
+    let mut again = first.clone();
+    again["reason"] = json!("другая причина");
+    v.pointer_mut("/child_assessment/marks")
+        .and_then(Value::as_array_mut)
+        .unwrap()
+        .push(again);
+    let n = v["child_assessment"]["marks"].as_array().unwrap().len() - 1;
+    let msg = fires(
+        &check(v),
+        "I-TWICE",
+        Severity::Error,
+        &format!("/child_assessment/marks/{n}"),
+    );
+    assert!(msg.contains("№ 1"), "{msg}");
+    for (list, pointer) in [
+        ("/family_assessment/marks", "factor"),
+        ("/housing_inspection/answers", "question"),
+        ("/support_card/answers", ""),
+    ] {
+        let mut v = base.clone();
+        if list == "/housing_inspection/answers" {
+            set(
+                &mut v,
+                list,
+                json!([{"question": "2", "answer": "Да"}, {"question": "5", "answer": "Нет"}]),
+            );
+        }
+        if list == "/support_card/answers" {
+            set(
+                &mut v,
+                list,
+                json!([{"domain": "health", "question": 1, "answer": "Да"}]),
+            );
+        }
+        let Some(items) = v.pointer_mut(list).and_then(Value::as_array_mut) else {
+            panic!("{list}: the base case has none");
+        };
+        let copy = items[0].clone();
+        items.push(copy);
+        let n = items.len() - 1;
+        let at = if pointer.is_empty() {
+            format!("{list}/{n}")
+        } else {
+            format!("{list}/{n}/{pointer}")
+        };
+        fires(&check(v), "I-TWICE", Severity::Error, &at);
+    }
+}

@@ -109,10 +109,18 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         .or(case.family.legal_representatives.first());
     let curator = case.case_opening.as_ref().and_then(|o| o.curator.clone());
     // The organization is the card's own, else the curator's (tagged with the one printed).
-    let organization = match &card.organization {
-        Some(o) if !o.trim().is_empty() => Text::value(Some(o.clone())).at(ORGANIZATION),
-        _ => Text::value(curator.as_ref().and_then(|c| c.organization.clone()))
-            .at(CURATOR_ORGANIZATION),
+    // When both are given and differ, both are printed: neither is dropped.
+    let own = card.organization.clone().filter(|o| !o.trim().is_empty());
+    let curators = curator
+        .as_ref()
+        .and_then(|c| c.organization.clone())
+        .filter(|o| !o.trim().is_empty());
+    let organization = match (own, curators) {
+        (Some(o), Some(c)) if crate::model::fold(&o) != crate::model::fold(&c) => {
+            Text::value(Some(format!("{o}; {c}"))).at(ORGANIZATION_BOTH)
+        }
+        (Some(o), _) => Text::value(Some(o)).at(ORGANIZATION),
+        (None, c) => Text::value(c).at(CURATOR_ORGANIZATION),
     };
     let mut b = vec![
         // The seed's title page: who compiled the card signs it with the organization's head
@@ -707,6 +715,10 @@ const CURATOR: Fields = &[
 ];
 const CURATOR_ORGANIZATION: Fields = &["/case_opening/curator/organization"];
 const ORGANIZATION: Fields = &["/support_card/organization"];
+const ORGANIZATION_BOTH: Fields = &[
+    "/support_card/organization",
+    "/case_opening/curator/organization",
+];
 const DIRECTOR: Fields = &["/support_card/director"];
 const COMPILED_DATE: Fields = &["/support_card/compiled_date"];
 const APPROVED_BY: Fields = &["/support_card/approved_by"];

@@ -416,6 +416,26 @@ const SIGNED_SPECIALIST: &str = "Фамилия, имя, отчество (по�
 
 /// The field map of this form (`super::fields`).
 pub(super) static HOUSING_FIELDS: &[Place] = &[
+    // Lists printed as ticks: the field ticks its options at the list's place.
+    at("/housing_inspection/ownership", "Собственность"),
+    at("/housing_inspection/dwelling", "Частный дом"),
+    at("/housing_inspection/access", "Доступ к жилью:"),
+    at("/housing_inspection/heating", "Центральное отопление"),
+    at("/housing_inspection/water", "Холодная вода"),
+    at("/housing_inspection/bathing", "Ванна"),
+    at("/housing_inspection/stove", "Газовая плита"),
+    at(
+        "/housing_inspection/relations",
+        "Взаимоотношения между членами семьи во время обследования:",
+    ),
+    at(
+        "/housing_inspection/attitude_to_child",
+        "Члены семьи во время обследования по отношению к ребенку/детям:",
+    ),
+    at(
+        "/housing_inspection/attitude_to_specialist",
+        "Обследуемый по отношению к специалисту (-ам):",
+    ),
     at(P_ORG, "Наименование учреждения:"),
     at(
         P_INSPECTORS,

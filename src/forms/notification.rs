@@ -516,6 +516,14 @@ const C_OFFICER: Fields = &["/conclusion/officer"];
 
 /// The field map of App. 2 (`super::fields`).
 pub(super) static NOTIFICATION_FIELDS: &[Place] = &[
+    // Printed as ticks.
+    at("/family/children/*/sex", "Пол:"),
+    at(
+        "/notification/signal_check",
+        "Проверка сигнала о фактах неблагополучия:",
+    ),
+    at("/notification/primary_assessment", "Первичная оценка:"),
+    at("/notification/attachments", "Приложения к извещению:"),
     at(
         N_AGENCY[0],
         "Наименование органа (учреждения) системы профилактики, передающего информацию:",
@@ -587,6 +595,11 @@ pub(super) static CHILD_ASSESSMENT_FIELDS: &[Place] = &[
 
 /// The field map of the conclusion (`super::fields`).
 pub(super) static CONCLUSION_FIELDS: &[Place] = &[
+    // Printed as ticks.
+    at(
+        "/conclusion/risk_level",
+        "Уровень дисфункции семьи на основании проведенного анализа",
+    ),
     at(
         C_AGENCY[0],
         "Наименование органа (учреждения) системы профилактики, направившего информацию:",

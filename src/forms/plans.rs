@@ -575,6 +575,16 @@ const MONITORING_FATHER: &str = "Фамилия, имя, отчество (по�
 
 /// The field map of this form (`super::fields`).
 pub(super) static MONITORING_FIELDS: &[Place] = &[
+    // Printed as ticks.
+    at(
+        "/monitoring/*/kind",
+        "МОНИТОРИНГ СИТУАЦИИ В СЕМЬЕ И ВЫПОЛНЕНИЯ МЕРОПРИЯТИЙ ИНДИВИДУАЛЬНОГО ПЛАНА",
+    ),
+    at(
+        "/monitoring/*/risk_level",
+        "В семье выявлен уровень риска семейного неблагополучия:",
+    ),
+    at("/family/family_types", "Тип семьи:"),
     at(
         "/monitoring/*/agency",
         "Наименование органа (учреждения) системы профилактики, передающего информацию:",

@@ -135,6 +135,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
         }
     }
     catalog_values(ctx);
+    marked_twice(ctx);
     document_dates(ctx);
 }
 
@@ -238,6 +239,92 @@ pub fn case_id_is_safe(id: &str) -> bool {
 /// The case ID as Windows compares file names: letter case ignored.
 pub fn case_id_fold(id: &str) -> String {
     id.trim().to_lowercase()
+}
+
+/// I-TWICE: a form has one row per indicator, factor or question, so a second mark of the
+/// same one has no place to be printed: refused at the second, naming the first.
+fn marked_twice(ctx: &mut Ctx) {
+    fn twice<K: PartialEq>(
+        ctx: &mut Ctx,
+        keys: Vec<Option<K>>,
+        at: &dyn Fn(usize) -> String,
+        what: &dyn Fn(usize) -> String,
+    ) {
+        for (i, k) in keys.iter().enumerate() {
+            let Some(k) = k else { continue };
+            if let Some(first) = keys[..i].iter().position(|f| f.as_ref() == Some(k)) {
+                ctx.error(
+                    "I-TWICE",
+                    at(i),
+                    format!(
+                        "{} отмечен второй раз (первый раз — в отметке № {}, здесь № {}): в форме одна строка на него, оставьте одну отметку",
+                        what(i),
+                        first + 1,
+                        i + 1
+                    ),
+                );
+            }
+        }
+    }
+    let case = ctx.case;
+    if let Some(a) = &case.child_assessment {
+        let keys = a
+            .marks
+            .iter()
+            .map(|m| Some((m.criterion, m.indicator)))
+            .collect();
+        twice(
+            ctx,
+            keys,
+            &|i| format!("/child_assessment/marks/{i}"),
+            &|i| {
+                format!(
+                    "показатель {}.{}",
+                    a.marks[i].criterion, a.marks[i].indicator
+                )
+            },
+        );
+    }
+    if let Some(a) = &case.family_assessment {
+        let keys = a
+            .marks
+            .iter()
+            .map(|m| Some(m.factor.trim().to_string()).filter(|f| !f.is_empty()))
+            .collect();
+        twice(
+            ctx,
+            keys,
+            &|i| format!("/family_assessment/marks/{i}/factor"),
+            &|i| format!("фактор {}", a.marks[i].factor.trim()),
+        );
+    }
+    if let Some(h) = &case.housing_inspection {
+        let keys = h
+            .answers
+            .iter()
+            .map(|a| Some(a.question.trim().to_string()).filter(|q| !q.is_empty()))
+            .collect();
+        twice(
+            ctx,
+            keys,
+            &|i| format!("/housing_inspection/answers/{i}/question"),
+            &|i| format!("вопрос № {}", h.answers[i].question.trim()),
+        );
+    }
+    if let Some(c) = &case.support_card {
+        let keys = c
+            .answers
+            .iter()
+            .map(|a| a.domain.map(|d| (d.code(), a.question)))
+            .collect();
+        twice(ctx, keys, &|i| format!("/support_card/answers/{i}"), &|i| {
+            format!(
+                "вопрос № {} раздела «{}»",
+                c.answers[i].question,
+                c.answers[i].domain.map(|d| d.label()).unwrap_or("")
+            )
+        });
+    }
 }
 
 /// Values that must come from a catalog: indicator and factor numbers, housing act lists.
