@@ -318,7 +318,26 @@ fn no_word_of_the_stress_cases_is_lost_at_a_page_break() {
         "fixtures/stress/STRESS-0003.json",
     ] {
         for d in documents(&case(path), &options()) {
-            let text = pdf_words(&Format::Pdf.write(&d).unwrap());
+            let pdf = Format::Pdf.write(&d).unwrap();
+            let text = pdf_words(&pdf);
+            // A row split across pages may hyphenate a word at the split: its halves then end
+            // one page's cell and begin the next page's (after its repeated header), apart in the
+            // text's order.
+            let pages: Vec<String> = pdf_extract::extract_text_from_mem_by_pages(&pdf)
+                .unwrap()
+                .iter()
+                .map(|p| letters(p))
+                .collect();
+            let split_at_page = |w: &str| {
+                let chars: Vec<char> = w.chars().collect();
+                (2..chars.len().saturating_sub(1)).any(|i| {
+                    let head: String = chars[..i].iter().collect();
+                    let tail: String = chars[i..].iter().collect();
+                    pages
+                        .windows(2)
+                        .any(|two| two[0].contains(&head) && two[1].contains(&tail))
+                })
+            };
             let mut missing = Vec::new();
             let mut seen = std::collections::HashMap::<String, usize>::new();
             for v in values(&d) {
@@ -330,7 +349,7 @@ fn no_word_of_the_stress_cases_is_lost_at_a_page_break() {
                     }
                     let n = seen.entry(w.clone()).or_default();
                     *n += 1;
-                    if text.matches(w.as_str()).count() < *n {
+                    if text.matches(w.as_str()).count() < *n && !split_at_page(&w) {
                         missing.push(w);
                     }
                 }

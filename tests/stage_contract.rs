@@ -300,7 +300,7 @@ fn a_document_without_its_date_is_an_error_at_its_field() {
     let base = fixture("NSK-2026-0003.json");
     assert!(errors(&base, "I-DOC-DATE").is_empty());
     type Drop = fn(&mut okno::Case);
-    let drops: [(&str, Drop); 5] = [
+    let drops: [(&str, Drop); 6] = [
         ("/conclusion/date", |c| {
             c.conclusion.as_mut().unwrap().date = None
         }),
@@ -309,6 +309,10 @@ fn a_document_without_its_date_is_an_error_at_its_field() {
         }),
         ("/housing_inspection/date", |c| {
             c.housing_inspection.as_mut().unwrap().date = None
+        }),
+        // Issue 21 gave the family assessment a form, and a form needs its date.
+        ("/family_assessment/date", |c| {
+            c.family_assessment.as_mut().unwrap().date = None
         }),
         ("/monitoring/0/date", |c| c.monitoring[0].date = None),
         ("/support_card/compiled_date", |c| {

@@ -416,11 +416,25 @@ pub fn conclusion(case: &Case) -> Vec<Document> {
             let mark = family.and_then(|a| a.marks.iter().find(|m| m.factor.trim() == id));
             let named = con.basis_factors.iter().any(|b| b.trim() == id)
                 || mark.is_some_and(|m| m.present == Some(Presence::Plus));
+            // A «−» the assessment gave is printed as given, with its reason: for a section's
+            // first factor («Состояние жилья соответствует нормам») it is the finding.
+            let minus = !named && mark.is_some_and(|m| m.present == Some(Presence::Minus));
+            let shown = if named {
+                Some("+")
+            } else if minus {
+                Some("-")
+            } else {
+                None
+            };
             rows.push(vec![
                 Cell::label((i + 1).to_string()).center(),
                 Cell::label(f.clone()),
-                Cell::value(named.then_some("+")).center().at(C_FACTORS),
-                Cell::value(mark.filter(|_| named).and_then(|m| m.reason.clone())).at(FA_REASON),
+                Cell::value(shown).center().at(C_FACTORS),
+                Cell::value(
+                    mark.filter(|_| named || minus)
+                        .and_then(|m| m.reason.clone()),
+                )
+                .at(FA_REASON),
             ]);
         }
     }

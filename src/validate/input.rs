@@ -156,6 +156,16 @@ fn document_dates(ctx: &mut Ctx) {
         ));
     }
     if case
+        .family_assessment
+        .as_ref()
+        .is_some_and(|a| a.date.is_none())
+    {
+        missing.push((
+            "/family_assessment/date".into(),
+            "оценки факторов риска семейного неблагополучия",
+        ));
+    }
+    if case
         .housing_inspection
         .as_ref()
         .is_some_and(|h| h.date.is_none())
