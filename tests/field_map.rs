@@ -10,6 +10,7 @@
 
 mod common;
 
+use common::forms::cases_in;
 use common::{python_has, root};
 use okno::forms::{FORMS, Form, fields};
 use okno::ingest::{case_from_value, read_path};
@@ -21,17 +22,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::Command;
 
-fn paths(dirs: &[&str]) -> Vec<PathBuf> {
-    let mut paths: Vec<_> = dirs
-        .iter()
-        .flat_map(|d| std::fs::read_dir(root().join(d)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "toml"))
-        .collect();
-    paths.sort();
-    paths
-}
-
 fn read(paths: &[PathBuf]) -> Vec<Case> {
     paths
         .iter()
@@ -41,7 +31,7 @@ fn read(paths: &[PathBuf]) -> Vec<Case> {
 }
 
 fn cases() -> Vec<Case> {
-    read(&paths(&["fixtures/cases", "fixtures/stress"]))
+    cases_in(&["fixtures/cases", "fixtures/stress"])
 }
 
 #[test]
@@ -291,7 +281,7 @@ fn hollow_case() -> Case {
 
 fn made_case(hollow: bool) -> (Case, BTreeMap<String, String>) {
     let (s, defs) = schema();
-    let merged = read(&paths(&["fixtures/cases"]))
+    let merged = cases_in(&["fixtures/cases"])
         .into_iter()
         .map(|c| serde_json::to_value(c).unwrap())
         .fold(Value::Null, merge);

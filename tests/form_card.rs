@@ -6,32 +6,17 @@
 
 mod common;
 
+use common::forms::{case_at, cases_in, clean, docx_paragraphs, docx_tables};
 use common::root;
 use okno::forms::fields::{NOT_ON_FORMS, covers, disagreements, placed};
-use okno::ingest::read_path;
 use okno::model::Case;
 use okno::render::doc::{Block, Document, Text};
-use okno::render::{Format, Options, documents, render_files};
 use serde_json::Value;
-use std::io::Read;
-
-fn case(path: &str) -> Case {
-    read_path(&root().join(path)).unwrap().cases.remove(0).case
-}
 
 /// Every fixture and stress case that has a card.
 fn card_cases() -> Vec<Case> {
-    let mut paths: Vec<_> = ["fixtures/cases", "fixtures/stress"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(root().join(d)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "toml"))
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .flat_map(|p| read_path(p).unwrap().cases)
-        .map(|c| c.case)
+    cases_in(&["fixtures/cases", "fixtures/stress"])
+        .into_iter()
         .filter(|c| c.support_card.is_some())
         .collect()
 }
@@ -47,93 +32,7 @@ fn card(case: &Case) -> Document {
 
 /// The card rendered: (PDF bytes, DOCX bytes).
 fn rendered(case: &Case) -> (Vec<u8>, Vec<u8>) {
-    let options = Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: Some(vec!["support_card".to_string()]),
-        draft: false,
-        jobs: None,
-    };
-    let docs = documents(case, &options);
-    let dir = tempfile::tempdir().unwrap();
-    let files = render_files(&docs, &[Format::Pdf, Format::Docx], dir.path()).unwrap();
-    let of = |ext: &str| {
-        files
-            .iter()
-            .find(|(p, _)| p.extension().is_some_and(|e| e == ext))
-            .map(|(_, b)| b.clone())
-            .unwrap()
-    };
-    (of("pdf"), of("docx"))
-}
-
-/// Text without the break points the writers add, spaces folded.
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '\u{AD}' | '\u{200B}'))
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
-/// The text of an XML fragment's `<w:t>` runs.
-fn runs(xml: &str) -> String {
-    let mut out = String::new();
-    for part in xml.split("<w:t").skip(1) {
-        if !(part.starts_with('>') || part.starts_with(' ')) {
-            continue;
-        }
-        let Some(open) = part.find('>') else { continue };
-        let body = &part[open + 1..];
-        if let Some(end) = body.find("</w:t>") {
-            out.push_str(&unescape(&body[..end]));
-        }
-    }
-    out
-}
-
-fn document_xml(docx: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
-}
-
-/// Every table of a DOCX as rows of cell texts (a vertically merged cell's continuation is an
-/// empty cell).
-fn docx_tables(docx: &[u8]) -> Vec<Vec<Vec<String>>> {
-    let xml = document_xml(docx);
-    xml.split("<w:tbl>")
-        .skip(1)
-        .map(|t| {
-            let t = &t[..t.find("</w:tbl>").unwrap_or(t.len())];
-            let rows: Vec<&str> = t.split("</w:tr>").collect();
-            rows[..rows.len() - 1]
-                .iter()
-                .map(|r| r.split("<w:tc>").skip(1).map(|c| clean(&runs(c))).collect())
-                .collect()
-        })
-        .collect()
-}
-
-/// The DOCX's paragraphs outside tables and inside them, as texts.
-fn docx_paragraphs(docx: &[u8]) -> Vec<String> {
-    document_xml(docx)
-        .split("</w:p>")
-        .map(|p| clean(&runs(p)))
-        .filter(|p| !p.is_empty())
-        .collect()
+    common::forms::rendered(&common::forms::form(case, "support_card"))
 }
 
 fn pdf_text(pdf: &[u8]) -> String {
@@ -269,7 +168,7 @@ fn every_text_and_date_of_the_card_the_consilium_and_the_closure_is_printed_at_i
 
 #[test]
 fn each_consilium_decision_and_the_closure_reason_stand_in_the_card_in_pdf_and_docx() {
-    let c = case("fixtures/cases/NSK-2026-0003.json");
+    let c = case_at(&root().join("fixtures/cases/NSK-2026-0003.json"));
     assert_eq!(c.consilium.len(), 3);
     let (pdf, docx) = rendered(&c);
     let (pdf, paras) = (pdf_text(&pdf), docx_paragraphs(&docx));
@@ -311,7 +210,7 @@ fn each_consilium_decision_and_the_closure_reason_stand_in_the_card_in_pdf_and_d
 
 #[test]
 fn the_title_page_has_lines_to_sign_their_captions_and_the_stamp() {
-    let c = case("fixtures/cases/NSK-2026-0005.json");
+    let c = case_at(&root().join("fixtures/cases/NSK-2026-0005.json"));
     let doc = card(&c);
     let Some(Block::Approval { left, right }) = doc.blocks.first() else {
         panic!("the card opens with СОСТАВЛЕНА / УТВЕРЖДЕНА");
@@ -351,7 +250,7 @@ fn the_title_page_has_lines_to_sign_their_captions_and_the_stamp() {
 
 #[test]
 fn a_change_of_curator_has_the_seeds_lines_for_name_position_and_organization() {
-    let c = case("fixtures/stress/STRESS-0001.json");
+    let c = case_at(&root().join("fixtures/stress/STRESS-0001.json"));
     let change = c
         .support_card
         .as_ref()
@@ -398,7 +297,7 @@ fn a_change_of_curator_has_the_seeds_lines_for_name_position_and_organization() 
 
 #[test]
 fn the_resource_map_has_the_seeds_instructions_and_explains_its_codes() {
-    let c = case("fixtures/cases/NSK-2026-0003.json");
+    let c = case_at(&root().join("fixtures/cases/NSK-2026-0003.json"));
     let (pdf, docx) = rendered(&c);
     let pdf = pdf_text(&pdf);
     for want in [
@@ -449,7 +348,7 @@ fn the_resource_map_has_the_seeds_instructions_and_explains_its_codes() {
 
 #[test]
 fn the_footnote_to_section_six_is_printed_with_its_mark() {
-    let c = case("fixtures/cases/NSK-2026-0003.json");
+    let c = case_at(&root().join("fixtures/cases/NSK-2026-0003.json"));
     let (pdf, docx) = rendered(&c);
     let tables = docx_tables(&docx);
     let events = tables
@@ -471,7 +370,7 @@ fn the_footnote_to_section_six_is_printed_with_its_mark() {
 
 #[test]
 fn the_contact_log_groups_initiator_and_contact_person_under_the_participants() {
-    let c = case("fixtures/cases/NSK-2026-0005.json");
+    let c = case_at(&root().join("fixtures/cases/NSK-2026-0005.json"));
     let (_, docx) = rendered(&c);
     let tables = docx_tables(&docx);
     let log = tables
@@ -496,7 +395,7 @@ fn the_contact_log_groups_initiator_and_contact_person_under_the_participants() 
 
 #[test]
 fn in_the_yes_no_tables_the_seeds_prompt_and_the_note_entered_are_apart() {
-    let c = case("fixtures/cases/NSK-2026-0005.json");
+    let c = case_at(&root().join("fixtures/cases/NSK-2026-0005.json"));
     let doc = card(&c);
     let mut seen = 0;
     for b in &doc.blocks {

@@ -5,123 +5,17 @@
 
 mod common;
 
+use common::forms::{cases_in, document_xml, docx_tables, fixture as case, form, rendered};
 use common::{python_has, root};
-use okno::ingest::{case_from_value, read_path};
+use okno::ingest::case_from_value;
 use okno::model::Case;
 use okno::render::doc::{Block, Document, Text};
-use okno::render::{Format, Options, documents, render_files};
 use serde_json::{Value, json};
-use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
-fn case(id: &str) -> Case {
-    read_path(&root().join(format!("fixtures/cases/{id}.json")))
-        .unwrap()
-        .cases
-        .remove(0)
-        .case
-}
-
 fn all_cases() -> Vec<Case> {
-    let mut paths: Vec<_> = std::fs::read_dir(root().join("fixtures/cases"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .iter()
-        .map(|p| read_path(p).unwrap().cases.remove(0).case)
-        .collect()
-}
-
-fn form(case: &Case, code: &str) -> Document {
-    let options = Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: Some(vec![code.to_string()]),
-        draft: false,
-        jobs: None,
-    };
-    documents(case, &options)
-        .into_iter()
-        .find(|d| d.form == code)
-        .unwrap_or_else(|| panic!("{}: no {code}", case.case_id))
-}
-
-/// The form rendered: (PDF bytes, DOCX bytes).
-fn rendered(doc: &Document) -> (Vec<u8>, Vec<u8>) {
-    let dir = tempfile::tempdir().unwrap();
-    let files = render_files(
-        std::slice::from_ref(doc),
-        &[Format::Pdf, Format::Docx],
-        dir.path(),
-    )
-    .unwrap();
-    let of = |ext: &str| {
-        files
-            .iter()
-            .find(|(p, _)| p.extension().is_some_and(|e| e == ext))
-            .map(|(_, b)| b.clone())
-            .unwrap()
-    };
-    (of("pdf"), of("docx"))
-}
-
-/// Text without the break points the writers add (soft hyphens, zero-width spaces).
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '\u{AD}' | '\u{200B}'))
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
-/// The text of an XML fragment's `<w:t>` runs.
-fn runs(xml: &str) -> String {
-    let mut out = String::new();
-    for part in xml.split("<w:t").skip(1) {
-        // `<w:t>` or `<w:t xml:space=…>`, not `<w:tc>`, `<w:tbl>`…
-        if !(part.starts_with('>') || part.starts_with(' ')) {
-            continue;
-        }
-        let Some(open) = part.find('>') else { continue };
-        let body = &part[open + 1..];
-        if let Some(end) = body.find("</w:t>") {
-            out.push_str(&unescape(&body[..end]));
-        }
-    }
-    out
-}
-
-/// Every table of a DOCX as rows of cell texts (a row's cells in order; a merged cell once).
-fn docx_tables(docx: &[u8]) -> Vec<Vec<Vec<String>>> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml.split("<w:tbl>")
-        .skip(1)
-        .map(|t| {
-            let t = &t[..t.find("</w:tbl>").unwrap_or(t.len())];
-            // A row is what precedes its `</w:tr>` (splitting at `<w:tr` would cut at `<w:trPr>`).
-            let rows: Vec<&str> = t.split("</w:tr>").collect();
-            rows[..rows.len() - 1]
-                .iter()
-                .map(|r| r.split("<w:tc>").skip(1).map(|c| clean(&runs(c))).collect())
-                .collect()
-        })
-        .collect()
+    cases_in(&["fixtures/cases"])
 }
 
 const FOR_WHOM: &str = "Кому из членов семьи:";
@@ -401,15 +295,7 @@ fn amounts_and_areas_are_written_the_russian_way_in_pdf_and_docx() {
     assert_eq!(field(&act, "Среднедушевой доход составляет:"), want);
     let (pdf, docx) = rendered(&act);
     let docx_text: String = docx_tables(&docx).concat().concat().join("|");
-    let xml_has = {
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
-        let mut xml = String::new();
-        zip.by_name("word/document.xml")
-            .unwrap()
-            .read_to_string(&mut xml)
-            .unwrap();
-        xml.contains(want)
-    };
+    let xml_has = document_xml(&docx).contains(want);
     assert!(xml_has, "DOCX: {docx_text}");
     let pdf_text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
     let squashed: String = pdf_text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -432,12 +318,7 @@ fn amounts_and_areas_are_written_the_russian_way_in_pdf_and_docx() {
         .unwrap();
     assert_eq!(area, "45,3");
     let (_, docx) = rendered(&act);
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&docx)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
+    let xml = document_xml(&docx);
     assert!(xml.contains(">45,3<") && !xml.contains("45.3"));
     assert!(
         xml.contains("73\u{a0}810\u{a0}руб."),

@@ -6,95 +6,13 @@
 
 mod common;
 
-use common::root;
-use okno::ingest::read_path;
-use okno::model::Case;
+use common::forms::{clean, docx_rows_spaced, fixture as case, form};
+use okno::render::Format;
 use okno::render::doc::Document;
-use okno::render::{Format, Options, documents, render_files};
-use std::io::Read;
-
-fn case(id: &str) -> Case {
-    read_path(&root().join(format!("fixtures/cases/{id}.json")))
-        .unwrap()
-        .cases
-        .remove(0)
-        .case
-}
-
-fn form(case: &Case, code: &str) -> Document {
-    let options = Options {
-        formats: vec![Format::Docx],
-        forms: Some(vec![code.to_string()]),
-        draft: false,
-        jobs: None,
-    };
-    documents(case, &options)
-        .into_iter()
-        .find(|d| d.form == code)
-        .unwrap_or_else(|| panic!("{}: no form «{code}»", case.case_id))
-}
 
 /// The DOCX of a form.
 fn docx(doc: &Document) -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    render_files(std::slice::from_ref(doc), &[Format::Docx], dir.path())
-        .unwrap()
-        .remove(0)
-        .1
-}
-
-/// Text without the writers' break points, whitespace (and no-break spaces) folded.
-fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, '\u{AD}' | '\u{200B}'))
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
-/// The text of an XML fragment's `<w:t>` runs.
-fn runs(xml: &str) -> String {
-    let mut out = String::new();
-    for part in xml.split("<w:t").skip(1) {
-        if !(part.starts_with('>') || part.starts_with(' ')) {
-            continue;
-        }
-        let Some(open) = part.find('>') else { continue };
-        let body = &part[open + 1..];
-        if let Some(end) = body.find("</w:t>") {
-            out.push_str(&unescape(&body[..end]));
-            out.push(' ');
-        }
-    }
-    out
-}
-
-/// Every table row of a DOCX as its cells' texts, in order (a merged cell once).
-fn docx_rows(docx: &[u8]) -> Vec<Vec<String>> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    let mut out = Vec::new();
-    for t in xml.split("<w:tbl>").skip(1) {
-        let t = &t[..t.find("</w:tbl>").unwrap_or(t.len())];
-        let rows: Vec<&str> = t.split("</w:tr>").collect();
-        for r in &rows[..rows.len() - 1] {
-            out.push(r.split("<w:tc>").skip(1).map(|c| clean(&runs(c))).collect());
-        }
-    }
-    out
+    Format::Docx.write(doc).unwrap()
 }
 
 /// The row whose first cell is `first`.
@@ -115,7 +33,7 @@ fn the_conclusions_family_factor_table_shows_the_factors_the_family_assessment_m
         .reason
         .clone()
         .unwrap();
-    let rows = docx_rows(&docx(&form(&c, "conclusion")));
+    let rows = docx_rows_spaced(&docx(&form(&c, "conclusion")));
     let factor = rows
         .iter()
         .find(|r| r.get(1).is_some_and(|c| c == HOUSING_FACTOR))
@@ -128,7 +46,7 @@ fn the_conclusions_family_factor_table_shows_the_factors_the_family_assessment_m
     // An assessment made after the conclusion was not its basis: the row stays empty.
     let mut later = c.clone();
     later.family_assessment.as_mut().unwrap().date = okno::model::Date::ymd(2026, 8, 20);
-    let rows = docx_rows(&docx(&form(&later, "conclusion")));
+    let rows = docx_rows_spaced(&docx(&form(&later, "conclusion")));
     let factor = rows
         .iter()
         .find(|r| r.get(1).is_some_and(|c| c == HOUSING_FACTOR))
@@ -143,7 +61,7 @@ fn the_family_assessment_is_a_form_of_the_catalogs_factors_with_the_cases_marks(
     let a = c.family_assessment.as_ref().unwrap();
     let doc = form(&c, "family_assessment");
     assert_eq!(doc.title, "Оценка факторов риска семейного неблагополучия");
-    let rows = docx_rows(&docx(&doc));
+    let rows = docx_rows_spaced(&docx(&doc));
     // The catalog's every section and factor, with the case's mark and reason.
     let cat = okno::catalog::catalog();
     for s in &cat.family.section {
@@ -193,7 +111,7 @@ fn phone_owners_workplaces_and_every_childs_school_are_on_the_family_assessment(
     // NSK-2026-0001 is a low-risk family: no card prints the phones' owners, and the second
     // child's school address and notes stood on no form.
     let c = case("NSK-2026-0001");
-    let rows = docx_rows(&docx(&form(&c, "family_assessment")));
+    let rows = docx_rows_spaced(&docx(&form(&c, "family_assessment")));
     assert_eq!(
         row(&rows, "Контактные телефоны:")[1],
         "+7 913 452-18-07 (мать, Мельникова О. В.); +7 923 118-40-63 (отец, Мельников С. А.)"
@@ -228,7 +146,7 @@ fn the_sex_stands_in_the_birth_date_row_on_the_notification_and_the_conclusion()
     // Seed 003: «Дата рождения: | … | Пол: М ☐ | Пол: Ж ☐», one row.
     let c = case("NSK-2026-0001"); // Варвара, 02.07.2021, Ж
     for code in ["notification", "conclusion"] {
-        let rows = docx_rows(&docx(&form(&c, code)));
+        let rows = docx_rows_spaced(&docx(&form(&c, code)));
         assert_eq!(
             row(&rows, "Дата рождения:"),
             &["Дата рождения:", "02.07.2021", "☐ Пол: М", "☒ Пол: Ж"],
@@ -242,7 +160,7 @@ fn the_notifications_options_are_the_seeds_grids() {
     // Seed 003 lays each group out as a row: the label, the first option, the other two
     // stacked beside it.
     let c = case("NSK-2026-0001");
-    let rows = docx_rows(&docx(&form(&c, "notification")));
+    let rows = docx_rows_spaced(&docx(&form(&c, "notification")));
     assert_eq!(
         row(&rows, "Проверка сигнала о фактах неблагополучия:"),
         &[

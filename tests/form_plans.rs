@@ -5,21 +5,14 @@
 
 mod common;
 
+use common::forms::{fixture as case, form};
 use common::{python_has, root};
 use okno::ingest::{case_from_value, read_path};
 use okno::model::Case;
+use okno::render::Format;
 use okno::render::doc::{Block, Document, Text};
-use okno::render::{Format, Options, documents, render_files};
 use serde_json::{Value, json};
 use std::process::Command;
-
-fn case(id: &str) -> Case {
-    read_path(&root().join(format!("fixtures/cases/{id}.json")))
-        .unwrap()
-        .cases
-        .remove(0)
-        .case
-}
 
 fn case_json(id: &str) -> Value {
     serde_json::from_str(
@@ -34,24 +27,9 @@ fn from_json(v: Value) -> Case {
     case.unwrap()
 }
 
-fn form(case: &Case, code: &str) -> Document {
-    let options = Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: Some(vec![code.split('-').next().unwrap().to_string()]),
-        draft: false,
-        jobs: None,
-    };
-    documents(case, &options)
-        .into_iter()
-        .find(|d| d.form == code)
-        .unwrap_or_else(|| panic!("{}: no {code}", case.case_id))
-}
-
 /// The form's PDF.
 fn pdf(doc: &Document) -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    let files = render_files(std::slice::from_ref(doc), &[Format::Pdf], dir.path()).unwrap();
-    files.into_iter().next().unwrap().1
+    Format::Pdf.write(doc).unwrap()
 }
 
 /// Words of a PDF with their page and box, by pdfplumber: [page, text, x0, x1, top, bottom];

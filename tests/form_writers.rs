@@ -5,77 +5,19 @@
 
 mod common;
 
+use common::forms::{cases_in, document_xml, fixture as case, form, runs};
 use common::{python_has, root};
 use okno::forms::fields::{label_matches, placed};
 use okno::forms::{DETECTION_LOG_FIELDS, INTAKE_LOG_FIELDS, detection_log, intake_log};
-use okno::ingest::read_path;
 use okno::model::Case;
+use okno::render::Format;
 use okno::render::doc::{Block, Cell, Col, Document, Text};
-use okno::render::{Format, Options, documents};
 use serde_json::Value;
-use std::io::Read;
-use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn case_at(path: &Path) -> Case {
-    read_path(path).unwrap().cases.remove(0).case
-}
-
-fn case(id: &str) -> Case {
-    case_at(&root().join(format!("fixtures/cases/{id}.json")))
-}
 
 /// The fixture and stress cases.
 fn all_cases() -> Vec<Case> {
-    let mut paths: Vec<PathBuf> = ["fixtures/cases", "fixtures/stress"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(root().join(d)).unwrap())
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "toml"))
-        .collect();
-    paths.sort();
-    paths.iter().map(|p| case_at(p)).collect()
-}
-
-fn form(case: &Case, code: &str) -> Document {
-    let options = Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: Some(vec![code.to_string()]),
-        draft: false,
-        jobs: None,
-    };
-    documents(case, &options)
-        .into_iter()
-        .find(|d| d.form == code)
-        .unwrap_or_else(|| panic!("{}: no {code}", case.case_id))
-}
-
-fn document_xml(docx: &[u8]) -> String {
-    let mut xml = String::new();
-    zip::ZipArchive::new(std::io::Cursor::new(docx))
-        .unwrap()
-        .by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
-}
-
-/// The text of an XML fragment's `<w:t>` runs (entities left as they are: the tests' texts
-/// have none).
-fn runs(xml: &str) -> String {
-    let mut out = String::new();
-    for part in xml.split("<w:t").skip(1) {
-        if !(part.starts_with('>') || part.starts_with(' ')) {
-            continue;
-        }
-        let Some(open) = part.find('>') else { continue };
-        let body = &part[open + 1..];
-        if let Some(end) = body.find("</w:t>") {
-            out.push_str(&body[..end]);
-        }
-    }
-    out
+    cases_in(&["fixtures/cases", "fixtures/stress"])
 }
 
 /// The DOCX's paragraphs: (their XML, their text).

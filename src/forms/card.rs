@@ -901,22 +901,8 @@ const CARD_PLACES: &[Place] = &[
 
 const PLAN_PLACES: &[Place] = super::plans::INDIVIDUAL_PLAN_FIELDS;
 
-/// The card's places and part II's, as one slice.
-const fn places<const N: usize>() -> [Place; N] {
-    let mut out = [at("", ""); N];
-    let mut i = 0;
-    while i < CARD_PLACES.len() {
-        out[i] = CARD_PLACES[i];
-        i += 1;
-    }
-    while i < N {
-        out[i] = PLAN_PLACES[i - CARD_PLACES.len()];
-        i += 1;
-    }
-    out
-}
-
-const ALL_PLACES: [Place; CARD_PLACES.len() + PLAN_PLACES.len()] = places();
+const ALL_PLACES: [Place; CARD_PLACES.len() + PLAN_PLACES.len()] =
+    super::fields::joined(CARD_PLACES, PLAN_PLACES);
 
 /// The field map of this form (`super::fields`).
 pub(super) static SUPPORT_CARD_FIELDS: &[Place] = &ALL_PLACES;

@@ -7,7 +7,7 @@
 use super::fields::{Place, at};
 use super::notification::{FA_REASON, PARENT_WORK, parents, school_table};
 use super::*;
-use crate::model::{Presence, RepresentativeRole};
+use crate::model::RepresentativeRole;
 use crate::render::doc::{Block, Cell, Col, Document, Fields, Text};
 
 pub fn family_assessment(case: &Case) -> Vec<Document> {
@@ -19,27 +19,22 @@ pub fn family_assessment(case: &Case) -> Vec<Document> {
     // so a section's title never stands alone at the foot of a page.
     let mut rows = Vec::new();
     for section in &cat.family.section {
-        for (i, f) in section.factors.iter().enumerate() {
+        let items = section.factors.iter().enumerate().map(|(i, f)| {
             let id = format!("{}.{}", section.number, i + 1);
             let mark = a.marks.iter().find(|m| m.factor.trim() == id);
-            let present = mark.and_then(|m| m.present).map(|p| match p {
-                Presence::Plus => "+",
-                Presence::Minus => "-",
-            });
-            let mut row = Vec::new();
-            if i == 0 {
-                let n = section.factors.len();
-                row.push(Cell::label(section.number.clone()).center().rows(n));
-                row.push(Cell::label(section.title.clone()).rows(n));
-            }
-            row.extend([
-                Cell::label((i + 1).to_string()).center(),
-                Cell::label(f.clone()),
-                Cell::value(present).center().at(PRESENT),
-                Cell::value(mark.and_then(|m| m.reason.clone())).at(FA_REASON),
-            ]);
-            rows.push(row);
-        }
+            (
+                f,
+                mark.and_then(|m| m.present),
+                mark.and_then(|m| m.reason.clone()),
+            )
+        });
+        rows.extend(assessment_rows(
+            section.number.clone(),
+            section.title.clone(),
+            items,
+            PRESENT,
+            FA_REASON,
+        ));
     }
     // The family's phones as the card prints them: «номер (чей)».
     let phones = case

@@ -19,6 +19,20 @@ pub struct Place {
     pub label: &'static str,
 }
 
+/// Two maps as one, made at compile time: a form that prints another's part (the card's part
+/// II is the individual plan) or shares its head with another (the notification and the
+/// conclusion) declares those places once. `N` is `a.len() + b.len()`.
+pub const fn joined<const N: usize>(a: &[Place], b: &[Place]) -> [Place; N] {
+    assert!(a.len() + b.len() == N);
+    let mut out = [at("", ""); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
+
 /// Shorthand for a map entry.
 pub const fn at(field: &'static str, label: &'static str) -> Place {
     Place { field, label }

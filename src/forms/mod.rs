@@ -12,9 +12,9 @@ mod plans;
 
 use crate::catalog::catalog;
 use crate::model::{
-    Case, Child, Date, LegalRepresentative, PersonName, RepresentativeRole, Specialist,
+    Case, Child, Date, LegalRepresentative, PersonName, Presence, RepresentativeRole, Specialist,
 };
-use crate::render::doc::{Block, Check, Document, Text};
+use crate::render::doc::{Block, Cell, Check, Document, Fields, Text};
 
 pub(crate) use log_spool::read_at;
 pub use log_spool::{LogPreview, LogSpool, preview_log, write_log};
@@ -239,6 +239,38 @@ pub(crate) fn option_checks(list: &str, chosen: &[&str]) -> Vec<Check> {
         .list(list)
         .iter()
         .map(|(code, label)| Check::new(label.clone(), chosen.contains(&code.as_str())))
+        .collect()
+}
+
+/// The rows of one group of an assessment table as App. 3 lays them out: the group's number
+/// and title span its items' rows (so a title never stands alone at a page's foot), then each
+/// item's №, text, mark («+»/«-», the catalog's) and reason, tagged with their fields.
+pub(crate) fn assessment_rows<'a>(
+    number: String,
+    title: String,
+    items: impl ExactSizeIterator<Item = (&'a String, Option<Presence>, Option<String>)>,
+    present_at: Fields,
+    reason_at: Fields,
+) -> Vec<Vec<Cell>> {
+    let n = items.len();
+    let mut first = vec![
+        Cell::label(number).center().rows(n),
+        Cell::label(title).rows(n),
+    ];
+    items
+        .enumerate()
+        .map(|(i, (text, present, reason))| {
+            let mut row = std::mem::take(&mut first);
+            row.extend([
+                Cell::label((i + 1).to_string()).center(),
+                Cell::label(text.clone()),
+                Cell::value(present.map(Presence::label))
+                    .center()
+                    .at(present_at),
+                Cell::value(reason).at(reason_at),
+            ]);
+            row
+        })
         .collect()
 }
 

@@ -1,7 +1,7 @@
 //! App. 2 «Извещение», App. 3 «Оценка показателей неблагополучия ребенка» and the single
 //! window's «Заключение о наличии/отсутствии степени риска семейного неблагополучия».
 
-use super::fields::{Place, at};
+use super::fields::{Place, at, joined};
 use super::*;
 use crate::model::{NotificationAttachment as Att, Presence, RepresentativeRole, Sex};
 use crate::render::doc::{Block, Cell, Check, Col, Document, Fields, Text};
@@ -239,30 +239,24 @@ pub fn child_assessment(case: &Case) -> Vec<Document> {
     let cat = catalog();
     let mut rows = Vec::new();
     for crit in &cat.child.criterion {
-        for (i, text) in crit.indicators.iter().enumerate() {
+        let items = crit.indicators.iter().enumerate().map(|(i, text)| {
             let mark = a
                 .marks
                 .iter()
                 .find(|m| m.criterion == crit.number && usize::from(m.indicator) == i + 1);
-            let present = mark.and_then(|m| m.present).map(|p| match p {
-                Presence::Plus => "+",
-                Presence::Minus => "-",
-            });
-            // As in seed 003, the criterion's number and title span its indicators' rows.
-            let mut row = Vec::new();
-            if i == 0 {
-                let n = crit.indicators.len();
-                row.push(Cell::label(crit.number.to_string()).center().rows(n));
-                row.push(Cell::label(crit.title.clone()).rows(n));
-            }
-            row.extend([
-                Cell::label((i + 1).to_string()).center(),
-                Cell::label(text.clone()),
-                Cell::value(present).center().at(CA_PRESENT),
-                Cell::value(mark.and_then(|m| m.reason.clone())).at(CA_REASON),
-            ]);
-            rows.push(row);
-        }
+            (
+                text,
+                mark.and_then(|m| m.present),
+                mark.and_then(|m| m.reason.clone()),
+            )
+        });
+        rows.extend(assessment_rows(
+            crit.number.to_string(),
+            crit.title.clone(),
+            items,
+            CA_PRESENT,
+            CA_REASON,
+        ));
     }
     let mut blocks = vec![
         appendix(3),
@@ -528,8 +522,8 @@ const C_FACTORS: Fields = &[
 pub(super) const FA_REASON: Fields = &["/family_assessment/marks/*/reason"];
 const C_OFFICER: Fields = &["/conclusion/officer"];
 
-/// The field map of App. 2 (`super::fields`).
-pub(super) static NOTIFICATION_FIELDS: &[Place] = &[
+/// The field map of App. 2 (`super::fields`), but the head it shares with the conclusion.
+const NOTIFICATION_OWN: &[Place] = &[
     // Printed as ticks.
     at("/family/children/*/sex", "Пол:"),
     at(
@@ -547,32 +541,6 @@ pub(super) static NOTIFICATION_FIELDS: &[Place] = &[
         "Фамилия, имя, отчество (последнее – при наличии) /должность/телефон специалиста, ответственного за передачу информации:",
     ),
     at(N_DATE_SENT[0], "Дата передачи информации:"),
-    at(
-        CHILD_NAME[0],
-        "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
-    ),
-    at(CHILD_BIRTH[0], "Дата рождения:"),
-    at(ADDRESS[0], "Адрес фактического проживания:"),
-    at(SCHOOL[0], "Наименование учреждения (класс)"),
-    at(SCHOOL_ADDRESS[0], "Адрес"),
-    at(SCHOOL_PHONE[0], "Телефон"),
-    at(SCHOOL_NOTES[0], "Примечания"),
-    at(
-        PARENT[0],
-        "Фамилия, имя, отчество (последнее – при наличии) матери, телефон:",
-    ),
-    at(
-        PARENT[1],
-        "Фамилия, имя, отчество (последнее – при наличии) матери, телефон:",
-    ),
-    at(
-        PARENT[0],
-        "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
-    ),
-    at(
-        PARENT[1],
-        "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
-    ),
     at(
         N_GROUNDS[0],
         "Основания для извещения/оценки (факты неблагополучия):",
@@ -607,8 +575,8 @@ pub(super) static CHILD_ASSESSMENT_FIELDS: &[Place] = &[
     at(CA_REASON[0], "Причина/примечание"),
 ];
 
-/// The field map of the conclusion (`super::fields`).
-pub(super) static CONCLUSION_FIELDS: &[Place] = &[
+/// The field map of the conclusion (`super::fields`), but the head it shares with App. 2.
+const CONCLUSION_OWN: &[Place] = &[
     // Printed as ticks.
     at(
         "/conclusion/risk_level",
@@ -619,6 +587,18 @@ pub(super) static CONCLUSION_FIELDS: &[Place] = &[
         "Наименование органа (учреждения) системы профилактики, направившего информацию:",
     ),
     at(C_DATE[0], "Дата заполнения:"),
+    at(N_GROUNDS[0], "Основания для оценки (факты неблагополучия):"),
+    at(C_INDICATORS[0], "Наличие (+)"),
+    at(CA_REASON[0], "Причина/примечание"),
+    at(C_FACTORS[0], "Наличие (+)"),
+    at(C_FACTORS[1], "Наличие (+)"),
+    at(FA_REASON[0], "Причина/примечание*"),
+    at(C_OFFICER[0], "Специалист ЕО, аппарата КДНиЗП"),
+];
+
+/// The child, the address, the school and the parents, in the head of App. 2 and of the
+/// conclusion alike (`child_head`, `school_table`, `parents`).
+const HEAD_PLACES: &[Place] = &[
     at(
         CHILD_NAME[0],
         "Фамилия, имя, отчество (последнее – при наличии) ребенка:",
@@ -645,11 +625,9 @@ pub(super) static CONCLUSION_FIELDS: &[Place] = &[
         PARENT[1],
         "Фамилия, имя, отчество (последнее – при наличии) отца, телефон:",
     ),
-    at(N_GROUNDS[0], "Основания для оценки (факты неблагополучия):"),
-    at(C_INDICATORS[0], "Наличие (+)"),
-    at(CA_REASON[0], "Причина/примечание"),
-    at(C_FACTORS[0], "Наличие (+)"),
-    at(C_FACTORS[1], "Наличие (+)"),
-    at(FA_REASON[0], "Причина/примечание*"),
-    at(C_OFFICER[0], "Специалист ЕО, аппарата КДНиЗП"),
 ];
+
+pub(super) static NOTIFICATION_FIELDS: &[Place] =
+    &joined::<{ NOTIFICATION_OWN.len() + HEAD_PLACES.len() }>(NOTIFICATION_OWN, HEAD_PLACES);
+pub(super) static CONCLUSION_FIELDS: &[Place] =
+    &joined::<{ CONCLUSION_OWN.len() + HEAD_PLACES.len() }>(CONCLUSION_OWN, HEAD_PLACES);

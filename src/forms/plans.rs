@@ -482,27 +482,6 @@ const PLAN_DEADLINE: &str = "/support_card/plan/rows/*/deadline";
 const PLAN_RESPONSIBLE: &str = "/support_card/plan/rows/*/responsible";
 const PLAN_RESULT: &str = "/support_card/plan/rows/*/result";
 
-/// The places of part II (`plan_blocks`), in the individual plan and in the card alike: a map
-/// that holds part II is written `&with_plan_part![its own places]`.
-macro_rules! with_plan_part {
-    ($($place:expr),* $(,)?) => {
-        [
-            $($place,)*
-            $crate::forms::fields::at("/support_card/plan/from", "Период планирования: (на 3 месяца)"),
-            $crate::forms::fields::at("/support_card/plan/to", "Период планирования: (на 3 месяца)"),
-            $crate::forms::fields::at("/support_card/plan/curator", "Фамилия, имя, отчество (последнее – при наличии), должность куратора семьи:"),
-            $crate::forms::fields::at("/case_opening/curator", "Фамилия, имя, отчество (последнее – при наличии), должность куратора семьи:"),
-            $crate::forms::fields::at("/family/legal_representatives/*/name", "к Карте комплексного сопровождения семьи"),
-            $crate::forms::fields::at("/family/address_actual", "проживающего (-щей) по адресу"),
-            $crate::forms::fields::at("/support_card/plan/rows/*/task", "Наименование задачи"),
-            $crate::forms::fields::at("/support_card/plan/rows/*/measures", "Мероприятия"),
-            $crate::forms::fields::at("/support_card/plan/rows/*/deadline", "Сроки"),
-            $crate::forms::fields::at("/support_card/plan/rows/*/responsible", "Ответственные"),
-            $crate::forms::fields::at("/support_card/plan/rows/*/result", "Результаты"),
-        ]
-    };
-}
-
 /// The field map of this form (`super::fields`).
 pub(super) static DEPARTMENTAL_PLAN_FIELDS: &[Place] = &[
     at(
@@ -565,8 +544,30 @@ pub(super) static DEPARTMENTAL_PLAN_FIELDS: &[Place] = &[
     at("/departmental_plan/rows/*/result", "Достигнутый результат"),
 ];
 
-/// The field map of this form (`super::fields`): part II alone.
-pub(super) static INDIVIDUAL_PLAN_FIELDS: &[Place] = &with_plan_part![];
+/// The field map of this form (`super::fields`): part II alone, the same places in the card
+/// (which joins them to its own).
+pub(super) static INDIVIDUAL_PLAN_FIELDS: &[Place] = &[
+    at(PLAN_FROM, "Период планирования: (на 3 месяца)"),
+    at(PLAN_TO, "Период планирования: (на 3 месяца)"),
+    at(
+        PLAN_CURATOR,
+        "Фамилия, имя, отчество (последнее – при наличии), должность куратора семьи:",
+    ),
+    at(
+        OPENING_CURATOR,
+        "Фамилия, имя, отчество (последнее – при наличии), должность куратора семьи:",
+    ),
+    at(
+        PLAN_REPRESENTATIVE,
+        "к Карте комплексного сопровождения семьи",
+    ),
+    at("/family/address_actual", "проживающего (-щей) по адресу"),
+    at(PLAN_TASK, "Наименование задачи"),
+    at(PLAN_MEASURES, "Мероприятия"),
+    at(PLAN_DEADLINE, "Сроки"),
+    at(PLAN_RESPONSIBLE, "Ответственные"),
+    at(PLAN_RESULT, "Результаты"),
+];
 
 const MONITORING_CHILD: &str =
     "Фамилия, имя, отчество (последнее – при наличии), дата рождения, учащийся, школа, ДОУ:";
