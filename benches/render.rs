@@ -125,7 +125,7 @@ fn main() {
     let batch = 400;
     let batch_docs: Vec<_> = (n..n + batch).map(variant).collect();
     let t = Instant::now();
-    okno::render::parallel_map(&batch_docs, None, |d| {
+    okno::pool::map(&batch_docs, None, |d| {
         std::hint::black_box(Format::Pdf.write(d).unwrap());
     });
     let pdf_per_s = batch as f64 / t.elapsed().as_secs_f64();

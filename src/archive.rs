@@ -153,16 +153,7 @@ impl Archive {
         let child = crate::validate::CaseKey::of(case).child.map(|(_, k)| k);
         let theirs = versions(&self.root.join(existing))
             .last()
-            .and_then(|v| {
-                std::fs::read(
-                    self.root
-                        .join(existing)
-                        .join(format!("v{v}"))
-                        .join("data/case.json"),
-                )
-                .ok()
-            })
-            .and_then(|b| serde_json::from_slice::<Case>(&b).ok())
+            .and_then(|v| read_case(&self.root, existing, *v).ok())
             .and_then(|c| crate::validate::CaseKey::of(&c).child.map(|(_, k)| k));
         if child.is_some() && child == theirs {
             Ok(existing.clone())
@@ -197,7 +188,7 @@ impl Archive {
         match self.prepare(case, payload, bagging_date)? {
             Prepared::Unchanged { version } => Ok(Stored::Unchanged { version }),
             Prepared::Bag(bag) => {
-                crate::atomic_write::sync_filesystem(&bag.tmp).map_err(|e| e.to_string())?;
+                crate::files::sync_filesystem(&bag.tmp).map_err(|e| e.to_string())?;
                 let version = bag.version;
                 let case_dir = bag.case_dir.clone();
                 let path = self.commit(bag)?;
@@ -341,11 +332,91 @@ fn safe_id(case: &Case) -> Result<(), String> {
 pub fn bags(root: &Path) -> Vec<PathBuf> {
     list_cases(root)
         .into_iter()
-        .flat_map(|(id, vs)| {
-            vs.into_iter()
-                .map(move |v| root.join(&id).join(format!("v{v}")))
-        })
+        .flat_map(|(id, vs)| vs.into_iter().map(move |v| bag_dir(root, &id, v)))
         .collect()
+}
+
+/// The folder of one version's bag: `ROOT/<case-id>/v<N>`. The only place that spells the
+/// archive's layout, with `payload_dir` and the normalized case's name below.
+pub fn bag_dir(root: &Path, case_id: &str, version: u32) -> PathBuf {
+    root.join(case_id).join(format!("v{version}"))
+}
+
+/// The payload folder of a bag.
+pub fn payload_dir(bag: &Path) -> PathBuf {
+    bag.join("data")
+}
+
+/// The versions of a case, ascending; none for a case ID that is not a folder's name.
+pub fn case_versions(root: &Path, case_id: &str) -> Vec<u32> {
+    if !crate::validate::case_id_is_safe(case_id) {
+        return Vec::new();
+    }
+    versions(&root.join(case_id))
+}
+
+/// The normalized case in a bag's payload.
+pub const CASE_JSON: &str = "case.json";
+
+/// The normalized case of one version.
+pub fn read_case(root: &Path, case_id: &str, version: u32) -> Result<Case, String> {
+    let path = payload_dir(&bag_dir(root, case_id, version)).join(CASE_JSON);
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The newest version of every case in an archive (its normalized `case.json`).
+pub fn newest_cases(root: &Path) -> Result<Vec<Case>, String> {
+    let mut out = Vec::new();
+    each_newest_case(root, |case| out.push(case))?;
+    Ok(out)
+}
+
+/// The newest version of every case in an archive, one at a time in case-ID order, so a job
+/// over a large archive holds one case, not all of them.
+pub fn each_newest_case(root: &Path, mut each: impl FnMut(Case)) -> Result<(), String> {
+    for (id, versions) in list_cases(root) {
+        let Some(v) = versions.last() else { continue };
+        each(read_case(root, &id, *v)?);
+    }
+    Ok(())
+}
+
+/// The forms (PDF and DOCX) in one version's payload, as paths relative to it with `/`,
+/// sorted.
+pub fn payload_forms(root: &Path, case_id: &str, version: u32) -> Vec<String> {
+    let data = payload_dir(&bag_dir(root, case_id, version));
+    let mut out: Vec<String> = walkdir::WalkDir::new(&data)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(&data)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .filter(|p| is_form(p))
+        .collect();
+    out.sort();
+    out
+}
+
+/// A form of one version's payload by its relative path (as a URL gives it): `None` for a
+/// case ID or path that would leave the bag, or a file that is not a form.
+pub fn payload_form(root: &Path, case_id: &str, version: u32, path: &str) -> Option<PathBuf> {
+    if !crate::validate::case_id_is_safe(case_id) || !is_form(path) {
+        return None;
+    }
+    let bag = [case_id, &format!("v{version}"), "data"];
+    crate::safe_path::join(root, bag)
+        .and_then(|data| crate::safe_path::join_url(&data, path))
+        .ok()
+}
+
+fn is_form(path: &str) -> bool {
+    path.ends_with(".pdf") || path.ends_with(".docx")
 }
 
 fn versions(case_dir: &Path) -> Vec<u32> {

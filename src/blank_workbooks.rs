@@ -635,7 +635,7 @@ pub fn write_blanks(dir: &std::path::Path) -> crate::error::Result<()> {
         let path = dir.join(name);
         bytes
             .map_err(|e| e.to_string())
-            .and_then(|b| crate::run::write_if_changed(&path, &b).map_err(|e| e.to_string()))
+            .and_then(|b| crate::files::write_if_changed(&path, &b).map_err(|e| e.to_string()))
             .map_err(|e| {
                 crate::error::Error::Failed(format!("не удалось записать {}: {e}", path.display()))
             })?;

@@ -7,7 +7,7 @@
 
 pub mod annotate;
 pub mod archive;
-pub mod atomic_write;
+pub mod files;
 pub mod bagit;
 pub mod batch_report;
 pub mod blank_workbooks;
@@ -19,6 +19,7 @@ pub mod ingest;
 pub mod model;
 pub mod periodic;
 pub mod pipeline;
+pub mod pool;
 pub mod portable_zip;
 pub mod printable;
 pub mod render;

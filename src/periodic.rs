@@ -1,6 +1,6 @@
 //! The jobs over an archive rather than over inputs: the quarterly monitoring run (`okno
 //! quarter`) and the two logs (`okno log`). Both read the newest version of each case
-//! (`report::newest_cases`); every file is written whole, and not at all when it already holds
+//! (`archive::each_newest_case`); every file is written whole, and not at all when it already holds
 //! the same bytes.
 
 use crate::error::{Error, Result};
@@ -8,7 +8,7 @@ use crate::forms::{LogSpool, write_log};
 use crate::model::{Case, Date};
 use crate::render::Format;
 use crate::report::{self, MonitoringState, Quarter};
-use crate::run::write_if_changed;
+use crate::files::write_if_changed;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -120,7 +120,7 @@ pub fn quarter(
         if workers == 0 {
             return Err("не удалось запустить потоки оформления".to_string());
         }
-        let read = report::each_newest_case(archive, |c| {
+        let read = crate::archive::each_newest_case(archive, |c| {
             fold.add(&c);
             if !fold.wants(&c) || !report::active_in(&c, &q) {
                 return;
@@ -211,7 +211,7 @@ fn log_spool(
     let spooled = |e: std::io::Error| Error::Failed(format!("журнал: {e}"));
     let mut spool = LogSpool::new().map_err(spooled)?;
     let mut failed = None;
-    report::each_newest_case(archive, |c| {
+    crate::archive::each_newest_case(archive, |c| {
         let chosen = date_of(&c)
             .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
             && territory.is_none_or(|t| c.territory.as_ref() == Some(t));

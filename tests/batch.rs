@@ -319,7 +319,7 @@ fn the_logs_come_from_the_archive_in_three_formats() {
         assert!(base.with_extension(ext).exists(), "{ext}");
     }
     let rows = sheet(&base.with_extension("xlsx"), "Журнал");
-    let cases = okno::report::newest_cases(&arch).unwrap();
+    let cases = okno::archive::newest_cases(&arch).unwrap();
     let in_october = cases
         .iter()
         .filter(|c| {

@@ -35,10 +35,10 @@ fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     let mut f = File::create(path)?;
     f.write_all(bytes)?;
-    crate::atomic_write::flush_where_no_syncfs(&f)
+    crate::files::flush_where_no_syncfs(&f)
 }
 
-pub use crate::atomic_write::sync_dir;
+pub use crate::files::sync_dir;
 
 /// `bag-info.txt` lines: labels and values, in order. Values are kept on one line.
 pub type BagInfo = Vec<(String, String)>;

@@ -18,7 +18,7 @@ pub fn run(args: TemplateArgs) -> Result<()> {
     };
     bytes
         .map_err(|e| e.to_string())
-        .and_then(|b| okno::run::write_if_changed(&args.output, &b).map_err(|e| e.to_string()))
+        .and_then(|b| okno::files::write_if_changed(&args.output, &b).map_err(|e| e.to_string()))
         .map_err(|e| {
             Error::Failed(format!(
                 "не удалось записать {}: {e}",

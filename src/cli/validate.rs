@@ -105,7 +105,7 @@ fn write_annotated(f: &FileOutcome, dir: &Path) -> bool {
     let input = Path::new(&f.file);
     let path = dir.join(annotate::annotated_name(input));
     match annotate::annotate(input, &annotate::remarks_of(f))
-        .and_then(|b| run::write_if_changed(&path, &b).map_err(|e| e.to_string()))
+        .and_then(|b| okno::files::write_if_changed(&path, &b).map_err(|e| e.to_string()))
     {
         Ok(_) => {
             errln!("записана книга с замечаниями: {}", path.display());

@@ -129,7 +129,7 @@ pub(crate) fn read_at(f: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> 
 }
 
 /// Writes `kind`'s log of every spooled entry to `path` in `format` ("pdf" | "docx" | "xlsx"),
-/// whole or not at all (temporary file + rename, as `crate::atomic_write` does), and not at
+/// whole or not at all (temporary file + rename, as `crate::files` does), and not at
 /// all when `path` already holds the same bytes. Returns Ok(true) when written, Ok(false) when
 /// unchanged.
 pub fn write_log(
@@ -233,7 +233,7 @@ fn commit(tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<bool> {
     if same_contents(tmp.path(), path)? {
         return Ok(false);
     }
-    crate::atomic_write::flush_where_no_syncfs(tmp.as_file())?;
+    crate::files::flush_where_no_syncfs(tmp.as_file())?;
     tmp.as_file().sync_all()?;
     #[cfg(unix)]
     {

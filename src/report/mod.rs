@@ -3,40 +3,17 @@
 //! Here the quarter's model and counts; `form` is the summary as a document tree, `xlsx` the
 //! workbooks.
 
-use crate::archive::list_cases;
 use crate::model::{AgencyKind, Case, Date, Domain, RiskLevel, Territory};
 use crate::validate::ended;
 use crate::validate::{CaseKey, ChildKey, Settings, validate};
 use chrono::{Months, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 mod form;
 mod xlsx;
 
 pub use form::summary_document;
 pub use xlsx::{grid_xlsx, summary_xlsx, table_xlsx};
-
-/// The newest version of every case in an archive (its normalized `case.json`).
-pub fn newest_cases(root: &Path) -> Result<Vec<Case>, String> {
-    let mut out = Vec::new();
-    each_newest_case(root, |case| out.push(case))?;
-    Ok(out)
-}
-
-/// The newest version of every case in an archive, one at a time in case-ID order, so a job
-/// over a large archive holds one case, not all of them.
-pub fn each_newest_case(root: &Path, mut each: impl FnMut(Case)) -> Result<(), String> {
-    for (id, versions) in list_cases(root) {
-        let Some(v) = versions.last() else { continue };
-        let path = root.join(&id).join(format!("v{v}")).join("data/case.json");
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let case: Case =
-            serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        each(case);
-    }
-    Ok(())
-}
 
 /// A quarter: `2026-Q4` → 01.10.2026 … 31.12.2026.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -376,7 +353,7 @@ pub fn received_on(case: &Case) -> Option<Date> {
     n.date_received.or(n.date_sent)
 }
 
-/// The quarter as a fold over the archive's cases (`each_newest_case`): `add` each case,
+/// The quarter as a fold over the archive's cases (`archive::each_newest_case`): `add` each case,
 /// then `finish`.
 pub struct QuarterFold {
     q: Quarter,

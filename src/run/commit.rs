@@ -4,7 +4,7 @@
 //! workers never wait for the disk (only when 16 cases are queued).
 
 use crate::archive::{Archive, PendingBag};
-use crate::atomic_write::Staged;
+use crate::files::Staged;
 use std::path::Path;
 use std::sync::mpsc::Receiver;
 
@@ -28,7 +28,7 @@ pub(super) fn commit_all(
 ) -> Result<Unplaced, String> {
     let flush = || -> Result<(), String> {
         for root in out.into_iter().chain(archive.map(Archive::root)) {
-            crate::atomic_write::sync_filesystem(root)
+            crate::files::sync_filesystem(root)
                 .map_err(|e| format!("{}: {e}", root.display()))?;
         }
         Ok(())
@@ -54,20 +54,4 @@ pub(super) fn commit_all(
     // The last renames reach the disk before the report says they are done.
     flush()?;
     Ok(failures)
-}
-
-/// Whether `path` already holds exactly `bytes`: then it is not written again, and a rerun
-/// on the same inputs leaves every file (and its mtime) as it was.
-pub(crate) fn unchanged(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
-}
-
-/// Writes one file atomically unless it already holds these bytes; true when written.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
-    if unchanged(path, bytes) {
-        return Ok(false);
-    }
-    crate::atomic_write::write_atomic(path, bytes)?;
-    Ok(true)
 }

@@ -12,10 +12,9 @@ mod commit;
 mod spool;
 pub mod text;
 
-pub use commit::write_if_changed;
 
 use crate::archive::{self, Archive, Prepared, Source};
-use crate::atomic_write::Staged;
+use crate::files::Staged;
 use crate::bagit::write::PayloadFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
@@ -469,7 +468,7 @@ pub fn run(
         let rows = crate::batch_report::rows(&outcome.files);
         match crate::batch_report::report_xlsx(&rows)
             .map_err(|e| e.to_string())
-            .and_then(|b| write_if_changed(&path, &b).map_err(|e| e.to_string()))
+            .and_then(|b| crate::files::write_if_changed(&path, &b).map_err(|e| e.to_string()))
         {
             Ok(_) => outcome.report = Some(path),
             Err(e) => outcome.failures.push(format!("{}: {e}", path.display())),
@@ -525,7 +524,7 @@ fn survey(
             (progress.0)(p, e);
         }
     };
-    let surveyed: Vec<Surveyed> = render::parallel_map(paths, opts.jobs, |p| {
+    let surveyed: Vec<Surveyed> = crate::pool::map(paths, opts.jobs, |p| {
         let file = p.display().to_string();
         let mut keys = Vec::new();
         let mut checked = Spooled::default();
@@ -919,7 +918,7 @@ fn stage(
         }
     }
     let forms = files.len();
-    files.retain(|(p, b)| !commit::unchanged(p, b));
+    files.retain(|(p, b)| !crate::files::unchanged(p, b));
     let unchanged = forms - files.len();
     let (bag, archived) = match (&payload, ctx.archive) {
         (Some(p), Some(a)) => match a.prepare(case, p, ctx.settings.today)? {

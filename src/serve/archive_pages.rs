@@ -50,7 +50,7 @@ fn rows(root: &Path, today: NaiveDate) -> Result<Vec<Row>, String> {
         .collect();
     let q = this_quarter(today);
     let mut out = Vec::new();
-    report::each_newest_case(root, |c| {
+    crate::archive::each_newest_case(root, |c| {
         out.push(Row {
             level: report::current_level(&c)
                 .map(|l| l.label().to_string())
@@ -229,18 +229,7 @@ pub async fn case_page(
         );
     }
     let root = state.cfg.archive.clone();
-    let Ok(dir) = crate::safe_path::join(&root, [&case]) else {
-        return message(
-            StatusCode::NOT_FOUND,
-            "Не найдено",
-            "Такого случая нет в архиве.",
-        );
-    };
-    let versions: Vec<u32> = crate::archive::list_cases(&root)
-        .into_iter()
-        .find(|(id, _)| *id == case)
-        .map(|(_, v)| v)
-        .unwrap_or_default();
+    let versions = crate::archive::case_versions(&root, &case);
     if versions.is_empty() {
         return message(
             StatusCode::NOT_FOUND,
@@ -248,24 +237,7 @@ pub async fn case_page(
             "Такого случая нет в архиве.",
         );
     }
-    let files = |v: u32| -> Vec<String> {
-        let data = dir.join(format!("v{v}")).join("data");
-        let mut out: Vec<String> = walkdir::WalkDir::new(&data)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .filter_map(|e| {
-                e.path()
-                    .strip_prefix(&data)
-                    .ok()
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-            })
-            .filter(|p| p.ends_with(".pdf") || p.ends_with(".docx"))
-            .collect();
-        out.sort();
-        out
-    };
+    let files = |v: u32| crate::archive::payload_forms(&root, &case, v);
     layout(
         "Случай",
         "/archive",
@@ -276,7 +248,7 @@ pub async fn case_page(
             @for v in versions.iter().rev() {
                 section.file {
                     h2 { "Версия " (v) }
-                    @let info = crate::archive::read_bag_info(&dir.join(format!("v{v}")));
+                    @let info = crate::archive::read_bag_info(&crate::archive::bag_dir(&root, &case, *v));
                     @if let Some((_, d)) = info.iter().find(|(k, _)| k == "Bagging-Date") {
                         p { "Упакован: " (NaiveDate::parse_from_str(d, "%Y-%m-%d").map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_else(|_| d.clone())) }
                     }
@@ -297,17 +269,8 @@ pub async fn bag_file(
     State(state): State<Shared>,
     UrlPath((case, version, path)): UrlPath<(String, u32, String)>,
 ) -> Response {
-    let bag = [case.as_str(), &format!("v{version}"), "data"];
-    let file = crate::safe_path::join(&state.cfg.archive, bag)
-        .and_then(|data| crate::safe_path::join_url(&data, &path));
-    let file = match file {
-        Ok(f)
-            if crate::validate::case_id_is_safe(&case)
-                && (path.ends_with(".pdf") || path.ends_with(".docx")) =>
-        {
-            f
-        }
-        _ => return message(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет."),
+    let Some(file) = crate::archive::payload_form(&state.cfg.archive, &case, version, &path) else {
+        return message(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет.");
     };
     match std::fs::read(&file) {
         Ok(bytes) => {
@@ -708,7 +671,7 @@ pub async fn quarter_page(
             let q = Quarter::parse(&l)?;
             let only = crate::periodic::territory_arg(t.as_deref()).map_err(|e| e.to_string())?;
             let mut fold = report::QuarterFold::new(q, today, only);
-            report::each_newest_case(&root, |c| fold.add(&c))?;
+            crate::archive::each_newest_case(&root, |c| fold.add(&c))?;
             Ok(fold.finish())
         })
         .await

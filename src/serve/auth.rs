@@ -73,7 +73,7 @@ pub fn load_users(archive: &Path) -> Result<Vec<User>, String> {
     let path = users_path(archive);
     match std::fs::read(&path) {
         Ok(bytes) => {
-            crate::atomic_write::make_private(&path);
+            crate::files::make_private(&path);
             serde_json::from_slice(&bytes)
                 .map_err(|e| format!("файл пользователей {} повреждён: {e}", path.display()))
         }
@@ -108,7 +108,7 @@ pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Resul
     std::fs::create_dir_all(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
     let json = serde_json::to_vec_pretty(&users).map_err(|e| e.to_string())?;
     // Readable by its owner only: the hashes are worth guessing at.
-    crate::atomic_write::write_atomic_private(&users_path(archive), &json)
+    crate::files::write_atomic_private(&users_path(archive), &json)
         .map_err(|e| format!("{}: {e}", users_path(archive).display()))
 }
 

@@ -1,9 +1,27 @@
-//! Writing files so that nothing is ever half-written: the bytes go to a temporary file in
-//! the same folder, are flushed to disk, and the file is renamed into place.
+//! The one module that writes files: whole or not at all (the bytes go to a temporary file in
+//! the same folder, are flushed to disk, and the file is renamed into place), not again when
+//! they are already there, and in groups flushed once (`Staged`).
 
 use std::io::Write;
 use std::path::Path;
 
+/// Whether `path` already holds exactly `bytes`: then it is not written again, and a rerun
+/// on the same inputs leaves every file (and its mtime) as it was.
+pub fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Writes one file atomically unless it already holds these bytes; true when written.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    if unchanged(path, bytes) {
+        return Ok(false);
+    }
+    write_atomic(path, bytes)?;
+    Ok(true)
+}
+
+/// Writes one file whole: a reader sees the old bytes or the new, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = staged(path, bytes, false)?;
     tmp.as_file().sync_all()?;
