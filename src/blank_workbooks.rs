@@ -6,7 +6,7 @@ use crate::catalog::catalog;
 use crate::model::Case;
 use crate::sheet_layouts::{
     CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Prefill, REGISTER_COLUMNS,
-    REGISTER_SHEET, Sheet, Table,
+    REGISTER_SHEET, REPORT_NUMBER_LABEL, Sheet, Table,
 };
 use rust_xlsxwriter::{
     DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
@@ -14,18 +14,6 @@ use rust_xlsxwriter::{
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// The heading written in A1 of a sheet (skipped by the reader).
-pub fn sheet_title(sheet: &Sheet) -> String {
-    let mut c = sheet.about.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-/// The row above the report columns of a multi sheet.
-pub const REPORT_NUMBER_LABEL: &str = "Номер отчета";
 
 struct Styles {
     title: Format,
@@ -318,7 +306,7 @@ fn case_sheet(
 ) -> Result<Worksheet, XlsxError> {
     let mut ws = Worksheet::new();
     ws.set_name(layout.name)?;
-    ws.write_string_with_format(0, 0, sheet_title(layout), &st.title)?;
+    ws.write_string_with_format(0, 0, layout.title(), &st.title)?;
     let mut row: u32 = 2;
     if !layout.fields.is_empty() {
         ws.set_column_width(0, 60)?;

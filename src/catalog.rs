@@ -2,7 +2,7 @@
 //! their questions, and every option list, verbatim from seed 003. They are compiled into the
 //! binary (the tool runs offline from one file) and parsed once per process.
 
-use crate::model::fold;
+use crate::text::fold;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;

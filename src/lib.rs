@@ -29,6 +29,7 @@ pub mod safe_path;
 pub mod serve;
 pub mod sheet_layouts;
 pub mod synth;
+pub mod text;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Severity};

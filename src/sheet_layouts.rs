@@ -1147,12 +1147,24 @@ pub const FATHER_PHONE: &str = "#father_phone";
 
 impl Sheet {
     pub fn find(name: &str) -> Option<&'static Sheet> {
-        let key = crate::model::fold(name);
+        let key = crate::text::fold(name);
         CASE_WORKBOOK
             .iter()
-            .find(|s| crate::model::fold(s.name) == key)
+            .find(|s| crate::text::fold(s.name) == key)
+    }
+
+    /// The heading written in A1 of the sheet (skipped by the reader).
+    pub fn title(&self) -> String {
+        let mut c = self.about.chars();
+        match c.next() {
+            Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+            None => String::new(),
+        }
     }
 }
+
+/// The row above the report columns of a multi sheet.
+pub const REPORT_NUMBER_LABEL: &str = "Номер отчета";
 
 /// The Russian label of a model pointer, for messages: `/notification/date_sent` →
 /// «Дата передачи информации». Indices in the pointer are ignored.

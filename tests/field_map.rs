@@ -567,7 +567,7 @@ fn printed(case: &Case) -> (Vec<String>, BTreeSet<String>) {
             };
             for c in checks {
                 if c.checked {
-                    ticked.insert(okno::model::fold(&c.label));
+                    ticked.insert(okno::text::fold(&c.label));
                 }
             }
         }
@@ -612,7 +612,7 @@ fn missing_values(cases: &[Case]) -> ([usize; 2], usize, Vec<String>) {
             }
             let v = norm(&value);
             let found = values.iter().any(|x| x.contains(&v))
-                || (!text && ticked.contains(&okno::model::fold(&value)));
+                || (!text && ticked.contains(&okno::text::fold(&value)));
             if !found {
                 let short: String = value.chars().take(40).collect();
                 missing.push(format!("{}: {path} «{short}»", case.case_id));

@@ -5,9 +5,11 @@
 mod hash;
 pub mod pack;
 mod paths;
+mod report;
 mod tagfile;
 pub mod verify;
 mod walk;
 pub mod write;
 
-pub use verify::{Report, verify_bag};
+pub use report::Report;
+pub use verify::verify_bag;

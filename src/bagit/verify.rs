@@ -21,34 +21,20 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
-use encoding_rs::{Encoding, UTF_8};
-
 use super::hash::{Alg, HashResult, hash_all};
-use super::paths::{fold, is_system_file, nfc, show, show_bytes};
-use super::tagfile::{TagProblem, decode_tag_file, parse_oxum, parse_tags};
-use super::walk::{Other, Tree, io_ru, other_ru, read_checked, walk};
+use super::paths::{fold, is_system_file, show, show_bytes};
+use super::report::Report;
+use super::tagfile::{TagProblem, parse_oxum, parse_tags};
+use super::walk::{Other, io_ru, read_checked, walk};
 
 mod declaration;
 mod docx;
 mod manifests;
+mod verifier;
 
 use declaration::read_declaration;
 use manifests::{Entry, Fetch, Manifest};
-
-/// The outcome of verifying one bag.
-#[derive(Debug, Default, Clone)]
-pub struct Report {
-    /// Problems that make the bag invalid (exit 1), in Russian, each naming the file.
-    pub errors: Vec<String>,
-    /// Things a careful archivist wants to know; the bag is still valid.
-    pub warnings: Vec<String>,
-}
-
-impl Report {
-    pub fn is_valid(&self) -> bool {
-        self.errors.is_empty()
-    }
-}
+use verifier::Verifier;
 
 /// Checks a bag: see the module documentation. Never panics on any input; every problem
 /// becomes a message naming the file (as a path inside the bag).
@@ -84,33 +70,7 @@ pub fn verify_bag(bag: &Path) -> Report {
     .run()
 }
 
-struct Verifier<'a> {
-    tree: &'a Tree,
-    version: (u32, u32),
-    enc: &'static Encoding,
-    enc_label: String,
-    r: Report,
-    /// Payload-Oxum values of bag-info.txt.
-    oxum: Vec<String>,
-    /// System files (.DS_Store…) listed in a payload manifest but absent.
-    sys_missing: BTreeSet<String>,
-    /// Whether okno wrote the bag (`Okno-Version` in bag-info.txt): its forms are checked.
-    ours: bool,
-}
-
 impl Verifier<'_> {
-    fn v1(&self) -> bool {
-        self.version.0 >= 1
-    }
-
-    fn err(&mut self, m: String) {
-        self.r.errors.push(m);
-    }
-
-    fn warn(&mut self, m: String) {
-        self.r.warnings.push(m);
-    }
-
     fn run(mut self) -> Report {
         self.check_layout();
         self.check_bag_info();
@@ -144,70 +104,6 @@ impl Verifier<'_> {
                 self.err(format!("форма {}: {p}", f.shown));
             }
         }
-    }
-
-    /// Decodes a tag file with the declared encoding; undecodable bytes are an error.
-    fn decode(&mut self, bytes: &[u8], name: &str) -> String {
-        let (text, bad) = decode_tag_file(bytes, self.enc);
-        if bad {
-            self.err(format!(
-                "{name}: содержимое не соответствует объявленной в bagit.txt кодировке {} (недопустимые байты)",
-                show(&self.enc_label)
-            ));
-        }
-        text
-    }
-
-    /// A tag file at the top of the bag, read and decoded; `None` if there is none.
-    fn read_tag_file(&mut self, name: &str) -> Option<String> {
-        let tree = self.tree;
-        let idx = match tree.by_bytes.get(name.as_bytes()) {
-            Some(&i) => i,
-            None => {
-                if let Some(k) = tree.other.get(name.as_bytes()) {
-                    self.err(format!(
-                        "{name}: {}, а не обычный файл; не проверяется",
-                        other_ru(*k)
-                    ));
-                }
-                return None;
-            }
-        };
-        match read_checked(&tree.files[idx], None) {
-            Ok(b) => Some(self.decode(&b, name)),
-            Err(e) => {
-                self.err(format!("{name}: не удалось прочитать: {e}"));
-                None
-            }
-        }
-    }
-
-    /// Finds the file a path from a manifest names: by its bytes, then by its Unicode
-    /// normalization (macOS writes NFD), then by its bytes in the declared tag encoding
-    /// (old bags with ISO-8859-1 file names). `Ok((file, found by normalization))`.
-    fn resolve(&self, path: &str) -> Result<(usize, bool), Option<Other>> {
-        let tree = self.tree;
-        if let Some(&i) = tree.by_bytes.get(path.as_bytes()) {
-            return Ok((i, false));
-        }
-        if let Some(&k) = tree.other.get(path.as_bytes()) {
-            return Err(Some(k));
-        }
-        if !path.is_ascii()
-            && let Some(&i) = tree.by_nfc.get(&nfc(path)).and_then(|c| c.first())
-        {
-            return Ok((i, true));
-        }
-        if self.enc != UTF_8 && self.enc.output_encoding() == self.enc {
-            let (bytes, _, unmappable) = self.enc.encode(path);
-            if !unmappable
-                && bytes.as_ref() != path.as_bytes()
-                && let Some(&i) = tree.by_bytes.get(bytes.as_ref())
-            {
-                return Ok((i, false));
-            }
-        }
-        Err(None)
     }
 
     /// `data/`, symbolic links, special files, system files.
@@ -246,18 +142,6 @@ impl Verifier<'_> {
                 "служебный файл операционной системы в полезной нагрузке: {}",
                 f.shown
             ));
-        }
-    }
-
-    fn bag_info_name(&self) -> &'static str {
-        let tree = self.tree;
-        if self.version < (0, 96)
-            && !tree.by_bytes.contains_key(&b"bag-info.txt"[..])
-            && tree.by_bytes.contains_key(&b"package-info.txt"[..])
-        {
-            "package-info.txt"
-        } else {
-            "bag-info.txt"
         }
     }
 

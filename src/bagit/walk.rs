@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::Report;
+use super::report::Report;
 use super::paths::{is_system_file, nfc, show_bytes};
 
 pub(super) fn io_ru(e: &io::Error) -> String {

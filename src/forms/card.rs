@@ -116,7 +116,7 @@ pub fn support_card(case: &Case) -> Vec<Document> {
         .and_then(|c| c.organization.clone())
         .filter(|o| !o.trim().is_empty());
     let organization = match (own, curators) {
-        (Some(o), Some(c)) if crate::model::fold(&o) != crate::model::fold(&c) => {
+        (Some(o), Some(c)) if crate::text::fold(&o) != crate::text::fold(&c) => {
             Text::value(Some(format!("{o}; {c}"))).at(ORGANIZATION_BOTH)
         }
         (Some(o), _) => Text::value(Some(o)).at(ORGANIZATION),

@@ -2,7 +2,8 @@
 
 use super::fields::{Place, at};
 use super::*;
-use crate::model::{Amount, YesNo, fold};
+use crate::model::{Amount, YesNo};
+use crate::text::fold;
 use crate::render::doc::{Block, Cell, Check, Col, Document, SignLine, Text};
 
 fn yes_no(a: Option<YesNo>) -> Option<String> {

@@ -103,7 +103,7 @@ pub fn value(cell: &Data, kind: Kind) -> Option<Value> {
             Data::Int(i) => Value::from(*i),
             _ => Value::String(txt),
         },
-        Kind::Bool => match crate::model::fold(&txt).as_str() {
+        Kind::Bool => match crate::text::fold(&txt).as_str() {
             "да" | "yes" | "true" | "1" => Value::Bool(true),
             "нет" | "no" | "false" | "0" => Value::Bool(false),
             _ => Value::String(txt),

@@ -11,7 +11,7 @@ use super::{
     set_segments,
 };
 use crate::diagnostic::Diagnostic;
-use crate::model::fold;
+use crate::text::fold;
 use crate::sheet_layouts::{
     FATHER_NAME, FATHER_PHONE, Field, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REP_NAMES,
     REP_PHONES,

@@ -7,7 +7,7 @@ use super::cells::{address, text, value};
 use super::register::{self, Row};
 use super::{Each, Ingested, SourceMap, Unreadable, case_from_value, set_pointer};
 use crate::diagnostic::Diagnostic;
-use crate::model::fold;
+use crate::text::fold;
 use crate::sheet_layouts::{
     CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, REGISTER_SHEET, Sheet, Table,
 };
@@ -564,8 +564,8 @@ fn read_sheet(
         diags.push(d);
     };
     let headings = [
-        fold(&crate::blank_workbooks::sheet_title(layout)),
-        fold(crate::blank_workbooks::REPORT_NUMBER_LABEL),
+        fold(&layout.title()),
+        fold(crate::sheet_layouts::REPORT_NUMBER_LABEL),
     ];
     let titles: Vec<String> = layout
         .tables

@@ -9,7 +9,7 @@ pub mod values;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use values::option_enum;
-pub use values::{Amount, Date, PersonName, Territory, fold, normalize_phone};
+pub use values::{Amount, Date, PersonName, Territory, normalize_phone};
 
 option_enum!(
     /// «Пол: М / Ж».

@@ -68,7 +68,7 @@ pub fn same_id(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
     for (i, (key, _)) in cases.iter().enumerate() {
         if !key.case_id.trim().is_empty() {
             by_id
-                .entry(super::case_id_fold(&key.case_id))
+                .entry(super::input::case_id_fold(&key.case_id))
                 .or_default()
                 .push(i);
         }
@@ -174,7 +174,7 @@ pub fn duplicates(cases: &[(&CaseKey, &str)]) -> Vec<(usize, Diagnostic)> {
         // IDs that differ only in letter case are one case (I-SAME-ID's), not linked here.
         let folded: HashMap<usize, String> = group
             .iter()
-            .map(|&i| (i, super::case_id_fold(id(i))))
+            .map(|&i| (i, super::input::case_id_fold(id(i))))
             .collect();
         let id_key = |i: usize| folded[&i].as_str();
         let mut per_id: HashMap<&str, usize> = HashMap::new();

@@ -1,6 +1,6 @@
 //! The housing inspection report and the support card: H-INCOME, K-DOMAINS, K-DYNAMICS.
 
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::model::Domain;
 
 pub(crate) fn check(ctx: &mut Ctx) {

@@ -2,7 +2,7 @@
 //! print (`crate::printable`); a character replaced without loss is a warning, one that
 //! cannot be printed an error, at its field.
 
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::printable::{Fate, findings, message};
 use serde_json::Value;
 

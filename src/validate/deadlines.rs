@@ -2,7 +2,7 @@
 //! due date and the days over it. A step not yet taken is overdue only once the run date
 //! (`--today`) is past its due date.
 
-use super::{Ctx, days};
+use super::ctx::{Ctx, days};
 use crate::model::{Date, MonitoringKind};
 use chrono::{Days, Months};
 

@@ -2,7 +2,7 @@
 //! (I-OPTION) and the case ID (I-FORMAT). The rules across a run's inputs are in
 //! `across_inputs`.
 
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::catalog::catalog;
 use crate::model::{PersonName, Specialist, normalize_phone};
 

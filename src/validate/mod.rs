@@ -5,14 +5,16 @@
 mod across_inputs;
 mod card;
 mod chars;
+mod ctx;
 mod deadlines;
 mod input;
 mod notification;
 mod plans;
 mod routing;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::{Case, Date};
+use ctx::Ctx;
 use chrono::NaiveDate;
 
 pub use across_inputs::{CaseKey, ChildKey, duplicates, run_wide, same_id};
@@ -154,34 +156,6 @@ pub struct Settings {
     pub today: NaiveDate,
 }
 
-/// Collects diagnostics for one case.
-pub(crate) struct Ctx<'a> {
-    pub case: &'a Case,
-    pub today: Date,
-    pub out: Vec<Diagnostic>,
-}
-
-impl Ctx<'_> {
-    pub fn error(
-        &mut self,
-        rule: &'static str,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) {
-        self.out
-            .push(Diagnostic::new(rule, Severity::Error, pointer, message));
-    }
-    pub fn warning(
-        &mut self,
-        rule: &'static str,
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-    ) {
-        self.out
-            .push(Diagnostic::new(rule, Severity::Warning, pointer, message));
-    }
-}
-
 /// All checks of one case. Diagnostics carry model pointers; the caller locates them.
 pub fn validate(case: &Case, settings: &Settings) -> Vec<Diagnostic> {
     let mut ctx = Ctx {
@@ -197,13 +171,4 @@ pub fn validate(case: &Case, settings: &Settings) -> Vec<Diagnostic> {
     card::check(&mut ctx);
     deadlines::check(&mut ctx);
     ctx.out
-}
-
-/// Calendar days from `a` to `b`.
-pub(crate) fn days(a: Date, b: Date) -> i64 {
-    (b.0 - a.0).num_days()
-}
-
-pub(crate) fn blank(s: &Option<String>) -> bool {
-    s.as_deref().is_none_or(|s| s.trim().is_empty())
 }

@@ -1,8 +1,9 @@
 //! The notification (App. 2) and the child assessment (App. 3): N-* and A-* rules.
 
-use super::{Ctx, blank};
+use super::ctx::{Ctx, blank};
 use crate::catalog::catalog;
-use crate::model::{AgencyKind, NotificationAttachment, Presence, PrimaryAssessment, fold};
+use crate::model::{AgencyKind, NotificationAttachment, Presence, PrimaryAssessment};
+use crate::text::fold;
 use chrono::Months;
 
 pub(crate) fn check(ctx: &mut Ctx) {

@@ -1,7 +1,8 @@
 //! Plans (departmental and individual) and monitoring: P-* and M-* rules.
 
-use super::{Ctx, blank};
-use crate::model::{Date, PlanRow, RiskLevel, fold};
+use super::ctx::{Ctx, blank};
+use crate::model::{Date, PlanRow, RiskLevel};
+use crate::text::fold;
 
 pub(crate) fn check(ctx: &mut Ctx) {
     let case = ctx.case;

@@ -1,6 +1,6 @@
 //! The single window's conclusion and what the risk level sets in motion: C-* and R-* rules.
 
-use super::{Ctx, blank};
+use super::ctx::{Ctx, blank};
 use crate::catalog::catalog;
 use crate::model::{AgencyKind, Presence, RiskLevel, YesNo};
 
@@ -95,7 +95,7 @@ fn low(ctx: &mut Ctx) {
     // «не посещает» written where the school goes is not a school.
     let attends = case.notified_child().is_some_and(|(_, c)| {
         !blank(&c.school)
-            && !crate::model::fold(c.school.as_deref().unwrap_or("")).starts_with("не посещ")
+            && !crate::text::fold(c.school.as_deref().unwrap_or("")).starts_with("не посещ")
     });
     let kind = case
         .conclusion

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::Verifier;
+use super::verifier::Verifier;
 use crate::bagit::hash::Alg;
 use crate::bagit::paths::{
     fold, form, nfc, out_of_bag, percent_decode_v1, show, squeeze_components,
