@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::report::Report;
 use super::paths::{is_system_file, nfc, show_bytes};
+use super::report::Report;
 
 pub(super) fn io_ru(e: &io::Error) -> String {
     match e.kind() {

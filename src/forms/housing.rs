@@ -3,8 +3,8 @@
 use super::fields::{Place, at};
 use super::*;
 use crate::model::{Amount, YesNo};
-use crate::text::fold;
 use crate::render::doc::{Block, Cell, Check, Col, Document, SignLine, Text};
+use crate::text::fold;
 
 fn yes_no(a: Option<YesNo>) -> Option<String> {
     a.map(|a| a.label().to_string())

@@ -30,14 +30,54 @@ pub const MAX_TEXT_INPUT_BYTES: u64 = 32 * 1024 * 1024;
 /// Nesting of a JSON or TOML input (a case is 5 levels deep).
 pub const MAX_DEPTH: usize = 32;
 
-/// Why a workbook's package is refused before it is opened.
-pub fn check_package<RS: Read + Seek>(mut reader: RS) -> Result<(), String> {
+/// Why a workbook's package is refused before it is opened (I-SIZE, in the file's report).
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    #[error("файл не читается: {0}")]
+    Unreadable(std::io::Error),
+    #[error(
+        "часть «{part}» занимает {} МБ в распакованном виде (больше {} МБ): такую книгу okno не читает; сохраните таблицу заново",
+        .size / (1024 * 1024),
+        MAX_PART_BYTES / (1024 * 1024)
+    )]
+    PartTooLarge { part: String, size: u64 },
+    #[error("часть «{part}» не читается: {error}")]
+    PartUnreadable {
+        part: &'static str,
+        error: std::io::Error,
+    },
+    #[error("лист книги не читается: {0}")]
+    SheetUnreadable(std::io::Error),
+    #[error(
+        "таблица строк книги объявляет {count} строк при размере {size} байт: книга повреждена"
+    )]
+    StringCount { count: u64, size: u64 },
+    #[error(
+        "в листе книги текст длиннее {} МБ в одной ячейке: такую книгу okno не читает",
+        MAX_RUN / (1024 * 1024)
+    )]
+    TextTooLong,
+    #[error(
+        "лист «{name}» занимает {rows} строк на {cols} столбцов (ячейки до {last}): таблицу .ods такого размера okno не читает; удалите лишние ячейки или сохраните таблицу как .xlsx"
+    )]
+    OdsExtent {
+        name: String,
+        rows: u64,
+        cols: u64,
+        last: String,
+    },
+    #[error(
+        "{0}: таблицу .xls такого размера okno не читает (не больше {MAX_DENSE_CELLS} ячеек на лист); удалите лишние ячейки или сохраните таблицу как .xlsx"
+    )]
+    XlsExtent(String),
+}
+
+/// Refuses a workbook's package before it is opened, saying why.
+pub fn check_package<RS: Read + Seek>(mut reader: RS) -> Result<(), Refused> {
     let mut magic = [0u8; 8];
     let cfb =
         reader.read_exact(&mut magic).is_ok() && magic == *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
-    reader
-        .rewind()
-        .map_err(|e| format!("файл не читается: {e}"))?;
+    reader.rewind().map_err(Refused::Unreadable)?;
     if cfb {
         return check_xls(reader);
     }
@@ -55,12 +95,10 @@ pub fn check_package<RS: Read + Seek>(mut reader: RS) -> Result<(), String> {
         // they are scanned instead, so that no single text inside is huge.
         let rows = name.contains("worksheets/") || name == "content.xml";
         if !rows && size > MAX_PART_BYTES {
-            return Err(format!(
-                "часть «{}» занимает {} МБ в распакованном виде (больше {} МБ): такую книгу okno не читает; сохраните таблицу заново",
-                entry.name(),
-                size / (1024 * 1024),
-                MAX_PART_BYTES / (1024 * 1024)
-            ));
+            return Err(Refused::PartTooLarge {
+                part: entry.name().to_string(),
+                size,
+            });
         }
         if name == "content.xml" {
             check_ods_extent(&mut entry, size)?;
@@ -75,12 +113,15 @@ pub fn check_package<RS: Read + Seek>(mut reader: RS) -> Result<(), String> {
 
 /// calamine reserves room for as many strings as the table says it has: the number must fit
 /// the table's size (every string takes at least `<si><t/></si>`).
-fn check_unique_count(entry: &mut impl Read, size: u64) -> Result<(), String> {
+fn check_unique_count(entry: &mut impl Read, size: u64) -> Result<(), Refused> {
     let mut head = Vec::new();
     entry
         .take(4096)
         .read_to_end(&mut head)
-        .map_err(|e| format!("часть «sharedStrings.xml» не читается: {e}"))?;
+        .map_err(|error| Refused::PartUnreadable {
+            part: "sharedStrings.xml",
+            error,
+        })?;
     let head = String::from_utf8_lossy(&head);
     for attr in ["uniqueCount=\"", "count=\""] {
         let Some(count) = head.split(attr).nth(1).and_then(|r| r.split('"').next()) else {
@@ -88,23 +129,19 @@ fn check_unique_count(entry: &mut impl Read, size: u64) -> Result<(), String> {
         };
         let count: u64 = count.trim().parse().unwrap_or(u64::MAX);
         if attr == "uniqueCount=\"" && count > size / 8 + 1024 {
-            return Err(format!(
-                "таблица строк книги объявляет {count} строк при размере {size} байт: книга повреждена"
-            ));
+            return Err(Refused::StringCount { count, size });
         }
     }
     Ok(())
 }
 
 /// The longest run of bytes between two tags of a sheet: calamine holds a cell's text whole.
-fn check_runs(entry: &mut impl Read, size: u64) -> Result<(), String> {
+fn check_runs(entry: &mut impl Read, size: u64) -> Result<(), Refused> {
     let mut buf = vec![0u8; 64 * 1024];
     let (mut run, mut longest): (u64, u64) = (0, 0);
     let mut read = entry.take(size.saturating_add(1));
     loop {
-        let n = read
-            .read(&mut buf)
-            .map_err(|e| format!("лист книги не читается: {e}"))?;
+        let n = read.read(&mut buf).map_err(Refused::SheetUnreadable)?;
         if n == 0 {
             return Ok(());
         }
@@ -117,16 +154,9 @@ fn check_runs(entry: &mut impl Read, size: u64) -> Result<(), String> {
             }
         }
         if longest.max(run) > MAX_RUN {
-            return Err(too_long_text());
+            return Err(Refused::TextTooLong);
         }
     }
-}
-
-fn too_long_text() -> String {
-    format!(
-        "в листе книги текст длиннее {} МБ в одной ячейке: такую книгу okno не читает",
-        MAX_RUN / (1024 * 1024)
-    )
 }
 
 /// An .ods sheet's filled cells, as far as they reach (rows and columns, zero-based).
@@ -145,22 +175,21 @@ impl Extent {
         self.cols = Some((a.min(c0), b.max(c1)));
     }
 
-    fn check(&self) -> Result<(), String> {
+    fn check(&self) -> Result<(), Refused> {
         let (Some((r0, r1)), Some((c0, c1))) = (self.rows, self.cols) else {
             return Ok(());
         };
         let cells = (r1 - r0 + 1).saturating_mul(c1 - c0 + 1);
         if cells > MAX_DENSE_CELLS {
-            return Err(format!(
-                "лист «{}» занимает {} строк на {} столбцов (ячейки до {}): таблицу .ods такого размера okno не читает; удалите лишние ячейки или сохраните таблицу как .xlsx",
-                self.name,
-                r1 - r0 + 1,
-                c1 - c0 + 1,
-                super::cells::address(
+            return Err(Refused::OdsExtent {
+                name: self.name.clone(),
+                rows: r1 - r0 + 1,
+                cols: c1 - c0 + 1,
+                last: super::cells::address(
                     r1.min(u32::MAX as u64) as u32,
-                    c1.min(u32::MAX as u64) as u32
-                )
-            ));
+                    c1.min(u32::MAX as u64) as u32,
+                ),
+            });
         }
         Ok(())
     }
@@ -169,7 +198,7 @@ impl Extent {
 /// calamine reads each table of an .ods into a grid from its first to its last filled cell,
 /// with repeated rows and cells spelled out: the grid's size is found first, from the tags of
 /// `content.xml` (a pass over the bytes, no tree).
-fn check_ods_extent(entry: &mut impl Read, size: u64) -> Result<(), String> {
+fn check_ods_extent(entry: &mut impl Read, size: u64) -> Result<(), Refused> {
     let attr = |tag: &[u8], name: &[u8]| -> Option<u64> {
         let at = tag.windows(name.len()).position(|w| w == name)? + name.len();
         let digits: Vec<u8> = tag[at..]
@@ -200,14 +229,17 @@ fn check_ods_extent(entry: &mut impl Read, size: u64) -> Result<(), String> {
     loop {
         let n = read
             .read(&mut buf)
-            .map_err(|e| format!("часть «content.xml» не читается: {e}"))?;
+            .map_err(|error| Refused::PartUnreadable {
+                part: "content.xml",
+                error,
+            })?;
         if n == 0 {
             return table.check();
         }
         for &b in &buf[..n] {
             run = if b == b'<' { 0 } else { run + 1 };
             if run > MAX_RUN {
-                return Err(too_long_text());
+                return Err(Refused::TextTooLong);
             }
             if !in_tag {
                 if b == b'<' {
@@ -286,7 +318,7 @@ fn check_ods_extent(entry: &mut impl Read, size: u64) -> Result<(), String> {
 /// calamine reads every sheet of an .xls when it opens it, each into a grid from the first to
 /// the last cell, after reserving room for as many cells as the sheet's DIMENSIONS record
 /// claims. Both are found first, from the records of the workbook stream.
-fn check_xls<RS: Read + Seek>(reader: RS) -> Result<(), String> {
+fn check_xls<RS: Read + Seek>(reader: RS) -> Result<(), Refused> {
     let Ok(mut file) = cfb::CompoundFile::open(reader) else {
         return Ok(());
     };
@@ -300,11 +332,7 @@ fn check_xls<RS: Read + Seek>(reader: RS) -> Result<(), String> {
         return Ok(());
     };
     let mut stream = std::io::BufReader::new(stream);
-    let too_large = |what: String| {
-        Err(format!(
-            "{what}: таблицу .xls такого размера okno не читает (не больше {MAX_DENSE_CELLS} ячеек на лист); удалите лишние ячейки или сохраните таблицу как .xlsx"
-        ))
-    };
+    let too_large = |what: String| Err(Refused::XlsExtent(what));
     let mut extent = Extent::default();
     let mut head = [0u8; 4];
     let mut data = Vec::new();

@@ -2,7 +2,9 @@
 //! (`[[cases]]` in TOML). The model's JSON shape is the file's shape, so a diagnostic's
 //! pointer is the place in the file.
 
-use super::{Ingested, SourceMap, Unreadable, case_from_value};
+use super::deserialize::case_from_value;
+use super::ingested::{Ingested, Unreadable, size_error};
+use super::source::SourceMap;
 use serde_json::Value;
 
 pub fn read_json(name: &str, bytes: &[u8]) -> Result<Ingested, Unreadable> {
@@ -64,7 +66,7 @@ fn too_deep(name: &str, text: &str, toml: bool) -> Option<Ingested> {
             (None, b'[' | b'{') => {
                 depth += 1;
                 if depth > super::bounds::MAX_DEPTH {
-                    let mut d = super::size_error(
+                    let mut d = size_error(
                         "",
                         format!(
                             "строка {line}: вложенность глубже {} уровней — такой файл okno не читает",

@@ -6,16 +6,16 @@
 //! any length is never held whole — only one row at a time.
 
 use super::cells::{address, filled, split_list, text, value};
-use super::{
-    Each, IngestedCase, RowColumns, Seg, SourceMap, case_from_value, segments, set_pointer,
-    set_segments,
-};
+use super::deserialize::case_from_value;
+use super::ingested::{Each, IngestedCase};
+use super::pointer::{Seg, segments, set_pointer, set_segments};
+use super::source::{RowColumns, SourceMap};
 use crate::diagnostic::Diagnostic;
-use crate::text::fold;
 use crate::sheet_layouts::{
     FATHER_NAME, FATHER_PHONE, Field, MOTHER_NAME, MOTHER_PHONE, REGISTER_COLUMNS, REP_NAMES,
     REP_PHONES,
 };
+use crate::text::fold;
 use calamine::{Cell, Data, Range};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};

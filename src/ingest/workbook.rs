@@ -2,39 +2,23 @@
 //! says. Labels and headers are found by text (tolerantly), so a workbook edited in
 //! LibreOffice or written by another program reads the same as our own template.
 
-use super::bounds::{MAX_CASE_CELLS, MAX_COLUMNS, MAX_LIST, MAX_ROWS};
+use super::bounds::{MAX_CASE_CELLS, MAX_LIST};
 use super::cells::{address, text, value};
+use super::deserialize::case_from_value;
+use super::ingested::{Each, Ingested, Unreadable, size_error};
+use super::pointer::set_pointer;
 use super::register::{self, Row};
-use super::{Each, Ingested, SourceMap, Unreadable, case_from_value, set_pointer};
+use super::sheet::{Far, SheetCells, calamine_reason, each_cell};
+use super::source::SourceMap;
 use crate::diagnostic::Diagnostic;
-use crate::text::fold;
 use crate::sheet_layouts::{
     CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, REGISTER_SHEET, Sheet, Table,
 };
-use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use crate::text::fold;
+use calamine::{Reader, Sheets};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{Read, Seek};
-
-/// Opens a workbook of any kind okno reads, by its content (not its extension): `open` gives
-/// a fresh reader for each kind tried.
-pub(super) fn open_book<RS: Read + Seek>(
-    open: impl Fn() -> Result<RS, calamine::Error>,
-) -> Result<Sheets<RS>, calamine::Error> {
-    if let Ok(b) = open_workbook_from_rs::<Xls<_>, _>(open()?) {
-        return Ok(Sheets::Xls(b));
-    }
-    if let Ok(b) = open_workbook_from_rs::<Xlsx<_>, _>(open()?) {
-        return Ok(Sheets::Xlsx(b));
-    }
-    if let Ok(b) = open_workbook_from_rs::<Xlsb<_>, _>(open()?) {
-        return Ok(Sheets::Xlsb(b));
-    }
-    if let Ok(b) = open_workbook_from_rs::<Ods<_>, _>(open()?) {
-        return Ok(Sheets::Ods(b));
-    }
-    Err(calamine::Error::Msg("Cannot detect file format"))
-}
 
 /// Reads a workbook case by case: a register row at a time (streamed from the file for
 /// xlsx), a case workbook whole. Returns the diagnostics about the file as a whole.
@@ -121,7 +105,7 @@ pub(super) fn read_workbook_each<RS: Read + Seek + Send, T: Send>(
         .map_err(unreadable)?;
         refused.extend(far.diagnostic(name, &sheet));
         if full {
-            let mut d = super::size_error(
+            let mut d = size_error(
                 "",
                 format!(
                     "в книге случая больше {MAX_CASE_CELLS} заполненных ячеек: книга не дочитана; в книге случая — документы одной семьи, уберите лишние данные"
@@ -140,205 +124,6 @@ pub(super) fn read_workbook_each<RS: Read + Seek + Send, T: Send>(
         (each.each)((each.map)(case));
     }
     Ok(ingested.diagnostics)
-}
-
-/// What the page shows of a sheet: the workbook's sheets, the text of the cells within a
-/// window, and how far the sheet's cells go; row and column numbers are 1-based.
-pub struct SheetWindow {
-    pub sheets: Vec<String>,
-    /// The sheet shown: the one asked for, else the first.
-    pub sheet: String,
-    pub cells: HashMap<(u32, u32), String>,
-    pub rows: u32,
-    pub cols: u32,
-}
-
-/// Reads the cells of a sheet within `rows` × `cols` (1-based) and no others, so that a far
-/// cell asked for, or far cells in the file, cost no memory (`each_cell`).
-pub fn sheet_window(
-    path: &std::path::Path,
-    sheet: Option<&str>,
-    rows: std::ops::RangeInclusive<u32>,
-    cols: std::ops::RangeInclusive<u32>,
-) -> Result<SheetWindow, String> {
-    let open = || {
-        std::fs::File::open(path)
-            .map(std::io::BufReader::new)
-            .map_err(calamine::Error::Io)
-    };
-    super::bounds::check_package(open().map_err(|e| e.to_string())?)?;
-    let read = || {
-        let mut book = open_book(open).map_err(|e| {
-            format!(
-                "Файл таблицы повреждён или это не таблица: {}",
-                calamine_reason(&e)
-            )
-        })?;
-        let sheets = book.sheet_names();
-        let sheet = match sheet {
-            Some(s) => s.to_string(),
-            None => sheets.first().cloned().unwrap_or_default(),
-        };
-        let mut window = SheetWindow {
-            sheets,
-            sheet,
-            cells: HashMap::new(),
-            rows: 0,
-            cols: 0,
-        };
-        let mut far = Far::default();
-        each_cell(&mut book, &window.sheet.clone(), |r, c, v| {
-            if !far.keeps(r, c) {
-                return true;
-            }
-            let (r, c) = (r + 1, c + 1);
-            if rows.contains(&r)
-                && cols.contains(&c)
-                && let Some(t) = text(&v)
-            {
-                window.cells.insert((r, c), t);
-            }
-            if super::cells::filled(&v) {
-                window.rows = window.rows.max(r);
-                window.cols = window.cols.max(c);
-            }
-            true
-        })
-        .map_err(|e| {
-            format!(
-                "В файле нет листа «{}» или он не читается: {}",
-                window.sheet,
-                calamine_reason(&e)
-            )
-        })?;
-        Ok(window)
-    };
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
-        .unwrap_or_else(|_| Err("файл таблицы повреждён".to_string()))
-}
-
-/// A sheet's filled cells by absolute (row, column), zero-based.
-#[derive(Default)]
-pub(crate) struct SheetCells {
-    cells: BTreeMap<(u32, u32), Data>,
-    /// The rightmost used column.
-    last_col: u32,
-}
-
-impl SheetCells {
-    fn insert(&mut self, r: u32, c: u32, v: Data) {
-        self.last_col = self.last_col.max(c);
-        self.cells.insert((r, c), v);
-    }
-
-    fn get(&self, r: u32, c: u32) -> Option<&Data> {
-        self.cells.get(&(r, c))
-    }
-
-    /// The used rows, in order.
-    fn rows(&self) -> impl Iterator<Item = u32> + '_ {
-        let mut last = None;
-        self.cells
-            .keys()
-            .map(|&(r, _)| r)
-            .filter(move |&r| last.replace(r) != Some(r))
-    }
-
-    /// A row's cells, by column.
-    fn row(&self, r: u32) -> impl Iterator<Item = (u32, &Data)> + '_ {
-        self.cells
-            .range((r, 0)..=(r, u32::MAX))
-            .map(|(&(_, c), v)| (c, v))
-    }
-}
-
-/// Cells beyond `MAX_ROWS` × `MAX_COLUMNS`: not read, and reported once per sheet (I-SIZE).
-#[derive(Default)]
-pub(crate) struct Far {
-    first: Option<(u32, u32)>,
-    count: u64,
-}
-
-impl Far {
-    /// Whether a cell is within the caps; notes it when not.
-    pub(crate) fn keeps(&mut self, r: u32, c: u32) -> bool {
-        if r < MAX_ROWS && c < MAX_COLUMNS {
-            return true;
-        }
-        self.first.get_or_insert((r, c));
-        self.count += 1;
-        false
-    }
-
-    pub(crate) fn diagnostic(&self, file: &str, sheet: &str) -> Option<Diagnostic> {
-        let (r, c) = self.first?;
-        let more = match self.count {
-            0 | 1 => String::new(),
-            n => format!(" (и ещё {} таких ячеек)", n - 1),
-        };
-        let mut d = super::size_error(
-            "",
-            format!(
-                "ячейка {} лежит дальше, чем okno читает (столбцы до {}, строки до {}): её значение{more} не прочитано; перенесите данные ближе к началу листа или удалите лишнее",
-                address(r, c),
-                address(0, MAX_COLUMNS - 1).trim_end_matches('1'),
-                MAX_ROWS
-            ),
-        );
-        d.file = file.to_string();
-        d.sheet = Some(sheet.to_string());
-        d.cell = Some(address(r, c));
-        Some(d)
-    }
-}
-
-/// Hands every filled cell of a sheet to `cell`, row by row, until it returns false. An xlsx
-/// or xlsb sheet is read cell by cell from the file, so a far cell costs nothing; calamine
-/// reads ods and xls into a grid from the first to the last used cell, which is refused when
-/// larger than `MAX_DENSE_CELLS` (an xls sheet is at most 65,536 × 256 cells).
-pub(crate) fn each_cell<RS: Read + Seek>(
-    book: &mut Sheets<RS>,
-    sheet: &str,
-    mut cell: impl FnMut(u32, u32, Data) -> bool,
-) -> Result<(), calamine::Error> {
-    match book {
-        Sheets::Xlsx(xlsx) => {
-            let mut cells = xlsx
-                .worksheet_cells_reader(sheet)
-                .map_err(calamine::Error::Xlsx)?;
-            while let Some(c) = cells.next_cell().map_err(calamine::Error::Xlsx)? {
-                let (r, col) = c.get_position();
-                let v = Data::from(c.get_value().clone());
-                if !matches!(v, Data::Empty) && !cell(r, col, v) {
-                    break;
-                }
-            }
-        }
-        Sheets::Xlsb(xlsb) => {
-            let mut cells = xlsb
-                .worksheet_cells_reader(sheet)
-                .map_err(calamine::Error::Xlsb)?;
-            while let Some(c) = cells.next_cell().map_err(calamine::Error::Xlsb)? {
-                let (r, col) = c.get_position();
-                let v = Data::from(c.get_value().clone());
-                if !matches!(v, Data::Empty) && !cell(r, col, v) {
-                    break;
-                }
-            }
-        }
-        _ => {
-            let range = book.worksheet_range(sheet)?;
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            'rows: for (i, cells) in range.rows().enumerate() {
-                for (j, v) in cells.iter().enumerate() {
-                    if !matches!(v, Data::Empty) && !cell(r0 + i as u32, c0 + j as u32, v.clone()) {
-                        break 'rows;
-                    }
-                }
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Hands a sheet's rows to `push` in order until it returns false; only one row is in memory
@@ -406,15 +191,6 @@ fn other_sheets<RS: Read + Seek>(
         }
     }
     out
-}
-
-fn calamine_reason(e: &calamine::Error) -> String {
-    let s = e.to_string();
-    if s.len() > 200 {
-        format!("{}…", &s[..s.floor_char_boundary(200)])
-    } else {
-        s
-    }
 }
 
 /// `refused`: the cells not read (I-SIZE), which belong to the case like its other errors.
@@ -736,7 +512,7 @@ fn read_table_row(
             // The number is a place in a list: a far one would make the list that long.
             Some(g) if g >= MAX_LIST as u64 => {
                 let c = group.map(|(c, _)| *c).unwrap_or(0);
-                let mut d = super::size_error(
+                let mut d = size_error(
                     "",
                     format!(
                         "номер мониторинга {} больше {MAX_LIST}: проверьте номер",

@@ -965,6 +965,7 @@ fn read_grid(
         first_row..=first_row.saturating_add(SHOWN_ROWS * 2),
         first_col..=first_col.saturating_add(SHOWN_COLS - 1),
     )
+    .map_err(|e| e.to_string())
 }
 
 /// Rows and columns the page shows at most around the cell asked for.

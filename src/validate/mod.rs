@@ -14,8 +14,8 @@ mod routing;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Case, Date};
-use ctx::Ctx;
 use chrono::NaiveDate;
+use ctx::Ctx;
 
 pub use across_inputs::{CaseKey, ChildKey, duplicates, run_wide, same_id};
 pub use deadlines::{active_on, ended};

@@ -2,8 +2,8 @@
 
 use encoding_rs::{Encoding, UTF_8};
 
-use crate::bagit::report::Report;
 use crate::bagit::paths::show;
+use crate::bagit::report::Report;
 use crate::bagit::tagfile::{TagLine, TagProblem, is_known_version, parse_tags, parse_version};
 use crate::bagit::walk::{Tree, other_ru, read_checked};
 
