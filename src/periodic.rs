@@ -4,11 +4,11 @@
 //! the same bytes.
 
 use crate::error::{Error, Result};
-use crate::files::write_if_changed;
 use crate::forms::{LogSpool, write_log};
 use crate::model::{Case, Date};
 use crate::render::Format;
 use crate::report::{self, MonitoringState, Quarter};
+use crate::files::write_if_changed;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 

@@ -12,11 +12,12 @@ mod commit;
 mod spool;
 pub mod text;
 
+
 use crate::archive::{self, Archive, Prepared, Source};
+use crate::files::Staged;
 use crate::bagit::write::PayloadFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::files::Staged;
 use crate::forms::{LogKind, LogSpool, write_log};
 use crate::model::Case;
 use crate::pipeline::{self, CheckedCase};
