@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 
-use super::walk::{DiskFile, io_ru, open_checked};
+use super::walk::{DiskFile, Unread, open_checked};
 
 /// Size of the read buffer of each hashing worker.
 pub(super) const READ_BUF: usize = 256 * 1024;
@@ -124,18 +124,18 @@ impl Sums {
     }
 }
 
-pub(super) type HashResult = Result<Vec<(Alg, String)>, String>;
+pub(super) type HashResult = Result<Vec<(Alg, String)>, Unread>;
 
 /// One file, all its algorithms in one read pass, `buf` at a time (a file of any size).
 fn hash_file(f: &DiskFile, algs: &[Alg], buf: &mut [u8]) -> HashResult {
-    let mut file = open_checked(f).map_err(|e| io_ru(&e))?;
+    let mut file = open_checked(f)?;
     let mut sums = Sums::new(algs);
     loop {
         match file.read(buf) {
             Ok(0) => break,
             Ok(n) => sums.update(&buf[..n]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io_ru(&e)),
+            Err(e) => return Err(Unread(e)),
         }
     }
     Ok(sums.finish())

@@ -168,14 +168,19 @@ pub(super) fn open_checked(f: &DiskFile) -> io::Result<File> {
     Ok(file)
 }
 
-pub(super) fn read_checked(f: &DiskFile, limit: Option<u64>) -> Result<Vec<u8>, String> {
-    let file = open_checked(f).map_err(|e| io_ru(&e))?;
+/// A file of the bag that could not be read, said in Russian for the report.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", io_ru(.0))]
+pub(super) struct Unread(#[from] pub(super) io::Error);
+
+pub(super) fn read_checked(f: &DiskFile, limit: Option<u64>) -> Result<Vec<u8>, Unread> {
+    let file = open_checked(f)?;
     let mut buf = Vec::new();
     let res = match limit {
         Some(l) => file.take(l + 1).read_to_end(&mut buf),
         None => (&file).read_to_end(&mut buf),
     };
-    res.map_err(|e| io_ru(&e))?;
+    res?;
     Ok(buf)
 }
 

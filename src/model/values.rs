@@ -34,7 +34,7 @@ impl Date {
     pub fn iso(&self) -> String {
         self.0.format("%Y-%m-%d").to_string()
     }
-    pub fn parse(text: &str) -> Result<Date, String> {
+    pub fn parse(text: &str) -> Result<Date, DateError> {
         parse_date(text)
     }
 }
@@ -49,16 +49,25 @@ fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Why a text is not a date: the text (trimmed) and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("«{0}» — не дата: укажите дату как ДД.ММ.ГГГГ или ГГГГ-ММ-ДД")]
+    WithTime(String),
+    #[error("«{0}» — дата не распознана: укажите её как ДД.ММ.ГГГГ (например, 05.03.2026)")]
+    Unrecognized(String),
+    #[error("«{0}» — такой даты нет в календаре")]
+    NotInCalendar(String),
+}
+
 /// Parses a date written as `ДД.ММ.ГГГГ` (day and month may have one digit) or ISO
 /// `ГГГГ-ММ-ДД` (optionally followed by a time of `00:00`, as spreadsheets export dates).
-pub fn parse_date(text: &str) -> Result<Date, String> {
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
     let t = text.trim();
     let (y, m, d) = if let Some((date, time)) = t.split_once('T').or_else(|| t.split_once(' ')) {
         // ISO date-time from a spreadsheet: accept only midnight, a date with a time is not a date.
         if !time.trim_end_matches(['0', ':', '.', 'Z']).is_empty() || !date.contains('-') {
-            return Err(format!(
-                "«{t}» — не дата: укажите дату как ДД.ММ.ГГГГ или ГГГГ-ММ-ДД"
-            ));
+            return Err(DateError::WithTime(t.to_string()));
         }
         split3(date, '-')
     } else if t.contains('-') {
@@ -69,9 +78,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         None
     }
     .filter(|(y, m, d)| y.len() == 4 && (1..=2).contains(&m.len()) && (1..=2).contains(&d.len()))
-    .ok_or_else(|| {
-        format!("«{t}» — дата не распознана: укажите её как ДД.ММ.ГГГГ (например, 05.03.2026)")
-    })?;
+    .ok_or_else(|| DateError::Unrecognized(t.to_string()))?;
     let (y, m, d): (i32, u32, u32) = (
         y.parse().unwrap_or(0),
         m.parse().unwrap_or(0),
@@ -79,7 +86,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     );
     Date::ymd(y, m, d)
         .filter(|_| (1900..=2200).contains(&y))
-        .ok_or_else(|| format!("«{t}» — такой даты нет в календаре"))
+        .ok_or_else(|| DateError::NotInCalendar(t.to_string()))
 }
 
 fn split3(s: &str, sep: char) -> Option<(&str, &str, &str)> {
@@ -393,6 +400,7 @@ mod tests {
         assert!(
             parse_date("31.02.2025")
                 .unwrap_err()
+                .to_string()
                 .contains("нет в календаре")
         );
         assert!(parse_date("2026-03-05T10:30:00").is_err());
