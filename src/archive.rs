@@ -15,6 +15,49 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// Why the archive could not do what was asked; the texts go to reports and the page as
+/// they are.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "номер случая «{id}» отличается от случая архива «{existing}» только регистром букв, а в Windows это одна папка {existing}; ребенок в них не один и тот же — дайте случаю другой номер"
+    )]
+    CaseFolded { id: String, existing: String },
+    #[error("номер случая «{0}» нельзя использовать как имя папки")]
+    UnsafeId(String),
+    #[error("{} уже существует: архив не перезаписывается", .0.display())]
+    Exists(PathBuf),
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A flush of the archive's filesystem or folders.
+    #[error("{0}")]
+    Sync(std::io::Error),
+    #[error("{}: {source}", .path.display())]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{0}")]
+    CaseJson(serde_json::Error),
+    /// A form of the payload that could not be written (`form.ext: reason`).
+    #[error("{file}: {reason}")]
+    Form { file: String, reason: String },
+    #[error("в архиве нет пакетов за указанный период")]
+    NothingToExport,
+    #[error("{0}")]
+    Sizes(std::io::Error),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 const LOCK: &str = ".okno.lock";
 const TMP: &str = ".tmp";
 
@@ -140,7 +183,7 @@ impl Archive {
     /// The folder of a case: its own ID's, or the archive's folder whose name differs only in
     /// letter case when that holds the same child (a new version of it); another child there
     /// is refused, naming the folder, since on Windows both would be one folder.
-    fn folder(&self, case: &Case) -> Result<String, String> {
+    fn folder(&self, case: &Case) -> Result<String, Error> {
         let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
         let folded = crate::validate::case_id_fold(&case.case_id);
         let Some(existing) = folders.get(&folded) else {
@@ -158,10 +201,10 @@ impl Archive {
         if child.is_some() && child == theirs {
             Ok(existing.clone())
         } else {
-            Err(format!(
-                "номер случая «{}» отличается от случая архива «{existing}» только регистром букв, а в Windows это одна папка {existing}; ребенок в них не один и тот же — дайте случаю другой номер",
-                case.case_id
-            ))
+            Err(Error::CaseFolded {
+                id: case.case_id.clone(),
+                existing: existing.clone(),
+            })
         }
     }
 
@@ -172,7 +215,7 @@ impl Archive {
         case: &Case,
         source: &Source,
         bagging_date: chrono::NaiveDate,
-    ) -> Result<Stored, String> {
+    ) -> Result<Stored, Error> {
         safe_id(case)?;
         let payload = payload(case, source)?;
         self.store_payload(case, &payload, bagging_date)
@@ -184,17 +227,17 @@ impl Archive {
         case: &Case,
         payload: &[PayloadFile],
         bagging_date: chrono::NaiveDate,
-    ) -> Result<Stored, String> {
+    ) -> Result<Stored, Error> {
         match self.prepare(case, payload, bagging_date)? {
             Prepared::Unchanged { version } => Ok(Stored::Unchanged { version }),
             Prepared::Bag(bag) => {
-                crate::files::sync_filesystem(&bag.tmp).map_err(|e| e.to_string())?;
+                crate::files::sync_filesystem(&bag.tmp).map_err(Error::Sync)?;
                 let version = bag.version;
                 let case_dir = bag.case_dir.clone();
                 let path = self.commit(bag)?;
                 sync_dir(&case_dir)
                     .and_then(|_| sync_dir(&self.root))
-                    .map_err(|e| e.to_string())?;
+                    .map_err(Error::Sync)?;
                 Ok(Stored::Created { version, path })
             }
         }
@@ -210,7 +253,7 @@ impl Archive {
         case: &Case,
         payload: &[PayloadFile],
         bagging_date: chrono::NaiveDate,
-    ) -> Result<Prepared, String> {
+    ) -> Result<Prepared, Error> {
         safe_id(case)?;
         let folder = self.folder(case)?;
         let case_dir = self.root.join(&folder);
@@ -222,9 +265,7 @@ impl Archive {
             let newest = before.or_else(|| {
                 versions(&case_dir).last().map(|&last| {
                     let old = std::fs::read_to_string(
-                        case_dir
-                            .join(format!("v{last}"))
-                            .join("manifest-sha256.txt"),
+                        bag_dir(&self.root, &folder, last).join("manifest-sha256.txt"),
                     )
                     .unwrap_or_default();
                     (last, Sha256::digest(old).into())
@@ -256,9 +297,9 @@ impl Archive {
                     None => claimed.remove(&folder),
                 };
             }
-            return Err(format!("{}: {e}", tmp.display()));
+            return Err(io(&tmp)(e));
         }
-        let target = case_dir.join(format!("v{version}"));
+        let target = bag_dir(&self.root, &folder, version);
         Ok(Prepared::Bag(PendingBag {
             tmp,
             case_dir,
@@ -269,17 +310,12 @@ impl Archive {
 
     /// Puts a prepared bag in place; its bytes must have been flushed. The rename itself
     /// reaches the disk with the next flush.
-    pub fn commit(&self, bag: PendingBag) -> Result<PathBuf, String> {
-        std::fs::create_dir_all(&bag.case_dir)
-            .map_err(|e| format!("{}: {e}", bag.case_dir.display()))?;
+    pub fn commit(&self, bag: PendingBag) -> Result<PathBuf, Error> {
+        std::fs::create_dir_all(&bag.case_dir).map_err(io(&bag.case_dir))?;
         if bag.target.exists() {
-            return Err(format!(
-                "{} уже существует: архив не перезаписывается",
-                bag.target.display()
-            ));
+            return Err(Error::Exists(bag.target));
         }
-        std::fs::rename(&bag.tmp, &bag.target)
-            .map_err(|e| format!("{}: {e}", bag.target.display()))?;
+        std::fs::rename(&bag.tmp, &bag.target).map_err(io(&bag.target))?;
         Ok(bag.target)
     }
 
@@ -317,14 +353,11 @@ pub fn list_cases(root: &Path) -> Vec<(String, Vec<u32>)> {
 }
 
 /// A case ID that names a folder inside the archive and nothing else.
-fn safe_id(case: &Case) -> Result<(), String> {
+fn safe_id(case: &Case) -> Result<(), Error> {
     if crate::validate::case_id_is_safe(&case.case_id) {
         Ok(())
     } else {
-        Err(format!(
-            "номер случая «{}» нельзя использовать как имя папки",
-            case.case_id
-        ))
+        Err(Error::UnsafeId(case.case_id.clone()))
     }
 }
 
@@ -359,14 +392,14 @@ pub fn case_versions(root: &Path, case_id: &str) -> Vec<u32> {
 pub const CASE_JSON: &str = "case.json";
 
 /// The normalized case of one version.
-pub fn read_case(root: &Path, case_id: &str, version: u32) -> Result<Case, String> {
+pub fn read_case(root: &Path, case_id: &str, version: u32) -> Result<Case, Error> {
     let path = payload_dir(&bag_dir(root, case_id, version)).join(CASE_JSON);
-    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    let bytes = std::fs::read(&path).map_err(io(&path))?;
+    serde_json::from_slice(&bytes).map_err(|source| Error::Json { path, source })
 }
 
 /// The newest version of every case in an archive (its normalized `case.json`).
-pub fn newest_cases(root: &Path) -> Result<Vec<Case>, String> {
+pub fn newest_cases(root: &Path) -> Result<Vec<Case>, Error> {
     let mut out = Vec::new();
     each_newest_case(root, |case| out.push(case))?;
     Ok(out)
@@ -374,7 +407,7 @@ pub fn newest_cases(root: &Path) -> Result<Vec<Case>, String> {
 
 /// The newest version of every case in an archive, one at a time in case-ID order, so a job
 /// over a large archive holds one case, not all of them.
-pub fn each_newest_case(root: &Path, mut each: impl FnMut(Case)) -> Result<(), String> {
+pub fn each_newest_case(root: &Path, mut each: impl FnMut(Case)) -> Result<(), Error> {
     for (id, versions) in list_cases(root) {
         let Some(v) = versions.last() else { continue };
         each(read_case(root, &id, *v)?);
@@ -409,10 +442,8 @@ pub fn payload_form(root: &Path, case_id: &str, version: u32, path: &str) -> Opt
     if !crate::validate::case_id_is_safe(case_id) || !is_form(path) {
         return None;
     }
-    let bag = [case_id, &format!("v{version}"), "data"];
-    crate::safe_path::join(root, bag)
-        .and_then(|data| crate::safe_path::join_url(&data, path))
-        .ok()
+    let data = payload_dir(&bag_dir(root, case_id, version));
+    crate::safe_path::join_url(&data, path).ok()
 }
 
 fn is_form(path: &str) -> bool {
@@ -436,7 +467,7 @@ fn versions(case_dir: &Path) -> Vec<u32> {
 }
 
 /// The payload of a case's bag: every form as PDF and DOCX, the input, the normalized JSON.
-pub fn payload(case: &Case, source: &Source) -> Result<Vec<PayloadFile>, String> {
+pub fn payload(case: &Case, source: &Source) -> Result<Vec<PayloadFile>, Error> {
     let options = crate::render::Options {
         formats: vec![Format::Pdf, Format::Docx],
         forms: None,
@@ -446,19 +477,20 @@ pub fn payload(case: &Case, source: &Source) -> Result<Vec<PayloadFile>, String>
     let mut files = Vec::new();
     for d in crate::render::documents(case, &options) {
         for f in &options.formats {
-            let bytes = f
-                .write(&d)
-                .map_err(|e| format!("{}.{}: {e}", d.form, f.ext()))?;
+            let bytes = f.write(&d).map_err(|e| Error::Form {
+                file: format!("{}.{}", d.form, f.ext()),
+                reason: e.to_string(),
+            })?;
             files.push(PayloadFile {
                 path: format!("forms/{}.{}", d.form, f.ext()),
                 bytes,
             });
         }
     }
-    let mut json = serde_json::to_vec_pretty(case).map_err(|e| e.to_string())?;
+    let mut json = serde_json::to_vec_pretty(case).map_err(Error::CaseJson)?;
     json.push(b'\n');
     files.push(PayloadFile {
-        path: "case.json".into(),
+        path: CASE_JSON.into(),
         bytes: json,
     });
     files.push(PayloadFile {
@@ -561,12 +593,12 @@ pub fn export(
     to: Option<chrono::NaiveDate>,
     out: &Path,
     today: chrono::NaiveDate,
-) -> Result<Exported, String> {
+) -> Result<Exported, Error> {
     use crate::bagit::pack::{Tree, payload_size, write_tar};
     let mut trees = Vec::new();
     for (case_id, versions) in list_cases(root) {
         for v in versions {
-            let bag = root.join(&case_id).join(format!("v{v}"));
+            let bag = bag_dir(root, &case_id, v);
             let date = read_bag_info(&bag)
                 .into_iter()
                 .find(|(k, _)| k == "Bagging-Date")
@@ -585,10 +617,10 @@ pub fn export(
         }
     }
     if trees.is_empty() {
-        return Err("в архиве нет пакетов за указанный период".into());
+        return Err(Error::NothingToExport);
     }
     // Sizes first: bag-info.txt, with Payload-Oxum, comes before the payload in the tar.
-    let (octets, files) = payload_size(&trees).map_err(|e| e.to_string())?;
+    let (octets, files) = payload_size(&trees).map_err(Error::Sizes)?;
     let summary = Exported {
         bags: trees.iter().map(|t| t.name.clone()).collect(),
         bytes: octets,
@@ -643,6 +675,6 @@ pub fn export(
         tmp.persist(out).map_err(|e| e.error)?;
         Ok(())
     };
-    write().map_err(|e| format!("{}: {e}", out.display()))?;
+    write().map_err(io(out))?;
     Ok(summary)
 }

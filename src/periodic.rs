@@ -136,7 +136,7 @@ pub fn quarter(
             }
         });
         drop(send);
-        read
+        read.map_err(|e| e.to_string())
     });
     read.map_err(Error::Failed)?;
     let mut forms = forms.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -219,7 +219,7 @@ fn log_spool(
             failed = spool.push(&c, false).err();
         }
     })
-    .map_err(Error::Failed)?;
+    .map_err(|e| Error::Failed(e.to_string()))?;
     match failed {
         Some(e) => Err(spooled(e)),
         None => Ok(spool),

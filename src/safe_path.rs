@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 
 /// Why a piece was refused (for engineers; the page only says «не найдено»).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub struct Refused(pub &'static str);
 
 /// Names Windows keeps for devices, with or without an extension, in any letter case.

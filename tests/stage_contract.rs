@@ -102,7 +102,9 @@ fn through(archive: &Archive, bytes: &[u8]) -> Result<Outcome, String> {
         let prepared = match archive.prepare(case, &payload, settings().today) {
             // Designed: another child under an archived ID that differs only in letter case
             // (the archive cannot know it at validation) is refused, naming the folder.
-            Err(e) if e.contains("только регистром букв") => {
+            Err(e @ okno::archive::Error::CaseFolded { .. })
+                if e.to_string().contains("только регистром букв") =>
+            {
                 return Ok(Outcome::Refused);
             }
             other => other,
@@ -557,7 +559,10 @@ fn case_ids_that_differ_only_in_letter_case_are_one_case() {
         stored,
         okno::archive::Stored::Created { version: 1, .. }
     ));
-    let err = archive.store(&b, &source, settings().today).unwrap_err();
+    let err = archive
+        .store(&b, &source, settings().today)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("«NSK-2026-0001»") && err.contains("регистром"),
         "{err}"

@@ -13,7 +13,7 @@ pub fn run(args: ExportArgs, settings: &Settings) -> Result<()> {
         &args.output,
         settings.today,
     )
-    .map_err(Error::Failed)?;
+    .map_err(|e| Error::Failed(e.to_string()))?;
     outln!(
         "выгружено пакетов: {} ({:.1} МБ) в {}",
         e.bags.len(),

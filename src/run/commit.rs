@@ -43,7 +43,7 @@ pub(super) fn commit_all(
                 .persist()
                 .map_err(|e| format!("{}: {e}", out.unwrap_or(Path::new(".")).display()))
                 .and_then(|_| match (c.bag, archive) {
-                    (Some(bag), Some(a)) => a.commit(bag).map(|_| ()),
+                    (Some(bag), Some(a)) => a.commit(bag).map(|_| ()).map_err(|e| e.to_string()),
                     _ => Ok(()),
                 });
             if let Err(e) = placed {

@@ -884,7 +884,7 @@ fn stage(
     // The bag holds every form as PDF and DOCX; the forms in `out` reuse its bytes when they
     // are the same set, so a batch renders each form once.
     let payload: Option<Vec<PayloadFile>> = match (source, ctx.archive) {
-        (Some(s), Some(_)) => Some(archive::payload(case, s)?),
+        (Some(s), Some(_)) => Some(archive::payload(case, s).map_err(|e| e.to_string())?),
         _ => None,
     };
     let mut files: Vec<(PathBuf, Cow<[u8]>)> = Vec::new();
@@ -921,7 +921,7 @@ fn stage(
     files.retain(|(p, b)| !crate::files::unchanged(p, b));
     let unchanged = forms - files.len();
     let (bag, archived) = match (&payload, ctx.archive) {
-        (Some(p), Some(a)) => match a.prepare(case, p, ctx.settings.today)? {
+        (Some(p), Some(a)) => match a.prepare(case, p, ctx.settings.today).map_err(|e| e.to_string())? {
             Prepared::Bag(bag) => {
                 let v = bag.version;
                 (Some(bag), Some(Archived::New(v)))

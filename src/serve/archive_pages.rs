@@ -65,7 +65,8 @@ fn rows(root: &Path, today: NaiveDate) -> Result<Vec<Row>, String> {
             deadline: report::monitoring_state(&c, &q, today),
             id: c.case_id,
         });
-    })?;
+    })
+    .map_err(|e| e.to_string())?;
     out.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }
@@ -553,7 +554,7 @@ pub async fn export(
             );
             download_file(tmp, &out, "выгрузка-архива.tar", "application/x-tar")
         }
-        Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Выгрузка не сделана", &e),
+        Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Выгрузка не сделана", &e.to_string()),
         Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
     }
 }
@@ -671,7 +672,7 @@ pub async fn quarter_page(
             let q = Quarter::parse(&l)?;
             let only = crate::periodic::territory_arg(t.as_deref()).map_err(|e| e.to_string())?;
             let mut fold = report::QuarterFold::new(q, today, only);
-            crate::archive::each_newest_case(&root, |c| fold.add(&c))?;
+            crate::archive::each_newest_case(&root, |c| fold.add(&c)).map_err(|e| e.to_string())?;
             Ok(fold.finish())
         })
         .await
