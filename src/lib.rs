@@ -28,6 +28,7 @@ pub mod run;
 pub mod safe_path;
 pub mod serve;
 pub mod sheet_layouts;
+#[cfg(feature = "synth")]
 pub mod synth;
 pub mod text;
 pub mod validate;
