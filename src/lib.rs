@@ -1,37 +1,50 @@
 //! okno: the records of the Novosibirsk region's interagency procedure for early detection of
 //! family trouble, turned into checked cases, official forms and a provable archive.
 //!
-//! Stages, one module each, data flowing one way:
-//! `ingest` (files → `Case` + source map) → `validate` (`&Case` → diagnostics) → outputs.
-//! `sheet_layouts` describes the spreadsheets, `catalog` the seed's texts, `model` the case.
+//! The modules in layers, bottom first; each names only modules of lower layers
+//! (docs/DESIGN.md draws them, tests/module_map.rs keeps them):
+//! 1. plumbing: `error`, `diagnostic`, `safe_path`, `files`, `pool`, `printable`,
+//!    `portable_zip`, `text`;
+//! 2. `catalog` (the seed's texts); 3. `model` (the case);
+//! 4. `sheet_layouts` (the spreadsheets);
+//! 5. the stages: `ingest` (files → `Case` + where each value came from), `validate`
+//!    (`&Case` → diagnostics), `forms` and `render` (documents and their writers);
+//! 6. `blank_workbooks`, `bagit`, `synth` (test data, feature `synth`); 7. `archive`;
+//! 8. the engine: `run`, `pipeline`, `batch_report`; 9. over the archive: `report`,
+//!    `periodic`, `annotate`; 10. the page: `serve`.
 
-pub mod annotate;
-pub mod archive;
-pub mod bagit;
-pub mod batch_report;
-pub mod blank_workbooks;
-pub mod catalog;
+// 1
 pub mod diagnostic;
 pub mod error;
 pub mod files;
-pub mod forms;
-pub mod ingest;
-pub mod model;
-pub mod periodic;
-pub mod pipeline;
 pub mod pool;
 pub mod portable_zip;
 pub mod printable;
-pub mod render;
-pub mod report;
-pub mod run;
 pub mod safe_path;
-pub mod serve;
+pub mod text;
+// 2–4
+pub mod catalog;
+pub mod model;
 pub mod sheet_layouts;
+// 5
+pub mod forms;
+pub mod ingest;
+pub mod render;
+pub mod validate;
+// 6–7
+pub mod archive;
+pub mod bagit;
+pub mod blank_workbooks;
 #[cfg(feature = "synth")]
 pub mod synth;
-pub mod text;
-pub mod validate;
+// 8–10
+pub mod annotate;
+pub mod batch_report;
+pub mod periodic;
+pub mod pipeline;
+pub mod report;
+pub mod run;
+pub mod serve;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;

@@ -1,10 +1,9 @@
 //! Checksums: the algorithms of BagIt manifests, every file hashed with all the algorithms it
-//! needs in one read, the files on all cores (rayon).
+//! needs in one read, the files on all cores (`pool::map`).
 
 use std::io::{self, Read};
 
 use md5::Md5;
-use rayon::prelude::*;
 use sha1::Sha1;
 use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
 
@@ -141,16 +140,20 @@ fn hash_file(f: &DiskFile, algs: &[Alg], buf: &mut [u8]) -> HashResult {
     Ok(sums.finish())
 }
 
-/// Hashes every job (a file and the algorithms wanted for it) on rayon's pool; the results
-/// are in the order of `jobs`. Put the largest files first, so that one big file does not
-/// finish alone at the end.
+/// Hashes every job (a file and the algorithms wanted for it) on the program's worker pool;
+/// the results are in the order of `jobs`. Put the largest files first, so that one big file
+/// does not finish alone at the end.
 pub(super) fn hash_all(files: &[DiskFile], jobs: &[(usize, Vec<Alg>)]) -> Vec<HashResult> {
-    jobs.par_iter()
-        .map_init(
-            || vec![0u8; READ_BUF],
-            |buf, (fi, algs)| hash_file(&files[*fi], algs, buf),
-        )
-        .collect()
+    thread_local! {
+        // One read buffer per worker, not per file: a bag may hold many small files.
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    crate::pool::map(jobs, None, |(fi, algs)| {
+        BUF.with_borrow_mut(|buf| {
+            buf.resize(READ_BUF, 0);
+            hash_file(&files[*fi], algs, buf)
+        })
+    })
 }
 
 #[cfg(test)]

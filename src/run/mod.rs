@@ -921,7 +921,10 @@ fn stage(
     files.retain(|(p, b)| !crate::files::unchanged(p, b));
     let unchanged = forms - files.len();
     let (bag, archived) = match (&payload, ctx.archive) {
-        (Some(p), Some(a)) => match a.prepare(case, p, ctx.settings.today).map_err(|e| e.to_string())? {
+        (Some(p), Some(a)) => match a
+            .prepare(case, p, ctx.settings.today)
+            .map_err(|e| e.to_string())?
+        {
             Prepared::Bag(bag) => {
                 let v = bag.version;
                 (Some(bag), Some(Archived::New(v)))

@@ -554,7 +554,11 @@ pub async fn export(
             );
             download_file(tmp, &out, "выгрузка-архива.tar", "application/x-tar")
         }
-        Ok(Err(e)) => message(StatusCode::BAD_REQUEST, "Выгрузка не сделана", &e.to_string()),
+        Ok(Err(e)) => message(
+            StatusCode::BAD_REQUEST,
+            "Выгрузка не сделана",
+            &e.to_string(),
+        ),
         Err(e) => message(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", &e.to_string()),
     }
 }
