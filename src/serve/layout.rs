@@ -1,11 +1,6 @@
-//! The frame of every page (header, menu, user), its style and script, and the message page.
+//! The frame of every page (header, menu, user) and the message page.
 
 use super::auth::{LOCAL_USER, Session};
-use super::state::Shared;
-use axum::Router;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use maud::{DOCTYPE, Markup, html};
 
 /// The menu: path, label.
@@ -64,26 +59,4 @@ pub fn message_page(title: &str, text: &str) -> Markup {
         p { a href="/" { "← На главную" } }
     };
     layout(title, "", None, body)
-}
-
-static CSS: &str = include_str!("static/okno.css");
-static JS: &str = include_str!("static/okno.js");
-
-/// The page's style and script, embedded.
-pub fn router() -> Router<Shared> {
-    Router::new()
-        .route("/static/okno.css", get(static_css))
-        .route("/static/okno.js", get(static_js))
-}
-
-async fn static_css() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
-}
-
-async fn static_js() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        JS,
-    )
-        .into_response()
 }

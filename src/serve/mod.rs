@@ -13,11 +13,12 @@
 //! The house: `state` (what requests share) and `jobs` (the work in the background) at the
 //! bottom; `error` (one refusal type, the answer itself), `extract` (this session's job, a
 //! secretary) and `middleware` (one layer per concern) above them; one router per section
-//! (`check`, `sheet`, `archive`, `quarter`, `logs`, `blanks`, `api`, with `login` and the
-//! page's assets in `layout`), merged here.
+//! (`check`, `sheet`, `archive`, `quarter`, `logs`, `blanks`, `api`, with `login` and
+//! `assets`), merged here.
 
 mod api;
 mod archive;
+mod assets;
 pub mod auth;
 mod blanks;
 mod check;
@@ -154,7 +155,7 @@ fn router(state: Shared) -> Router {
         .merge(blanks::router())
         .merge(api::router())
         .merge(login::router())
-        .merge(layout::router())
+        .merge(assets::router())
         // Past the upload limit a request is refused, but its body is still read (and
         // dropped) up to this much, so the client gets the Russian message rather than a
         // connection reset while it is still sending.
