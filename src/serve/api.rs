@@ -8,18 +8,16 @@ use super::download::download;
 use super::error::{Error, Result};
 use super::extract::Secretary;
 use super::jobs::{Job, counts, start_check};
-use super::middleware::CsrfInBody;
 use super::quarter::{QuarterQuery, quarter_code, run_quarter};
 use super::state::Shared;
-use super::upload::new_job;
+use super::upload::upload;
 use crate::run::{Archived, Outcome};
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{FromRequest, Query, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::from_extractor;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The API's routes.
@@ -53,34 +51,34 @@ async fn api_session(State(state): State<Shared>, Extension(s): Extension<Sessio
     axum::Json(v).into_response()
 }
 
-/// The upload of a program's request as a job, checked to its end; a refusal of `new_job`
-/// in the API's words (same status).
-async fn api_job(
-    state: &Shared,
-    s: &Session,
-    csrf: bool,
-    mp: Multipart,
-) -> Result<(Arc<Job>, HashMap<String, String>)> {
-    let (job, fields) = new_job(state, s, csrf, mp).await.map_err(|r| {
-        let status = r.status();
-        let text = match status {
-            StatusCode::PAYLOAD_TOO_LARGE => {
-                "загрузка слишком велика или архив zip распаковывается больше предела"
-            }
-            StatusCode::FORBIDDEN => CSRF_REFUSED,
-            StatusCode::REQUEST_TIMEOUT => "файлы передавались слишком медленно, приём прерван",
-            StatusCode::SERVICE_UNAVAILABLE => {
-                "на сервере слишком много проверок других пользователей, повторите позже"
-            }
-            _ => "файлы не получены",
-        };
-        Error::api(status, text)
-    })?;
-    // A program waits for the whole check.
-    start_check(&job, state.settings())
-        .await
-        .map_err(|e| Error::api(StatusCode::INTERNAL_SERVER_ERROR, e))?;
-    Ok((job, fields))
+/// The files of a program's request as a job, checked to its end (a program waits for the
+/// whole check); a refusal of the upload in the API's words, with the page's status.
+struct ApiJob(Arc<Job>);
+
+impl FromRequest<Shared> for ApiJob {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Shared) -> std::result::Result<Self, Response> {
+        let job = upload(req, state).await?.map_err(|r| {
+            let status = r.status();
+            let text = match status {
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    "загрузка слишком велика или архив zip распаковывается больше предела"
+                }
+                StatusCode::FORBIDDEN => CSRF_REFUSED,
+                StatusCode::REQUEST_TIMEOUT => "файлы передавались слишком медленно, приём прерван",
+                StatusCode::SERVICE_UNAVAILABLE => {
+                    "на сервере слишком много проверок других пользователей, повторите позже"
+                }
+                _ => "файлы не получены",
+            };
+            Error::api(status, text).into_response()
+        })?;
+        start_check(&job, state.settings())
+            .await
+            .map_err(|e| Error::api(StatusCode::INTERNAL_SERVER_ERROR, e).into_response())?;
+        Ok(ApiJob(job))
+    }
 }
 
 fn outcome_json(job: &Job) -> serde_json::Value {
@@ -116,24 +114,12 @@ fn outcome_json(job: &Job) -> serde_json::Value {
 }
 
 /// `POST /api/validate` (multipart `files`): the diagnostics as JSON.
-async fn api_validate(
-    State(state): State<Shared>,
-    Extension(s): Extension<Session>,
-    csrf: Option<Extension<CsrfInBody>>,
-    mp: Multipart,
-) -> Result<Response> {
-    let (job, _) = api_job(&state, &s, csrf.is_some(), mp).await?;
-    Ok(axum::Json(outcome_json(&job)).into_response())
+async fn api_validate(ApiJob(job): ApiJob) -> Response {
+    axum::Json(outcome_json(&job)).into_response()
 }
 
 /// `POST /api/annotate` (multipart, one spreadsheet): the annotated workbook.
-async fn api_annotate(
-    State(state): State<Shared>,
-    Extension(s): Extension<Session>,
-    csrf: Option<Extension<CsrfInBody>>,
-    mp: Multipart,
-) -> Result<Response> {
-    let (job, _) = api_job(&state, &s, csrf.is_some(), mp).await?;
+async fn api_annotate(ApiJob(job): ApiJob) -> Result<Response> {
     let (name, bytes) = tokio::task::spawn_blocking(move || annotated_of(&job, 0))
         .await
         .map_err(|e| Error::api(StatusCode::INTERNAL_SERVER_ERROR, e))?
@@ -144,12 +130,9 @@ async fn api_annotate(
 /// `POST /api/render[?draft=1]` (multipart `files`): the forms as a zip.
 async fn api_render(
     State(state): State<Shared>,
-    Extension(s): Extension<Session>,
-    csrf: Option<Extension<CsrfInBody>>,
     Query(q): Query<DraftQuery>,
-    mp: Multipart,
+    ApiJob(job): ApiJob,
 ) -> Result<Response> {
-    let (job, _) = api_job(&state, &s, csrf.is_some(), mp).await?;
     zip_response(&state, &job, None, q.on()).await
 }
 
@@ -157,10 +140,8 @@ async fn api_render(
 async fn api_archive(
     State(state): State<Shared>,
     Secretary(s): Secretary,
-    csrf: Option<Extension<CsrfInBody>>,
-    mp: Multipart,
+    ApiJob(job): ApiJob,
 ) -> Result<Response> {
-    let (job, _) = api_job(&state, &s, csrf.is_some(), mp).await?;
     let (outcome, waited) = archive_inputs(&state, &job, s.user_name())
         .await
         .map_err(|e| Error::api(StatusCode::INTERNAL_SERVER_ERROR, e))?;

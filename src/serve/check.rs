@@ -8,13 +8,12 @@ use super::error::{Error, Result};
 use super::extract::{Secretary, ThisJob};
 use super::jobs::{FileState, Job, counts, start_check, status_text};
 use super::layout::layout;
-use super::middleware::CsrfInBody;
 use super::state::Shared;
-use super::upload::new_job;
+use super::upload::Uploaded;
 use crate::annotate;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::run;
-use axum::extract::{Multipart, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::middleware::from_extractor;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -71,16 +70,10 @@ pub async fn page(Extension(s): Extension<Session>, State(state): State<Shared>)
 }
 
 /// `POST /check`: the upload; then the job's page.
-pub async fn upload(
-    State(state): State<Shared>,
-    Extension(s): Extension<Session>,
-    csrf: Option<Extension<CsrfInBody>>,
-    mp: Multipart,
-) -> Result<Response> {
-    let (job, _) = new_job(&state, &s, csrf.is_some(), mp).await?;
+pub async fn upload(State(state): State<Shared>, Uploaded(job): Uploaded) -> Response {
     // The check runs on; the job's page follows it file by file.
     drop(start_check(&job, state.settings()));
-    Ok(Redirect::to(&format!("/check/{}", job.id)).into_response())
+    Redirect::to(&format!("/check/{}", job.id)).into_response()
 }
 
 /// The list of the job's files with the state of each: while the check runs (the page's

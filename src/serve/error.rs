@@ -119,6 +119,14 @@ impl Error {
     pub fn failed(e: impl Into<Cause>) -> Error {
         Error::Failed(e.into())
     }
+    /// A change without its CSRF token, or with a stale one (403).
+    pub fn csrf() -> Error {
+        Error::page(
+            StatusCode::FORBIDDEN,
+            "Запрос отклонён",
+            super::auth::CSRF_REFUSED,
+        )
+    }
     /// «Сбой» (500) with this error's message.
     pub fn fault(e: impl ToString) -> Error {
         Error::page(StatusCode::INTERNAL_SERVER_ERROR, "Сбой", e)

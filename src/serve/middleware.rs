@@ -2,7 +2,7 @@
 //! the host and origin check (`trust`), the session (created on first visit, its cookie),
 //! the login wall and the CSRF check of every change.
 
-use super::auth::{self, CSRF_REFUSED, LOCAL_USER, Role, Session};
+use super::auth::{self, LOCAL_USER, Role, Session};
 use super::error::Error;
 use super::state::Shared;
 use axum::Extension;
@@ -147,7 +147,7 @@ pub async fn csrf(Extension(session): Extension<Session>, req: Request, next: Ne
 }
 
 async fn csrf_checked(session: &Session, req: Request) -> Result<Request, Error> {
-    let refused = || Error::page(StatusCode::FORBIDDEN, "Запрос отклонён", CSRF_REFUSED);
+    let refused = Error::csrf;
     if let Some(h) = req.headers().get("x-csrf-token") {
         return if h.to_str().is_ok_and(|t| auth::same(t, &session.csrf)) {
             Ok(req)

@@ -2,13 +2,14 @@
 //! the limits into the job's private folder (stored under numbers, never under the user's
 //! names), and the zips among them unpacked within one budget for the whole upload.
 
-use super::auth::{self, CSRF_REFUSED, Session};
+use super::auth::{self, Session};
 use super::error::{Error, Result};
 use super::jobs::{FileState, Input, Job};
+use super::middleware::CsrfInBody;
 use super::state::Shared;
-use axum::extract::Multipart;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::StatusCode;
-use std::collections::HashMap;
+use axum::response::{IntoResponse, Response};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -38,19 +39,51 @@ async fn drain(mp: &mut Multipart) {
     }
 }
 
-/// Reads the uploaded files of a multipart request into a new job folder, unpacks zips
-/// within the limits, and checks the inputs with the engine.
-pub async fn new_job(
+/// The files of a multipart request, a new job of the caller's session (not yet checked);
+/// refused with the message page.
+pub struct Uploaded(pub Arc<Job>);
+
+impl FromRequest<Shared> for Uploaded {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &Shared) -> std::result::Result<Self, Response> {
+        match upload(req, state).await? {
+            Ok(job) => Ok(Uploaded(job)),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+/// The files of a multipart request as a new job of the caller's session. Err: a body that
+/// is not multipart, axum's answer as it is; Ok(Err): `new_job`'s refusal, for the caller
+/// to answer in its words.
+pub async fn upload(
+    req: Request,
+    state: &Shared,
+) -> std::result::Result<Result<Arc<Job>>, Response> {
+    let session = req.extensions().get::<Session>().cloned();
+    let csrf_in_body = req.extensions().get::<CsrfInBody>().is_some();
+    let mp = Multipart::from_request(req, state)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok(match session {
+        Some(s) => new_job(state, &s, csrf_in_body, mp).await,
+        None => Err(Error::fault("no session")),
+    })
+}
+
+/// Reads the uploaded files of a multipart request into a new job folder and unpacks zips
+/// within the limits; the CSRF field, when the body carries it, comes before any file.
+async fn new_job(
     state: &Shared,
     s: &Session,
     csrf_in_body: bool,
     mut mp: Multipart,
-) -> Result<(Arc<Job>, HashMap<String, String>)> {
+) -> Result<Arc<Job>> {
     let dir = state.scratch("job-").map_err(Error::fault)?;
     let limit = state.cfg.max_upload;
     let mut total: u64 = 0;
     let mut uploads: Vec<(String, PathBuf)> = Vec::new();
-    let mut fields: HashMap<String, String> = HashMap::new();
     let mut csrf_ok = !csrf_in_body;
     let body_error = |e: axum::extract::multipart::MultipartError| {
         if super::limits::too_slow(&e) {
@@ -97,19 +130,13 @@ pub async fn new_job(
                 drain(&mut mp).await;
                 return Err(too_big(limit));
             }
-            let v = String::from_utf8_lossy(&v).into_owned();
-            if name == "csrf" && auth::same(&v, &s.csrf) {
+            if name == "csrf" && auth::same(&String::from_utf8_lossy(&v), &s.csrf) {
                 csrf_ok = true;
             }
-            fields.insert(name, v);
             continue;
         };
         if !csrf_ok {
-            return Err(Error::page(
-                StatusCode::FORBIDDEN,
-                "Запрос отклонён",
-                CSRF_REFUSED,
-            ));
+            return Err(Error::csrf());
         }
         if file_name.is_empty() {
             continue;
@@ -137,11 +164,7 @@ pub async fn new_job(
         uploads.push((file_name, path));
     }
     if !csrf_ok {
-        return Err(Error::page(
-            StatusCode::FORBIDDEN,
-            "Запрос отклонён",
-            CSRF_REFUSED,
-        ));
+        return Err(Error::csrf());
     }
     if uploads.is_empty() {
         return Err(Error::page(
@@ -172,7 +195,7 @@ pub async fn new_job(
     .map_err(Error::fault)??;
     let job = Arc::new(job);
     state.jobs.put(job.clone())?;
-    Ok((job, fields))
+    Ok(job)
 }
 
 /// The last component of a browser's file name, without control characters.
