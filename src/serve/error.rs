@@ -31,8 +31,6 @@ pub enum Error {
     Task(#[from] tokio::task::JoinError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
-    #[error("{0}")]
-    Zip(#[from] zip::result::ZipError),
 
     // ---- the uploads ----
     #[error(
@@ -93,8 +91,6 @@ pub enum Error {
     // ---- the users file ----
     #[error(transparent)]
     Users(#[from] super::auth::Error),
-    #[error("{0}")]
-    Json(#[from] serde_json::Error),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -153,5 +149,50 @@ impl IntoResponse for Error {
             }
             other => Error::fault(other).into_response(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn answer(e: Error) -> (StatusCode, Option<String>, String) {
+        let r = e.into_response();
+        let kind = r
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_string());
+        let status = r.status();
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20).await.unwrap();
+        (status, kind, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_refusal_answers_a_page_to_a_person_and_json_to_a_program() {
+        let (status, kind, page) = answer(Error::page(
+            StatusCode::NOT_FOUND,
+            "Не найдено",
+            "Такого <файла> нет.",
+        ))
+        .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(kind.as_deref(), Some("text/html; charset=utf-8"));
+        assert!(page.contains("<title>Не найдено — okno</title>"), "{page}");
+        assert!(
+            page.contains(r#"<p class="message" role="alert">Такого &lt;файла&gt; нет.</p>"#),
+            "{page}"
+        );
+
+        let (status, kind, json) =
+            answer(Error::api(StatusCode::FORBIDDEN, "только секретарь")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(kind.as_deref(), Some("application/json"));
+        assert_eq!(json, r#"{"error":"только секретарь"}"#);
+
+        // Any other error is a fault of the server, with its message.
+        let (status, _, page) = answer(Error::NoSuchFile).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(page.contains("<h1>Сбой</h1>"), "{page}");
+        assert!(page.contains("нет такого файла"), "{page}");
     }
 }

@@ -183,3 +183,25 @@ async fn csrf_checked(session: &Session, req: Request) -> Result<Request, Error>
     }
     Err(refused())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_is_found_among_the_cookies() {
+        let mut h = HeaderMap::new();
+        h.append(header::COOKIE, HeaderValue::from_static("a=1; theme=dark"));
+        h.append(
+            header::COOKIE,
+            HeaderValue::from_static("x=2;okno_session=abc123 ; y=3"),
+        );
+        assert_eq!(session_cookie(&h).as_deref(), Some("abc123"));
+        let mut none = HeaderMap::new();
+        none.append(
+            header::COOKIE,
+            HeaderValue::from_static("okno_sessionx=1; xokno_session=2"),
+        );
+        assert_eq!(session_cookie(&none), None);
+    }
+}
