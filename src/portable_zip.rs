@@ -34,6 +34,25 @@ pub fn portable_file(file: &mut std::fs::File) -> std::io::Result<()> {
     file.flush()
 }
 
+/// A zip of files, in the order given, each under its name (`/` between folders): deflated,
+/// with fixed times and the Unix «version made by», so the same files give the same bytes
+/// on every system.
+pub fn zip_files<'a>(
+    files: impl IntoIterator<Item = (String, &'a std::path::Path)>,
+) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for (name, path) in files {
+        zip.start_file(name, opts)?;
+        let bytes = std::fs::read(path)?;
+        zip.write_all(&bytes)?;
+    }
+    Ok(portable(zip.finish()?.into_inner()))
+}
+
 /// Patches the central directory of the zip whose last bytes are `zip`, from byte `base` of it.
 fn patch(zip: &mut [u8], base: usize) {
     let Some(end) = zip.windows(4).rposition(|w| w == END) else {

@@ -241,18 +241,31 @@ fn logged_in(server: &Server, name: &str, password: &str) -> Client {
     c
 }
 
-/// The non-GET routes of `serve::router`, read from its source: the table below must name
-/// each of them.
+/// The non-GET routes of the sections' routers (`fn router` in each file of src/serve),
+/// read from their source: the table below must name each of them.
 fn post_routes() -> Vec<String> {
-    let src = std::fs::read_to_string(root().join("src/serve/mod.rs")).unwrap();
-    let router = &src[src.find("fn router(").unwrap()..];
-    let router = &router[..router.find("\n}\n").unwrap()];
-    router
-        .split(".route(")
-        .skip(1)
-        .filter(|r| r.contains("post("))
-        .map(|r| r.split('"').nth(1).unwrap().to_string())
-        .collect()
+    let mut routes = Vec::new();
+    for entry in std::fs::read_dir(root().join("src/serve")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).unwrap();
+        let Some(at) = src.find("fn router(") else {
+            continue;
+        };
+        let router = &src[at..];
+        let router = &router[..router.find("\n}\n").unwrap()];
+        routes.extend(
+            router
+                .split(".route(")
+                .skip(1)
+                .filter(|r| r.contains("post("))
+                .map(|r| r.split('"').nth(1).unwrap().to_string()),
+        );
+    }
+    assert!(routes.len() >= 10, "the routers are read: {routes:?}");
+    routes
 }
 
 #[test]

@@ -19,5 +19,5 @@ pub fn run(args: ServeArgs, today: Option<Date>) -> Result<()> {
         header_timeout: Duration::from_secs(args.header_timeout_s.max(1)),
         body_timeout: Duration::from_secs(args.body_timeout_s.max(1)),
     };
-    serve::serve(cfg).map_err(Error::Usage)
+    serve::serve(cfg).map_err(|e| Error::Usage(e.to_string()))
 }

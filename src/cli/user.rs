@@ -30,7 +30,8 @@ pub fn run(cmd: UserCommand) -> Result<()> {
             if typed && read("Пароль ещё раз: ")? != password {
                 return Err(Error::Usage("пароли не совпадают".into()));
             }
-            auth::add_user(&archive, &a.name, role, &password).map_err(Error::Usage)?;
+            auth::add_user(&archive, &a.name, role, &password)
+                .map_err(|e| Error::Usage(e.to_string()))?;
             outln!(
                 "пользователь {} ({}) добавлен в {}",
                 a.name,

@@ -17,6 +17,11 @@ use std::time::{Duration, Instant};
 
 pub const USERS_FILE: &str = ".okno-users.json";
 pub const COOKIE: &str = "okno_session";
+/// The refusal of a change without its CSRF token, or with a stale one.
+pub const CSRF_REFUSED: &str = "Запрос отклонён: в нём нет кода защиты формы или он устарел. \
+                                Обновите страницу и повторите.";
+/// Who works at the page when it has no users (loopback only).
+pub const LOCAL_USER: &str = "локальный пользователь";
 /// Failed logins of one client and name that cost no wait.
 const FREE_TRIES: u32 = 3;
 const MAX_DELAY: Duration = Duration::from_secs(30);
@@ -30,6 +35,33 @@ pub const MAX_NAME: usize = 100;
 const IDLE: Duration = Duration::from_secs(8 * 3600);
 /// Stored sessions of one user (each login makes one).
 const MAX_PER_USER: usize = 20;
+
+/// Why the users file was not read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("файл пользователей {} повреждён: {source}", .path.display())]
+    Damaged {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{}: {source}", .path.display())]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("имя пользователя пусто или содержит недопустимые знаки")]
+    Name,
+    #[error("имя пользователя длиннее {MAX_NAME} знаков")]
+    NameLong,
+    #[error("пароль короче 8 знаков")]
+    ShortPassword,
+    #[error("пароль не удалось зашифровать: {0}")]
+    Hash(argon2::password_hash::Error),
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -69,34 +101,33 @@ pub fn users_path(archive: &Path) -> PathBuf {
 }
 
 /// The users of an archive; none when the file is missing.
-pub fn load_users(archive: &Path) -> Result<Vec<User>, String> {
+pub fn load_users(archive: &Path) -> Result<Vec<User>> {
     let path = users_path(archive);
     match std::fs::read(&path) {
         Ok(bytes) => {
             crate::files::make_private(&path);
-            serde_json::from_slice(&bytes)
-                .map_err(|e| format!("файл пользователей {} повреждён: {e}", path.display()))
+            serde_json::from_slice(&bytes).map_err(|source| Error::Damaged { path, source })
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(vec![]),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(source) => Err(Error::File { path, source }),
     }
 }
 
 /// Adds a user (or replaces the password and role of one with that name).
-pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Result<(), String> {
+pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Result<()> {
     if name.trim().is_empty() || name.chars().any(|c| c.is_control()) {
-        return Err("имя пользователя пусто или содержит недопустимые знаки".into());
+        return Err(Error::Name);
     }
     if name.chars().count() > MAX_NAME {
-        return Err(format!("имя пользователя длиннее {MAX_NAME} знаков"));
+        return Err(Error::NameLong);
     }
     if password.chars().count() < 8 {
-        return Err("пароль короче 8 знаков".into());
+        return Err(Error::ShortPassword);
     }
     let mut users = load_users(archive)?;
     let hash = Argon2::default()
         .hash_password(password.as_bytes())
-        .map_err(|e| format!("пароль не удалось зашифровать: {e}"))?
+        .map_err(Error::Hash)?
         .to_string();
     users.retain(|u| u.name != name);
     users.push(User {
@@ -105,11 +136,14 @@ pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Resul
         hash,
     });
     users.sort_by(|a, b| a.name.cmp(&b.name));
-    std::fs::create_dir_all(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
-    let json = serde_json::to_vec_pretty(&users).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(archive).map_err(|source| Error::File {
+        path: archive.to_path_buf(),
+        source,
+    })?;
+    let json = serde_json::to_vec_pretty(&users)?;
     // Readable by its owner only: the hashes are worth guessing at.
-    crate::files::write_atomic_private(&users_path(archive), &json)
-        .map_err(|e| format!("{}: {e}", users_path(archive).display()))
+    let path = users_path(archive);
+    crate::files::write_atomic_private(&path, &json).map_err(|source| Error::File { path, source })
 }
 
 /// The user whose password this is.
@@ -147,6 +181,10 @@ impl Session {
     }
     pub fn role(&self) -> Option<Role> {
         self.user.as_ref().map(|u| u.1)
+    }
+    /// The user may change the archive.
+    pub fn is_secretary(&self) -> bool {
+        self.role() == Some(Role::Secretary)
     }
 }
 

@@ -4,6 +4,8 @@
 //! cut off when it sends nothing for `body_timeout` or trickles slower than `MIN_BODY_RATE`.
 //! A stalled client thus holds a connection for seconds, not for ever.
 
+use super::error::Error;
+use super::state::Config;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::ConnectInfo;
@@ -29,7 +31,7 @@ pub(super) struct Limits {
 }
 
 impl Limits {
-    pub(super) fn of(cfg: &super::Config) -> Limits {
+    pub(super) fn of(cfg: &Config) -> Limits {
         Limits {
             max_connections: cfg.max_connections.max(1),
             header_timeout: cfg.header_timeout,
@@ -43,14 +45,14 @@ pub(super) async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     limits: Limits,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let stop = tokio::signal::ctrl_c();
     tokio::pin!(stop);
     loop {
         // A free slot first: past the limit, connections wait unaccepted.
         let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => slot.map_err(|e| e.to_string())?,
+            slot = slots.clone().acquire_owned() => slot.map_err(Error::Accept)?,
             _ = &mut stop => return Ok(()),
         };
         let (stream, peer) = tokio::select! {

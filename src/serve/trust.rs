@@ -4,11 +4,10 @@
 //! at all from a program that sends the CSRF token in `X-CSRF-Token` (a browser sends
 //! `Origin` with every POST of a form or script).
 
-use super::pages::message;
+use super::error::Error;
 use axum::extract::Request;
 use axum::http::uri::Authority;
 use axum::http::{Method, StatusCode, header};
-use axum::response::Response;
 use std::net::{IpAddr, SocketAddr};
 
 /// The names and the address a request may call this server by.
@@ -23,16 +22,13 @@ pub(crate) struct Allowed {
 }
 
 /// The names given with `--host`, checked: a host name or address without a port.
-pub fn check_hosts(names: &[String]) -> Result<(), String> {
+pub fn check_hosts(names: &[String]) -> Result<(), Error> {
     for n in names {
         let plain = n
             .parse::<Authority>()
             .is_ok_and(|a| a.port().is_none() && !a.as_str().contains('@') && !a.host().is_empty());
         if !plain {
-            return Err(format!(
-                "--host «{n}»: укажите имя компьютера без порта и без http://, \
-                 например okno.school.local"
-            ));
+            return Err(Error::Host(n.clone()));
         }
     }
     Ok(())
@@ -88,7 +84,7 @@ impl Allowed {
     }
 
     /// The refusal of a request that does not come to or from this page, if it does not.
-    pub fn refusal(&self, req: &Request) -> Option<Response> {
+    pub fn refusal(&self, req: &Request) -> Option<Error> {
         let host = req
             .headers()
             .get(header::HOST)
@@ -98,10 +94,10 @@ impl Allowed {
             || named.iter().flatten().any(|a| !self.host(a))
             || req.headers().get_all(header::HOST).iter().count() > 1
         {
-            return Some(message(
+            return Some(Error::page(
                 StatusCode::MISDIRECTED_REQUEST,
                 "Запрос отклонён",
-                &format!(
+                format!(
                     "Страница okno открывается только по адресу этого компьютера ({}): \
                      запрос пришёл по другому имени и отклонён.",
                     self.url
@@ -126,7 +122,7 @@ impl Allowed {
         if same {
             None
         } else {
-            Some(message(
+            Some(Error::page(
                 StatusCode::FORBIDDEN,
                 "Запрос отклонён",
                 "Запрос отправлен не со страницы okno. Откройте страницу okno заново и повторите.",

@@ -1,73 +1,30 @@
-//! The frame of every page (header, menu, user), the message page and the login.
+//! The login and the logout.
 
 use super::auth::{self, Attempt, Session};
-use super::{NewSession, Shared};
-use axum::Extension;
-use axum::Form;
+use super::layout::layout;
+use super::middleware::NewSession;
+use super::state::Shared;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::{DOCTYPE, Markup, html};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use maud::{Markup, html};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-/// The menu: path, label.
-const MENU: [(&str, &str); 5] = [
-    ("/", "Проверить и оформить"),
-    ("/archive", "Архив"),
-    ("/quarter", "Квартал"),
-    ("/logs", "Журналы"),
-    ("/blanks", "Бланки"),
-];
-
-/// A whole page: title, the menu with `active` marked, the body.
-pub fn layout(title: &str, active: &str, session: Option<&Session>, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="ru" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " — okno" }
-                link rel="stylesheet" href="/static/okno.css";
-                script src="/static/okno.js" defer {}
-            }
-            body {
-                header.top {
-                    div.brand { "okno" span.sub { "«Единое окно» · документы КДНиЗП" } }
-                    @if let Some(s) = session.filter(|s| s.user.is_some()) {
-                        nav {
-                            @for (href, label) in MENU {
-                                a href=(href) class=@if href == active { "active" } { (label) }
-                            }
-                        }
-                        div.user {
-                            span { (s.user_name()) }
-                            @if let Some(r) = s.role() { span.role { " (" (r.ru()) ")" } }
-                            @if s.user_name() != super::LOCAL_USER {
-                                form method="post" action="/logout" {
-                                    input type="hidden" name="csrf" value=(s.csrf);
-                                    button.link type="submit" { "Выйти" }
-                                }
-                            }
-                        }
-                    }
-                }
-                main { (body) }
-            }
-        }
-    }
-}
-
-/// A page with one message (errors, refusals), with its status.
-pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
-    let body = html! {
-        h1 { (title) }
-        p.message role="alert" { (text) }
-        p { a href="/" { "← На главную" } }
-    };
-    (status, layout(title, "", None, body)).into_response()
+/// The login form and the logout.
+pub fn router() -> Router<Shared> {
+    Router::new()
+        // A login form is small, whichever way its CSRF token comes.
+        .route(
+            "/login",
+            get(login_page)
+                .post(login)
+                .layer(axum::extract::DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route("/logout", post(logout))
 }
 
 pub async fn login_page(Extension(s): Extension<Session>) -> Response {

@@ -1,0 +1,62 @@
+//! The frame of every page (header, menu, user) and the message page.
+
+use super::auth::{LOCAL_USER, Session};
+use maud::{DOCTYPE, Markup, html};
+
+/// The menu: path, label.
+const MENU: [(&str, &str); 5] = [
+    ("/", "Проверить и оформить"),
+    ("/archive", "Архив"),
+    ("/quarter", "Квартал"),
+    ("/logs", "Журналы"),
+    ("/blanks", "Бланки"),
+];
+
+/// A whole page: title, the menu with `active` marked, the body.
+pub fn layout(title: &str, active: &str, session: Option<&Session>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="ru" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — okno" }
+                link rel="stylesheet" href="/static/okno.css";
+                script src="/static/okno.js" defer {}
+            }
+            body {
+                header.top {
+                    div.brand { "okno" span.sub { "«Единое окно» · документы КДНиЗП" } }
+                    @if let Some(s) = session.filter(|s| s.user.is_some()) {
+                        nav {
+                            @for (href, label) in MENU {
+                                a href=(href) class=@if href == active { "active" } { (label) }
+                            }
+                        }
+                        div.user {
+                            span { (s.user_name()) }
+                            @if let Some(r) = s.role() { span.role { " (" (r.ru()) ")" } }
+                            @if s.user_name() != LOCAL_USER {
+                                form method="post" action="/logout" {
+                                    input type="hidden" name="csrf" value=(s.csrf);
+                                    button.link type="submit" { "Выйти" }
+                                }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// A page with one message (errors, refusals); `serve::Error` answers with it.
+pub fn message_page(title: &str, text: &str) -> Markup {
+    let body = html! {
+        h1 { (title) }
+        p.message role="alert" { (text) }
+        p { a href="/" { "← На главную" } }
+    };
+    layout(title, "", None, body)
+}
