@@ -1,5 +1,6 @@
 //! The program's one way of running work in parallel: a fixed number of workers over a list
-//! of items, in the items' order.
+//! of items, in the items' order (`map`), or over items as they are made, each result taken
+//! as it is done (`stream`).
 
 /// Maps `f` over `items` on `threads` workers (all cores when None), keeping the order.
 ///
@@ -52,4 +53,71 @@ pub fn map<T: Sync, R: Send>(
         .into_iter()
         .map(|r| r.expect("every item was processed"))
         .collect()
+}
+
+/// What `stream`'s feeder hands on: items for the workers, and results of its own.
+pub struct Feed<T, R> {
+    work: std::sync::mpsc::SyncSender<T>,
+    done: std::sync::mpsc::Sender<R>,
+}
+
+impl<T, R> Feed<T, R> {
+    /// Queues an item for the workers, waiting while the queue is full; false once no worker
+    /// is left to take it.
+    pub fn work(&self, item: T) -> bool {
+        self.work.send(item).is_ok()
+    }
+
+    /// Hands a result straight to the taker, past the workers.
+    pub fn done(&self, result: R) -> bool {
+        self.done.send(result).is_ok()
+    }
+}
+
+/// Runs `work` on `threads` workers over the items `feed` makes, as it makes them, and hands
+/// every result to `take` on this thread as soon as it is done (in the order done).
+///
+/// For work that must not be held whole: `feed` runs on a thread of its own and waits while
+/// twice `threads` items are queued, so memory holds a few items in flight, not the list.
+/// Each worker takes the next item when it has finished the last, on a large stack (Typst
+/// lays out deep trees recursively). A panic in `work` is the caller's to catch: a dead
+/// worker would leave `feed` waiting.
+pub fn stream<T: Send, R: Send>(
+    threads: usize,
+    feed: impl FnOnce(&Feed<T, R>) + Send,
+    work: impl Fn(T) -> R + Sync,
+    mut take: impl FnMut(R),
+) {
+    use std::sync::Mutex;
+    use std::sync::mpsc::{channel, sync_channel};
+    let threads = threads.max(1);
+    let (items, queue) = sync_channel::<T>(2 * threads);
+    let queue = Mutex::new(queue);
+    let (done, results) = channel::<R>();
+    std::thread::scope(|scope| {
+        for i in 0..threads {
+            let (queue, done, work) = (&queue, done.clone(), &work);
+            let worker = move || {
+                loop {
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok(item) = next else { break };
+                    if done.send(work(item)).is_err() {
+                        break;
+                    }
+                }
+            };
+            std::thread::Builder::new()
+                .name(format!("okno-worker-{i}"))
+                .stack_size(64 << 20)
+                .spawn_scoped(scope, worker)
+                .expect("a worker thread");
+        }
+        let feeder = Feed { work: items, done };
+        // The last item is queued when `feed` returns: the workers end once the queue is
+        // empty, and `take` once every worker and the feeder are gone.
+        scope.spawn(move || feed(&feeder));
+        for r in results {
+            take(r);
+        }
+    });
 }
