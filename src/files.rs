@@ -230,3 +230,33 @@ fn read_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spool_gives_back_each_record_from_any_thread() {
+        let spool = Spool::new().unwrap();
+        let places: Vec<Vec<(u64, u32, String)>> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
+                .map(|t| {
+                    let spool = &spool;
+                    s.spawn(move || {
+                        (0..300)
+                            .map(|i| {
+                                let text = format!("поток {t}, запись {i}");
+                                let (at, len) = spool.append(text.as_bytes()).unwrap();
+                                (at, len, text)
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        for (at, len, text) in places.into_iter().flatten() {
+            assert_eq!(spool.read(at, len).unwrap(), text.as_bytes());
+        }
+    }
+}

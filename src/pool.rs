@@ -121,3 +121,50 @@ pub fn stream<T: Send, R: Send>(
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn map_keeps_the_items_order() {
+        let items: Vec<u32> = (0..500).collect();
+        assert_eq!(
+            map(&items, Some(4), |i| i * 2),
+            (0..500).map(|i| i * 2).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn stream_takes_every_result_and_the_feeder_never_runs_far_ahead() {
+        let threads = 3;
+        let started = AtomicUsize::new(0);
+        let mut taken = Vec::new();
+        let mut most_ahead = 0;
+        stream(
+            threads,
+            |feed: &Feed<u32, Result<u32, &str>>| {
+                for i in 0..2000 {
+                    // Queued and not yet taken by a worker: at most the queue, and one item
+                    // per worker between taking it and counting it.
+                    let ahead = i as usize - started.load(Ordering::SeqCst).min(i as usize);
+                    most_ahead = most_ahead.max(ahead);
+                    assert!(feed.work(i));
+                }
+                assert!(feed.done(Err("read to its end")));
+            },
+            |i| {
+                started.fetch_add(1, Ordering::SeqCst);
+                Ok(i * 3)
+            },
+            |r| taken.push(r),
+        );
+        assert!(most_ahead <= 3 * threads, "{most_ahead} items ahead");
+        assert_eq!(taken.len(), 2001);
+        assert!(taken.contains(&Err("read to its end")));
+        let mut values: Vec<u32> = taken.into_iter().filter_map(Result::ok).collect();
+        values.sort_unstable();
+        assert_eq!(values, (0..2000).map(|i| i * 3).collect::<Vec<_>>());
+    }
+}

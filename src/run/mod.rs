@@ -151,3 +151,124 @@ pub fn check_each(
     }
     survey::check_paths(&paths, opts, settings, sink)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::Format;
+    use std::path::Path;
+
+    fn settings() -> Settings {
+        Settings {
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        }
+    }
+
+    fn inputs() -> Vec<PathBuf> {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        vec![fixtures.join("cases"), fixtures.join("broken")]
+    }
+
+    /// What a sink heard, owned.
+    #[derive(Debug, PartialEq)]
+    enum Heard {
+        Read(String, ReadEvent),
+        Done(String, usize, usize, usize),
+        File(String, usize),
+        Case(String),
+    }
+
+    fn heard(e: Event) -> Heard {
+        match e {
+            Event::Read(p, r) => Heard::Read(p.display().to_string(), r),
+            Event::Done { file, done, total } => {
+                Heard::Done(file.file.clone(), file.cases.len(), done, total)
+            }
+            Event::File { file, cases, .. } => Heard::File(file.file.clone(), cases),
+            Event::Case(c) => Heard::Case(c.case_id),
+        }
+    }
+
+    /// The page's progress and `batch`'s lines come from these events: each input is read
+    /// (started, each case, read) before any input is done, then each is done once, counted
+    /// up to the number of inputs — for a run that checks and one that renders alike.
+    #[test]
+    fn every_input_is_read_then_done_once_with_its_cases() {
+        let out = tempfile::tempdir().unwrap();
+        let renders = Options {
+            out: Some(out.path().to_path_buf()),
+            formats: vec![Format::Docx],
+            forms: Some(vec!["notification".into()]),
+            jobs: Some(2),
+            ..Options::default()
+        };
+        for opts in [Options::default(), renders] {
+            let events = Mutex::new(Vec::new());
+            let sink = |e: Event| events.lock().unwrap().push(heard(e));
+            let outcome = run(&inputs(), &opts, &settings(), &sink).unwrap();
+            let events = events.into_inner().unwrap();
+            let total = outcome.files.len();
+            assert!(total > 20, "{total} inputs");
+            let first_done = events
+                .iter()
+                .position(|e| matches!(e, Heard::Done(..)))
+                .unwrap();
+            for f in &outcome.files {
+                let read: Vec<&ReadEvent> = events
+                    .iter()
+                    .filter_map(|e| match e {
+                        Heard::Read(p, r) if *p == f.file => Some(r),
+                        _ => None,
+                    })
+                    .collect();
+                let mut expected = vec![&ReadEvent::Started];
+                expected.extend(std::iter::repeat_n(&ReadEvent::Case, f.cases.len()));
+                expected.push(&ReadEvent::Read);
+                assert_eq!(read, expected, "{}", f.file);
+            }
+            assert!(
+                events[..first_done]
+                    .iter()
+                    .all(|e| matches!(e, Heard::Read(..)))
+            );
+            let done: Vec<&Heard> = events[first_done..].iter().collect();
+            assert_eq!(done.len(), total, "only `Done` after the reading");
+            let mut named = Vec::new();
+            for (n, e) in done.into_iter().enumerate() {
+                let Heard::Done(file, cases, at, of) = e else {
+                    panic!("{e:?} after the reading")
+                };
+                assert_eq!((*at, *of), (n + 1, total));
+                let f = outcome.files.iter().find(|f| f.file == *file).unwrap();
+                assert_eq!(*cases, f.cases.len(), "{file}");
+                named.push(file.clone());
+            }
+            named.sort();
+            let mut files: Vec<String> = outcome.files.iter().map(|f| f.file.clone()).collect();
+            files.sort();
+            assert_eq!(named, files);
+        }
+    }
+
+    /// `validate` prints from these events: each input with its count of cases, then exactly
+    /// that many cases, in the inputs' order.
+    #[test]
+    fn a_check_tells_each_input_then_its_cases_in_order() {
+        let events = Mutex::new(Vec::new());
+        let sink = |e: Event| {
+            if !matches!(e, Event::Read(..)) {
+                events.lock().unwrap().push(heard(e))
+            }
+        };
+        let totals = check_each(&inputs(), &Options::default(), &settings(), &sink).unwrap();
+        let whole = run(&inputs(), &Options::default(), &settings(), &quiet).unwrap();
+        let mut expected = Vec::new();
+        for f in &whole.files {
+            expected.push(Heard::File(f.file.clone(), f.cases.len()));
+            expected.extend(f.cases.iter().map(|c| Heard::Case(c.case_id.clone())));
+        }
+        assert_eq!(events.into_inner().unwrap(), expected);
+        assert_eq!(totals.files, whole.files.len());
+        assert_eq!(totals.cases, whole.cases().count());
+    }
+}
