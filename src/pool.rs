@@ -81,13 +81,14 @@ impl<T, R> Feed<T, R> {
 /// twice `threads` items are queued, so memory holds a few items in flight, not the list.
 /// Each worker takes the next item when it has finished the last, on a large stack (Typst
 /// lays out deep trees recursively). A panic in `work` is the caller's to catch: a dead
-/// worker would leave `feed` waiting.
+/// worker would leave `feed` waiting. Fails, before `feed` is called, only when not one worker
+/// thread can be started; fewer than `threads` do the work as well.
 pub fn stream<T: Send, R: Send>(
     threads: usize,
     feed: impl FnOnce(&Feed<T, R>) + Send,
     work: impl Fn(T) -> R + Sync,
     mut take: impl FnMut(R),
-) {
+) -> std::io::Result<()> {
     use std::sync::Mutex;
     use std::sync::mpsc::{channel, sync_channel};
     let threads = threads.max(1);
@@ -95,6 +96,7 @@ pub fn stream<T: Send, R: Send>(
     let queue = Mutex::new(queue);
     let (done, results) = channel::<R>();
     std::thread::scope(|scope| {
+        let mut workers = 0;
         for i in 0..threads {
             let (queue, done, work) = (&queue, done.clone(), &work);
             let worker = move || {
@@ -106,11 +108,16 @@ pub fn stream<T: Send, R: Send>(
                     }
                 }
             };
-            std::thread::Builder::new()
+            let started = std::thread::Builder::new()
                 .name(format!("okno-worker-{i}"))
                 .stack_size(64 << 20)
-                .spawn_scoped(scope, worker)
-                .expect("a worker thread");
+                .spawn_scoped(scope, worker);
+            match started {
+                Ok(_) => workers += 1,
+                Err(e) if workers == 0 => return Err(e),
+                // The ones started do the work.
+                Err(_) => break,
+            }
         }
         let feeder = Feed { work: items, done };
         // The last item is queued when `feed` returns: the workers end once the queue is
@@ -119,7 +126,8 @@ pub fn stream<T: Send, R: Send>(
         for r in results {
             take(r);
         }
-    });
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -159,7 +167,8 @@ mod tests {
                 Ok(i * 3)
             },
             |r| taken.push(r),
-        );
+        )
+        .unwrap();
         assert!(most_ahead <= 3 * threads, "{most_ahead} items ahead");
         assert_eq!(taken.len(), 2001);
         assert!(taken.contains(&Err("read to its end")));

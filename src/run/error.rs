@@ -25,6 +25,9 @@ pub enum Error {
         root: PathBuf,
         source: std::io::Error,
     },
+    /// Not one worker thread could be started.
+    #[error("не удалось запустить потоки оформления: {0}")]
+    Workers(std::io::Error),
     /// The thread that puts files in place died.
     #[error("сбой записи файлов")]
     Committer,

@@ -154,10 +154,12 @@ pub(super) fn render_all(
                 });
             }
         };
-        crate::pool::stream(ctx.opts.workers(cases), read, work, take);
+        let streamed = crate::pool::stream(ctx.opts.workers(cases), read, work, take);
         // Every worker is gone: the committer ends with the last case staged.
         drop(commits);
-        committer.join().unwrap_or(Err(Error::Committer))
+        let committed = committer.join().unwrap_or(Err(Error::Committer));
+        streamed.map_err(Error::Workers)?;
+        committed
     });
     Ok((files, failures?))
 }
