@@ -3,7 +3,7 @@
 //!
 //! cargo bench --bench register [-- ROWS]
 
-use okno::pipeline;
+use okno::run;
 use okno::validate::Settings;
 use std::time::Instant;
 
@@ -34,7 +34,7 @@ fn main() {
         read_times.push(t.elapsed().as_secs_f64());
         drop(ingested);
         let t = Instant::now();
-        let reports = pipeline::check_all(std::slice::from_ref(&path), &settings);
+        let reports = run::check_all(std::slice::from_ref(&path), &settings);
         total_times.push(t.elapsed().as_secs_f64());
         let r = &reports[0];
         let errors = r

@@ -68,50 +68,75 @@ pub fn annotated_name(input: &Path) -> String {
     format!("{stem}-замечания.xlsx")
 }
 
+/// Why a workbook could not be handed back annotated.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("книга не читается: {0}")]
+    Open(std::io::Error),
+    /// Over the check's caps, or not a package the reader takes.
+    #[error("книга не читается для замечаний: {0}")]
+    Unreadable(String),
+    #[error("файл «.{0}» не таблица: замечания не ставятся")]
+    NotTable(String),
+    /// An ods or xls whose values cannot be copied.
+    #[error("таблица не читается для замечаний: {0}")]
+    Table(String),
+    #[error("лист «{sheet}» не читается: {message}")]
+    SheetUnreadable { sheet: String, message: String },
+    #[error("лист «{sheet}»: {message}")]
+    Sheet { sheet: String, message: String },
+    /// A sheet could not be added (the spreadsheet library's words).
+    #[error("{0}")]
+    NewSheet(String),
+    #[error("книга с замечаниями не записана: {0}")]
+    Unwritable(String),
+}
+
 /// The annotated workbook of `input` as xlsx bytes. `remarks` are the diagnostics of that
 /// input; those with a sheet and a cell mark the cell, all are listed in «Замечания».
-pub fn annotate(input: &Path, remarks: &[Remark]) -> Result<Vec<u8>, String> {
+pub fn annotate(input: &Path, remarks: &[Remark]) -> Result<Vec<u8>, Error> {
     // The same caps as the check (I-SIZE): a workbook the check refused unread is not loaded
     // whole here either.
-    let file = std::fs::File::open(input).map_err(|e| format!("книга не читается: {e}"))?;
+    let file = std::fs::File::open(input).map_err(Error::Open)?;
     crate::ingest::bounds::check_package(std::io::BufReader::new(file))
-        .map_err(|e| format!("книга не читается для замечаний: {e}"))?;
+        .map_err(|e| Error::Unreadable(e.to_string()))?;
     let mut book = match extension(input).as_str() {
-        "xlsx" | "xlsm" => umya::reader::xlsx::read(input)
-            .map_err(|e| format!("книга не читается для замечаний: {e}"))?,
+        "xlsx" | "xlsm" => {
+            umya::reader::xlsx::read(input).map_err(|e| Error::Unreadable(e.to_string()))?
+        }
         "ods" | "xls" => copy_values(input)?,
-        other => return Err(format!("файл «.{other}» не таблица: замечания не ставятся")),
+        other => return Err(Error::NotTable(other.to_string())),
     };
     mark_cells(&mut book, remarks);
     add_remarks_sheet(&mut book, remarks)?;
     let mut out = std::io::Cursor::new(Vec::new());
     umya::writer::xlsx::write_writer(&book, &mut out)
-        .map_err(|e| format!("книга с замечаниями не записана: {e}"))?;
-    reproducible(&out.into_inner()).map_err(|e| format!("книга с замечаниями не записана: {e}"))
+        .map_err(|e| Error::Unwritable(e.to_string()))?;
+    reproducible(&out.into_inner()).map_err(|e| Error::Unwritable(e.to_string()))
 }
 
 /// The package again with fixed entry times and the number formats of `xl/styles.xml` in
 /// order of their IDs (umya-spreadsheet writes them from a hash map): the same input and
 /// remarks give the same bytes.
-fn reproducible(xlsx: &[u8]) -> Result<Vec<u8>, String> {
+fn reproducible(xlsx: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
     use std::io::{Read, Write};
-    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).map_err(|e| e.to_string())?;
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(xlsx))?;
     let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
     for i in 0..zin.len() {
-        let mut entry = zin.by_index(i).map_err(|e| e.to_string())?;
+        let mut entry = zin.by_index(i)?;
         let name = entry.name().to_string();
         let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        entry.read_to_end(&mut bytes)?;
         if name == "xl/styles.xml" {
             bytes = sorted_number_formats(&String::from_utf8_lossy(&bytes)).into_bytes();
         }
-        zout.start_file(name, opts).map_err(|e| e.to_string())?;
-        zout.write_all(&bytes).map_err(|e| e.to_string())?;
+        zout.start_file(name, opts)?;
+        zout.write_all(&bytes)?;
     }
-    let out = zout.finish().map_err(|e| e.to_string())?.into_inner();
+    let out = zout.finish()?.into_inner();
     Ok(crate::portable_zip::portable(out))
 }
 
@@ -140,18 +165,22 @@ fn sorted_number_formats(xml: &str) -> String {
 }
 
 /// A new workbook with the values of every sheet of an ods or xls.
-fn copy_values(input: &Path) -> Result<umya::Workbook, String> {
+fn copy_values(input: &Path) -> Result<umya::Workbook, Error> {
     use calamine::{Data, Reader};
-    let mut source = calamine::open_workbook_auto(input)
-        .map_err(|e| format!("таблица не читается для замечаний: {e}"))?;
+    let mut source =
+        calamine::open_workbook_auto(input).map_err(|e| Error::Table(e.to_string()))?;
     let mut book = umya::new_file_empty_worksheet();
     for name in source.sheet_names() {
         let range = source
             .worksheet_range(&name)
-            .map_err(|e| format!("лист «{name}» не читается: {e}"))?;
-        let sheet = book
-            .new_sheet(name.clone())
-            .map_err(|e| format!("лист «{name}»: {e}"))?;
+            .map_err(|e| Error::SheetUnreadable {
+                sheet: name.clone(),
+                message: e.to_string(),
+            })?;
+        let sheet = book.new_sheet(name.clone()).map_err(|e| Error::Sheet {
+            sheet: name.clone(),
+            message: e.to_string(),
+        })?;
         let (r0, c0) = range.start().unwrap_or((0, 0));
         for (r, row) in range.rows().enumerate() {
             for (c, value) in row.iter().enumerate() {
@@ -185,7 +214,8 @@ fn copy_values(input: &Path) -> Result<umya::Workbook, String> {
         }
     }
     if book.sheet_count() == 0 {
-        book.new_sheet("Лист1").map_err(|e| e.to_string())?;
+        book.new_sheet("Лист1")
+            .map_err(|e| Error::NewSheet(e.to_string()))?;
     }
     Ok(book)
 }
@@ -258,14 +288,16 @@ fn mark_cells(book: &mut umya::Workbook, remarks: &[Remark]) {
 }
 
 /// The sheet that lists every remark: №, kind, rule, case, sheet, cell, message.
-fn add_remarks_sheet(book: &mut umya::Workbook, remarks: &[Remark]) -> Result<(), String> {
+fn add_remarks_sheet(book: &mut umya::Workbook, remarks: &[Remark]) -> Result<(), Error> {
     let mut name = REMARKS_SHEET.to_string();
     let mut n = 2;
     while book.sheet_by_name(&name).is_ok() {
         name = format!("{REMARKS_SHEET} ({n})");
         n += 1;
     }
-    let sheet = book.new_sheet(name).map_err(|e| e.to_string())?;
+    let sheet = book
+        .new_sheet(name)
+        .map_err(|e| Error::NewSheet(e.to_string()))?;
     let header = [
         "№",
         "Вид",

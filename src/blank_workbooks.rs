@@ -99,7 +99,7 @@ fn option_lists() -> Vec<&'static str> {
     names
 }
 
-pub(crate) fn new_book() -> Workbook {
+pub fn new_book() -> Workbook {
     let mut book = Workbook::new();
     let created = ExcelDateTime::from_ymd(2026, 1, 1).expect("fixed date");
     book.set_properties(
@@ -112,7 +112,7 @@ pub(crate) fn new_book() -> Workbook {
 }
 
 /// The workbook's bytes, the same on every platform (`portable_zip`).
-pub(crate) fn saved(book: &mut Workbook) -> Result<Vec<u8>, XlsxError> {
+pub fn saved(book: &mut Workbook) -> Result<Vec<u8>, XlsxError> {
     book.save_to_buffer().map(crate::portable_zip::portable)
 }
 

@@ -1,6 +1,7 @@
 //! The one module that writes files: whole or not at all (the bytes go to a temporary file in
 //! the same folder, are flushed to disk, and the file is renamed into place), not again when
-//! they are already there, and in groups flushed once (`Staged`).
+//! they are already there, and in groups flushed once (`Staged`); and the temporary spool a
+//! long run appends its records to (`Spool`).
 
 use std::io::Write;
 use std::path::Path;
@@ -170,5 +171,92 @@ impl Staged {
             tmp.persist(&path).map_err(|e| e.error)?;
         }
         Ok(())
+    }
+}
+
+/// A temporary file that records are appended to and read back from by place, so that a run
+/// of any length keeps in memory only where its records are. Shared by threads; removed when
+/// dropped (or, after a crash, by the system: it has no name).
+pub struct Spool {
+    file: std::sync::Mutex<(std::fs::File, u64)>,
+}
+
+impl Spool {
+    pub fn new() -> std::io::Result<Spool> {
+        Ok(Spool {
+            file: std::sync::Mutex::new((tempfile::tempfile()?, 0)),
+        })
+    }
+
+    /// Appends `bytes`: where they are, (offset, length), for `read`.
+    pub fn append(&self, bytes: &[u8]) -> std::io::Result<(u64, u32)> {
+        use std::io::{Seek, SeekFrom};
+        let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
+        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let (file, end) = &mut *guard;
+        // Reads are positional, and on Windows they move the cursor: write at the end.
+        file.seek(SeekFrom::Start(*end))?;
+        file.write_all(bytes)?;
+        let at = *end;
+        *end += u64::from(len);
+        Ok((at, len))
+    }
+
+    /// The `len` bytes appended at `at`.
+    pub fn read(&self, at: u64, len: u32) -> std::io::Result<Vec<u8>> {
+        let mut buf = vec![0; len as usize];
+        let guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        read_at(&guard.0, &mut buf, at)?;
+        Ok(buf)
+    }
+}
+
+/// Reads `buf.len()` bytes at `at`, on Windows too.
+#[cfg(unix)]
+fn read_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
+}
+
+#[cfg(windows)]
+fn read_at(f: &std::fs::File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt;
+    let mut done = 0;
+    while done < buf.len() {
+        let n = f.seek_read(&mut buf[done..], at + done as u64)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        done += n;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spool_gives_back_each_record_from_any_thread() {
+        let spool = Spool::new().unwrap();
+        let places: Vec<Vec<(u64, u32, String)>> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
+                .map(|t| {
+                    let spool = &spool;
+                    s.spawn(move || {
+                        (0..300)
+                            .map(|i| {
+                                let text = format!("поток {t}, запись {i}");
+                                let (at, len) = spool.append(text.as_bytes()).unwrap();
+                                (at, len, text)
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        for (at, len, text) in places.into_iter().flatten() {
+            assert_eq!(spool.read(at, len).unwrap(), text.as_bytes());
+        }
     }
 }

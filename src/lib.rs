@@ -10,7 +10,7 @@
 //! 5. the stages: `ingest` (files → `Case` + where each value came from), `validate`
 //!    (`&Case` → diagnostics), `forms` and `render` (documents and their writers);
 //! 6. `blank_workbooks`, `bagit`, `synth` (test data, feature `synth`); 7. `archive`;
-//! 8. the engine: `run`, `pipeline`, `batch_report`; 9. over the archive: `report`,
+//! 8. the engine: `run`; 9. over the archive: `report`,
 //!    `periodic`, `annotate`; 10. the page: `serve`.
 
 // 1
@@ -39,9 +39,7 @@ pub mod blank_workbooks;
 pub mod synth;
 // 8–10
 pub mod annotate;
-pub mod batch_report;
 pub mod periodic;
-pub mod pipeline;
 pub mod report;
 pub mod run;
 pub mod serve;

@@ -87,7 +87,7 @@ fn through(archive: &Archive, bytes: &[u8]) -> Result<Outcome, String> {
     let mut outcome = Outcome::Refused;
     for ic in ingested.cases {
         let source = Source::of(&ic, Path::new("case.json"), bytes);
-        let checked = okno::pipeline::check_case(ic, &settings());
+        let checked = okno::run::check_case(ic, &settings());
         if checked.has_errors() {
             continue;
         }
@@ -415,8 +415,7 @@ fn an_excel_vertical_tab_is_an_error_at_its_cell() {
     }
     let book = out.finish().unwrap().into_inner();
     let ingested = okno::ingest::read_bytes("book.xlsx", &book).expect("reads");
-    let checked =
-        okno::pipeline::check_case(ingested.cases.into_iter().next().unwrap(), &settings());
+    let checked = okno::run::check_case(ingested.cases.into_iter().next().unwrap(), &settings());
     let found: Vec<_> = checked
         .diagnostics
         .iter()

@@ -4,7 +4,7 @@
 use okno::diagnostic::{Diagnostic, Severity};
 use okno::ingest::{read_bytes, read_path};
 use okno::model::{FamilyType, Presence, RiskLevel, Sex};
-use okno::pipeline;
+use okno::run;
 use okno::sheet_layouts::REGISTER_COLUMNS;
 use okno::validate::Settings;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
@@ -38,7 +38,7 @@ fn template_filled_by_openpyxl_and_libreoffice_reads_the_same_and_validates() {
         "NSK-2026-0201-libreoffice.xls",
     ] {
         let path = fixture(&format!("other-writers/{name}"));
-        let report = pipeline::check_file(&path, &settings());
+        let report = run::check_file(&path, &settings());
         assert!(
             report.unreadable.is_none(),
             "{name}: {:?}",
@@ -288,7 +288,7 @@ fn a_register_with_one_bad_row_reports_that_row_only() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("reg.xlsx");
     std::fs::write(&path, book.save_to_buffer().unwrap()).unwrap();
-    let report = pipeline::check_file(&path, &settings());
+    let report = run::check_file(&path, &settings());
     assert_eq!(report.cases.len(), 6);
     for (i, c) in report.cases.iter().enumerate() {
         let errs = errors(&c.diagnostics);

@@ -3,6 +3,7 @@
 
 use super::args::ArchiveArgs;
 use super::term::out;
+use super::{exit, text};
 use okno::error::Result;
 use okno::render::Format;
 use okno::run::{self, Options};
@@ -16,8 +17,9 @@ pub fn run(args: ArchiveArgs, settings: &Settings) -> Result<()> {
         jobs: args.jobs.jobs,
         ..Options::default()
     };
-    let outcome = run::run(&args.inputs.inputs, &opts, settings, &|_, _, _| {})?;
-    out!("{}", run::text::checks(&outcome.files));
-    out!("{}", run::text::archived(&outcome, &root));
-    outcome.verdict(true)
+    let outcome =
+        run::run(&args.inputs.inputs, &opts, settings, &run::quiet).map_err(exit::engine)?;
+    out!("{}", text::checks(&outcome.files));
+    out!("{}", text::archived(&outcome, &root));
+    exit::of_run(&outcome, true)
 }

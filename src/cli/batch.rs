@@ -1,13 +1,14 @@
-//! `okno batch`: a folder through the pipeline on all cores, forms and `отчет.xlsx` in the
+//! `okno batch`: a folder through the engine on all cores, forms and `отчет.xlsx` in the
 //! results folder. A progress bar on a terminal, a line per case otherwise, JSON lines with
 //! `--json`. An input that cannot be read is a row of the report, not a failed run (exit 1).
 
 use super::args::BatchArgs;
+use super::exit;
+use super::report::{self, DRAFT, ERRORS, FAILED, RENDERED, UNREADABLE};
 use super::term::{self, outln};
-use okno::batch_report::{self, DRAFT, ERRORS, FAILED, RENDERED, UNREADABLE};
 use okno::error::{Error, Result};
 use okno::render::Format;
-use okno::run::{self, FileOutcome, Options};
+use okno::run::{self, Event, Options};
 use okno::validate::Settings;
 use std::io::IsTerminal;
 
@@ -16,7 +17,7 @@ pub fn run(args: BatchArgs, settings: &Settings) -> Result<()> {
         return Err(Error::Usage(format!("{} — не папка", args.dir.display())));
     }
     let json = args.json;
-    let total = okno::pipeline::expand_inputs(std::slice::from_ref(&args.dir)).len();
+    let total = run::expand_inputs(std::slice::from_ref(&args.dir)).len();
     let bar = (!json && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(total as u64);
         b.set_style(
@@ -27,8 +28,16 @@ pub fn run(args: BatchArgs, settings: &Settings) -> Result<()> {
         );
         b
     });
-    let on_file = |f: &FileOutcome, n: usize, total: usize| {
-        for r in batch_report::file_rows(f) {
+    let sink = |event: Event| {
+        let Event::Done {
+            file,
+            done: n,
+            total,
+        } = event
+        else {
+            return;
+        };
+        for r in report::file_rows(file) {
             if json {
                 outln!("{}", serde_json::to_string(&r).unwrap_or_default());
             } else if let Some(b) = &bar {
@@ -58,22 +67,25 @@ pub fn run(args: BatchArgs, settings: &Settings) -> Result<()> {
         draft: args.draft.draft,
         jobs: args.jobs.jobs,
         archive: args.archive.clone(),
-        report: true,
         ..Options::default()
     };
-    let outcome = run::run(std::slice::from_ref(&args.dir), &opts, settings, &on_file);
+    let outcome = run::run(std::slice::from_ref(&args.dir), &opts, settings, &sink);
     if let Some(b) = &bar {
         match &outcome {
             Ok(_) => b.finish_and_clear(),
             Err(_) => b.abandon(),
         }
     }
-    let outcome = outcome?;
+    let mut outcome = outcome.map_err(exit::engine)?;
+    let rows = report::rows(&outcome.files);
+    let written = report::write(&rows, &args.output);
+    if let Err(e) = &written {
+        outcome.failures.push(e.to_string());
+    }
     for e in &outcome.failures {
         outln!("ошибка записи: {e}");
     }
     if !json {
-        let rows = batch_report::rows(&outcome.files);
         let count = |s: &str| rows.iter().filter(|r| r.status == s).count();
         let forms: usize = rows.iter().map(|r| r.forms).sum();
         outln!(
@@ -85,11 +97,8 @@ pub fn run(args: BatchArgs, settings: &Settings) -> Result<()> {
             count(UNREADABLE),
             count(FAILED),
             forms,
-            outcome
-                .report
-                .as_ref()
-                .map_or("не записан".into(), |p| p.display().to_string())
+            written.map_or("не записан".into(), |p| p.display().to_string())
         );
     }
-    outcome.verdict(false)
+    exit::of_run(&outcome, false)
 }

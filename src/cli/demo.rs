@@ -3,6 +3,7 @@
 
 use super::args::DemoArgs;
 use super::term::{out, outln};
+use super::{exit, text};
 use okno::error::{Error, Result};
 use okno::render::Format;
 use okno::run::{self, Options};
@@ -28,14 +29,14 @@ pub fn run(args: DemoArgs, settings: &Settings) -> Result<()> {
         logs: true,
         ..Options::default()
     };
-    let outcome = run::run(&inputs, &opts, settings, &|_, _, _| {})?;
-    out!("{}", run::text::checks(&outcome.files));
-    out!("{}", run::text::rendered(&outcome, &args.output));
+    let outcome = run::run(&inputs, &opts, settings, &run::quiet).map_err(exit::engine)?;
+    out!("{}", text::checks(&outcome.files));
+    out!("{}", text::rendered(&outcome, &args.output));
     okno::blank_workbooks::write_blanks(&args.output)?;
     outln!(
         "Документы оформлены за {:.1} с; шаблоны книги случая и реестра — в {}",
         outcome.seconds,
         args.output.display()
     );
-    outcome.verdict(true)
+    exit::of_run(&outcome, true)
 }

@@ -19,7 +19,7 @@ pub fn run(args: LogArgs) -> Result<()> {
         &args.output,
         territory.as_ref(),
     )?;
-    let written = super::print_written(&done.written);
+    let written = super::exit::print_written(&done.written);
     outln!("в журнале записей: {}", done.entries);
     written
 }

@@ -13,7 +13,7 @@ pub fn run(args: QuarterArgs, settings: &Settings) -> Result<()> {
         settings.today,
         args.territory.territory.as_deref(),
     )?;
-    let written = super::print_written(&q.written);
+    let written = super::exit::print_written(&q.written);
     outln!(
         "{}: извещений поступило {}, ожидают «Единого окна» {} (срок D-SW-3 просрочен: {}), направлено с нарушением срока (D-NOTIFY-1): {}; случаев в работе {}, файлов мониторинга {}; мониторинг просрочен: {}, срок в квартале: {}; других нарушенных сроков: {}",
         q.label,

@@ -3,6 +3,7 @@
 
 use super::args::RenderArgs;
 use super::term::out;
+use super::{exit, text};
 use okno::error::{Error, Result};
 use okno::run::{self, Options};
 use okno::validate::Settings;
@@ -26,8 +27,9 @@ pub fn run(args: RenderArgs, settings: &Settings) -> Result<()> {
         logs: true,
         ..Options::default()
     };
-    let outcome = run::run(&args.inputs.inputs, &opts, settings, &|_, _, _| {})?;
-    out!("{}", run::text::checks(&outcome.files));
-    out!("{}", run::text::rendered(&outcome, &args.output));
-    outcome.verdict(true)
+    let outcome =
+        run::run(&args.inputs.inputs, &opts, settings, &run::quiet).map_err(exit::engine)?;
+    out!("{}", text::checks(&outcome.files));
+    out!("{}", text::rendered(&outcome, &args.output));
+    exit::of_run(&outcome, true)
 }

@@ -4,99 +4,112 @@
 
 use super::args::{Output, ValidateArgs};
 use super::term::errln;
+use super::{exit, text};
 use okno::annotate;
 use okno::error::{Error, Result};
-use okno::run::{self, Checked, FileOutcome, Options};
+use okno::run::{self, Event, FileOutcome, Options};
 use okno::validate::Settings;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Mutex;
 
 pub fn run(args: ValidateArgs, settings: &Settings) -> Result<()> {
     if let Some(dir) = &args.annotate {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::Failed(format!("{}: {e}", dir.display())))?;
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut text = String::new();
-    // The input being told, whole, when it is to be handed back annotated.
-    let mut kept: Option<FileOutcome> = None;
-    let mut failed = 0;
-    let mut each = |checked: Checked| {
-        match checked {
-            Checked::File {
+    let told = Mutex::new(Told {
+        out: std::io::BufWriter::new(std::io::stdout()),
+        text: String::new(),
+        kept: None,
+        failed: 0,
+    });
+    // Inputs and cases come in order, from one thread; the first pass's reading is not shown.
+    let sink = |event: Event| {
+        let mut guard = told.lock().unwrap_or_else(|e| e.into_inner());
+        let t = &mut *guard;
+        match event {
+            Event::File {
                 file,
                 cases,
                 errors,
                 warnings,
             } => {
-                if let (Some(done), Some(dir)) = (kept.take(), &args.annotate) {
-                    failed += usize::from(!write_annotated(&done, dir));
+                if let (Some(done), Some(dir)) = (t.kept.take(), &args.annotate) {
+                    t.failed += usize::from(!write_annotated(&done, dir));
                 }
                 match args.format {
                     Output::Json => {
                         for d in file.unreadable_diagnostic().iter().chain(&file.diagnostics) {
-                            text.push_str(&d.to_json_line());
-                            text.push('\n');
+                            t.text.push_str(&d.to_json_line());
+                            t.text.push('\n');
                         }
                     }
-                    Output::Text => run::text::file_head(&mut text, file, cases, errors, warnings),
+                    Output::Text => text::file_head(&mut t.text, file, cases, errors, warnings),
                 }
                 if args.annotate.is_some()
                     && file.unreadable.is_none()
                     && annotate::can_annotate(Path::new(&file.file))
                 {
-                    kept = Some(FileOutcome {
-                        file: file.file.clone(),
-                        unreadable: None,
-                        diagnostics: file.diagnostics.clone(),
-                        cases: Vec::new(),
-                    });
+                    t.kept = Some(FileOutcome::head(
+                        file.file.clone(),
+                        None,
+                        file.diagnostics.clone(),
+                    ));
                 }
             }
-            Checked::Case(c) => {
+            Event::Case(c) => {
                 match args.format {
                     Output::Json => {
                         for d in &c.diagnostics {
-                            text.push_str(&d.to_json_line());
-                            text.push('\n');
+                            t.text.push_str(&d.to_json_line());
+                            t.text.push('\n');
                         }
                     }
-                    Output::Text => run::text::case_problems(&mut text, &c),
+                    Output::Text => text::case_problems(&mut t.text, &c),
                 }
-                if let Some(k) = &mut kept {
+                if let Some(k) = &mut t.kept {
                     k.cases.push(c);
                 }
             }
+            Event::Read(..) | Event::Done { .. } => return,
         }
-        let _ = out.write_all(super::term::shown(&text).as_bytes());
-        text.clear();
+        let _ = t.out.write_all(super::term::shown(&t.text).as_bytes());
+        t.text.clear();
     };
-    let totals = run::check_each(
-        &args.inputs.inputs,
-        &Options::default(),
-        settings,
-        &mut each,
-    )?;
-    if let (Some(done), Some(dir)) = (kept.take(), &args.annotate) {
-        failed += usize::from(!write_annotated(&done, dir));
+    let totals = run::check_each(&args.inputs.inputs, &Options::default(), settings, &sink)
+        .map_err(exit::engine)?;
+    let mut t = told.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let (Some(done), Some(dir)) = (t.kept.take(), &args.annotate) {
+        t.failed += usize::from(!write_annotated(&done, dir));
     }
     if args.format == Output::Text {
-        run::text::total(
-            &mut text,
+        text::total(
+            &mut t.text,
             totals.files,
             totals.cases,
             totals.errors,
             totals.warnings,
         );
-        let _ = out.write_all(super::term::shown(&text).as_bytes());
+        let _ = t.out.write_all(super::term::shown(&t.text).as_bytes());
     }
-    let _ = out.flush();
-    if failed > 0 {
+    let _ = t.out.flush();
+    if t.failed > 0 {
         return Err(Error::Failed(format!(
-            "не записано книг с замечаниями: {failed}"
+            "не записано книг с замечаниями: {}",
+            t.failed
         )));
     }
-    totals.verdict(true)
+    exit::of_check(&totals, true)
+}
+
+/// What is told so far: the text not yet printed, the input being told (whole, when it is to
+/// be handed back annotated), the annotated books not written.
+struct Told {
+    out: std::io::BufWriter<std::io::Stdout>,
+    text: String,
+    kept: Option<FileOutcome>,
+    failed: usize,
 }
 
 /// `<dir>/<имя>-замечания.xlsx` for a readable spreadsheet; false when it could not be written
@@ -104,12 +117,16 @@ pub fn run(args: ValidateArgs, settings: &Settings) -> Result<()> {
 fn write_annotated(f: &FileOutcome, dir: &Path) -> bool {
     let input = Path::new(&f.file);
     let path = dir.join(annotate::annotated_name(input));
-    match annotate::annotate(input, &annotate::remarks_of(f))
-        .and_then(|b| okno::files::write_if_changed(&path, &b).map_err(|e| e.to_string()))
-    {
-        Ok(_) => {
+    let written = annotate::annotate(input, &annotate::remarks_of(f))
+        .map(|b| okno::files::write_if_changed(&path, &b));
+    match written {
+        Ok(Ok(_)) => {
             errln!("записана книга с замечаниями: {}", path.display());
             true
+        }
+        Ok(Err(e)) => {
+            errln!("{}: {e}", f.file);
+            false
         }
         Err(e) => {
             errln!("{}: {e}", f.file);

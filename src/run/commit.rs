@@ -3,6 +3,7 @@
 //! commit) and then renames them. Nothing is in place before its bytes are on disk, and
 //! workers never wait for the disk (only when 16 cases are queued).
 
+use super::error::Error;
 use crate::archive::{Archive, PendingBag};
 use crate::files::Staged;
 use std::path::Path;
@@ -25,11 +26,13 @@ pub(super) fn commit_all(
     staged: Receiver<Commit>,
     out: Option<&Path>,
     archive: Option<&Archive>,
-) -> Result<Unplaced, String> {
-    let flush = || -> Result<(), String> {
+) -> Result<Unplaced, Error> {
+    let flush = || -> Result<(), Error> {
         for root in out.into_iter().chain(archive.map(Archive::root)) {
-            crate::files::sync_filesystem(root)
-                .map_err(|e| format!("{}: {e}", root.display()))?;
+            crate::files::sync_filesystem(root).map_err(|source| Error::Flush {
+                root: root.to_path_buf(),
+                source,
+            })?;
         }
         Ok(())
     };
@@ -38,14 +41,13 @@ pub(super) fn commit_all(
         let group: Vec<Commit> = std::iter::once(first).chain(staged.try_iter()).collect();
         flush()?;
         for c in group {
-            let placed = c
-                .forms
-                .persist()
-                .map_err(|e| format!("{}: {e}", out.unwrap_or(Path::new(".")).display()))
-                .and_then(|_| match (c.bag, archive) {
+            let placed = match c.forms.persist() {
+                Err(e) => Err(format!("{}: {e}", out.unwrap_or(Path::new(".")).display())),
+                Ok(()) => match (c.bag, archive) {
                     (Some(bag), Some(a)) => a.commit(bag).map(|_| ()).map_err(|e| e.to_string()),
                     _ => Ok(()),
-                });
+                },
+            };
             if let Err(e) = placed {
                 failures.push((c.key, e));
             }

@@ -3,12 +3,11 @@
 //! the run need. The cases are told afterwards, input by input in order, once those rules are
 //! known.
 
-use super::{CaseOutcome, Places, Status};
+use super::outcome::{CaseOutcome, count};
+use super::places::Places;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::forms::read_at;
+use crate::files::Spool;
 use serde::{Deserialize, Serialize};
-use std::fs::File;
-use std::io::{Seek, SeekFrom, Write};
 use std::sync::Mutex;
 
 /// Bytes of an input's records kept before they are written out as one chunk.
@@ -16,7 +15,7 @@ const CHUNK: usize = 64 << 10;
 
 /// The one temporary file of the run, shared by the inputs read on every core.
 pub(super) struct CaseSpool {
-    file: Mutex<(File, u64)>,
+    file: Spool,
 }
 
 /// One input's cases: its chunks in the spool, and what is counted of them as they come.
@@ -54,7 +53,7 @@ struct Diag {
 impl CaseSpool {
     pub fn new() -> std::io::Result<CaseSpool> {
         Ok(CaseSpool {
-            file: Mutex::new((tempfile::tempfile()?, 0)),
+            file: Spool::new()?,
         })
     }
 
@@ -66,7 +65,7 @@ impl CaseSpool {
         case: CaseOutcome,
         places: Places,
     ) -> std::io::Result<()> {
-        let (e, w) = super::count(case.diagnostics.iter());
+        let (e, w) = count(case.diagnostics.iter());
         to.cases += 1;
         to.errors += e;
         to.warnings += w;
@@ -101,14 +100,7 @@ impl CaseSpool {
         if to.buffer.is_empty() {
             return Ok(());
         }
-        let len = u32::try_from(to.buffer.len()).map_err(std::io::Error::other)?;
-        let mut guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
-        let (file, end) = &mut *guard;
-        // Reads are positional, and on Windows they move the cursor: write at the end.
-        file.seek(SeekFrom::Start(*end))?;
-        file.write_all(&to.buffer)?;
-        to.chunks.push((*end, len));
-        *end += u64::from(len);
+        to.chunks.push(self.file.append(&to.buffer)?);
         to.buffer.clear();
         Ok(())
     }
@@ -120,13 +112,9 @@ impl CaseSpool {
         file: &'a str,
     ) -> impl Iterator<Item = std::io::Result<(CaseOutcome, Places)>> + 'a {
         from.chunks.iter().flat_map(move |&(at, len)| {
-            let mut buf = vec![0; len as usize];
-            let read = {
-                let guard = self.file.lock().unwrap_or_else(|e| e.into_inner());
-                read_at(&guard.0, &mut buf, at)
-            };
-            let records: Vec<std::io::Result<(CaseOutcome, Places)>> = match read {
-                Ok(()) => serde_json::Deserializer::from_slice(&buf)
+            let records: Vec<std::io::Result<(CaseOutcome, Places)>> = match self.file.read(at, len)
+            {
+                Ok(buf) => serde_json::Deserializer::from_slice(&buf)
                     .into_iter::<Record>()
                     .map(|r| r.map(|r| r.into_case(file)).map_err(std::io::Error::other))
                     .collect(),
@@ -156,15 +144,7 @@ impl Record {
                 message: d.message,
             })
             .collect();
-        let case = CaseOutcome {
-            case_id: self.case_id,
-            diagnostics,
-            status: Status::Checked,
-            forms: 0,
-            unchanged: 0,
-            archived: None,
-        };
-        (case, self.places)
+        (CaseOutcome::checked(self.case_id, diagnostics), self.places)
     }
 }
 
@@ -190,7 +170,7 @@ fn rule_id(id: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Place;
+    use crate::run::places::Place;
 
     fn place(cell: &str) -> Place {
         Place {
@@ -207,14 +187,7 @@ mod tests {
         for i in 0..3000 {
             let mut d = Diagnostic::error("D-NOTIFY-1", "/notification/sent", format!("№{i}"));
             d.file = "a.xlsx".into();
-            let case = |id: String, diagnostics| CaseOutcome {
-                case_id: id,
-                diagnostics,
-                status: Status::Checked,
-                forms: 0,
-                unchanged: 0,
-                archived: None,
-            };
+            let case = CaseOutcome::checked;
             let places = || Places {
                 case_id: place(&format!("A{i}")),
                 child: None,

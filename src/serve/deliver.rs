@@ -80,7 +80,7 @@ async fn rendered(state: &Shared, job: &Arc<Job>, draft: bool) -> Result<PathBuf
             draft,
             ..Options::default()
         };
-        run::run(&paths, &opts, &settings, &|_, _, _| {}).map_err(Error::failed)
+        run::run(&paths, &opts, &settings, &run::quiet).map_err(Error::failed)
     })
     .await??;
     forms[usize::from(draft)] = Some(out.clone());
@@ -189,7 +189,7 @@ pub async fn archive_inputs(state: &Shared, job: &Arc<Job>, user: &str) -> Resul
             formats: vec![Format::Pdf, Format::Docx],
             ..Options::default()
         };
-        run::run(&paths, &opts, &settings, &|_, _, _| {}).map_err(Error::failed)
+        run::run(&paths, &opts, &settings, &run::quiet).map_err(Error::failed)
     })
     .await?;
     drop(guard);

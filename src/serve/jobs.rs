@@ -212,7 +212,7 @@ fn check_inputs(job: &Job, settings: &crate::validate::Settings) -> Outcome {
         };
     let progress = {
         let (index, states) = (index.clone(), states.clone());
-        run::Progress(Arc::new(move |p: &Path, e: run::ReadEvent| {
+        move |p: &Path, e: run::ReadEvent| {
             let Some(&n) = index.get(p) else { return };
             set(&states, n, &|s| match (e, s) {
                 (run::ReadEvent::Started, _) => FileState::Checking { cases: 0 },
@@ -225,23 +225,24 @@ fn check_inputs(job: &Job, settings: &crate::validate::Settings) -> Outcome {
                 (run::ReadEvent::Unreadable, _) => FileState::Unreadable,
                 (_, s) => s.clone(),
             });
-        }))
+        }
     };
     let by_name: HashMap<String, usize> = paths
         .iter()
         .enumerate()
         .map(|(n, p)| (p.display().to_string(), n))
         .collect();
-    let on_file = |f: &run::FileOutcome, _: usize, _: usize| {
-        if let Some(&n) = by_name.get(&f.file) {
-            set(&states, n, &|_| FileState::of(f));
+    let sink = |event: run::Event| match event {
+        run::Event::Read(p, e) => progress(p, e),
+        run::Event::Done { file: f, .. } => {
+            if let Some(&n) = by_name.get(&f.file) {
+                set(&states, n, &|_| FileState::of(f));
+            }
         }
+        _ => {}
     };
-    let opts = Options {
-        progress: Some(progress),
-        ..Options::default()
-    };
-    let mut outcome = match run::run(&paths, &opts, settings, &on_file) {
+    let opts = Options::default();
+    let mut outcome = match run::run(&paths, &opts, settings, &sink) {
         Ok(o) => o,
         Err(_) => {
             let mut s = states.lock().unwrap_or_else(|e| e.into_inner());

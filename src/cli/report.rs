@@ -2,9 +2,10 @@
 //! none, with its state, counts, archive version and first problems — for the secretary to
 //! work through. The same rows are the `--json` lines.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::run::{Archived, FileOutcome, Status};
+use okno::diagnostic::{Diagnostic, Severity};
+use okno::run::{Archived, FileOutcome, Status};
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 /// One row of the report: a case, or an input that gave none.
 #[derive(Debug, Clone, Serialize)]
@@ -113,11 +114,39 @@ pub fn file_rows(f: &FileOutcome) -> Vec<Row> {
         .collect()
 }
 
+/// Why the report was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{}: {source}", .path.display())]
+    Xlsx {
+        path: PathBuf,
+        source: rust_xlsxwriter::XlsxError,
+    },
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// `out/отчет.xlsx`, written whole and only when its bytes change; its path.
+pub fn write(rows: &[Row], out: &Path) -> Result<PathBuf, WriteError> {
+    let path = out.join("отчет.xlsx");
+    let bytes = report_xlsx(rows).map_err(|source| WriteError::Xlsx {
+        path: path.clone(),
+        source,
+    })?;
+    match okno::files::write_if_changed(&path, &bytes) {
+        Ok(_) => Ok(path),
+        Err(source) => Err(WriteError::Io { path, source }),
+    }
+}
+
 /// The secretary's report: one row per case (or per input that gave none).
-pub fn report_xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn report_xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
     // Fixed properties, so the same rows give the same bytes and a rerun rewrites nothing.
-    let mut book = crate::blank_workbooks::new_book();
+    let mut book = okno::blank_workbooks::new_book();
     let ws = book.add_worksheet();
     ws.set_name("Отчет")?;
     let bold = Format::new()
@@ -153,5 +182,5 @@ pub fn report_xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> 
     }
     ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
     ws.set_freeze_panes(1, 0)?;
-    crate::blank_workbooks::saved(&mut book)
+    okno::blank_workbooks::saved(&mut book)
 }

@@ -2,8 +2,8 @@
 //! prints them, and `render`, `archive` and `demo` before their own lines), then what was
 //! rendered or archived.
 
-use super::{Archived, CaseOutcome, FileOutcome, Outcome, Refusal, Status, count};
-use crate::diagnostic::Diagnostic;
+use okno::diagnostic::Diagnostic;
+use okno::run::{Archived, CaseOutcome, FileOutcome, Outcome, Refusal, Status, count};
 use std::fmt::Write as _;
 use std::path::Path;
 

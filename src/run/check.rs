@@ -1,5 +1,6 @@
-//! The first half of every command: find the inputs, read them, check each case, apply the
-//! rules across the run's inputs, and locate every diagnostic at its file, sheet and cell.
+//! The engine's first step, for every command: find the inputs, read them, check each case,
+//! apply the rules across the run's inputs, and locate every diagnostic at its file, sheet
+//! and cell.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::ingest::{self, IngestedCase};

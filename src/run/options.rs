@@ -1,0 +1,35 @@
+//! What a run does besides checking: the only difference between `validate`, `render`,
+//! `archive`, `batch` and `demo`.
+
+use crate::render::Format;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Where the forms go, as `<out>/<case-id>/<form>.<ext>`; None: no forms on disk.
+    pub out: Option<PathBuf>,
+    pub formats: Vec<Format>,
+    /// Form codes to render into `out`; None: every form the case has.
+    pub forms: Option<Vec<String>>,
+    /// Render cases with errors too, every page marked «ЧЕРНОВИК». A draft is never archived.
+    pub draft: bool,
+    /// Worker threads; None: all cores.
+    pub jobs: Option<usize>,
+    /// Store each valid case in this archive (all forms, PDF and DOCX, whatever `forms` says).
+    pub archive: Option<PathBuf>,
+    /// The two logs of the rendered cases, in `out` itself.
+    pub logs: bool,
+}
+
+impl Options {
+    pub fn renders(&self) -> bool {
+        self.out.is_some() || self.archive.is_some()
+    }
+
+    /// The workers for `cases`: `jobs`, or all cores; at least one, at most one a case.
+    pub(crate) fn workers(&self, cases: usize) -> usize {
+        self.jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .clamp(1, cases.max(1))
+    }
+}
