@@ -117,7 +117,7 @@ pub fn file_rows(f: &FileOutcome) -> Vec<Row> {
 pub fn report_xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
     // Fixed properties, so the same rows give the same bytes and a rerun rewrites nothing.
-    let mut book = crate::blank_workbooks::new_book();
+    let mut book = crate::render::xlsx::new_book();
     let ws = book.add_worksheet();
     ws.set_name("Отчет")?;
     let bold = Format::new()
@@ -153,5 +153,5 @@ pub fn report_xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> 
     }
     ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
     ws.set_freeze_panes(1, 0)?;
-    crate::blank_workbooks::saved(&mut book)
+    crate::render::xlsx::saved(&mut book)
 }

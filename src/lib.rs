@@ -7,17 +7,15 @@
 
 pub mod annotate;
 pub mod archive;
-pub mod files;
 pub mod bagit;
 pub mod batch_report;
-pub mod blank_workbooks;
 pub mod catalog;
 pub mod diagnostic;
 pub mod error;
+pub mod files;
 pub mod forms;
 pub mod ingest;
 pub mod model;
-pub mod periodic;
 pub mod pipeline;
 pub mod pool;
 pub mod portable_zip;
@@ -30,6 +28,7 @@ pub mod serve;
 pub mod sheet_layouts;
 pub mod synth;
 pub mod validate;
+pub mod workbooks;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;

@@ -19,7 +19,7 @@ pub mod validate;
 pub mod verify;
 
 use okno::error::{Error, Result};
-use okno::periodic::Written;
+use okno::report::Written;
 use term::outln;
 
 /// «записан …» for each file in place, «ошибка записи: …» for each that is not.

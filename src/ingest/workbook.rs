@@ -564,8 +564,8 @@ fn read_sheet(
         diags.push(d);
     };
     let headings = [
-        fold(&crate::blank_workbooks::sheet_title(layout)),
-        fold(crate::blank_workbooks::REPORT_NUMBER_LABEL),
+        fold(&crate::workbooks::sheet_title(layout)),
+        fold(crate::workbooks::REPORT_NUMBER_LABEL),
     ];
     let titles: Vec<String> = layout
         .tables

@@ -12,13 +12,12 @@ mod commit;
 mod spool;
 pub mod text;
 
-
 use crate::archive::{self, Archive, Prepared, Source};
-use crate::files::Staged;
 use crate::bagit::write::PayloadFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::forms::{LogKind, LogSpool, write_log};
+use crate::files::Staged;
+use crate::forms::{LogKind, LogSpool};
 use crate::model::Case;
 use crate::pipeline::{self, CheckedCase};
 use crate::render::{self, Format};
@@ -964,9 +963,15 @@ fn write_logs(logged: Logged, out: &Path, opts: &Options, outcome: &mut Outcome)
         if !wanted {
             continue;
         }
+        let log = logged.spool.log(kind);
+        let long = render::stream::Long {
+            doc: &log.document,
+            len: log.len(),
+            rows: &|range| log.rows(range),
+        };
         for format in &opts.formats {
             let path = out.join(format!("{}.{}", kind.form(), format.ext()));
-            match write_log(&logged.spool, kind, format.ext(), &path) {
+            match render::stream::write(&long, format.ext(), &path) {
                 Ok(written) => {
                     outcome.logs += 1;
                     outcome.logs_unchanged += usize::from(!written);

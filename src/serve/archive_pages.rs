@@ -1,6 +1,6 @@
 //! «Архив», «Квартал», «Журналы», «Бланки»: pages over the archive, each a call of the same
-//! library function the command line makes (`archive`, `bagit::verify_bag`, `periodic`,
-//! `report`, `blank_workbooks`).
+//! library function the command line makes (`archive`, `bagit::verify_bag`, `report`,
+//! `report`, `workbooks`).
 
 use super::auth::Session;
 use super::pages::{layout, message};
@@ -581,9 +581,9 @@ async fn run_quarter(
     state: &Shared,
     label: &str,
     territory: Option<&str>,
-) -> Result<(crate::periodic::QuarterDone, PathBuf), String> {
+) -> Result<(crate::report::QuarterDone, PathBuf), String> {
     // One spelling, one folder: `2026-q4`, `2026 4` and `2026-Q4` are the same quarter.
-    let label = Quarter::parse(label)?.label();
+    let label = Quarter::parse(label).map_err(|e| e.to_string())?.label();
     let quarters = state.work.path().join(QUARTERS);
     let root = state.cfg.archive.clone();
     let today = state.today();
@@ -594,7 +594,7 @@ async fn run_quarter(
             .prefix(".run-")
             .tempdir_in(&quarters)
             .map_err(|e| e.to_string())?;
-        let done = crate::periodic::quarter(&label, &root, fresh.path(), today, t.as_deref())
+        let done = crate::report::run_quarter(&label, &root, fresh.path(), today, t.as_deref())
             .map_err(|e| e.to_string())?;
         let out = crate::safe_path::join(&quarters, [&label]).map_err(|e| e.0.to_string())?;
         let _one = QUARTER_SWAP.lock().unwrap_or_else(|e| e.into_inner());
@@ -661,15 +661,15 @@ pub async fn quarter_page(
     let territory = q.t.clone().filter(|t| !t.is_empty());
     let result = match Quarter::parse(&label) {
         Ok(_) => Some(run_quarter(&state, &label, territory.as_deref()).await),
-        Err(e) => Some(Err(e)),
+        Err(e) => Some(Err(e.to_string())),
     };
     // The same fold as the summary's, case by case over the archive (never all cases at once).
     let report = {
         let root = state.cfg.archive.clone();
         let (l, t) = (label.clone(), territory.clone());
         tokio::task::spawn_blocking(move || -> Result<report::QuarterReport, String> {
-            let q = Quarter::parse(&l)?;
-            let only = crate::periodic::territory_arg(t.as_deref()).map_err(|e| e.to_string())?;
+            let q = Quarter::parse(&l).map_err(|e| e.to_string())?;
+            let only = crate::report::territory_arg(t.as_deref()).map_err(|e| e.to_string())?;
             let mut fold = report::QuarterFold::new(q, today, only);
             crate::archive::each_newest_case(&root, |c| fold.add(&c))?;
             Ok(fold.finish())
@@ -860,7 +860,7 @@ pub async fn quarter_forms_zip(
     let (l, t) = (label.clone(), territory.clone());
     let done = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, usize), String> {
         let out = tmp.path();
-        let done = crate::periodic::quarter(&l, &root, out, today, t.as_deref())
+        let done = crate::report::run_quarter(&l, &root, out, today, t.as_deref())
             .map_err(|e| e.to_string())?;
         if let Some(e) = done.written.failures.first() {
             return Err(e.clone());
@@ -993,10 +993,10 @@ pub struct LogQuery {
 const LOG_PAGE: usize = 200;
 
 impl LogQuery {
-    fn kind(&self) -> crate::periodic::LogKind {
+    fn kind(&self) -> crate::forms::LogKind {
         match self.kind.as_deref() {
-            Some("intake") => crate::periodic::LogKind::Intake,
-            _ => crate::periodic::LogKind::Detection,
+            Some("intake") => crate::forms::LogKind::Intake,
+            _ => crate::forms::LogKind::Detection,
         }
     }
     fn territory(&self) -> Option<&str> {
@@ -1007,8 +1007,8 @@ impl LogQuery {
         let mut q: Vec<(&str, String)> = vec![(
             "kind",
             match self.kind() {
-                crate::periodic::LogKind::Intake => "intake",
-                crate::periodic::LogKind::Detection => "detection",
+                crate::forms::LogKind::Intake => "intake",
+                crate::forms::LogKind::Detection => "detection",
             }
             .to_string(),
         )];
@@ -1040,8 +1040,8 @@ pub async fn logs_page(
         let start = (page - 1) * LOG_PAGE;
         let done = tokio::task::spawn_blocking(move || {
             let (from, to) = dates.map_err(crate::error::Error::Usage)?;
-            let only = crate::periodic::territory_arg(t.as_deref())?;
-            crate::periodic::log_preview(
+            let only = crate::report::territory_arg(t.as_deref())?;
+            crate::report::log_preview(
                 kind,
                 &root,
                 from.map(crate::model::Date),
@@ -1058,7 +1058,7 @@ pub async fn logs_page(
     } else {
         None
     };
-    let intake = q.kind() == crate::periodic::LogKind::Intake;
+    let intake = q.kind() == crate::forms::LogKind::Intake;
     layout(
         "Журналы",
         "/logs",
@@ -1136,7 +1136,7 @@ pub async fn logs_page(
     .into_response()
 }
 
-/// `GET /logs/file?kind=&from=&to=&t=&format=`: the log, written by `periodic::log`.
+/// `GET /logs/file?kind=&from=&to=&t=&format=`: the log, written by `report::run_log`.
 pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) -> Response {
     let kind = q.kind();
     let ext = match q.format.as_deref() {
@@ -1148,7 +1148,7 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
         Ok(p) => p,
         Err(e) => return message(StatusCode::BAD_REQUEST, "Журнал не составлен", &e),
     };
-    let only = match crate::periodic::territory_arg(q.territory()) {
+    let only = match crate::report::territory_arg(q.territory()) {
         Ok(t) => t,
         Err(e) => {
             return message(
@@ -1169,8 +1169,8 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
     let name = format!(
         "{}{}.{ext}",
         match kind {
-            crate::periodic::LogKind::Intake => "журнал-единого-окна",
-            crate::periodic::LogKind::Detection => "журнал-учета",
+            crate::forms::LogKind::Intake => "журнал-единого-окна",
+            crate::forms::LogKind::Detection => "журнал-учета",
         },
         only.as_ref()
             .map(|t| format!("-{}", t.code()))
@@ -1180,7 +1180,7 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
     let root = state.cfg.archive.clone();
     let o = out.clone();
     let done = tokio::task::spawn_blocking(move || {
-        crate::periodic::log(
+        crate::report::run_log(
             kind,
             &root,
             from.map(crate::model::Date),
@@ -1220,8 +1220,8 @@ pub async fn blanks_page(Extension(s): Extension<Session>) -> Response {
 /// `GET /blanks/{case|register}`.
 pub async fn blank(UrlPath(kind): UrlPath<String>) -> Response {
     let (name, bytes) = match kind.as_str() {
-        "case" => ("книга-случая.xlsx", crate::blank_workbooks::case_workbook()),
-        "register" => ("реестр.xlsx", crate::blank_workbooks::register_workbook()),
+        "case" => ("книга-случая.xlsx", crate::workbooks::case_workbook()),
+        "register" => ("реестр.xlsx", crate::workbooks::register_workbook()),
         _ => return message(StatusCode::NOT_FOUND, "Не найдено", "Такого бланка нет."),
     };
     match bytes {

@@ -1,11 +1,22 @@
-//! The quarter's summary for the commission as a document tree (PDF and DOCX through the
-//! writers). Labels of the summary are its own words (not a seed form), so every text is a
-//! value. Tables that name cases stop at `NAMED` rows in the PDF and DOCX (a quarter over a
-//! large archive would otherwise be a book); the XLSX holds every row.
+//! The quarter's summary for the commission as one document tree, written by the PDF, DOCX
+//! and XLSX writers. Labels of the summary are its own words (not a seed form), so every text
+//! is a value. Tables that name cases stop at `NAMED` rows in the PDF and DOCX (a quarter over
+//! a large archive would otherwise be a book); the workbook's sheets (`Block::Sheet`, at the
+//! end of the tree) hold every row, and the counts by name.
 
-use super::{NO_TERRITORY, QuarterReport, TerritoryRow, rule_with_meaning};
+use super::fold::{
+    ActiveRow, MonitoringState, NO_TERRITORY, QuarterReport, TerritoryRow, Waiting, rule_meaning,
+    rule_with_meaning,
+};
 use crate::render::doc::{Block, Cell, Col, Document, Text};
 use chrono::{Datelike, NaiveDate};
+
+/// Sheet names of the summary workbook the PDF refers to for its full lists.
+pub const WAITING: &str = "Ожидают";
+pub const REPEATED: &str = "Повторные";
+pub const MONITORING: &str = "Мониторинг";
+pub const MISSED: &str = "Сроки";
+pub const ACTIVE: &str = "Случаи";
 
 /// Rows of a table naming cases in the PDF and DOCX; the rest are counted, listed in the XLSX.
 pub const NAMED: usize = 200;
@@ -124,23 +135,15 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
                 "Поступило",
                 "Состояние",
             ],
-            i.waiting.iter().map(|w| {
-                vec![
-                    c(w.case_id.clone()),
-                    c(territory_label(w.territory.as_ref())),
-                    Cell::value(w.sent.map(|d| d.ru())),
-                    Cell::value(w.received.map(|d| d.ru())),
-                    c(w.describe()),
-                ]
-            }),
-            super::xlsx::WAITING,
+            i.waiting.iter().map(|w| cells(waiting_row(w))),
+            WAITING,
         ),
         heading("Повторные извещения о том же ребенке (I-DUPLICATE)"),
         named(
             vec![Col::Text(60)],
             &["Случай"],
             i.repeated.iter().map(|id| vec![c(id.clone())]),
-            super::xlsx::REPEATED,
+            REPEATED,
         ),
         // The flow of cases.
         heading("Движение случаев и ведомственных планов в квартале"),
@@ -173,74 +176,45 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     ];
     // Side by side: every territory with something in the quarter.
     if r.territory.is_none() && !r.territories.is_empty() {
-        let total = r.territory_total();
-        let rows = |f: &dyn Fn(&TerritoryRow) -> Vec<Cell>| -> Vec<Vec<Cell>> {
-            r.territories
-                .iter()
-                .chain(std::iter::once(&total))
-                .map(f)
-                .collect()
+        // Each table: the territory and five of its counts (`territory_counts`).
+        let table = |head: [&str; 5], counts: std::ops::Range<usize>| {
+            let mut cols = vec![Col::Text(40)];
+            cols.extend([Col::Fixed; 5]);
+            let mut names = vec!["Территория"];
+            names.extend(head);
+            let rows = territory_rows(r)
+                .map(|t| {
+                    let mut row = vec![c(t.label.clone())];
+                    row.extend(territory_counts(&t)[counts.clone()].iter().map(|x| n(*x)));
+                    row
+                })
+                .collect();
+            Block::table(cols, header(&names), rows)
         };
         b.push(heading("Извещения по территориям"));
         b.push(Block::para(vec![v(
             "«Срок ЕО просрочен» — заключение «Единого окна» позже 3 дней с поступления (D-SW-3; где дата поступления не записана — с даты направления); «Направлены поздно» — извещение с нарушением срока (D-NOTIFY-1).",
         )]));
-        b.push(Block::table(
-            vec![
-                Col::Text(40),
-                Col::Fixed,
-                Col::Fixed,
-                Col::Fixed,
-                Col::Fixed,
-                Col::Fixed,
-            ],
-            header(&[
-                "Территория",
+        b.push(table(
+            [
                 "Поступило",
                 "Уровень определен",
                 "Ожидают",
                 "Срок ЕО просрочен",
                 "Направлены поздно",
-            ]),
-            rows(&|t| {
-                vec![
-                    c(t.label.clone()),
-                    n(t.received),
-                    n(t.level_set),
-                    n(t.waiting),
-                    n(t.sw_overdue),
-                    n(t.late),
-                ]
-            }),
+            ],
+            0..5,
         ));
         b.push(heading("Случаи и ведомственные планы по территориям"));
-        b.push(Block::table(
-            vec![
-                Col::Text(40),
-                Col::Fixed,
-                Col::Fixed,
-                Col::Fixed,
-                Col::Fixed,
-                Col::Fixed,
-            ],
-            header(&[
-                "Территория",
+        b.push(table(
+            [
                 "В работе (случаи и планы)",
                 "Открыто",
                 "Закрыто",
                 "В работе на конец",
                 "Нарушений сроков",
-            ]),
-            rows(&|t| {
-                vec![
-                    c(t.label.clone()),
-                    n(t.active),
-                    n(t.opened),
-                    n(t.closed),
-                    n(t.open_at_end),
-                    n(t.breaches),
-                ]
-            }),
+            ],
+            5..10,
         ));
         if r.territories.len() > 1 {
             b.push(heading("Поступило извещений, по территориям"));
@@ -306,7 +280,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     let due: Vec<_> = r
         .monitoring
         .iter()
-        .filter(|(_, s)| !matches!(s, super::MonitoringState::NotDue { .. }))
+        .filter(|(_, s)| !matches!(s, MonitoringState::NotDue { .. }))
         .collect();
     b.push(heading(
         "Мониторинг: просрочен или наступает срок (D-MONITOR-3M)",
@@ -315,9 +289,8 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     b.push(named(
         vec![Col::Fixed, Col::Text(25), Col::Text(45)],
         &["Случай", "Срок мониторинга", "Состояние"],
-        due.iter()
-            .map(|(id, s)| vec![c(id.clone()), c(s.due().ru()), c(s.describe())]),
-        super::xlsx::MONITORING,
+        due.iter().map(|(id, s)| cells(monitoring_row(id, s))),
+        MONITORING,
     ));
     b.push(heading(
         "Нарушенные сроки (все правила D-, кроме мониторинга; и на стадии извещения)",
@@ -343,7 +316,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
                 c(m.message.clone()),
             ]
         }),
-        super::xlsx::MISSED,
+        MISSED,
     ));
     b.push(heading("Случаи и ведомственные планы в работе"));
     b.push(named(
@@ -363,17 +336,8 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
             "Открыт",
             "Закрыт",
         ],
-        r.active.iter().map(|a| {
-            vec![
-                c(a.case_id.clone()),
-                c(a.kind()),
-                c(territory_label(a.territory.as_ref())),
-                Cell::value(a.level.map(|l| l.label().to_string())),
-                Cell::value(a.opened.map(|d| d.ru())),
-                Cell::value(a.closed.map(|d| d.ru())),
-            ]
-        }),
-        super::xlsx::ACTIVE,
+        r.active.iter().map(|a| cells(active_row(a))),
+        ACTIVE,
     ));
     // Who issues it, who prepared it, when: a summary the commission can file.
     // A commission the data does not name is a blank line to fill in by hand.
@@ -393,6 +357,8 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
         name: Text::value(None::<String>),
         caption: Some("(подпись, расшифровка подписи)".into()),
     });
+    // The workbook's sheets: every row of the lists, and the counts by name.
+    b.extend(sheets(r));
     let suffix = r
         .territory
         .as_ref()
@@ -408,8 +374,263 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     }
 }
 
-pub(crate) fn territory_label(t: Option<&crate::model::Territory>) -> String {
+fn territory_label(t: Option<&crate::model::Territory>) -> String {
     t.map_or(NO_TERRITORY.to_string(), |t| t.label().to_string())
+}
+
+/// A row of a list as printed cells (a blank where there is no value).
+fn cells(row: Vec<Option<String>>) -> Vec<Cell> {
+    row.into_iter().map(Cell::value).collect()
+}
+
+/// A row of a list as a sheet's values (empty where there is none).
+fn values(row: Vec<Option<String>>) -> Vec<String> {
+    row.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+fn waiting_row(w: &Waiting) -> Vec<Option<String>> {
+    vec![
+        Some(w.case_id.clone()),
+        Some(territory_label(w.territory.as_ref())),
+        w.sent.map(|d| d.ru()),
+        w.received.map(|d| d.ru()),
+        Some(w.describe()),
+    ]
+}
+
+fn monitoring_row(id: &str, s: &MonitoringState) -> Vec<Option<String>> {
+    vec![Some(id.to_string()), Some(s.due().ru()), Some(s.describe())]
+}
+
+fn active_row(a: &ActiveRow) -> Vec<Option<String>> {
+    vec![
+        Some(a.case_id.clone()),
+        Some(a.kind().to_string()),
+        Some(territory_label(a.territory.as_ref())),
+        a.level.map(|l| l.label().to_string()),
+        a.opened.map(|d| d.ru()),
+        a.closed.map(|d| d.ru()),
+    ]
+}
+
+/// The territories' lines, then their total.
+fn territory_rows(r: &QuarterReport) -> impl Iterator<Item = TerritoryRow> + '_ {
+    r.territories
+        .iter()
+        .cloned()
+        .chain(std::iter::once(r.territory_total()))
+}
+
+/// A territory's counts: the single window's five, then the five of the work.
+fn territory_counts(t: &TerritoryRow) -> [usize; 10] {
+    [
+        t.received,
+        t.level_set,
+        t.waiting,
+        t.sw_overdue,
+        t.late,
+        t.active,
+        t.opened,
+        t.closed,
+        t.open_at_end,
+        t.breaches,
+    ]
+}
+
+fn sheet(name: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Block {
+    Block::Sheet {
+        name: name.to_string(),
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows: rows.collect(),
+    }
+}
+
+/// The summary's sheets: the counts by name, the territories side by side, and every row of
+/// the lists the printed pages shorten.
+fn sheets(r: &QuarterReport) -> Vec<Block> {
+    let i = &r.inflow;
+    vec![
+        sheet(
+            "Сводка",
+            &["Показатель", "Число", "Пояснение"],
+            totals(r).into_iter(),
+        ),
+        sheet(
+            "Территории",
+            &[
+                "Территория",
+                "Поступило извещений",
+                "Уровень определен",
+                "Ожидают «Единого окна»",
+                "Просрочен D-SW-3",
+                "Поздние извещения (D-NOTIFY-1)",
+                "В работе (случаи и планы)",
+                "Открыто",
+                "Закрыто",
+                "В работе на конец",
+                "Нарушений сроков",
+            ],
+            territory_rows(r).map(|t| {
+                let mut row = vec![t.label.clone()];
+                row.extend(territory_counts(&t).map(|n| n.to_string()));
+                row
+            }),
+        ),
+        sheet(
+            WAITING,
+            &[
+                "Случай",
+                "Территория",
+                "Направлено",
+                "Поступило",
+                "Состояние",
+            ],
+            i.waiting.iter().map(|w| values(waiting_row(w))),
+        ),
+        sheet(
+            REPEATED,
+            &["Случай"],
+            i.repeated.iter().map(|id| vec![id.clone()]),
+        ),
+        sheet(
+            "Динамика",
+            &["Раздел", "лучше", "без изменений", "хуже"],
+            r.dynamics
+                .iter()
+                .map(|(d, a, s, w)| vec![d.clone(), a.to_string(), s.to_string(), w.to_string()]),
+        ),
+        sheet(
+            MONITORING,
+            &["Случай", "Срок мониторинга", "Состояние"],
+            r.monitoring
+                .iter()
+                .map(|(id, s)| values(monitoring_row(id, s))),
+        ),
+        sheet(
+            MISSED,
+            &["Случай", "Правило", "Что", "Правило означает"],
+            r.missed.iter().map(|m| {
+                vec![
+                    m.case_id.clone(),
+                    m.rule.to_string(),
+                    m.message.clone(),
+                    rule_meaning(m.rule).to_string(),
+                ]
+            }),
+        ),
+        sheet(
+            ACTIVE,
+            &[
+                "Случай",
+                "Вид",
+                "Территория",
+                "Уровень (текущий)",
+                "Открыт",
+                "Закрыт",
+            ],
+            r.active.iter().map(|a| values(active_row(a))),
+        ),
+    ]
+}
+
+/// The sheet «Сводка»: who issues it and when, then every count by name.
+fn totals(r: &QuarterReport) -> Vec<Vec<String>> {
+    let i = &r.inflow;
+    let kv = |k: &str, n: usize| vec![k.to_string(), n.to_string()];
+    // Who issues it, who prepared it, when: blank cells to fill where the data is silent.
+    let mut totals = Vec::new();
+    if let Some(t) = &r.territory {
+        totals.push(vec!["Территория".into(), t.label().to_string()]);
+    }
+    totals.extend([
+        vec![
+            "Комиссия по делам несовершеннолетних и защите их прав".into(),
+            r.commission.clone().unwrap_or_default(),
+        ],
+        vec![
+            "Дата составления".into(),
+            r.date.format("%d.%m.%Y").to_string(),
+        ],
+        vec![
+            "Сводку подготовил(а): должность, фамилия, инициалы, подпись".into(),
+            String::new(),
+        ],
+        kv("Извещений поступило в квартале", i.received),
+        kv("Извещения: уровень риска определен", i.level_set),
+        kv("Извещения: ожидают «Единого окна»", i.waiting.len()),
+        kv(
+            "Извещения: просрочен срок «Единого окна» (D-SW-3; без даты поступления — от даты направления)",
+            i.waiting.iter().filter(|w| w.overdue.is_some()).count(),
+        ),
+        kv(
+            "Извещения: направлены с нарушением срока (D-NOTIFY-1)",
+            i.late,
+        ),
+        kv("Извещения: повторные (I-DUPLICATE)", i.repeated.len()),
+        kv("Извещения: открыт случай", i.opened),
+        kv(
+            "Извещения: начат ведомственный план (низкий риск, без случая)",
+            i.plans,
+        ),
+        kv("Извещения: работа завершена", i.closed),
+        kv("Случаев открыто на начало квартала", r.flow.open_at_start),
+        kv("Случаев открыто на конец квартала", r.flow.open_at_end),
+        kv(
+            "Случаев в работе в квартале",
+            r.active.iter().filter(|a| !a.plan).count(),
+        ),
+        kv("Открыто в квартале", r.opened),
+        kv("Закрыто в квартале", r.closed),
+        kv(
+            "Ведомственных планов без случая на начало квартала",
+            r.plan_flow.open_at_start,
+        ),
+        kv(
+            "Ведомственных планов без случая на конец квартала",
+            r.plan_flow.open_at_end,
+        ),
+        kv(
+            "Ведомственных планов без случая в работе в квартале",
+            r.active.iter().filter(|a| a.plan).count(),
+        ),
+        kv("Ведомственных планов начато в квартале", r.plan_flow.opened),
+        kv(
+            "Ведомственных планов завершено в квартале",
+            r.plan_flow.closed,
+        ),
+        kv("Уровень снизился", r.level_changes.0),
+        kv("Уровень не изменился", r.level_changes.1),
+        kv("Уровень повысился", r.level_changes.2),
+    ]);
+    totals.extend(
+        r.by_level
+            .iter()
+            .map(|(k, n)| vec![format!("Уровень: {k}"), n.to_string()]),
+    );
+    totals.extend(
+        r.by_agency
+            .iter()
+            .map(|(k, n)| vec![format!("Орган: {k}"), n.to_string()]),
+    );
+    totals.extend(
+        i.by_agency
+            .iter()
+            .map(|(k, n)| vec![format!("Извещения, орган: {k}"), n.to_string()]),
+    );
+    totals.extend(
+        i.by_level
+            .iter()
+            .map(|(k, n)| vec![format!("Извещения, уровень: {k}"), n.to_string()]),
+    );
+    // The rule's code keys the row; its meaning stands beside the count.
+    totals.extend(breach_counts(r).into_iter().map(|(id, n)| {
+        vec![
+            format!("Нарушений {id}"),
+            n.to_string(),
+            rule_meaning(id).to_string(),
+        ]
+    }));
+    totals
 }
 
 /// What the rule codes a part of the summary names mean.
@@ -419,7 +640,7 @@ fn rules_note(ids: &[&str]) -> Block {
 }
 
 /// Breaches by rule, every D- rule but the monitoring one in the rules list's order.
-pub(crate) fn breach_counts(r: &QuarterReport) -> Vec<(&'static str, usize)> {
+fn breach_counts(r: &QuarterReport) -> Vec<(&'static str, usize)> {
     crate::validate::RULES
         .iter()
         .filter(|(id, _)| id.starts_with("D-") && *id != "D-MONITOR-3M")
