@@ -28,7 +28,8 @@ pub(super) fn commit_all(
 ) -> Result<Unplaced, String> {
     let flush = || -> Result<(), String> {
         for root in out.into_iter().chain(archive.map(Archive::root)) {
-            crate::files::sync_filesystem(root).map_err(|e| format!("{}: {e}", root.display()))?;
+            crate::files::sync_filesystem(root)
+                .map_err(|e| format!("{}: {e}", root.display()))?;
         }
         Ok(())
     };

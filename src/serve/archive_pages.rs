@@ -1,6 +1,6 @@
 //! «Архив», «Квартал», «Журналы», «Бланки»: pages over the archive, each a call of the same
 //! library function the command line makes (`archive`, `bagit::verify_bag`, `report`,
-//! `report`, `workbooks`).
+//! `workbooks`).
 
 use super::auth::Session;
 use super::pages::{layout, message};
