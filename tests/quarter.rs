@@ -537,7 +537,7 @@ fn dropdown(book: &Path, name: &str, start: &str) -> Vec<String> {
 }
 
 #[test]
-fn the_workbooks_offer_the_catalogs_territories_as_a_dropdown() {
+fn the_blank_workbooks_offer_the_catalogs_territories_as_a_dropdown() {
     let dir = tempfile::tempdir().unwrap();
     let catalog: Vec<String> = okno::catalog::catalog()
         .labels("territory")
