@@ -5,8 +5,8 @@
 //! end of the tree) hold every row, and the counts by name.
 
 use super::fold::{
-    ActiveRow, MonitoringState, NO_TERRITORY, QuarterReport, TerritoryRow, Waiting, rule_meaning,
-    rule_with_meaning,
+    ActiveRow, Flow, MonitoringState, NO_TERRITORY, QuarterReport, TerritoryRow, Waiting,
+    rule_meaning, rule_with_meaning,
 };
 use crate::render::doc::{Block, Cell, Col, Document, Text};
 use chrono::{Datelike, NaiveDate};
@@ -17,6 +17,24 @@ pub const REPEATED: &str = "Повторные";
 pub const MONITORING: &str = "Мониторинг";
 pub const MISSED: &str = "Сроки";
 pub const ACTIVE: &str = "Случаи";
+
+/// The heads of the lists, the same on the pages and in their sheets.
+const WAITING_HEAD: [&str; 5] = [
+    "Случай",
+    "Территория",
+    "Направлено",
+    "Поступило",
+    "Состояние",
+];
+const MONITORING_HEAD: [&str; 3] = ["Случай", "Срок мониторинга", "Состояние"];
+const ACTIVE_HEAD: [&str; 6] = [
+    "Случай",
+    "Вид",
+    "Территория",
+    "Уровень (текущий)",
+    "Открыт",
+    "Закрыт",
+];
 
 /// Rows of a table naming cases in the PDF and DOCX; the rest are counted, listed in the XLSX.
 pub const NAMED: usize = 200;
@@ -82,6 +100,10 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     if let Some(t) = &r.territory {
         title.push(v(format!("Территория: {}", t.label())));
     }
+    // A line of the flow: cases, then departmental plans.
+    let flow_row = |label: &str, count: fn(&Flow) -> usize| {
+        vec![c(label), n(count(&r.flow)), n(count(&r.plan_flow))]
+    };
     let mut b = vec![
         Block::Title { lines: title },
         // The single window's inflow.
@@ -128,13 +150,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
                 Col::Fixed,
                 Col::Text(35),
             ],
-            &[
-                "Случай",
-                "Территория",
-                "Направлено",
-                "Поступило",
-                "Состояние",
-            ],
+            &WAITING_HEAD,
             i.waiting.iter().map(|w| cells(waiting_row(w))),
             WAITING,
         ),
@@ -151,26 +167,16 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
             vec![Col::Text(50), Col::Fixed, Col::Fixed],
             header(&["", "Случаев", "Ведомственных планов (без случая)"]),
             vec![
-                vec![
-                    c("в работе на начало квартала"),
-                    n(r.flow.open_at_start),
-                    n(r.plan_flow.open_at_start),
-                ],
-                vec![
-                    c("открыто (начато) в квартале"),
-                    n(r.flow.opened),
-                    n(r.plan_flow.opened),
-                ],
-                vec![
-                    c("закрыто (завершено) в квартале"),
-                    n(r.flow.closed),
-                    n(r.plan_flow.closed),
-                ],
-                vec![
-                    c("в работе на конец квартала"),
-                    n(r.flow.open_at_end),
-                    n(r.plan_flow.open_at_end),
-                ],
+                flow_row("в работе на начало квартала", |f| {
+                    f.open_at_start
+                }),
+                flow_row("открыто (начато) в квартале", |f| {
+                    f.opened
+                }),
+                flow_row("закрыто (завершено) в квартале", |f| f.closed),
+                flow_row("в работе на конец квартала", |f| {
+                    f.open_at_end
+                }),
             ],
         ),
     ];
@@ -217,22 +223,17 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
             5..10,
         ));
         if r.territories.len() > 1 {
+            let bars = |count: fn(&TerritoryRow) -> usize| Block::Bars {
+                bars: r
+                    .territories
+                    .iter()
+                    .map(|t| (t.label.clone(), count(t)))
+                    .collect(),
+            };
             b.push(heading("Поступило извещений, по территориям"));
-            b.push(Block::Bars {
-                bars: r
-                    .territories
-                    .iter()
-                    .map(|t| (t.label.clone(), t.received))
-                    .collect(),
-            });
+            b.push(bars(|t| t.received));
             b.push(heading("Случаев в работе, по территориям"));
-            b.push(Block::Bars {
-                bars: r
-                    .territories
-                    .iter()
-                    .map(|t| (t.label.clone(), t.active))
-                    .collect(),
-            });
+            b.push(bars(|t| t.active));
         }
     }
     b.extend([
@@ -288,7 +289,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     b.push(rules_note(&["D-MONITOR-3M"]));
     b.push(named(
         vec![Col::Fixed, Col::Text(25), Col::Text(45)],
-        &["Случай", "Срок мониторинга", "Состояние"],
+        &MONITORING_HEAD,
         due.iter().map(|(id, s)| cells(monitoring_row(id, s))),
         MONITORING,
     ));
@@ -328,14 +329,7 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
             Col::Fixed,
             Col::Fixed,
         ],
-        &[
-            "Случай",
-            "Вид",
-            "Территория",
-            "Уровень (текущий)",
-            "Открыт",
-            "Закрыт",
-        ],
+        &ACTIVE_HEAD,
         r.active.iter().map(|a| cells(active_row(a))),
         ACTIVE,
     ));
@@ -478,13 +472,7 @@ fn sheets(r: &QuarterReport) -> Vec<Block> {
         ),
         sheet(
             WAITING,
-            &[
-                "Случай",
-                "Территория",
-                "Направлено",
-                "Поступило",
-                "Состояние",
-            ],
+            &WAITING_HEAD,
             i.waiting.iter().map(|w| values(waiting_row(w))),
         ),
         sheet(
@@ -501,7 +489,7 @@ fn sheets(r: &QuarterReport) -> Vec<Block> {
         ),
         sheet(
             MONITORING,
-            &["Случай", "Срок мониторинга", "Состояние"],
+            &MONITORING_HEAD,
             r.monitoring
                 .iter()
                 .map(|(id, s)| values(monitoring_row(id, s))),
@@ -520,14 +508,7 @@ fn sheets(r: &QuarterReport) -> Vec<Block> {
         ),
         sheet(
             ACTIVE,
-            &[
-                "Случай",
-                "Вид",
-                "Территория",
-                "Уровень (текущий)",
-                "Открыт",
-                "Закрыт",
-            ],
+            &ACTIVE_HEAD,
             r.active.iter().map(|a| values(active_row(a))),
         ),
     ]
@@ -602,26 +583,18 @@ fn totals(r: &QuarterReport) -> Vec<Vec<String>> {
         kv("Уровень не изменился", r.level_changes.1),
         kv("Уровень повысился", r.level_changes.2),
     ]);
-    totals.extend(
-        r.by_level
-            .iter()
-            .map(|(k, n)| vec![format!("Уровень: {k}"), n.to_string()]),
-    );
-    totals.extend(
-        r.by_agency
-            .iter()
-            .map(|(k, n)| vec![format!("Орган: {k}"), n.to_string()]),
-    );
-    totals.extend(
-        i.by_agency
-            .iter()
-            .map(|(k, n)| vec![format!("Извещения, орган: {k}"), n.to_string()]),
-    );
-    totals.extend(
-        i.by_level
-            .iter()
-            .map(|(k, n)| vec![format!("Извещения, уровень: {k}"), n.to_string()]),
-    );
+    for (what, counts) in [
+        ("Уровень", &r.by_level),
+        ("Орган", &r.by_agency),
+        ("Извещения, орган", &i.by_agency),
+        ("Извещения, уровень", &i.by_level),
+    ] {
+        totals.extend(
+            counts
+                .iter()
+                .map(|(k, n)| vec![format!("{what}: {k}"), n.to_string()]),
+        );
+    }
     // The rule's code keys the row; its meaning stands beside the count.
     totals.extend(breach_counts(r).into_iter().map(|(id, n)| {
         vec![
