@@ -157,8 +157,10 @@ pub fn run_quarter(
         files: vec![],
         failures: forms.failures,
     };
-    // One document, three writers.
-    let summary = super::summary::summary_document(&r, today);
+    // One document, three writers; fitted once here, where each page writer would fit a copy
+    // (the sheets' every row with it).
+    let mut summary = super::summary::summary_document(&r, today);
+    crate::render::fit::fit(&mut summary);
     for f in both {
         written.put(
             out.join(format!("{}.{}", summary.form, f.ext())),
