@@ -22,6 +22,58 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     Ok(true)
 }
 
+/// An empty temporary file beside `path` (its folder made when missing), for a file too long
+/// to hold in memory: written as a stream, then put in place by `persist_if_changed`.
+pub fn temporary_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    tempfile::NamedTempFile::new_in(dir)
+}
+
+/// Puts a finished temporary file (`temporary_beside`) in place, flushed, unless `path`
+/// already holds the same bytes (compared a block at a time); true when written.
+pub fn persist_if_changed(tmp: tempfile::NamedTempFile, path: &Path) -> std::io::Result<bool> {
+    if same_contents(tmp.path(), path)? {
+        return Ok(false);
+    }
+    flush_where_no_syncfs(tmp.as_file())?;
+    tmp.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(true)
+}
+
+/// Whether the files at `a` and `b` hold the same bytes (compared a block at a time).
+fn same_contents(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let (Ok(mb), ma) = (std::fs::metadata(b), std::fs::metadata(a)?) else {
+        return Ok(false);
+    };
+    if mb.len() != ma.len() {
+        return Ok(false);
+    }
+    let (mut fa, mut fb) = (std::fs::File::open(a)?, std::fs::File::open(b)?);
+    let (mut ba, mut bb) = (vec![0u8; 1 << 16], vec![0u8; 1 << 16]);
+    loop {
+        let n = fa.read(&mut ba)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        fb.read_exact(&mut bb[..n])?;
+        if ba[..n] != bb[..n] {
+            return Ok(false);
+        }
+    }
+}
+
 /// Writes one file whole: a reader sees the old bytes or the new, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = staged(path, bytes, false)?;

@@ -9,9 +9,9 @@
 //! 4. `sheet_layouts` (the spreadsheets);
 //! 5. the stages: `ingest` (files → `Case` + where each value came from), `validate`
 //!    (`&Case` → diagnostics), `forms` and `render` (documents and their writers);
-//! 6. `blank_workbooks`, `bagit`, `synth` (test data, feature `synth`); 7. `archive`;
+//! 6. `workbooks`, `bagit`, `synth` (test data, feature `synth`); 7. `archive`;
 //! 8. the engine: `run`; 9. over the archive: `report`,
-//!    `periodic`, `annotate`; 10. the page: `serve`.
+//!    `annotate`; 10. the page: `serve`.
 
 // 1
 pub mod diagnostic;
@@ -34,12 +34,11 @@ pub mod validate;
 // 6–7
 pub mod archive;
 pub mod bagit;
-pub mod blank_workbooks;
+pub mod workbooks;
 #[cfg(feature = "synth")]
 pub mod synth;
 // 8–10
 pub mod annotate;
-pub mod periodic;
 pub mod report;
 pub mod run;
 pub mod serve;

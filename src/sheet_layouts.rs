@@ -1,5 +1,5 @@
 //! The spreadsheet layouts — the case workbook and the register — as data. One description
-//! serves the blank workbooks (`blank_workbooks`), the reader, the README's layout section
+//! serves the blank workbooks (`workbooks`), the reader, the README's layout section
 //! and the Russian names of fields in messages, so the four can never disagree.
 //!
 //! A sheet has field rows (label in column A, value in column B; a "multi" sheet has one

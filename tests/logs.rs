@@ -4,7 +4,7 @@
 mod common;
 
 use common::root;
-use okno::forms::{LogKind, LogSpool, write_log};
+use okno::forms::{LogKind, LogSpool};
 use okno::ingest::read_path;
 use okno::model::Case;
 use std::io::Read;
@@ -46,6 +46,22 @@ fn spooled() -> (LogSpool, Vec<String>) {
         .map(|c| c.notified_child().unwrap().1.name.full())
         .collect();
     (spool, names)
+}
+
+/// `kind`'s log of the spool written by the streaming writer, as `okno log` and a run write it.
+fn write_log(
+    spool: &LogSpool,
+    kind: LogKind,
+    ext: &str,
+    path: &Path,
+) -> Result<bool, okno::render::stream::Error> {
+    let log = spool.log(kind);
+    let long = okno::render::stream::Long {
+        doc: &log.document,
+        len: log.len(),
+        rows: &|range| log.rows(range),
+    };
+    okno::render::stream::write(&long, ext, path)
 }
 
 fn read(path: &Path) -> Vec<u8> {

@@ -564,3 +564,46 @@ fn the_blank_workbooks_offer_the_catalogs_territories_as_a_dropdown() {
     let row = family.iter().position(|r| r[0] == "Территория").unwrap();
     assert_eq!(dropdown(&case, "Семья", &format!("B{}", row + 1)), catalog);
 }
+
+#[test]
+fn the_summary_is_one_document_whose_sheets_only_the_workbook_holds() {
+    use okno::render::doc::Block;
+    let q = okno::report::Quarter::parse("2026-Q4").unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let r = okno::report::quarter(many(), q, today);
+    let doc = okno::report::summary_document(&r, today);
+    // The workbook: a sheet per table, every row of the lists the pages cut at 200.
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("сводка.xlsx");
+    std::fs::write(&xlsx, okno::render::xlsx::xlsx(&doc).unwrap()).unwrap();
+    let book = open_workbook_auto(&xlsx).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Сводка",
+            "Территории",
+            "Ожидают",
+            "Повторные",
+            "Динамика",
+            "Мониторинг",
+            "Сроки",
+            "Случаи"
+        ]
+    );
+    assert_eq!(sheet(&xlsx, "Ожидают").len(), 1 + 230);
+    assert_eq!(
+        value(&sheet(&xlsx, "Сводка"), "Извещений поступило в квартале"),
+        230
+    );
+    // The pages: the sheets are passed over, the PDF and DOCX are those of the tree without them.
+    let mut printed = doc.clone();
+    printed.blocks.retain(|b| !matches!(b, Block::Sheet { .. }));
+    assert!(printed.blocks.len() < doc.blocks.len());
+    for f in [okno::render::Format::Pdf, okno::render::Format::Docx] {
+        assert!(
+            f.write(&doc).unwrap() == f.write(&printed).unwrap(),
+            "{}: the sheets change nothing on the pages",
+            f.ext()
+        );
+    }
+}

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 fn template_xlsx() -> &'static [u8] {
     static T: OnceLock<Vec<u8>> = OnceLock::new();
-    T.get_or_init(|| okno::blank_workbooks::case_workbook().expect("template"))
+    T.get_or_init(|| okno::workbooks::case_workbook().expect("template"))
 }
 
 fn register_xlsx() -> &'static [u8] {

@@ -84,7 +84,7 @@ fn template_filled_by_openpyxl_and_libreoffice_reads_the_same_and_validates() {
 
 #[test]
 fn the_blank_template_reads_without_unknown_sheets_or_rows() {
-    let bytes = okno::blank_workbooks::case_workbook().unwrap();
+    let bytes = okno::workbooks::case_workbook().unwrap();
     let ing = read_bytes("blank.xlsx", &bytes).unwrap();
     let diags: Vec<&Diagnostic> = ing
         .diagnostics
@@ -102,12 +102,12 @@ fn the_blank_template_reads_without_unknown_sheets_or_rows() {
 #[test]
 fn templates_are_reproducible() {
     assert_eq!(
-        okno::blank_workbooks::case_workbook().unwrap(),
-        okno::blank_workbooks::case_workbook().unwrap()
+        okno::workbooks::case_workbook().unwrap(),
+        okno::workbooks::case_workbook().unwrap()
     );
     assert_eq!(
-        okno::blank_workbooks::register_workbook().unwrap(),
-        okno::blank_workbooks::register_workbook().unwrap()
+        okno::workbooks::register_workbook().unwrap(),
+        okno::workbooks::register_workbook().unwrap()
     );
 }
 
@@ -351,7 +351,7 @@ fn every_json_fixture_survives_the_trip_through_a_case_workbook() {
             continue;
         }
         let original = read_path(&path).unwrap().cases.remove(0).case;
-        let bytes = okno::blank_workbooks::case_workbook_filled(&original).unwrap();
+        let bytes = okno::workbooks::case_workbook_filled(&original).unwrap();
         let back = read_bytes("back.xlsx", &bytes).unwrap();
         let diags: Vec<&Diagnostic> = back
             .diagnostics

@@ -32,7 +32,7 @@ pub fn run(args: DemoArgs, settings: &Settings) -> Result<()> {
     let outcome = run::run(&inputs, &opts, settings, &run::quiet).map_err(exit::engine)?;
     out!("{}", text::checks(&outcome.files));
     out!("{}", text::rendered(&outcome, &args.output));
-    okno::blank_workbooks::write_blanks(&args.output)?;
+    okno::workbooks::write_blanks(&args.output)?;
     outln!(
         "Документы оформлены за {:.1} с; шаблоны книги случая и реестра — в {}",
         outcome.seconds,

@@ -3,7 +3,7 @@
 //! the command lists it as one more input with errors); 1 when an input has errors.
 
 use okno::error::Error;
-use okno::periodic::Written;
+use okno::report::Written;
 use okno::run::{self, Outcome, Status, Totals};
 
 use super::term::outln;

@@ -3,15 +3,16 @@
 use super::args::{LogArgs, LogKind};
 use super::term::outln;
 use okno::error::Result;
-use okno::periodic;
+use okno::forms;
+use okno::report;
 
 pub fn run(args: LogArgs) -> Result<()> {
     let kind = match args.kind {
-        LogKind::Detection => periodic::LogKind::Detection,
-        LogKind::Intake => periodic::LogKind::Intake,
+        LogKind::Detection => forms::LogKind::Detection,
+        LogKind::Intake => forms::LogKind::Intake,
     };
-    let territory = periodic::territory_arg(args.territory.territory.as_deref())?;
-    let done = periodic::log(
+    let territory = report::territory_arg(args.territory.territory.as_deref())?;
+    let done = report::run_log(
         kind,
         &args.scope.archive.archive,
         args.scope.period.from,

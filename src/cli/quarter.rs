@@ -6,7 +6,7 @@ use okno::error::Result;
 use okno::validate::Settings;
 
 pub fn run(args: QuarterArgs, settings: &Settings) -> Result<()> {
-    let q = okno::periodic::quarter(
+    let q = okno::report::run_quarter(
         &args.quarter,
         &args.archive.archive,
         &args.output,

@@ -146,7 +146,7 @@ pub fn write(rows: &[Row], out: &Path) -> Result<PathBuf, WriteError> {
 fn report_xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
     // Fixed properties, so the same rows give the same bytes and a rerun rewrites nothing.
-    let mut book = okno::blank_workbooks::new_book();
+    let mut book = okno::render::xlsx::new_book();
     let ws = book.add_worksheet();
     ws.set_name("Отчет")?;
     let bold = Format::new()
@@ -182,5 +182,5 @@ fn report_xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     }
     ws.autofilter(0, 0, rows.len() as u32, headers.len() as u16 - 1)?;
     ws.set_freeze_panes(1, 0)?;
-    okno::blank_workbooks::saved(&mut book)
+    okno::render::xlsx::saved(&mut book)
 }

@@ -2,14 +2,14 @@
 
 use super::args::{TemplateArgs, TemplateKind};
 use super::term::outln;
-use okno::blank_workbooks;
 use okno::error::{Error, Result};
+use okno::workbooks;
 
 pub fn run(args: TemplateArgs) -> Result<()> {
     let bytes = match (args.kind, &args.from) {
-        (TemplateKind::Case, None) => blank_workbooks::case_workbook(),
-        (TemplateKind::Case, Some(src)) => Ok(blank_workbooks::case_workbook_from(src)?),
-        (TemplateKind::Register, None) => blank_workbooks::register_workbook(),
+        (TemplateKind::Case, None) => workbooks::case_workbook(),
+        (TemplateKind::Case, Some(src)) => Ok(workbooks::case_workbook_from(src)?),
+        (TemplateKind::Register, None) => workbooks::register_workbook(),
         (TemplateKind::Register, Some(_)) => {
             return Err(Error::Usage(
                 "--from заполняет только книгу случая (template case)".into(),

@@ -314,7 +314,8 @@ fn walk(doc: &Document, sink: &mut dyn FnMut(&Text, &str, bool)) {
             | Block::Bars { .. }
             | Block::Space
             | Block::PageBreak
-            | Block::Orientation { .. } => {}
+            | Block::Orientation { .. }
+            | Block::Sheet { .. } => {}
         }
     }
 }

@@ -365,6 +365,18 @@ pub enum Block {
     Orientation {
         landscape: bool,
     },
+    /// A sheet for the workbook writer alone (`render::xlsx`): a table the spreadsheet holds
+    /// whole where the printed pages show a shorter one or a paragraph (the quarter summary's
+    /// lists of every case, its counts by name). The PDF and DOCX writers pass over it, and
+    /// Typst never gets its rows.
+    Sheet {
+        #[serde(skip)]
+        name: String,
+        #[serde(skip)]
+        header: Vec<String>,
+        #[serde(skip)]
+        rows: Vec<Vec<String>>,
+    },
 }
 
 /// One line of a `Block::Sign`: what stands on it (a value, or a blank to fill by hand) and
@@ -524,7 +536,8 @@ impl Document {
                 Block::Space
                 | Block::PageBreak
                 | Block::Bars { .. }
-                | Block::Orientation { .. } => {}
+                | Block::Orientation { .. }
+                | Block::Sheet { .. } => {}
             }
         }
         out.extend(checks.into_iter().filter(|c| !c.trim().is_empty()));

@@ -608,7 +608,7 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
         Block::PageBreak => out.push(Item::p(
             Paragraph::new().add_run(Run::new().add_break(BreakType::Page)),
         )),
-        Block::Orientation { .. } => {}
+        Block::Orientation { .. } | Block::Sheet { .. } => {}
     }
 }
 

@@ -7,6 +7,8 @@ pub mod docx;
 pub mod fit;
 pub mod pdf;
 pub mod pdf_join;
+pub mod stream;
+pub mod xlsx;
 
 use crate::model::Case;
 use doc::Document;

@@ -14,7 +14,7 @@ use crate::archive::{self, Archive, Prepared, Source};
 use crate::bagit::write::PayloadFile;
 use crate::diagnostic::Diagnostic;
 use crate::files::Staged;
-use crate::forms::{LogKind, LogSpool, write_log};
+use crate::forms::{LogKind, LogSpool};
 use crate::model::Case;
 use crate::render::{self, Format};
 use crate::validate::{CaseKey, Settings};
@@ -376,9 +376,15 @@ pub(super) fn write_logs(logged: Logged, out: &Path, opts: &Options, outcome: &m
         if !wanted {
             continue;
         }
+        let log = logged.spool.log(kind);
+        let long = crate::render::stream::Long {
+            doc: &log.document,
+            len: log.len(),
+            rows: &|range| log.rows(range),
+        };
         for format in &opts.formats {
             let path = out.join(format!("{}.{}", kind.form(), format.ext()));
-            match write_log(&logged.spool, kind, format.ext(), &path) {
+            match crate::render::stream::write(&long, format.ext(), &path) {
                 Ok(written) => {
                     outcome.logs += 1;
                     outcome.logs_unchanged += usize::from(!written);

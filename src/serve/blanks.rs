@@ -1,4 +1,4 @@
-//! «Бланки»: the blank workbooks to fill in (`blank_workbooks`).
+//! «Бланки»: the blank workbooks to fill in (`workbooks`).
 
 use super::auth::Session;
 use super::download::download;
@@ -40,8 +40,8 @@ pub async fn blanks_page(Extension(s): Extension<Session>) -> Response {
 /// `GET /blanks/{case|register}`.
 pub async fn blank(UrlPath(kind): UrlPath<String>) -> Result<Response> {
     let (name, bytes) = match kind.as_str() {
-        "case" => ("книга-случая.xlsx", crate::blank_workbooks::case_workbook()),
-        "register" => ("реестр.xlsx", crate::blank_workbooks::register_workbook()),
+        "case" => ("книга-случая.xlsx", crate::workbooks::case_workbook()),
+        "register" => ("реестр.xlsx", crate::workbooks::register_workbook()),
         _ => {
             return Err(Error::page(
                 StatusCode::NOT_FOUND,

@@ -1,6 +1,6 @@
 //! «Журналы»: the detection log and the «Единое окно» log over the archive for a period and
 //! a territory — a page of rows to look at, and the whole log in PDF, DOCX or XLSX
-//! (`periodic::log_preview`, `periodic::log`).
+//! (`report::log_preview`, `report::run_log`).
 
 use super::auth::Session;
 use super::download::download;
@@ -8,7 +8,7 @@ use super::error::{Error, Result};
 use super::fields::{date_input, period};
 use super::layout::layout;
 use super::state::Shared;
-use crate::periodic::LogKind;
+use crate::forms::LogKind;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -87,8 +87,8 @@ pub async fn logs_page(
         let start = (page - 1) * LOG_PAGE;
         let done = tokio::task::spawn_blocking(move || {
             let (from, to) = dates?;
-            let only = crate::periodic::territory_arg(t.as_deref()).map_err(Error::failed)?;
-            crate::periodic::log_preview(
+            let only = crate::report::territory_arg(t.as_deref()).map_err(Error::failed)?;
+            crate::report::log_preview(
                 kind,
                 &root,
                 from.map(crate::model::Date),
@@ -181,7 +181,7 @@ pub async fn logs_page(
     .into_response()
 }
 
-/// `GET /logs/file?kind=&from=&to=&t=&format=`: the log, written by `periodic::log`.
+/// `GET /logs/file?kind=&from=&to=&t=&format=`: the log, written by `report::run_log`.
 pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) -> Result<Response> {
     let refused = |e: Error| Error::page(StatusCode::BAD_REQUEST, "Журнал не составлен", e);
     let kind = q.kind();
@@ -192,7 +192,7 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
     };
     let (from, to) = period(&q.from, &q.to).map_err(refused)?;
     let only =
-        crate::periodic::territory_arg(q.territory()).map_err(|e| refused(Error::failed(e)))?;
+        crate::report::territory_arg(q.territory()).map_err(|e| refused(Error::failed(e)))?;
     let tmp = state.scratch("log-").map_err(Error::fault)?;
     // Named by the log and the territory's catalog code, nothing a user typed.
     let name = format!(
@@ -209,7 +209,7 @@ pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) ->
     let root = state.cfg.archive.clone();
     let o = out.clone();
     let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
-        crate::periodic::log(
+        crate::report::run_log(
             kind,
             &root,
             from.map(crate::model::Date),

@@ -1,6 +1,6 @@
 //! `okno serve`: the secretary's page. An HTTP server (axum on tokio) in the same binary,
 //! calling the same library functions as the command line — `run::run` to check, render and
-//! archive, `annotate` to hand a workbook back, `periodic` for the quarter and the logs —
+//! archive, `annotate` to hand a workbook back, `report` for the quarter and the logs —
 //! with every page in Russian, HTML from maud (escaped by construction) and every asset
 //! embedded.
 //!

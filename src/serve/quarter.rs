@@ -56,7 +56,7 @@ pub async fn run_quarter(
     state: &Shared,
     label: &str,
     territory: Option<&str>,
-) -> Result<(crate::periodic::QuarterDone, PathBuf)> {
+) -> Result<(crate::report::QuarterDone, PathBuf)> {
     // One spelling, one folder: `2026-q4`, `2026 4` and `2026-Q4` are the same quarter.
     let label = Quarter::parse(label).map_err(Error::failed)?.label();
     let quarters = state.work.path().join(QUARTERS);
@@ -68,7 +68,7 @@ pub async fn run_quarter(
         let fresh = tempfile::Builder::new()
             .prefix(".run-")
             .tempdir_in(&quarters)?;
-        let done = crate::periodic::quarter(&label, &root, fresh.path(), today, t.as_deref())
+        let done = crate::report::run_quarter(&label, &root, fresh.path(), today, t.as_deref())
             .map_err(Error::failed)?;
         let out = crate::safe_path::join(&quarters, [&label]).map_err(|e| Error::failed(e.0))?;
         let _one = QUARTER_SWAP.lock().unwrap_or_else(|e| e.into_inner());
@@ -142,7 +142,7 @@ pub async fn quarter_page(
         let (l, t) = (label.clone(), territory.clone());
         tokio::task::spawn_blocking(move || -> Result<report::QuarterReport> {
             let q = Quarter::parse(&l).map_err(Error::failed)?;
-            let only = crate::periodic::territory_arg(t.as_deref()).map_err(Error::failed)?;
+            let only = crate::report::territory_arg(t.as_deref()).map_err(Error::failed)?;
             let mut fold = report::QuarterFold::new(q, today, only);
             crate::archive::each_newest_case(&root, |c| fold.add(&c)).map_err(Error::failed)?;
             Ok(fold.finish())
@@ -328,7 +328,7 @@ pub async fn quarter_forms_zip(
     let (bytes, n) = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, usize)> {
         let out = tmp.path();
         let done =
-            crate::periodic::quarter(&l, &root, out, today, t.as_deref()).map_err(Error::failed)?;
+            crate::report::run_quarter(&l, &root, out, today, t.as_deref()).map_err(Error::failed)?;
         if let Some(e) = done.written.failures.first() {
             return Err(Error::failed(e.clone()));
         }

@@ -1,16 +1,18 @@
-//! Blank workbooks for secretaries: `okno template case|register`. Written from the same
-//! layout the reader uses, with a dropdown for every option list and an instruction sheet.
-//! The file's metadata carries a fixed date, so the same okno writes the same bytes.
+//! The workbooks secretaries fill in: `okno template case|register`, blank or filled with a
+//! case. Written from the same layout the reader uses, with a dropdown for every option list
+//! and an instruction sheet, by the XLSX writer's fixed-property workbook (`render::xlsx`): the
+//! same okno writes the same bytes.
 
 use crate::catalog::catalog;
 use crate::model::Case;
+use crate::render::xlsx::{new_book, saved};
 use crate::sheet_layouts::{
     CASE_WORKBOOK, Field, INSTRUCTION_SHEET, Kind, LISTS_SHEET, Prefill, REGISTER_COLUMNS,
     REGISTER_SHEET, REPORT_NUMBER_LABEL, Sheet, Table,
 };
 use rust_xlsxwriter::{
-    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
-    Workbook, Worksheet, XlsxError,
+    DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
+    XlsxError,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -97,23 +99,6 @@ fn option_lists() -> Vec<&'static str> {
         }
     }
     names
-}
-
-pub fn new_book() -> Workbook {
-    let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2026, 1, 1).expect("fixed date");
-    book.set_properties(
-        &DocProperties::new()
-            .set_title("okno")
-            .set_author("okno")
-            .set_creation_datetime(&created),
-    );
-    book
-}
-
-/// The workbook's bytes, the same on every platform (`portable_zip`).
-pub fn saved(book: &mut Workbook) -> Result<Vec<u8>, XlsxError> {
-    book.save_to_buffer().map(crate::portable_zip::portable)
 }
 
 fn instruction(book: &mut Workbook, title: &str, lines: &[String]) -> Result<(), XlsxError> {

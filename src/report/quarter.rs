@@ -1,14 +1,12 @@
-//! The jobs over an archive rather than over inputs: the quarterly monitoring run (`okno
-//! quarter`) and the two logs (`okno log`). Both read the newest version of each case
-//! (`archive::each_newest_case`); every file is written whole, and not at all when it already holds
-//! the same bytes.
+//! `okno quarter`, the quarterly monitoring run over the archive: the monitoring forms dated
+//! in the quarter and the summary for the commission. It reads the newest version of each case
+//! (`archive::each_newest_case`); every file is written whole, and not at all when it already
+//! holds the same bytes.
 
+use super::fold::{self, MonitoringState, Quarter, QuarterFold};
 use crate::error::{Error, Result};
-use crate::forms::{LogSpool, write_log};
-use crate::model::{Case, Date};
-use crate::render::Format;
-use crate::report::{self, MonitoringState, Quarter};
 use crate::files::write_if_changed;
+use crate::render::Format;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -20,8 +18,13 @@ pub struct Written {
 }
 
 impl Written {
-    fn put(&mut self, path: PathBuf, bytes: std::result::Result<Vec<u8>, String>) {
-        match bytes.and_then(|b| write_if_changed(&path, &b).map_err(|e| e.to_string())) {
+    /// Writes `bytes` to `path`, or tells why not (the bytes' own error, or the disk's).
+    fn put<E: std::fmt::Display>(&mut self, path: PathBuf, bytes: std::result::Result<Vec<u8>, E>) {
+        let written = match bytes {
+            Ok(b) => write_if_changed(&path, &b).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match written {
             Ok(_) => self.files.push(path),
             Err(e) => self.failures.push(format!("{}: {e}", path.display())),
         }
@@ -68,16 +71,16 @@ pub fn territory_arg(text: Option<&str>) -> Result<Option<crate::model::Territor
 /// summary for the commission in `out`. The archive is read case by case (a fold): the run
 /// holds counts and the rows the summary names, never the cases. `territory` limits both to
 /// one territory.
-pub fn quarter(
+pub fn run_quarter(
     quarter: &str,
     archive: &Path,
     out: &Path,
     today: NaiveDate,
     territory: Option<&str>,
 ) -> Result<QuarterDone> {
-    let q = Quarter::parse(quarter).map_err(Error::Usage)?;
+    let q = Quarter::parse(quarter).map_err(|e| Error::Usage(e.to_string()))?;
     let only = territory_arg(territory)?;
-    let mut fold = report::QuarterFold::new(q, today, only);
+    let mut fold = QuarterFold::new(q, today, only);
     let both = [Format::Pdf, Format::Docx];
     // The fold reads the archive on this thread; the monitoring forms (nearly all the time of
     // a large archive) are rendered and written on every core, a few cases in flight.
@@ -97,8 +100,11 @@ pub fn quarter(
                     for d in &docs {
                         for f in both {
                             let path = out.join(&case_id).join(format!("{}.{}", d.form, f.ext()));
-                            let bytes = std::panic::catch_unwind(|| f.write(d))
-                                .unwrap_or_else(|_| Err("внутренний сбой при оформлении".into()));
+                            let bytes =
+                                std::panic::catch_unwind(|| f.write(d).map_err(|e| e.to_string()))
+                                    .unwrap_or_else(|_| {
+                                        Err("внутренний сбой при оформлении".to_string())
+                                    });
                             forms
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
@@ -118,11 +124,13 @@ pub fn quarter(
             }
         }
         if workers == 0 {
-            return Err("не удалось запустить потоки оформления".to_string());
+            return Err(Error::Failed(
+                "не удалось запустить потоки оформления".to_string(),
+            ));
         }
         let read = crate::archive::each_newest_case(archive, |c| {
             fold.add(&c);
-            if !fold.wants(&c) || !report::active_in(&c, &q) {
+            if !fold.wants(&c) || !fold::active_in(&c, &q) {
                 return;
             }
             let docs: Vec<_> = crate::forms::case_documents(&c, Some(&["monitoring".to_string()]))
@@ -136,9 +144,9 @@ pub fn quarter(
             }
         });
         drop(send);
-        read.map_err(|e| e.to_string())
+        read.map_err(|e| Error::Failed(e.to_string()))
     });
-    read.map_err(Error::Failed)?;
+    read?;
     let mut forms = forms.into_inner().unwrap_or_else(|e| e.into_inner());
     // Written in whatever order the workers finished: told in order.
     forms.files.sort();
@@ -149,7 +157,10 @@ pub fn quarter(
         files: vec![],
         failures: forms.failures,
     };
-    let summary = report::summary_document(&r, today);
+    // One document, three writers; fitted once here, where each page writer would fit a copy
+    // (the sheets' every row with it).
+    let mut summary = super::summary::summary_document(&r, today);
+    crate::render::fit::fit(&mut summary);
     for f in both {
         written.put(
             out.join(format!("{}.{}", summary.form, f.ext())),
@@ -158,7 +169,7 @@ pub fn quarter(
     }
     written.put(
         out.join(format!("{}.xlsx", summary.form)),
-        report::summary_xlsx(&r).map_err(|e| e.to_string()),
+        crate::render::xlsx::xlsx(&summary),
     );
     let state =
         |want: fn(&MonitoringState) -> bool| r.monitoring.iter().filter(|(_, s)| want(s)).count();
@@ -180,102 +191,5 @@ pub fn quarter(
         late: r.inflow.late,
         written,
         form_files,
-    })
-}
-
-pub use crate::forms::LogKind;
-
-/// What `okno log` wrote.
-#[derive(Debug)]
-pub struct LogDone {
-    pub entries: usize,
-    pub written: Written,
-}
-
-/// The log's entries: the newest version of each case of the archive whose date (detection
-/// or receipt, else the date sent) falls in `[from, to]`, of one territory when given.
-fn log_spool(
-    kind: LogKind,
-    archive: &Path,
-    from: Option<Date>,
-    to: Option<Date>,
-    territory: Option<&crate::model::Territory>,
-) -> Result<LogSpool> {
-    let date_of = |c: &Case| {
-        c.notification.as_ref().and_then(|n| match kind {
-            LogKind::Detection => n.detection_date.or(n.date_sent),
-            LogKind::Intake => n.date_received.or(n.date_sent),
-        })
-    };
-    // Case by case into the spool: a log of years never holds its cases at once.
-    let spooled = |e: std::io::Error| Error::Failed(format!("журнал: {e}"));
-    let mut spool = LogSpool::new().map_err(spooled)?;
-    let mut failed = None;
-    crate::archive::each_newest_case(archive, |c| {
-        let chosen = date_of(&c)
-            .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
-            && territory.is_none_or(|t| c.territory.as_ref() == Some(t));
-        if chosen && failed.is_none() {
-            failed = spool.push(&c, false).err();
-        }
-    })
-    .map_err(|e| Error::Failed(e.to_string()))?;
-    match failed {
-        Some(e) => Err(spooled(e)),
-        None => Ok(spool),
-    }
-}
-
-/// The rows of the log `okno log` writes for the same choice, at `range` of its order (the
-/// page shows a log before it is downloaded).
-pub fn log_preview(
-    kind: LogKind,
-    archive: &Path,
-    from: Option<Date>,
-    to: Option<Date>,
-    territory: Option<&crate::model::Territory>,
-    range: std::ops::Range<usize>,
-) -> Result<crate::forms::LogPreview> {
-    let spool = log_spool(kind, archive, from, to, territory)?;
-    crate::forms::preview_log(&spool, kind, range).map_err(Error::Failed)
-}
-
-/// `okno log`: the cases whose date (detection or receipt, else the date sent) falls in
-/// `[from, to]` (of one territory, when given), as PDF, DOCX or XLSX by `out`'s extension, or all three when it has none.
-pub fn log(
-    kind: LogKind,
-    archive: &Path,
-    from: Option<Date>,
-    to: Option<Date>,
-    out: &Path,
-    territory: Option<&crate::model::Territory>,
-) -> Result<LogDone> {
-    let ext = out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_lowercase);
-    let targets: Vec<(PathBuf, String)> = match ext.as_deref() {
-        Some(e @ ("pdf" | "docx" | "xlsx")) => vec![(out.to_path_buf(), e.to_string())],
-        None => ["pdf", "docx", "xlsx"]
-            .iter()
-            .map(|e| (out.with_extension(e), e.to_string()))
-            .collect(),
-        Some(other) => {
-            return Err(Error::Usage(format!(
-                "расширение «.{other}»: журнал пишется в .pdf, .docx или .xlsx"
-            )));
-        }
-    };
-    let spool = log_spool(kind, archive, from, to, territory)?;
-    let mut written = Written::default();
-    for (path, e) in targets {
-        match write_log(&spool, kind, &e, &path) {
-            Ok(_) => written.files.push(path),
-            Err(e) => written.failures.push(format!("{}: {e}", path.display())),
-        }
-    }
-    Ok(LogDone {
-        entries: spool.len(),
-        written,
     })
 }
