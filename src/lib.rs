@@ -34,9 +34,9 @@ pub mod validate;
 // 6–7
 pub mod archive;
 pub mod bagit;
-pub mod workbooks;
 #[cfg(feature = "synth")]
 pub mod synth;
+pub mod workbooks;
 // 8–10
 pub mod annotate;
 pub mod report;

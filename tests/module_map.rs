@@ -133,7 +133,11 @@ fn code(text: &str) -> String {
                 let mut chars = rest.char_indices();
                 let lit = match chars.next() {
                     Some((_, '\\')) => rest.find('\'').map(|e| {
-                        let e = if e == 1 { rest[2..].find('\'').unwrap() + 2 } else { e };
+                        let e = if e == 1 {
+                            rest[2..].find('\'').unwrap() + 2
+                        } else {
+                            e
+                        };
                         e + 1
                     }),
                     Some((_, c)) => match chars.next() {
@@ -243,7 +247,12 @@ fn paths(code: &str, module: &Module, is_mod_rs: bool) -> Vec<(Vec<String>, usiz
 
 /// Reads a use tree (or a plain path) at `k`, pushing every full path; returns the index
 /// after it.
-fn use_tree(tokens: &[(String, usize)], mut k: usize, mut path: Vec<String>, out: &mut Vec<Vec<String>>) -> usize {
+fn use_tree(
+    tokens: &[(String, usize)],
+    mut k: usize,
+    mut path: Vec<String>,
+    out: &mut Vec<Vec<String>>,
+) -> usize {
     loop {
         let Some((t, _)) = tokens.get(k) else {
             out.push(path);
@@ -285,7 +294,9 @@ fn use_tree(tokens: &[(String, usize)], mut k: usize, mut path: Vec<String>, out
 }
 
 fn is_ident(t: &str) -> bool {
-    t.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
 }
 
 fn tokenize(code: &str) -> Vec<(String, usize)> {
@@ -302,7 +313,11 @@ fn tokenize(code: &str) -> Vec<(String, usize)> {
             i += 1;
         } else if c.is_alphanumeric() || c == '_' || c == '$' {
             let start = i;
-            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || (i == start && chars[i] == '$')) {
+            while i < chars.len()
+                && (chars[i].is_alphanumeric()
+                    || chars[i] == '_'
+                    || (i == start && chars[i] == '$'))
+            {
                 i += 1;
             }
             tokens.push((chars[start..i].iter().collect(), line));
@@ -347,21 +362,33 @@ fn arrows(tree: &Tree, root: &Path) -> Vec<Arrow> {
 }
 
 fn name(m: &Module) -> String {
-    if m.is_empty() { "crate".into() } else { m.join("::") }
+    if m.is_empty() {
+        "crate".into()
+    } else {
+        m.join("::")
+    }
 }
 
 /// The problems of one crate's arrows: upward names, then circles among siblings.
-fn problems(arrows: &[Arrow]) -> (Vec<String>, BTreeMap<Module, BTreeMap<(String, String), String>>) {
+/// The arrows among the children of one module: (from, to) → one place it was written.
+type Siblings = BTreeMap<(String, String), String>;
+
+fn problems(arrows: &[Arrow]) -> (Vec<String>, BTreeMap<Module, Siblings>) {
     let mut up = Vec::new();
     // Per parent: the arrows among its children, with one place each was written.
-    let mut siblings: BTreeMap<Module, BTreeMap<(String, String), String>> = BTreeMap::new();
+    let mut siblings: BTreeMap<Module, Siblings> = BTreeMap::new();
     for a in arrows {
         if a.to == a.from {
             continue;
         }
         if a.from.starts_with(&a.to) {
             if a.item || a.to.is_empty() {
-                up.push(format!("{}: {} names an item of {}, its parent", a.at, name(&a.from), name(&a.to)));
+                up.push(format!(
+                    "{}: {} names an item of {}, its parent",
+                    a.at,
+                    name(&a.from),
+                    name(&a.to)
+                ));
             }
             continue;
         }
@@ -379,7 +406,7 @@ fn problems(arrows: &[Arrow]) -> (Vec<String>, BTreeMap<Module, BTreeMap<(String
 }
 
 /// The circles (strongly connected groups of more than one) of a graph, each with its arrows.
-fn circles(edges: &BTreeMap<(String, String), String>) -> Vec<Vec<String>> {
+fn circles(edges: &Siblings) -> Vec<Vec<String>> {
     let nodes: BTreeSet<&String> = edges.keys().flat_map(|(a, b)| [a, b]).collect();
     let reach = |from: &String| {
         let mut seen = BTreeSet::new();
@@ -393,7 +420,8 @@ fn circles(edges: &BTreeMap<(String, String), String>) -> Vec<Vec<String>> {
         }
         seen
     };
-    let reached: BTreeMap<&String, BTreeSet<String>> = nodes.iter().map(|n| (*n, reach(n))).collect();
+    let reached: BTreeMap<&String, BTreeSet<String>> =
+        nodes.iter().map(|n| (*n, reach(n))).collect();
     let mut groups: Vec<Vec<String>> = Vec::new();
     for n in &nodes {
         if !reached[n].contains(*n) {
@@ -418,7 +446,9 @@ fn layers(design: &str) -> Vec<Vec<String>> {
         .find("<!-- layers -->")
         .expect("docs/DESIGN.md has a layers block");
     let block = &design[start..];
-    let block = &block[..block.find("<!-- /layers -->").expect("the layers block ends")];
+    let block = &block[..block
+        .find("<!-- /layers -->")
+        .expect("the layers block ends")];
     let mut layers: Vec<(u32, Vec<String>)> = block
         .lines()
         .filter_map(|l| {
@@ -470,7 +500,11 @@ fn modules_name_only_what_is_below_them() {
             .into_iter()
             .filter(|(_, m)| m.is_empty() || m[0] == "cli")
             .collect(),
-        modules: bin.modules.into_iter().filter(|m| m.is_empty() || m[0] == "cli").collect(),
+        modules: bin
+            .modules
+            .into_iter()
+            .filter(|m| m.is_empty() || m[0] == "cli")
+            .collect(),
     };
     let lib_arrows = arrows(&lib, root);
     let mut bad = report(&lib_arrows, "the library");
@@ -480,7 +514,12 @@ fn modules_name_only_what_is_below_them() {
     let design = std::fs::read_to_string(root.join("docs/DESIGN.md")).unwrap();
     let layers = layers(&design);
     let layer_of = |m: &str| layers.iter().position(|l| l.iter().any(|x| x == m));
-    let top: BTreeSet<&String> = lib.modules.iter().filter(|m| m.len() == 1).map(|m| &m[0]).collect();
+    let top: BTreeSet<&String> = lib
+        .modules
+        .iter()
+        .filter(|m| m.len() == 1)
+        .map(|m| &m[0])
+        .collect();
     for m in &top {
         if layer_of(m).is_none() {
             bad.push(format!("docs/DESIGN.md: the module {m} is in no layer"));
@@ -488,7 +527,9 @@ fn modules_name_only_what_is_below_them() {
     }
     for l in layers.iter().flatten() {
         if !top.contains(l) {
-            bad.push(format!("docs/DESIGN.md: the layer's module {l} is not in src/"));
+            bad.push(format!(
+                "docs/DESIGN.md: the layer's module {l} is not in src/"
+            ));
         }
     }
     let (_, siblings) = problems(&lib_arrows);
@@ -512,5 +553,10 @@ fn modules_name_only_what_is_below_them() {
             }
         }
     }
-    assert!(bad.is_empty(), "{} problems:\n{}", bad.len(), bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
 }

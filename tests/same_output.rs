@@ -8,8 +8,8 @@
 
 mod common;
 
-use common::serve::{Client, Server};
 use common::root;
+use common::serve::{Client, Server};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
@@ -32,7 +32,8 @@ fn run(dir: &Path, args: &[&str]) {
 #[test]
 #[ignore = "a tool: OKNO_SAME_OUTPUT=DIR writes the outputs and their SHA256SUMS"]
 fn write_the_outputs_and_their_digests() {
-    let out = std::path::PathBuf::from(std::env::var("OKNO_SAME_OUTPUT").expect("OKNO_SAME_OUTPUT=DIR"));
+    let out =
+        std::path::PathBuf::from(std::env::var("OKNO_SAME_OUTPUT").expect("OKNO_SAME_OUTPUT=DIR"));
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).unwrap();
     let p = |s: &str| s.to_string();
@@ -40,7 +41,9 @@ fn write_the_outputs_and_their_digests() {
     // The fixtures copied in, so that no path names the checkout.
     for e in walkdir::WalkDir::new(root().join("fixtures")) {
         let e = e.unwrap();
-        let to = out.join("fixtures").join(e.path().strip_prefix(root().join("fixtures")).unwrap());
+        let to = out
+            .join("fixtures")
+            .join(e.path().strip_prefix(root().join("fixtures")).unwrap());
         if e.file_type().is_dir() {
             std::fs::create_dir_all(&to).unwrap();
         } else {
@@ -72,10 +75,38 @@ fn write_the_outputs_and_their_digests() {
         )
         .unwrap();
     }
-    run(&["batch", &p("in1000"), "-o", &p("batch"), "--archive", &p("archive")]);
-    run(&["quarter", "2026-Q4", "--archive", &p("archive"), "-o", &p("quarter")]);
-    run(&["log", "detection", "--archive", &p("archive"), "-o", &p("logs/detection")]);
-    run(&["log", "intake", "--archive", &p("archive"), "-o", &p("logs/intake")]);
+    run(&[
+        "batch",
+        &p("in1000"),
+        "-o",
+        &p("batch"),
+        "--archive",
+        &p("archive"),
+    ]);
+    run(&[
+        "quarter",
+        "2026-Q4",
+        "--archive",
+        &p("archive"),
+        "-o",
+        &p("quarter"),
+    ]);
+    run(&[
+        "log",
+        "detection",
+        "--archive",
+        &p("archive"),
+        "-o",
+        &p("logs/detection"),
+    ]);
+    run(&[
+        "log",
+        "intake",
+        "--archive",
+        &p("archive"),
+        "-o",
+        &p("logs/intake"),
+    ]);
 
     // The page's answers, on the batch's archive (read only) and on an archive of its own.
     let page = out.join("page");
@@ -84,7 +115,15 @@ fn write_the_outputs_and_their_digests() {
         let server = Server::start(&out.join("archive"), &[]);
         let mut c = Client::new(&server.url);
         let token = c.csrf();
-        for dir in ["cases", "broken", "register", "workbooks", "stress", "duplicates", "other-writers"] {
+        for dir in [
+            "cases",
+            "broken",
+            "register",
+            "workbooks",
+            "stress",
+            "duplicates",
+            "other-writers",
+        ] {
             let mut names: Vec<_> = std::fs::read_dir(root().join("fixtures").join(dir))
                 .unwrap()
                 .map(|e| e.unwrap().path())
@@ -92,7 +131,11 @@ fn write_the_outputs_and_their_digests() {
             names.sort();
             for f in names {
                 let name = f.file_name().unwrap().to_string_lossy().into_owned();
-                let r = c.upload("/api/validate", &[(&name, std::fs::read(&f).unwrap())], Some(&token));
+                let r = c.upload(
+                    "/api/validate",
+                    &[(&name, std::fs::read(&f).unwrap())],
+                    Some(&token),
+                );
                 // The job's ID is drawn anew each time.
                 let mut v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
                 if let Some(o) = v.as_object_mut() {
@@ -104,7 +147,11 @@ fn write_the_outputs_and_their_digests() {
                 )
                 .unwrap();
                 if dir == "cases" {
-                    let r = c.upload("/api/render", &[(&name, std::fs::read(&f).unwrap())], Some(&token));
+                    let r = c.upload(
+                        "/api/render",
+                        &[(&name, std::fs::read(&f).unwrap())],
+                        Some(&token),
+                    );
                     std::fs::write(page.join(format!("render-{name}.zip")), &r.body).unwrap();
                 }
             }
@@ -117,7 +164,11 @@ fn write_the_outputs_and_their_digests() {
         let mut c = Client::new(&server.url);
         let token = c.csrf();
         let f = root().join("fixtures/cases/NSK-2026-0001.json");
-        let r = c.upload("/api/archive", &[("случай.json", std::fs::read(&f).unwrap())], Some(&token));
+        let r = c.upload(
+            "/api/archive",
+            &[("случай.json", std::fs::read(&f).unwrap())],
+            Some(&token),
+        );
         std::fs::write(page.join("archive.json"), &r.body).unwrap();
     }
 
@@ -137,5 +188,9 @@ fn write_the_outputs_and_their_digests() {
         sums.push_str(&format!("{hash}  {}\n", rel.display()));
     }
     std::fs::write(Path::new(&out).join("SHA256SUMS"), sums).unwrap();
-    eprintln!("{} files; {}", files.len(), out.join("SHA256SUMS").display());
+    eprintln!(
+        "{} files; {}",
+        files.len(),
+        out.join("SHA256SUMS").display()
+    );
 }

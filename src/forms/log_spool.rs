@@ -4,10 +4,9 @@
 //! the log's order a batch at a time: the streaming writer (`render::stream`) writes it.
 
 use super::logs::{Dates, Entry, LOG_SIZE, LogKind, span};
+use crate::files::Spool;
 use crate::model::Case;
 use crate::render::doc::{Block, Cell, Document};
-use std::fs::File;
-use std::io::{Seek, SeekFrom, Write};
 use std::ops::Range;
 
 /// The log entries of many cases, spilled to a temporary file as they come, so memory does not
@@ -15,8 +14,7 @@ use std::ops::Range;
 /// log's own (date the information came in, then case ID), sorted on small keys, not on whole
 /// entries.
 pub struct LogSpool {
-    file: File,
-    end: u64,
+    file: Spool,
     slots: Vec<Slot>,
     draft: bool,
 }
@@ -32,8 +30,7 @@ struct Slot {
 impl LogSpool {
     pub fn new() -> std::io::Result<LogSpool> {
         Ok(LogSpool {
-            file: tempfile::tempfile()?,
-            end: 0,
+            file: Spool::new()?,
             slots: Vec::new(),
             draft: false,
         })
@@ -45,18 +42,13 @@ impl LogSpool {
         let Some(entry) = Entry::of(case) else {
             return Ok(());
         };
-        let bytes = serde_json::to_vec(&entry)?;
-        let len = u32::try_from(bytes.len()).map_err(std::io::Error::other)?;
-        // Reads are positional, and on Windows they move the cursor: write at the end.
-        self.file.seek(SeekFrom::Start(self.end))?;
-        self.file.write_all(&bytes)?;
+        let (at, len) = self.file.append(&serde_json::to_vec(&entry)?)?;
         self.slots.push(Slot {
             id: entry.id.into_boxed_str(),
             dates: entry.dates,
-            at: self.end,
+            at,
             len,
         });
-        self.end += u64::from(len);
         self.draft |= draft;
         Ok(())
     }
@@ -83,9 +75,7 @@ impl LogSpool {
 
     fn read(&self, slot: u32) -> std::io::Result<Entry> {
         let s = &self.slots[slot as usize];
-        let mut buf = vec![0; s.len as usize];
-        read_at(&self.file, &mut buf, s.at)?;
-        Ok(serde_json::from_slice(&buf)?)
+        Ok(serde_json::from_slice(&self.file.read(s.at, s.len)?)?)
     }
 
     /// `kind`'s log of every spooled entry, for the streaming writer (`render::stream`).
@@ -112,26 +102,6 @@ impl LogSpool {
             document: kind.document(blocks, dated, self.draft),
         }
     }
-}
-
-/// Reads `buf.len()` bytes at `at`, on Windows too.
-#[cfg(unix)]
-pub(crate) fn read_at(f: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(f, buf, at)
-}
-
-#[cfg(windows)]
-pub(crate) fn read_at(f: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    let mut done = 0;
-    while done < buf.len() {
-        let n = f.seek_read(&mut buf[done..], at + done as u64)?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        done += n;
-    }
-    Ok(())
 }
 
 /// Part of a log as plain text, for a page: the header rows (each cell's text, columns and

@@ -16,7 +16,6 @@ use crate::model::{
 };
 use crate::render::doc::{Block, Cell, Check, Document, Fields, Text};
 
-
 pub use log_spool::{LogPreview, LogSpool, SpooledLog, preview_log};
 pub use logs::{DETECTION_LOG_FIELDS, INTAKE_LOG_FIELDS, LogKind, detection_log, intake_log};
 

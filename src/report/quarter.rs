@@ -82,72 +82,50 @@ pub fn run_quarter(
     let only = territory_arg(territory)?;
     let mut fold = QuarterFold::new(q, today, only);
     let both = [Format::Pdf, Format::Docx];
-    // The fold reads the archive on this thread; the monitoring forms (nearly all the time of
-    // a large archive) are rendered and written on every core, a few cases in flight.
+    // The fold reads the archive on the feeder's thread; the monitoring forms (nearly all the
+    // time of a large archive) are rendered and written on every core, a few cases in flight.
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (send, queue) =
-        std::sync::mpsc::sync_channel::<(String, Vec<crate::render::doc::Document>)>(2 * jobs);
-    let queue = std::sync::Mutex::new(queue);
-    let forms = std::sync::Mutex::new(Written::default());
-    let read = std::thread::scope(|scope| {
-        let mut workers = 0;
-        for i in 0..jobs {
-            let (queue, forms) = (&queue, &forms);
-            let worker = move || {
-                loop {
-                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    let Ok((case_id, docs)) = next else { break };
-                    for d in &docs {
-                        for f in both {
-                            let path = out.join(&case_id).join(format!("{}.{}", d.form, f.ext()));
-                            let bytes =
-                                std::panic::catch_unwind(|| f.write(d).map_err(|e| e.to_string()))
-                                    .unwrap_or_else(|_| {
-                                        Err("внутренний сбой при оформлении".to_string())
-                                    });
-                            forms
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .put(path, bytes);
-                        }
-                    }
+    let mut forms = Written::default();
+    let mut read = Ok(());
+    crate::pool::stream(
+        jobs,
+        |feed| {
+            read = crate::archive::each_newest_case(archive, |c| {
+                fold.add(&c);
+                if !fold.wants(&c) || !fold::active_in(&c, &q) {
+                    return;
                 }
-            };
-            // Typst lays out deep trees: the stack the render workers have.
-            if std::thread::Builder::new()
-                .name(format!("okno-quarter-{i}"))
-                .stack_size(64 << 20)
-                .spawn_scoped(scope, worker)
-                .is_ok()
-            {
-                workers += 1;
+                let docs: Vec<_> =
+                    crate::forms::case_documents(&c, Some(&["monitoring".to_string()]))
+                        .into_iter()
+                        .zip(&c.monitoring)
+                        .filter(|(_, m)| m.date.is_some_and(|x| q.contains(x)))
+                        .map(|(d, _)| d)
+                        .collect();
+                if !docs.is_empty() {
+                    feed.work((c.case_id.clone(), docs));
+                }
+            });
+        },
+        |(case_id, docs): (String, Vec<crate::render::doc::Document>)| {
+            let mut written = Written::default();
+            for d in &docs {
+                for f in both {
+                    let path = out.join(&case_id).join(format!("{}.{}", d.form, f.ext()));
+                    let bytes = std::panic::catch_unwind(|| f.write(d).map_err(|e| e.to_string()))
+                        .unwrap_or_else(|_| Err("внутренний сбой при оформлении".to_string()));
+                    written.put(path, bytes);
+                }
             }
-        }
-        if workers == 0 {
-            return Err(Error::Failed(
-                "не удалось запустить потоки оформления".to_string(),
-            ));
-        }
-        let read = crate::archive::each_newest_case(archive, |c| {
-            fold.add(&c);
-            if !fold.wants(&c) || !fold::active_in(&c, &q) {
-                return;
-            }
-            let docs: Vec<_> = crate::forms::case_documents(&c, Some(&["monitoring".to_string()]))
-                .into_iter()
-                .zip(&c.monitoring)
-                .filter(|(_, m)| m.date.is_some_and(|x| q.contains(x)))
-                .map(|(d, _)| d)
-                .collect();
-            if !docs.is_empty() {
-                let _ = send.send((c.case_id.clone(), docs));
-            }
-        });
-        drop(send);
-        read.map_err(|e| Error::Failed(e.to_string()))
-    });
-    read?;
-    let mut forms = forms.into_inner().unwrap_or_else(|e| e.into_inner());
+            written
+        },
+        |w| {
+            forms.files.extend(w.files);
+            forms.failures.extend(w.failures);
+        },
+    )
+    .map_err(|e| Error::Failed(format!("не удалось запустить потоки оформления: {e}")))?;
+    read.map_err(|e| Error::Failed(e.to_string()))?;
     // Written in whatever order the workers finished: told in order.
     forms.files.sort();
     forms.failures.sort();

@@ -327,8 +327,8 @@ pub async fn quarter_forms_zip(
     let (l, t) = (label.clone(), territory.clone());
     let (bytes, n) = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, usize)> {
         let out = tmp.path();
-        let done =
-            crate::report::run_quarter(&l, &root, out, today, t.as_deref()).map_err(Error::failed)?;
+        let done = crate::report::run_quarter(&l, &root, out, today, t.as_deref())
+            .map_err(Error::failed)?;
         if let Some(e) = done.written.failures.first() {
             return Err(Error::failed(e.clone()));
         }
