@@ -7,6 +7,7 @@
 //! Prints figures only.
 //!
 //! cargo bench --bench serve [-- CLIENTS ROUNDS]
+//! OKNO_BIN=/path/okno cargo bench --bench serve   (another binary, e.g. before a change)
 
 #[path = "../tests/common/serve.rs"]
 mod serve;

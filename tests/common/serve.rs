@@ -19,7 +19,9 @@ impl Server {
 
     /// As `start`, with the server's temporary folders (its work folder) under `tmp`.
     pub fn start_in(archive: &Path, extra: &[&str], tmp: Option<&Path>) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_okno"));
+        // OKNO_BIN: another binary (the serve bench's before-and-after runs).
+        let bin = std::env::var_os("OKNO_BIN").unwrap_or(env!("CARGO_BIN_EXE_okno").into());
+        let mut cmd = Command::new(bin);
         if let Some(t) = tmp {
             cmd.env("TMPDIR", t).env("TMP", t).env("TEMP", t);
         }
