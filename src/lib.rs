@@ -7,13 +7,14 @@
 
 pub mod annotate;
 pub mod archive;
-pub mod files;
 pub mod bagit;
 pub mod batch_report;
 pub mod blank_workbooks;
 pub mod catalog;
 pub mod diagnostic;
+pub mod doc;
 pub mod error;
+pub mod files;
 pub mod forms;
 pub mod ingest;
 pub mod model;

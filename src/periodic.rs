@@ -4,11 +4,11 @@
 //! the same bytes.
 
 use crate::error::{Error, Result};
+use crate::files::write_if_changed;
 use crate::forms::{LogSpool, write_log};
 use crate::model::{Case, Date};
 use crate::render::Format;
 use crate::report::{self, MonitoringState, Quarter};
-use crate::files::write_if_changed;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -83,7 +83,7 @@ pub fn quarter(
     // a large archive) are rendered and written on every core, a few cases in flight.
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let (send, queue) =
-        std::sync::mpsc::sync_channel::<(String, Vec<crate::render::doc::Document>)>(2 * jobs);
+        std::sync::mpsc::sync_channel::<(String, Vec<crate::doc::Document>)>(2 * jobs);
     let queue = std::sync::Mutex::new(queue);
     let forms = std::sync::Mutex::new(Written::default());
     let read = std::thread::scope(|scope| {

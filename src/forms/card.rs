@@ -1,10 +1,12 @@
 //! «Карта комплексного сопровождения семьи» (ККСС): title page and parts I–IV.
 
 use super::fields::{Place, at};
+use super::pieces::*;
 use super::plans::plan_blocks;
-use super::*;
+use crate::catalog::catalog;
+use crate::doc::{Block, Cell, Col, Document, Fields, Text};
+use crate::model::Case;
 use crate::model::{ConsiliumDecision, Domain, RiskLevel};
-use crate::render::doc::{Block, Cell, Col, Document, Fields, Text};
 
 /// The name each domain has in «Анализ информации по разделу «…»:».
 fn analysis_name(d: Domain) -> &'static str {

@@ -6,9 +6,11 @@
 
 use super::fields::{Place, at};
 use super::notification::{FA_REASON, PARENT_WORK, parents, school_table};
-use super::*;
+use super::pieces::*;
+use crate::catalog::catalog;
+use crate::doc::{Block, Cell, Col, Document, Fields, Text};
+use crate::model::Case;
 use crate::model::RepresentativeRole;
-use crate::render::doc::{Block, Cell, Col, Document, Fields, Text};
 
 pub fn family_assessment(case: &Case) -> Vec<Document> {
     let Some(a) = &case.family_assessment else {

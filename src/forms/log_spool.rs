@@ -13,9 +13,10 @@
 //! - **XLSX.** A constant-memory worksheet, row by row.
 
 use super::logs::{Dates, Entry, LOG_SIZE, LogKind, span};
+use crate::doc::fit;
+use crate::doc::{Block, Cell, Document};
 use crate::model::Case;
-use crate::render::doc::{Block, Cell, Document};
-use crate::render::{fit, pdf, pdf_join};
+use crate::render::{pdf, pdf_join};
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 use std::ops::Range;

@@ -2,9 +2,11 @@
 //! window's «Заключение о наличии/отсутствии степени риска семейного неблагополучия».
 
 use super::fields::{Place, at, joined};
-use super::*;
+use super::pieces::*;
+use crate::catalog::catalog;
+use crate::doc::{Block, Cell, Check, Col, Document, Fields, Text};
+use crate::model::{Case, Child};
 use crate::model::{NotificationAttachment as Att, Presence, RepresentativeRole, Sex};
-use crate::render::doc::{Block, Cell, Check, Col, Document, Fields, Text};
 
 /// A labelled row of options laid out as the seed lays them: the label, the first option
 /// beside it, the others stacked in a third column (App. 2's «Проверка сигнала …»,

@@ -1,8 +1,8 @@
 //! The DOCX writer: the same document tree as real Word paragraphs and tables, Times New Roman,
 //! A4, the same margins as the PDF. Data goes into text runs, so nothing in it is markup.
 
-use super::doc::{Block, Cell, Check, Document, Text, entries};
-use super::fit::{INSET_X, INSET_Y};
+use crate::doc::measure::{INSET_X, INSET_Y, cell_height};
+use crate::doc::{Block, Cell, Check, Document, SignLine, Text, entries};
 use docx_rs::{
     AlignmentType, BreakType, Docx, Header, HeightRule, LineSpacing, PageMargin, PageNum,
     PageOrientationType, Paragraph, Run, RunFonts, Section, Table, TableCell, TableCellMargins,
@@ -151,7 +151,11 @@ fn merged(width: usize) -> TableCell {
 fn header_heights(header: &[Vec<Cell>], g: &[usize], size: f32) -> Vec<f32> {
     let n = g.len().max(1);
     let mut heights = vec![0.0f32; header.len()];
-    for (r, (row, cols)) in header.iter().zip(super::fit::columns(header)).enumerate() {
+    for (r, (row, cols)) in header
+        .iter()
+        .zip(crate::doc::fit::columns(header))
+        .enumerate()
+    {
         for (c, col) in row.iter().zip(cols) {
             let w: f32 = g[col.min(n - 1)..(col + c.colspan).min(n)]
                 .iter()
@@ -159,7 +163,7 @@ fn header_heights(header: &[Vec<Cell>], g: &[usize], size: f32) -> Vec<f32> {
                 / 20.0;
             // With room to spare: LibreOffice's line breaks in a narrow column are not ours,
             // and the paragraph's space after (3 pt) is not in the estimate.
-            let h = super::fit::cell_height(c, w, size) * 1.25 + 3.0;
+            let h = cell_height(c, w, size) * 1.25 + 3.0;
             // What the rows above a rowspan's last do not give, the last row takes.
             let last = (r + c.rowspan - 1).min(header.len() - 1);
             heights[last] = heights[last].max(h - heights[r..last].iter().sum::<f32>());
@@ -231,7 +235,7 @@ fn table(widths: &[f32], header: &[Vec<Cell>], rows: &[Vec<Cell>], size: f32) ->
 
 /// A role and its lines to fill (`Block::Sign`): a table without borders but the lines under
 /// what stands on them, the captions in the row below, the whole kept on one page.
-fn sign_table(role: &Text, role_width: u8, lines: &[super::doc::SignLine], total: usize) -> Table {
+fn sign_table(role: &Text, role_width: u8, lines: &[SignLine], total: usize) -> Table {
     let part = |pct: u8| total * usize::from(pct) / 100;
     let fixed: usize = part(role_width) + lines.iter().map(|l| part(l.width)).sum::<usize>();
     let free = lines.iter().filter(|l| l.width == 0).count().max(1);
@@ -344,7 +348,7 @@ impl Item {
 /// Renders a document tree to DOCX bytes. An orientation block starts a new section, so a
 /// wide table gets landscape pages while the rest stays portrait, as in the PDF.
 pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
-    let doc = &*super::fit::fitted(doc);
+    let doc = &*crate::doc::fit::fitted(doc);
     let mut sections: Vec<(bool, Vec<Item>)> = vec![(doc.landscape, Vec::new())];
     for b in &doc.blocks {
         if let Block::Orientation { landscape } = b {

@@ -1,15 +1,13 @@
-//! Render: a checked case becomes its forms, each built once as a document tree and written
-//! by two writers, Typst for PDF/A-2b and docx-rs for DOCX. Output names carry the case ID and
-//! the form's code, never a person's name.
+//! Render: the writers. A document tree (`crate::doc`, built by `crate::forms` or the
+//! quarter's summary) is written by Typst as PDF/A-2b and by docx-rs as DOCX; long documents
+//! are joined from chunks (`pdf_join`). Writers never look at a case. Output names carry the
+//! case ID and the form's code, never a person's name.
 
-pub mod doc;
 pub mod docx;
-pub mod fit;
 pub mod pdf;
 pub mod pdf_join;
 
-use crate::model::Case;
-use doc::Document;
+use crate::doc::Document;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,27 +29,6 @@ impl Format {
             Format::Docx => docx::docx(doc),
         }
     }
-}
-
-/// What to render.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub formats: Vec<Format>,
-    /// Form codes to render; None: all that the case has.
-    pub forms: Option<Vec<String>>,
-    pub draft: bool,
-    /// Worker threads; None: all cores.
-    pub jobs: Option<usize>,
-}
-
-/// The documents of one case (with the draft mark when asked).
-pub fn documents(case: &Case, options: &Options) -> Vec<Document> {
-    let mut docs = crate::forms::case_documents(case, options.forms.as_deref());
-    for d in &mut docs {
-        d.draft = options.draft;
-        fit::fit(d);
-    }
-    docs
 }
 
 /// Each document in each format, as the bytes of `dir/<form>.<ext>` (not yet written).
@@ -81,11 +58,4 @@ pub fn parse_formats(s: &str) -> Result<Vec<Format>, String> {
             other => Err(format!("неизвестный формат «{other}»: pdf или docx")),
         })
         .collect()
-}
-
-/// The codes `--forms` accepts: every per-case form and the two logs.
-pub fn form_codes() -> Vec<&'static str> {
-    let mut v: Vec<&str> = crate::forms::FORMS.iter().map(|f| f.code).collect();
-    v.extend(["detection_log", "intake_log"]);
-    v
 }

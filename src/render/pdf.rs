@@ -3,7 +3,7 @@
 //! library, fonts and parsed template are made once per process and shared by every
 //! document (and every thread).
 
-use super::doc::Document;
+use crate::doc::Document;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
 use typst::diag::{FileError, FileResult};
@@ -169,7 +169,7 @@ fn without_tags(frame: &Frame) -> Frame {
 
 /// Renders a document tree to PDF/A-2b bytes.
 pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
-    let doc = &*super::fit::fitted(doc);
+    let doc = &*crate::doc::fit::fitted(doc);
     let document = numbered(layout(doc)?, 0)?;
     let bytes = export(&document, doc)?;
     trim_cache();

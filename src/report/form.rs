@@ -4,7 +4,7 @@
 //! large archive would otherwise be a book); the XLSX holds every row.
 
 use super::{NO_TERRITORY, QuarterReport, TerritoryRow, rule_with_meaning};
-use crate::render::doc::{Block, Cell, Col, Document, Text};
+use crate::doc::{Block, Cell, Col, Document, Text};
 use chrono::{Datelike, NaiveDate};
 
 /// Rows of a table naming cases in the PDF and DOCX; the rest are counted, listed in the XLSX.

@@ -1,7 +1,7 @@
 //! Workbooks: the quarter's summary, one sheet per table, and any document's grids (the logs).
 
 use super::QuarterReport;
-use crate::render::doc::{Block, Cell, Col, Document};
+use crate::doc::{Block, Cell, Col, Document};
 
 /// Sheet names of the summary workbook the PDF refers to for its full lists.
 pub const WAITING: &str = "Ожидают";

@@ -12,12 +12,11 @@ mod commit;
 mod spool;
 pub mod text;
 
-
 use crate::archive::{self, Archive, Prepared, Source};
-use crate::files::Staged;
 use crate::bagit::write::PayloadFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
+use crate::files::Staged;
 use crate::forms::{LogKind, LogSpool, write_log};
 use crate::model::Case;
 use crate::pipeline::{self, CheckedCase};
@@ -900,15 +899,7 @@ fn stage(
                 Some((dir.join(name), Cow::Borrowed(f.bytes.as_slice())))
             })),
             _ => {
-                let docs = render::documents(
-                    case,
-                    &render::Options {
-                        formats: vec![],
-                        forms: opts.forms.clone(),
-                        draft,
-                        jobs: None,
-                    },
-                );
+                let docs = crate::forms::documents(case, opts.forms.as_deref(), draft);
                 files.extend(
                     render::render_files(&docs, &opts.formats, &dir)?
                         .into_iter()
