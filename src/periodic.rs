@@ -98,7 +98,8 @@ pub fn quarter(
                         for f in both {
                             let path = out.join(&case_id).join(format!("{}.{}", d.form, f.ext()));
                             let bytes = std::panic::catch_unwind(|| f.write(d))
-                                .unwrap_or_else(|_| Err("внутренний сбой при оформлении".into()));
+                                .unwrap_or(Err(crate::render::Error::Crashed))
+                                .map_err(|e| e.to_string());
                             forms
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
@@ -153,7 +154,7 @@ pub fn quarter(
     for f in both {
         written.put(
             out.join(format!("{}.{}", summary.form, f.ext())),
-            f.write(&summary),
+            f.write(&summary).map_err(|e| e.to_string()),
         );
     }
     written.put(

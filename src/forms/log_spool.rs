@@ -352,7 +352,7 @@ impl Log<'_> {
         loop {
             let end = (start + CHUNK).min(n);
             let doc = self.chunk(start..end, &fitted, Vec::new())?;
-            let mut laid = pdf::layout(&doc)?;
+            let mut laid = pdf::layout(&doc).map_err(|e| e.to_string())?;
             let mut next = end;
             let pages = laid.pages().len();
             if end < n && pages > 1 {
@@ -375,17 +375,17 @@ impl Log<'_> {
                     laid = typst_layout::PagedDocument::new(kept, info);
                 }
             }
-            let laid = pdf::numbered(laid, join.pages())?;
-            let bytes = pdf::export(&laid, &doc)?;
+            let laid = pdf::numbered(laid, join.pages()).map_err(|e| e.to_string())?;
+            let bytes = pdf::export(&laid, &doc).map_err(|e| e.to_string())?;
             drop(laid);
-            join.append(&bytes)?;
+            join.append(&bytes).map_err(|e| e.to_string())?;
             pdf::release_cache();
             if next >= n {
                 break;
             }
             start = next;
         }
-        join.finish()?;
+        join.finish().map_err(|e| e.to_string())?;
         Ok(())
     }
 
@@ -410,22 +410,23 @@ impl Log<'_> {
         let fitted = self.fit()?;
         let template = self.chunk(0..0, &fitted, vec![vec![Cell::label(MARKER)]])?;
         crate::render::docx::reset_paragraph_ids();
-        let template = crate::render::docx::docx(&template)?;
+        let template = crate::render::docx::docx(&template).map_err(|e| e.to_string())?;
         let n = self.order.len();
         let mut start = 0;
-        let next = || -> Result<Option<Vec<Vec<Cell>>>, String> {
+        let next = || -> Result<Option<Vec<Vec<Cell>>>, crate::render::Error> {
             if start >= n {
                 return Ok(None);
             }
             let end = (start + BATCH).min(n);
-            let mut rows = self.rows(start..end)?;
+            let mut rows = self
+                .rows(start..end)
+                .map_err(|e| crate::render::Error::Rows(e.into()))?;
             fit::place(&mut [], &mut rows, &fitted.0, fitted.1, true);
             start = end;
             Ok(Some(rows))
         };
-        crate::render::docx::with_streamed_rows(
-            &template, MARKER, &fitted.0, fitted.1, next, file,
-        )?;
+        crate::render::docx::with_streamed_rows(&template, MARKER, &fitted.0, fitted.1, next, file)
+            .map_err(|e| e.to_string())?;
         Ok(())
     }
 

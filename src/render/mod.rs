@@ -4,10 +4,12 @@
 //! case ID and the form's code, never a person's name.
 
 pub mod docx;
+mod error;
 pub mod pdf;
 pub mod pdf_join;
 
 use crate::doc::Document;
+pub use error::Error;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +25,7 @@ impl Format {
             Format::Docx => "docx",
         }
     }
-    pub fn write(self, doc: &Document) -> Result<Vec<u8>, String> {
+    pub fn write(self, doc: &Document) -> Result<Vec<u8>, Error> {
         match self {
             Format::Pdf => pdf::pdf(doc),
             Format::Docx => docx::docx(doc),
@@ -36,13 +38,11 @@ pub fn render_files(
     docs: &[Document],
     formats: &[Format],
     dir: &Path,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, String> {
+) -> Result<Vec<(PathBuf, Vec<u8>)>, Error> {
     let mut files = Vec::new();
     for d in docs {
         for f in formats {
-            let bytes = f
-                .write(d)
-                .map_err(|e| format!("{}.{}: {e}", d.form, f.ext()))?;
+            let bytes = f.write(d).map_err(|e| e.in_file(&d.form, f.ext()))?;
             files.push((dir.join(format!("{}.{}", d.form, f.ext())), bytes));
         }
     }
@@ -50,12 +50,12 @@ pub fn render_files(
 }
 
 /// Parses `pdf,docx`.
-pub fn parse_formats(s: &str) -> Result<Vec<Format>, String> {
+pub fn parse_formats(s: &str) -> Result<Vec<Format>, Error> {
     s.split(',')
         .map(|f| match f.trim().to_lowercase().as_str() {
             "pdf" => Ok(Format::Pdf),
             "docx" => Ok(Format::Docx),
-            other => Err(format!("неизвестный формат «{other}»: pdf или docx")),
+            other => Err(Error::UnknownFormat(other.to_string())),
         })
         .collect()
 }

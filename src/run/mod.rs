@@ -901,7 +901,8 @@ fn stage(
             _ => {
                 let docs = crate::forms::documents(case, opts.forms.as_deref(), draft);
                 files.extend(
-                    render::render_files(&docs, &opts.formats, &dir)?
+                    render::render_files(&docs, &opts.formats, &dir)
+                        .map_err(|e| e.to_string())?
                         .into_iter()
                         .map(|(p, b)| (p, Cow::Owned(b))),
                 );
