@@ -23,7 +23,9 @@ pub enum Error {
     Io(#[from] std::io::Error),
     /// A part of a DOCX is not the XML docx-rs writes.
     #[error("{0}")]
-    Xml(String),
+    Xml(#[from] quick_xml::Error),
+    #[error("{0}")]
+    Utf8(#[from] std::string::FromUtf8Error),
     /// A streamed table's template lacks what `docx::with_streamed_rows` replaces.
     #[error("{0}")]
     Template(&'static str),

@@ -154,12 +154,12 @@ pub fn with_streamed_rows(
                 continue;
             }
             let built = table(widths, &[], &rows, size).build();
-            let built = String::from_utf8(built).map_err(|e| Error::Xml(e.to_string()))?;
+            let built = String::from_utf8(built)?;
             let (Some(a), Some(b)) = (built.find("<w:tr>"), built.rfind("</w:tr>")) else {
                 return Err(Error::Template("нет строк в таблице"));
             };
-            let rows_xml = renumber_paragraphs(&built[a..b + "</w:tr>".len()], &mut para_id);
-            zip.write_all(&xml_chars(rows_xml.as_bytes()))?;
+            let rows_xml = renumber_paragraphs(&built[a..b + "</w:tr>".len()], &mut para_id)?;
+            zip.write_all(&xml_chars(&rows_xml))?;
         }
         zip.write_all(&xml.as_bytes()[end..])?;
     }
