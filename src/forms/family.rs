@@ -8,7 +8,7 @@ use super::fields::{Place, at};
 use super::notification::{FA_REASON, PARENT_WORK, parents, school_table};
 use super::pieces::*;
 use crate::catalog::catalog;
-use crate::doc::{Block, Cell, Col, Document, Fields, Text};
+use crate::doc::{Block, Cell, Document, Fields, Text};
 use crate::model::Case;
 use crate::model::RepresentativeRole;
 
@@ -78,14 +78,7 @@ pub fn family_assessment(case: &Case) -> Vec<Document> {
         school_table(&case.family.children, true),
         Block::Space,
         Block::table(
-            vec![
-                Col::Fixed,
-                Col::Text(14),
-                Col::Fixed,
-                Col::Text(44),
-                Col::Fixed,
-                Col::Text(26),
-            ],
+            assessment_columns(),
             vec![vec![
                 Cell::label("№"),
                 Cell::label("Факторы риска семейного неблагополучия").span(3),

@@ -279,14 +279,7 @@ pub fn child_assessment(case: &Case) -> Vec<Document> {
             ("Дата заполнения:", vd(a.date).at(CA_DATE)),
         ]),
         Block::table(
-            vec![
-                Col::Fixed,
-                Col::Text(14),
-                Col::Fixed,
-                Col::Text(44),
-                Col::Fixed,
-                Col::Text(26),
-            ],
+            assessment_columns(),
             vec![vec![
                 Cell::label("№"),
                 Cell::label("Критерии"),

@@ -2,7 +2,7 @@
 //! person, a specialist or a parent, check lists from the catalog, the rows of an assessment.
 
 use crate::catalog::catalog;
-use crate::doc::{Block, Cell, Check, Document, Fields, Text};
+use crate::doc::{Block, Cell, Check, Col, Document, Fields, Text};
 use crate::model::{
     Case, Child, Date, LegalRepresentative, PersonName, Presence, RepresentativeRole, Specialist,
 };
@@ -132,6 +132,19 @@ pub(crate) fn option_checks(list: &str, chosen: &[&str]) -> Vec<Check> {
         .iter()
         .map(|(code, label)| Check::new(label.clone(), chosen.contains(&code.as_str())))
         .collect()
+}
+
+/// The six columns `assessment_rows` fills: the group's №, its title, the item's №, its text,
+/// the mark and the reason.
+pub(crate) fn assessment_columns() -> Vec<Col> {
+    vec![
+        Col::Fixed,
+        Col::Text(14),
+        Col::Fixed,
+        Col::Text(44),
+        Col::Fixed,
+        Col::Text(26),
+    ]
 }
 
 /// The rows of one group of an assessment table as App. 3 lays them out: the group's number

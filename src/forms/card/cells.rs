@@ -1,7 +1,9 @@
 //! The card's recurring pieces: a domain's level marked in one of four columns, a consilium's
 //! decision, a table with an empty row when it has none.
 
+use super::fields::{CONSILIUM_DATE, CONSILIUM_NUMBER, CONSILIUM_TEXT};
 use crate::doc::{Block, Cell, Col, Fields, Text};
+use crate::forms::pieces::d;
 use crate::model::{ConsiliumDecision, Domain, RiskLevel};
 
 /// The name each domain has in «Анализ информации по разделу «…»:».
@@ -57,7 +59,11 @@ pub(super) fn level_header() -> Vec<Vec<Cell>> {
 /// «РЕШЕНИЕ … консилиума (Протокол) № … от …» and, beside «(кратко и по сути принятого
 /// решения)», its text; `then`, a value that follows from the decision (the case's closure
 /// reason after the decision that closed it), stands in a paragraph of its own.
-pub(super) fn decision(c: Option<&ConsiliumDecision>, lead: &str, then: Option<Text>) -> Vec<Block> {
+pub(super) fn decision(
+    c: Option<&ConsiliumDecision>,
+    lead: &str,
+    then: Option<Text>,
+) -> Vec<Block> {
     let gist = || Text::label("(кратко и по сути принятого решения)");
     let mut out = vec![
         Block::para(vec![

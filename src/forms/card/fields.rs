@@ -1,8 +1,8 @@
 //! Which model field each value of the card holds (`Text::at`), named once for the builder
 //! and for the form's field map (`crate::forms::fields`).
 
-use crate::forms::fields::{Place, at};
 use crate::doc::Fields;
+use crate::forms::fields::{Place, at};
 
 // The fields each value holds (`Text::at`), named once for the builder and the map.
 pub(super) const CURATOR: Fields = &[
@@ -198,8 +198,7 @@ const CARD_PLACES: &[Place] = &[
 const PLAN_PLACES: &[Place] = crate::forms::plans::INDIVIDUAL_PLAN_FIELDS;
 
 const ALL_PLACES: [Place; CARD_PLACES.len() + PLAN_PLACES.len()] =
-    super::fields::joined(CARD_PLACES, PLAN_PLACES);
+    crate::forms::fields::joined(CARD_PLACES, PLAN_PLACES);
 
 /// The field map of this form (`super::fields`).
 pub(crate) static SUPPORT_CARD_FIELDS: &[Place] = &ALL_PLACES;
-

@@ -39,7 +39,6 @@ pub fn support_card(case: &Case) -> Vec<Document> {
     )]
 }
 
-
 /// The seed's title page: who compiled the card signs it with the organization's head under
 /// the stamp, the commission approves it with a signature and a date.
 fn title_page(case: &Case, card: &SupportCard) -> Vec<Block> {
@@ -145,6 +144,6 @@ fn decisions<'c>(
             .collect();
         l.sort_by_key(|x| (x.date.is_none(), x.date));
         l
+    };
     (first, later)
 }
-

@@ -8,7 +8,11 @@ use crate::doc::{Block, Cell, Col, Text};
 use crate::forms::pieces::*;
 use crate::model::{Case, ConsiliumDecision, Domain, SupportCard};
 
-pub(super) fn part_three(case: &Case, card: &SupportCard, later: Vec<&ConsiliumDecision>) -> Vec<Block> {
+pub(super) fn part_three(
+    case: &Case,
+    card: &SupportCard,
+    later: Vec<&ConsiliumDecision>,
+) -> Vec<Block> {
     let cat = catalog();
     let mut b = Vec::new();
     b.push(Block::heading("III. РЕЗУЛЬТАТИВНАЯ ЧАСТЬ."));
@@ -175,4 +179,3 @@ pub(super) fn part_four(card: &SupportCard) -> Vec<Block> {
     ));
     b
 }
-
