@@ -38,17 +38,7 @@ pub fn family_assessment(case: &Case) -> Vec<Document> {
             FA_REASON,
         ));
     }
-    // The family's phones as the card prints them: «номер (чей)».
-    let phones = case
-        .family
-        .phones
-        .iter()
-        .map(|p| match &p.owner {
-            Some(o) if !o.trim().is_empty() => format!("{} ({})", p.number, o),
-            _ => p.number.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let phones = phones(case);
     let mut blocks = vec![
         appendix(4),
         Block::title(&["Оценка факторов риска семейного неблагополучия"]),

@@ -80,6 +80,20 @@ pub(crate) fn name(n: &PersonName) -> Option<String> {
     (!full.is_empty()).then_some(full)
 }
 
+/// The family's phones as the card and the family assessment print them: «номер (чей)»,
+/// joined by «; ».
+pub(crate) fn phones(case: &Case) -> String {
+    case.family
+        .phones
+        .iter()
+        .map(|p| match &p.owner {
+            Some(o) if !o.trim().is_empty() => format!("{} ({})", p.number, o),
+            _ => p.number.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// «ФИО /должность/телефон» of a specialist.
 pub(crate) fn specialist(s: &Option<Specialist>) -> Text {
     let Some(s) = s else { return Text::BLANK };

@@ -15,16 +15,7 @@ pub(super) fn part_one(
 ) -> Vec<Block> {
     let cat = catalog();
     let mut b = vec![Block::heading("I. БАЗОВАЯ ЧАСТЬ.")];
-    let phones = case
-        .family
-        .phones
-        .iter()
-        .map(|p| match &p.owner {
-            Some(o) if !o.trim().is_empty() => format!("{} ({})", p.number, o),
-            _ => p.number.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let phones = phones(case);
     let mut part1 = Block::fields(vec![
         (
             "Полное название организации, специалист которой проводит комплексную оценку:",
