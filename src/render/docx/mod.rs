@@ -103,7 +103,7 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, Error> {
     }
     let mut out = std::io::Cursor::new(Vec::new());
     d.build().pack(&mut out)?;
-    Ok(repack(out.get_ref())?)
+    repack(out.get_ref())
 }
 
 /// A DOCX whose one long table gets its rows as they come: `template` is the document built
