@@ -5,7 +5,8 @@
 //!
 //! cargo bench --bench render [-- DOCS]   (DOCS for the RSS run, default 1000)
 
-use okno::render::{Format, Options, documents};
+use okno::forms::documents;
+use okno::render::Format;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -60,13 +61,7 @@ fn main() {
         .cases
         .remove(0)
         .case;
-    let opts = Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: None,
-        draft: false,
-        jobs: None,
-    };
-    let docs = documents(&case, &opts);
+    let docs = documents(&case, None, false);
     let notification = docs
         .iter()
         .find(|d| d.form == "notification")

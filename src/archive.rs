@@ -468,15 +468,9 @@ fn versions(case_dir: &Path) -> Vec<u32> {
 
 /// The payload of a case's bag: every form as PDF and DOCX, the input, the normalized JSON.
 pub fn payload(case: &Case, source: &Source) -> Result<Vec<PayloadFile>, Error> {
-    let options = crate::render::Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: None,
-        draft: false,
-        jobs: None,
-    };
     let mut files = Vec::new();
-    for d in crate::render::documents(case, &options) {
-        for f in &options.formats {
+    for d in crate::forms::documents(case, None, false) {
+        for f in &[Format::Pdf, Format::Docx] {
             let bytes = f.write(&d).map_err(|e| Error::Form {
                 file: format!("{}.{}", d.form, f.ext()),
                 reason: e.to_string(),

@@ -24,6 +24,7 @@ pub mod safe_path;
 pub mod text;
 // 2–4
 pub mod catalog;
+pub mod doc;
 pub mod model;
 pub mod sheet_layouts;
 // 5

@@ -12,11 +12,12 @@ mod common;
 
 use common::forms::cases_in;
 use common::{python_has, root};
+use okno::doc::{Block, Document};
+use okno::forms::documents;
 use okno::forms::{FORMS, Form, fields};
 use okno::ingest::{case_from_value, read_path};
 use okno::model::Case;
-use okno::render::doc::{Block, Document};
-use okno::render::{Format, Options, documents, render_files};
+use okno::render::{Format, render_files};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -341,13 +342,7 @@ fn forms_checked() -> Vec<&'static Form> {
 }
 
 fn built(case: &Case, form: &Form) -> Vec<Document> {
-    let options = Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: Some(vec![form.code.to_string()]),
-        draft: false,
-        jobs: Some(1),
-    };
-    documents(case, &options)
+    documents(case, Some(&[form.code.to_string()]), false)
 }
 
 /// Each texts of the document tree against the markers: a marker stands only in a value
@@ -541,12 +536,6 @@ fn every_place_that_takes_a_value_has_a_field_but_lines_to_sign_by_hand() {
 /// The values and ticked options of every form and log of a case, spaces folded and break
 /// points dropped.
 fn printed(case: &Case) -> (Vec<String>, BTreeSet<String>) {
-    let options = Options {
-        formats: vec![Format::Pdf],
-        forms: None,
-        draft: false,
-        jobs: Some(1),
-    };
     let mut values = Vec::new();
     let mut ticked = BTreeSet::new();
     // The logs (App. 1, the intake log) print a case's row too.
@@ -554,11 +543,11 @@ fn printed(case: &Case) -> (Vec<String>, BTreeSet<String>) {
         okno::forms::detection_log(&[case], None),
         okno::forms::intake_log(&[case], None),
     ];
-    for d in documents(case, &options).into_iter().chain(logs) {
+    for d in documents(case, None, false).into_iter().chain(logs) {
         values.extend(fields::placed(&d).into_iter().map(|p| norm(&p.text)));
         values.extend(fields::untagged(&d).into_iter().map(|(_, t, _)| norm(&t)));
         for b in &d.blocks {
-            let checks: Vec<&okno::render::doc::Check> = match b {
+            let checks: Vec<&okno::doc::Check> = match b {
                 Block::Checks { options, .. } => options.iter().collect(),
                 Block::Table { rows, .. } => {
                     rows.iter().flatten().flat_map(|c| &c.checks).collect()

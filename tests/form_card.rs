@@ -8,9 +8,9 @@ mod common;
 
 use common::forms::{case_at, cases_in, clean, docx_paragraphs, docx_tables};
 use common::root;
+use okno::doc::{Block, Document, Text};
 use okno::forms::fields::{NOT_ON_FORMS, covers, disagreements, placed};
 use okno::model::Case;
-use okno::render::doc::{Block, Document, Text};
 use serde_json::Value;
 
 /// Every fixture and stress case that has a card.

@@ -7,9 +7,9 @@ mod common;
 
 use common::forms::{cases_in, document_xml, docx_tables, fixture as case, form, rendered};
 use common::{python_has, root};
+use okno::doc::{Block, Document, Text};
 use okno::ingest::case_from_value;
 use okno::model::Case;
-use okno::render::doc::{Block, Document, Text};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::Command;

@@ -7,8 +7,8 @@
 mod common;
 
 use common::forms::{clean, docx_rows_spaced, fixture as case, form};
+use okno::doc::Document;
 use okno::render::Format;
-use okno::render::doc::Document;
 
 /// The DOCX of a form.
 fn docx(doc: &Document) -> Vec<u8> {
@@ -56,7 +56,7 @@ fn the_conclusions_family_factor_table_shows_the_factors_the_family_assessment_m
 
 #[test]
 fn the_family_assessment_is_a_form_of_the_catalogs_factors_with_the_cases_marks() {
-    assert!(okno::render::form_codes().contains(&"family_assessment"));
+    assert!(okno::forms::form_codes().contains(&"family_assessment"));
     let c = case("NSK-2026-0001");
     let a = c.family_assessment.as_ref().unwrap();
     let doc = form(&c, "family_assessment");

@@ -7,10 +7,10 @@ mod common;
 
 use common::forms::{fixture as case, form};
 use common::{python_has, root};
+use okno::doc::{Block, Document, Text};
 use okno::ingest::{case_from_value, read_path};
 use okno::model::Case;
 use okno::render::Format;
-use okno::render::doc::{Block, Document, Text};
 use serde_json::{Value, json};
 use std::process::Command;
 

@@ -7,11 +7,11 @@ mod common;
 
 use common::forms::{cases_in, document_xml, fixture as case, form, runs};
 use common::{python_has, root};
+use okno::doc::{Block, Cell, Col, Document, Text};
 use okno::forms::fields::{label_matches, placed};
 use okno::forms::{DETECTION_LOG_FIELDS, INTAKE_LOG_FIELDS, detection_log, intake_log};
 use okno::model::Case;
 use okno::render::Format;
-use okno::render::doc::{Block, Cell, Col, Document, Text};
 use serde_json::Value;
 use std::process::Command;
 
@@ -215,7 +215,7 @@ fn the_logs_break_no_word_without_a_hyphen_and_number_their_columns_as_the_seed(
     let cases = all_cases();
     let refs: Vec<&Case> = cases.iter().collect();
     for log in [detection_log(&refs, None), intake_log(&refs, None)] {
-        let fitted = okno::render::fit::fitted(&log);
+        let fitted = okno::doc::fit::fitted(&log);
         for b in &fitted.blocks {
             if let Block::Table { rows, .. } = b {
                 for t in rows.iter().flatten().flat_map(|c| &c.content) {

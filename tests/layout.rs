@@ -9,10 +9,11 @@
 mod common;
 
 use common::{okno, python_has, root};
+use okno::doc::{Block, Document, Text};
+use okno::forms::documents;
 use okno::ingest::read_path;
 use okno::model::Case;
-use okno::render::doc::{Block, Document, Text};
-use okno::render::{Format, Options, documents};
+use okno::render::Format;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -171,15 +172,6 @@ fn case(path: &str) -> Case {
     read_path(&root().join(path)).unwrap().cases.remove(0).case
 }
 
-fn options() -> Options {
-    Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: None,
-        draft: false,
-        jobs: Some(1),
-    }
-}
-
 /// Each page's orientation, from its media box.
 fn pdf_orientations(bytes: &[u8]) -> Vec<bool> {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
@@ -234,7 +226,7 @@ fn pdf_words(bytes: &[u8]) -> String {
 #[test]
 fn wide_tables_are_on_landscape_pages_and_the_rest_stays_portrait_in_pdf_and_docx() {
     let c = case("fixtures/cases/NSK-2026-0004.json");
-    let docs = documents(&c, &options());
+    let docs = documents(&c, None, false);
     let get = |form: &str| {
         docs.iter()
             .find(|d| d.form == form)
@@ -297,7 +289,7 @@ fn wide_tables_are_on_landscape_pages_and_the_rest_stays_portrait_in_pdf_and_doc
 #[test]
 fn the_departmental_plan_is_landscape() {
     let c = case("fixtures/stress/STRESS-0003.json");
-    let docs = documents(&c, &options());
+    let docs = documents(&c, None, false);
     let plan = docs
         .iter()
         .find(|d| d.form == "departmental_plan")
@@ -317,7 +309,7 @@ fn no_word_of_the_stress_cases_is_lost_at_a_page_break() {
         "fixtures/stress/STRESS-0002.json",
         "fixtures/stress/STRESS-0003.json",
     ] {
-        for d in documents(&case(path), &options()) {
+        for d in documents(&case(path), None, false) {
             let pdf = Format::Pdf.write(&d).unwrap();
             let text = pdf_words(&pdf);
             // A row split across pages may hyphenate a word at the split: its halves then end
@@ -385,7 +377,7 @@ fn values(d: &Document) -> Vec<String> {
 #[test]
 fn all_42_child_indicators_of_app_3_are_verbatim_in_the_pdf_text() {
     let c = case("fixtures/cases/NSK-2026-0004.json");
-    let d = documents(&c, &options())
+    let d = documents(&c, None, false)
         .into_iter()
         .find(|d| d.form == "child_assessment")
         .unwrap();
@@ -412,7 +404,7 @@ fn all_42_child_indicators_of_app_3_are_verbatim_in_the_pdf_text() {
 #[test]
 fn a_criterion_spans_its_indicators_rows_in_pdf_and_docx() {
     let c = case("fixtures/cases/NSK-2026-0004.json");
-    let d = documents(&c, &options())
+    let d = documents(&c, None, false)
         .into_iter()
         .find(|d| d.form == "child_assessment")
         .unwrap();
@@ -449,7 +441,7 @@ fn a_criterion_spans_its_indicators_rows_in_pdf_and_docx() {
 #[test]
 fn the_docx_hyphenates_in_russian_repeats_header_rows_and_splits_only_tall_rows() {
     let c = case("fixtures/stress/STRESS-0002.json");
-    let docs = documents(&c, &options());
+    let docs = documents(&c, None, false);
     let notification = docs.iter().find(|d| d.form == "notification").unwrap();
     let docx = Format::Docx.write(notification).unwrap();
     assert!(
@@ -493,7 +485,7 @@ fn the_docx_hyphenates_in_russian_repeats_header_rows_and_splits_only_tall_rows(
 #[test]
 fn the_docx_tables_have_the_pdfs_column_widths() {
     let c = case("fixtures/cases/NSK-2026-0004.json");
-    for d in documents(&c, &options()) {
+    for d in documents(&c, None, false) {
         let xml = docx_part(&Format::Docx.write(&d).unwrap(), "word/document.xml");
         let grids: Vec<Vec<usize>> = xml
             .split("<w:tblGrid>")

@@ -567,7 +567,7 @@ fn the_blank_workbooks_offer_the_catalogs_territories_as_a_dropdown() {
 
 #[test]
 fn the_summary_is_one_document_whose_sheets_only_the_workbook_holds() {
-    use okno::render::doc::Block;
+    use okno::doc::Block;
     let q = okno::report::Quarter::parse("2026-Q4").unwrap();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let r = okno::report::quarter(many(), q, today);

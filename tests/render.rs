@@ -2,10 +2,11 @@
 //! verbatim, data printed literally whatever it contains, the same bytes on every run, drafts
 //! marked on every page.
 
+use okno::doc::Document;
+use okno::forms::documents;
 use okno::ingest::read_path;
 use okno::model::Case;
-use okno::render::doc::Document;
-use okno::render::{Format, Options, documents};
+use okno::render::Format;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -33,15 +34,6 @@ fn all_cases() -> Vec<Case> {
         .iter()
         .map(|p| read_path(p).unwrap().cases.remove(0).case)
         .collect()
-}
-
-fn options() -> Options {
-    Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: None,
-        draft: false,
-        jobs: None,
-    }
 }
 
 fn squash(s: &str) -> String {
@@ -154,7 +146,7 @@ fn docx_tables(bytes: &[u8]) -> Vec<Vec<Vec<String>>> {
 }
 
 fn rendered(case: &Case) -> Vec<(Document, Vec<u8>, Vec<u8>)> {
-    documents(case, &options())
+    documents(case, None, false)
         .into_iter()
         .map(|d| {
             let pdf = Format::Pdf.write(&d).expect("pdf");
@@ -380,7 +372,7 @@ fn every_label_and_option_of_every_form_is_verbatim_in_seed_003() {
     let mut docs: Vec<Document> = Vec::new();
     let cases = all_cases();
     for c in &cases {
-        docs.extend(documents(c, &options()));
+        docs.extend(documents(c, None, false));
     }
     let refs: Vec<&Case> = cases.iter().collect();
     docs.push(okno::forms::detection_log(&refs, None));
@@ -524,9 +516,7 @@ fn pages_are_numbered_from_the_second_page() {
 #[test]
 fn a_draft_says_so_on_every_page() {
     let c = case("NSK-2026-0005");
-    let mut opts = options();
-    opts.draft = true;
-    for d in documents(&c, &opts)
+    for d in documents(&c, None, true)
         .iter()
         .filter(|d| d.form == "support_card" || d.form == "notification")
     {
@@ -558,7 +548,7 @@ fn a_draft_says_so_on_every_page() {
         );
     }
     // Without --draft, no mark.
-    let pdf = Format::Pdf.write(&documents(&c, &options())[0]).unwrap();
+    let pdf = Format::Pdf.write(&documents(&c, None, false)[0]).unwrap();
     assert!(!pdf_text(&pdf).contains("ЧЕРНОВИК"));
 }
 

@@ -2,8 +2,9 @@
 //! typst-pdf move to another krilla version, `[patch.crates-io]` silently stops applying and
 //! this test fails: the PDF's streams would be deflated at krilla's own level 6 again.
 
+use okno::forms::documents;
 use okno::ingest::read_path;
-use okno::render::{Format, Options, documents};
+use okno::render::Format;
 
 /// The zlib header's second byte names the level class (RFC 1950, FLEVEL): 0x5E for levels
 /// 2–5, 0x9C for the default 6, 0xDA for 7–9, 0x01 for 0–1.
@@ -17,13 +18,9 @@ fn pdf_streams_are_deflated_by_the_patched_krilla() {
         .cases
         .remove(0)
         .case;
-    let options = Options {
-        formats: vec![Format::Pdf],
-        forms: Some(vec!["notification".into()]),
-        draft: false,
-        jobs: Some(1),
-    };
-    let pdf = Format::Pdf.write(&documents(&case, &options)[0]).unwrap();
+    let pdf = Format::Pdf
+        .write(&documents(&case, Some(&["notification".into()]), false)[0])
+        .unwrap();
     let mut levels = Vec::new();
     let mut rest = &pdf[..];
     while let Some(at) = rest.windows(7).position(|w| w == b"stream\n") {

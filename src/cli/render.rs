@@ -10,7 +10,7 @@ use okno::validate::Settings;
 
 pub fn run(args: RenderArgs, settings: &Settings) -> Result<()> {
     if let Some(list) = &args.forms.forms {
-        let known = okno::render::form_codes();
+        let known = okno::forms::form_codes();
         if let Some(bad) = list.iter().find(|f| !known.contains(&f.as_str())) {
             return Err(Error::Usage(format!(
                 "неизвестная форма «{bad}»; формы: {}",

@@ -6,9 +6,11 @@
 
 use super::fields::{Place, at};
 use super::notification::{FA_REASON, PARENT_WORK, parents, school_table};
-use super::*;
+use super::pieces::*;
+use crate::catalog::catalog;
+use crate::doc::{Block, Cell, Document, Fields, Text};
+use crate::model::Case;
 use crate::model::RepresentativeRole;
-use crate::render::doc::{Block, Cell, Col, Document, Fields, Text};
 
 pub fn family_assessment(case: &Case) -> Vec<Document> {
     let Some(a) = &case.family_assessment else {
@@ -36,17 +38,7 @@ pub fn family_assessment(case: &Case) -> Vec<Document> {
             FA_REASON,
         ));
     }
-    // The family's phones as the card prints them: «номер (чей)».
-    let phones = case
-        .family
-        .phones
-        .iter()
-        .map(|p| match &p.owner {
-            Some(o) if !o.trim().is_empty() => format!("{} ({})", p.number, o),
-            _ => p.number.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
+    let phones = phones(case);
     let mut blocks = vec![
         appendix(4),
         Block::title(&["Оценка факторов риска семейного неблагополучия"]),
@@ -76,14 +68,7 @@ pub fn family_assessment(case: &Case) -> Vec<Document> {
         school_table(&case.family.children, true),
         Block::Space,
         Block::table(
-            vec![
-                Col::Fixed,
-                Col::Text(14),
-                Col::Fixed,
-                Col::Text(44),
-                Col::Fixed,
-                Col::Text(26),
-            ],
+            assessment_columns(),
             vec![vec![
                 Cell::label("№"),
                 Cell::label("Факторы риска семейного неблагополучия").span(3),

@@ -7,7 +7,7 @@
 //! field's marker stands beside or under its label and nowhere else. A field no seed form
 //! carries is listed in `NOT_ON_FORMS`, with the reason.
 
-use crate::render::doc::{Block, Document, Text};
+use crate::doc::{Block, Document, Text};
 
 /// One place of a form: the model field (a path into the case's JSON, `*` for an array
 /// index; a path names all the fields under it) and the label of the place it fills — the
@@ -321,7 +321,7 @@ fn walk(doc: &Document, sink: &mut dyn FnMut(&Text, &str, bool)) {
 }
 
 /// The grid column of each cell of each row, rowspans of rows above taken into account.
-fn grid_positions(rows: &[Vec<crate::render::doc::Cell>]) -> Vec<Vec<usize>> {
+fn grid_positions(rows: &[Vec<crate::doc::Cell>]) -> Vec<Vec<usize>> {
     let mut taken: Vec<usize> = Vec::new(); // rows still covered, per column
     let mut out = Vec::new();
     for row in rows {
@@ -347,7 +347,7 @@ fn grid_positions(rows: &[Vec<crate::render::doc::Cell>]) -> Vec<Vec<usize>> {
 }
 
 /// The label text over each grid column, per header row.
-fn grid(header: &[Vec<crate::render::doc::Cell>]) -> Vec<Vec<Option<String>>> {
+fn grid(header: &[Vec<crate::doc::Cell>]) -> Vec<Vec<Option<String>>> {
     let mut out = Vec::new();
     for (row, cols) in header.iter().zip(grid_positions(header)) {
         let mut line: Vec<Option<String>> = Vec::new();

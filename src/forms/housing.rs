@@ -1,9 +1,11 @@
 //! «АКТ обследования жилищно-бытовых условий семьи».
 
 use super::fields::{Place, at};
-use super::*;
+use super::pieces::*;
+use crate::catalog::catalog;
+use crate::doc::{Block, Cell, Check, Col, Document, SignLine, Text};
+use crate::model::Case;
 use crate::model::{Amount, YesNo};
-use crate::render::doc::{Block, Cell, Check, Col, Document, SignLine, Text};
 use crate::text::fold;
 
 fn yes_no(a: Option<YesNo>) -> Option<String> {

@@ -4,9 +4,9 @@
 //! the log's order a batch at a time: the streaming writer (`render::stream`) writes it.
 
 use super::logs::{Dates, Entry, LOG_SIZE, LogKind, span};
+use crate::doc::{Block, Cell, Document};
 use crate::files::Spool;
 use crate::model::Case;
-use crate::render::doc::{Block, Cell, Document};
 use std::ops::Range;
 
 /// The log entries of many cases, spilled to a temporary file as they come, so memory does not

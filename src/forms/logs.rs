@@ -2,8 +2,9 @@
 //! риска» (kept by an agency) and the single window's intake log.
 
 use super::fields::{Place, at};
-use super::*;
-use crate::render::doc::{Block, Cell, Col, Document, Fields, Text};
+use super::pieces::*;
+use crate::doc::{Block, Cell, Col, Document, Fields, Text};
+use crate::model::{Case, Date};
 use serde::{Deserialize, Serialize};
 
 /// Which log.

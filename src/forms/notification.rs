@@ -2,9 +2,11 @@
 //! window's «Заключение о наличии/отсутствии степени риска семейного неблагополучия».
 
 use super::fields::{Place, at, joined};
-use super::*;
+use super::pieces::*;
+use crate::catalog::catalog;
+use crate::doc::{Block, Cell, Check, Col, Document, Fields, Text};
+use crate::model::{Case, Child};
 use crate::model::{NotificationAttachment as Att, Presence, RepresentativeRole, Sex};
-use crate::render::doc::{Block, Cell, Check, Col, Document, Fields, Text};
 
 /// A labelled row of options laid out as the seed lays them: the label, the first option
 /// beside it, the others stacked in a third column (App. 2's «Проверка сигнала …»,
@@ -277,14 +279,7 @@ pub fn child_assessment(case: &Case) -> Vec<Document> {
             ("Дата заполнения:", vd(a.date).at(CA_DATE)),
         ]),
         Block::table(
-            vec![
-                Col::Fixed,
-                Col::Text(14),
-                Col::Fixed,
-                Col::Text(44),
-                Col::Fixed,
-                Col::Text(26),
-            ],
+            assessment_columns(),
             vec![vec![
                 Cell::label("№"),
                 Cell::label("Критерии"),

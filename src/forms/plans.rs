@@ -1,9 +1,11 @@
 //! «План ведомственных мероприятий», the individual plan (card part II) and «Мониторинг».
 
 use super::fields::{Place, at};
-use super::*;
+use super::pieces::*;
+use crate::catalog::catalog;
+use crate::doc::{Block, Cell, Check, Col, Document, Fields, SignLine, Text};
+use crate::model::{Case, Date};
 use crate::model::{Domain, MonitoringKind, PlanRow, RepresentativeRole};
-use crate::render::doc::{Block, Cell, Check, Col, Document, Fields, SignLine, Text};
 
 fn period(from: (Option<Date>, Fields), to: (Option<Date>, Fields)) -> Vec<Text> {
     vec![

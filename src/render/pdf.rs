@@ -3,7 +3,8 @@
 //! library, fonts and parsed template are made once per process and shared by every
 //! document (and every thread).
 
-use super::doc::Document;
+use super::error::Error;
+use crate::doc::Document;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
 use typst::diag::{FileError, FileResult};
@@ -94,14 +95,14 @@ impl World for FormWorld {
 }
 
 /// Lays out one document's data with the template.
-fn compile(data: Vec<u8>, today: Option<Datetime>) -> Result<PagedDocument, String> {
+fn compile(data: Vec<u8>, today: Option<Datetime>) -> Result<PagedDocument, Error> {
     let world = FormWorld {
         data: Bytes::new(data),
         today,
     };
     typst::compile::<PagedDocument>(&world)
         .output
-        .map_err(|errors| messages(&errors))
+        .map_err(|errors| Error::Typst(messages(&errors)))
 }
 
 /// Typst's errors as one line.
@@ -116,7 +117,7 @@ fn messages(errors: &[typst::diag::SourceDiagnostic]) -> String {
 /// The header of page `number`: the template's empty page laid out with only that number,
 /// once per process for each number and orientation. Its frame has the page's size, so it is
 /// stamped at the page's origin.
-fn page_number_stamp(number: usize, landscape: bool) -> Result<Frame, String> {
+fn page_number_stamp(number: usize, landscape: bool) -> Result<Frame, Error> {
     static STAMPS: Mutex<BTreeMap<(usize, bool), Frame>> = Mutex::new(BTreeMap::new());
     let known = STAMPS
         .lock()
@@ -134,14 +135,14 @@ fn page_number_stamp(number: usize, landscape: bool) -> Result<Frame, String> {
         draft: false,
         blocks: Vec::new(),
     };
-    let mut data = serde_json::to_value(&empty).map_err(|e| e.to_string())?;
+    let mut data = serde_json::to_value(&empty)?;
     data["page_number"] = number.into();
     let stamp = compile(data.to_string().into_bytes(), None)?;
     let frame = stamp
         .pages()
         .first()
         .map(|p| without_tags(&p.frame))
-        .ok_or("нет страницы номера")?;
+        .ok_or(Error::NoPageNumber)?;
     STAMPS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -168,8 +169,8 @@ fn without_tags(frame: &Frame) -> Frame {
 }
 
 /// Renders a document tree to PDF/A-2b bytes.
-pub fn pdf(doc: &Document) -> Result<Vec<u8>, String> {
-    let doc = &*super::fit::fitted(doc);
+pub fn pdf(doc: &Document) -> Result<Vec<u8>, Error> {
+    let doc = &*crate::doc::fit::fitted(doc);
     let document = numbered(layout(doc)?, 0)?;
     let bytes = export(&document, doc)?;
     trim_cache();
@@ -183,14 +184,14 @@ fn today(doc: &Document) -> Option<Datetime> {
 }
 
 /// A fitted document laid out, without page numbers.
-pub(crate) fn layout(doc: &Document) -> Result<PagedDocument, String> {
-    let data = serde_json::to_vec(doc).map_err(|e| e.to_string())?;
+pub(crate) fn layout(doc: &Document) -> Result<PagedDocument, Error> {
+    let data = serde_json::to_vec(doc)?;
     compile(data, today(doc))
 }
 
 /// `document`'s pages numbered as if `before` pages came before them: every page but the
 /// very first of the whole gets its number.
-pub(crate) fn numbered(document: PagedDocument, before: usize) -> Result<PagedDocument, String> {
+pub(crate) fn numbered(document: PagedDocument, before: usize) -> Result<PagedDocument, Error> {
     if document.pages().len() + before <= 1 {
         return Ok(document);
     }
@@ -210,17 +211,18 @@ pub(crate) fn numbered(document: PagedDocument, before: usize) -> Result<PagedDo
 }
 
 /// `document` (laid out from `doc`) as PDF/A-2b bytes.
-pub(crate) fn export(document: &PagedDocument, doc: &Document) -> Result<Vec<u8>, String> {
+pub(crate) fn export(document: &PagedDocument, doc: &Document) -> Result<Vec<u8>, Error> {
     let today = today(doc);
     let options = PdfOptions {
         ident: typst::foundations::Smart::Custom(doc.form.clone()),
         timestamp: today.map(Timestamp::new_utc),
-        standards: PdfStandards::new(&[PdfStandard::A_2b]).map_err(|e| e.message().to_string())?,
+        standards: PdfStandards::new(&[PdfStandard::A_2b])
+            .map_err(|e| Error::Standard(e.message().to_string()))?,
         // PDF/A-2b asks for no structure tree; building one costs a good part of the export.
         tagged: false,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(document, &options).map_err(|errors| messages(&errors))
+    typst_pdf::pdf(document, &options).map_err(|errors| Error::Typst(messages(&errors)))
 }
 
 /// The whole numbers set left of `x` points on `page`, top to bottom as laid out (a log's

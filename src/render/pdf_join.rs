@@ -12,6 +12,8 @@ use lopdf::{Dictionary, Object, ObjectId};
 use std::collections::{BTreeMap, VecDeque};
 use std::io::Write;
 
+use super::error::Error;
+
 /// Object numbers the joiner keeps for itself.
 const CATALOG: u32 = 1;
 const PAGES: u32 = 2;
@@ -36,8 +38,8 @@ struct First {
     metadata: Option<(u32, lopdf::Stream)>,
 }
 
-fn err(e: impl std::fmt::Display) -> String {
-    format!("сборка PDF: {e}")
+fn err(e: impl std::fmt::Display) -> Error {
+    Error::Join(e.to_string())
 }
 
 impl<W: Write> PdfJoin<W> {
@@ -56,13 +58,13 @@ impl<W: Write> PdfJoin<W> {
         self.kids.len()
     }
 
-    fn write(&mut self, bytes: &[u8]) -> Result<(), String> {
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.out.write_all(bytes).map_err(err)?;
         self.at += bytes.len() as u64;
         Ok(())
     }
 
-    fn object(&mut self, number: u32, object: &Object) -> Result<(), String> {
+    fn object(&mut self, number: u32, object: &Object) -> Result<(), Error> {
         let mut buf = Vec::with_capacity(256);
         writeln!(buf, "{number} 0 obj").map_err(err)?;
         serialize(&mut buf, object);
@@ -76,7 +78,7 @@ impl<W: Write> PdfJoin<W> {
     }
 
     /// Appends the pages of `pdf` (and every object they use).
-    pub fn append(&mut self, pdf: &[u8]) -> Result<(), String> {
+    pub fn append(&mut self, pdf: &[u8]) -> Result<(), Error> {
         let doc = lopdf::Document::load_mem(pdf).map_err(err)?;
         if self.first.is_none() {
             // The first chunk's header: the version and the binary marker PDF/A asks for.
@@ -202,7 +204,7 @@ impl<W: Write> PdfJoin<W> {
 
     /// Writes the page tree, the catalog, the metadata, the cross-reference table and the
     /// trailer; returns the writer.
-    pub fn finish(mut self) -> Result<W, String> {
+    pub fn finish(mut self) -> Result<W, Error> {
         let first = self.first.take().ok_or_else(|| err("нет страниц"))?;
         if let Some((number, mut stream)) = first.metadata {
             stream.content = with_page_count(&stream.content, self.kids.len());

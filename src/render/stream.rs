@@ -14,8 +14,9 @@
 //! The file is written whole or not at all, and not at all when it already holds the same
 //! bytes (`crate::files`).
 
-use super::doc::{Block, Cell, Col, Document};
-use super::{fit, pdf, pdf_join};
+use super::{pdf, pdf_join};
+use crate::doc::fit;
+use crate::doc::{Block, Cell, Col, Document};
 use std::fs::File;
 use std::io::Write;
 use std::ops::Range;
@@ -269,7 +270,9 @@ impl<'a> Parts<'a> {
                 return Ok(None);
             }
             let end = (start + BATCH).min(n);
-            let mut rows = self.rows(start..end).map_err(|e| e.to_string())?;
+            let mut rows = self
+                .rows(start..end)
+                .map_err(|e| super::Error::Rows(Box::new(e)))?;
             fit::place(&mut [], &mut rows, &fitted.0, fitted.1, landscape);
             start = end;
             Ok(Some(rows))

@@ -5,7 +5,7 @@
 //! same bytes. Worksheets are written in constant memory: rows go to a temporary file as they
 //! come.
 
-use super::doc::{Block, Cell, Col, Document};
+use crate::doc::{Block, Cell, Col, Document};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
 
 /// A workbook with the crate's fixed properties (title, author, a fixed creation date).

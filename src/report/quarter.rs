@@ -107,7 +107,7 @@ pub fn run_quarter(
                 }
             });
         },
-        |(case_id, docs): (String, Vec<crate::render::doc::Document>)| {
+        |(case_id, docs): (String, Vec<crate::doc::Document>)| {
             let mut written = Written::default();
             for d in &docs {
                 for f in both {
@@ -138,7 +138,7 @@ pub fn run_quarter(
     // One document, three writers; fitted once here, where each page writer would fit a copy
     // (the sheets' every row with it).
     let mut summary = super::summary::summary_document(&r, today);
-    crate::render::fit::fit(&mut summary);
+    crate::doc::fit::fit(&mut summary);
     for f in both {
         written.put(
             out.join(format!("{}.{}", summary.form, f.ext())),

@@ -8,7 +8,7 @@ use super::fold::{
     ActiveRow, Flow, MonitoringState, NO_TERRITORY, QuarterReport, TerritoryRow, Waiting,
     rule_meaning, rule_with_meaning,
 };
-use crate::render::doc::{Block, Cell, Col, Document, Text};
+use crate::doc::{Block, Cell, Col, Document, Text};
 use chrono::{Datelike, NaiveDate};
 
 /// Sheet names of the summary workbook the PDF refers to for its full lists.

@@ -303,15 +303,7 @@ fn stage(
                 Some((dir.join(name), Cow::Borrowed(f.bytes.as_slice())))
             })),
             _ => {
-                let docs = render::documents(
-                    case,
-                    &render::Options {
-                        formats: vec![],
-                        forms: opts.forms.clone(),
-                        draft,
-                        jobs: None,
-                    },
-                );
+                let docs = crate::forms::documents(case, opts.forms.as_deref(), draft);
                 files.extend(
                     render::render_files(&docs, &opts.formats, &dir)
                         .map_err(lower)?

@@ -1,10 +1,11 @@
 //! What the tests of the forms' content share: a fixture case, one form of it as the writers
 //! get it, its PDF and DOCX bytes, and the DOCX read back as text, paragraphs and table cells.
 
+use okno::doc::Document;
+use okno::forms::documents;
 use okno::ingest::read_path;
 use okno::model::Case;
-use okno::render::doc::Document;
-use okno::render::{Format, Options, documents};
+use okno::render::Format;
 use std::io::Read;
 use std::path::Path;
 
@@ -38,16 +39,14 @@ pub fn fixture(id: &str) -> Case {
 /// One form of a case, fitted as the writers get it (`monitoring-1` names one document of
 /// the form `monitoring`).
 pub fn form(case: &Case, code: &str) -> Document {
-    let options = Options {
-        formats: vec![Format::Pdf, Format::Docx],
-        forms: Some(vec![code.split('-').next().unwrap().to_string()]),
-        draft: false,
-        jobs: None,
-    };
-    documents(case, &options)
-        .into_iter()
-        .find(|d| d.form == code)
-        .unwrap_or_else(|| panic!("{}: no form «{code}»", case.case_id))
+    documents(
+        case,
+        Some(&[code.split('-').next().unwrap().to_string()]),
+        false,
+    )
+    .into_iter()
+    .find(|d| d.form == code)
+    .unwrap_or_else(|| panic!("{}: no form «{code}»", case.case_id))
 }
 
 /// The document's (PDF, DOCX) bytes.

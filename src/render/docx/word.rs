@@ -1,24 +1,24 @@
-//! The DOCX writer: the same document tree as real Word paragraphs and tables, Times New Roman,
-//! A4, the same margins as the PDF. Data goes into text runs, so nothing in it is markup.
+//! The document tree as docx-rs's paragraphs and tables: texts as runs, tables at the fitted
+//! widths, signature lines, the page header (numbers, the draft mark). Data goes into text
+//! runs, so nothing in it is markup.
 
-use super::doc::{Block, Cell, Check, Document, Text, entries};
-use super::fit::{INSET_X, INSET_Y};
+use crate::doc::measure::{INSET_X, INSET_Y, cell_height};
+use crate::doc::{Block, Cell, Check, SignLine, Text, entries};
 use docx_rs::{
-    AlignmentType, BreakType, Docx, Header, HeightRule, LineSpacing, PageMargin, PageNum,
-    PageOrientationType, Paragraph, Run, RunFonts, Section, Table, TableCell, TableCellMargins,
-    TableLayoutType, TableRow, VMergeType, WidthType,
+    AlignmentType, BreakType, Header, HeightRule, PageNum, Paragraph, Run, RunFonts, Table,
+    TableCell, TableCellMargins, TableLayoutType, TableRow, VMergeType, WidthType,
 };
 
-const FONT: &str = "Times New Roman";
+pub(super) const FONT: &str = "Times New Roman";
 /// Check boxes: a font with the ballot box glyphs, as Word itself uses.
 const SYMBOL_FONT: &str = "Segoe UI Symbol";
 /// A4 in twentieths of a point.
-const A4: (u32, u32) = (11906, 16838);
+pub(super) const A4: (u32, u32) = (11906, 16838);
 /// Margins after ГОСТ Р 7.0.97-2016: left 25 mm, right 10 mm, top and bottom 20 mm.
-const MARGIN: (i32, i32, i32, i32) = (1134, 567, 1134, 1417);
-const SIZE: usize = 24; // half-points: 12 pt
+pub(super) const MARGIN: (i32, i32, i32, i32) = (1134, 567, 1134, 1417);
+pub(super) const SIZE: usize = 24; // half-points: 12 pt
 
-fn text_width(landscape: bool) -> usize {
+pub(super) fn text_width(landscape: bool) -> usize {
     let page = if landscape { A4.1 } else { A4.0 } as i32;
     (page - MARGIN.1 - MARGIN.3) as usize
 }
@@ -151,7 +151,11 @@ fn merged(width: usize) -> TableCell {
 fn header_heights(header: &[Vec<Cell>], g: &[usize], size: f32) -> Vec<f32> {
     let n = g.len().max(1);
     let mut heights = vec![0.0f32; header.len()];
-    for (r, (row, cols)) in header.iter().zip(super::fit::columns(header)).enumerate() {
+    for (r, (row, cols)) in header
+        .iter()
+        .zip(crate::doc::fit::columns(header))
+        .enumerate()
+    {
         for (c, col) in row.iter().zip(cols) {
             let w: f32 = g[col.min(n - 1)..(col + c.colspan).min(n)]
                 .iter()
@@ -159,7 +163,7 @@ fn header_heights(header: &[Vec<Cell>], g: &[usize], size: f32) -> Vec<f32> {
                 / 20.0;
             // With room to spare: LibreOffice's line breaks in a narrow column are not ours,
             // and the paragraph's space after (3 pt) is not in the estimate.
-            let h = super::fit::cell_height(c, w, size) * 1.25 + 3.0;
+            let h = cell_height(c, w, size) * 1.25 + 3.0;
             // What the rows above a rowspan's last do not give, the last row takes.
             let last = (r + c.rowspan - 1).min(header.len() - 1);
             heights[last] = heights[last].max(h - heights[r..last].iter().sum::<f32>());
@@ -169,7 +173,7 @@ fn header_heights(header: &[Vec<Cell>], g: &[usize], size: f32) -> Vec<f32> {
 }
 
 /// A table at `widths` (points, from `fit`), set at `size` points.
-fn table(widths: &[f32], header: &[Vec<Cell>], rows: &[Vec<Cell>], size: f32) -> Table {
+pub(super) fn table(widths: &[f32], header: &[Vec<Cell>], rows: &[Vec<Cell>], size: f32) -> Table {
     let g: Vec<usize> = widths.iter().map(|w| (w * 20.0).round() as usize).collect();
     let n = g.len().max(1);
     let half_points = (size * 2.0).round() as usize;
@@ -231,7 +235,7 @@ fn table(widths: &[f32], header: &[Vec<Cell>], rows: &[Vec<Cell>], size: f32) ->
 
 /// A role and its lines to fill (`Block::Sign`): a table without borders but the lines under
 /// what stands on them, the captions in the row below, the whole kept on one page.
-fn sign_table(role: &Text, role_width: u8, lines: &[super::doc::SignLine], total: usize) -> Table {
+fn sign_table(role: &Text, role_width: u8, lines: &[SignLine], total: usize) -> Table {
     let part = |pct: u8| total * usize::from(pct) / 100;
     let fixed: usize = part(role_width) + lines.iter().map(|l| part(l.width)).sum::<usize>();
     let free = lines.iter().filter(|l| l.width == 0).count().max(1);
@@ -303,7 +307,7 @@ fn plain_table(left: u8, rows: &[Vec<Cell>], total: usize) -> Table {
     table(&[l, total as f32 / 20.0 - l], &[], rows, 12.0)
 }
 
-fn header(draft: bool, numbered: bool) -> Header {
+pub(super) fn header(draft: bool, numbered: bool) -> Header {
     let mut h = Header::new();
     if numbered {
         h = h.add_paragraph(
@@ -330,115 +334,19 @@ fn header(draft: bool, numbered: bool) -> Header {
 
 /// What a run of blocks of one orientation becomes: Word's paragraphs and tables (boxed: a
 /// docx-rs paragraph is 2.4 KB).
-enum Item {
+pub(super) enum Item {
     P(Box<Paragraph>),
     T(Box<Table>),
 }
 
 impl Item {
-    fn p(p: Paragraph) -> Item {
+    pub(super) fn p(p: Paragraph) -> Item {
         Item::P(Box::new(p))
     }
 }
 
-/// Renders a document tree to DOCX bytes. An orientation block starts a new section, so a
-/// wide table gets landscape pages while the rest stays portrait, as in the PDF.
-pub fn docx(doc: &Document) -> Result<Vec<u8>, String> {
-    let doc = &*super::fit::fitted(doc);
-    let mut sections: Vec<(bool, Vec<Item>)> = vec![(doc.landscape, Vec::new())];
-    for b in &doc.blocks {
-        if let Block::Orientation { landscape } = b {
-            if sections.last().is_some_and(|(_, items)| items.is_empty()) {
-                sections.pop();
-            }
-            sections.push((*landscape, Vec::new()));
-            continue;
-        }
-        let (landscape, items) = sections.last_mut().expect("one section at least");
-        block_items(b, text_width(*landscape), items);
-    }
-    // The paragraph just before a table (its label, «Сведения о детях:») keeps with it.
-    for (_, items) in &mut sections {
-        for i in 1..items.len() {
-            if let [Item::P(p), Item::T(_)] = &mut items[i - 1..=i] {
-                p.property = std::mem::take(&mut p.property).keep_next(true);
-            }
-        }
-    }
-    let fonts = RunFonts::new()
-        .ascii(FONT)
-        .hi_ansi(FONT)
-        .cs(FONT)
-        .east_asia(FONT);
-    let margin = || {
-        PageMargin::new()
-            .top(MARGIN.0)
-            .right(MARGIN.1)
-            .bottom(MARGIN.2)
-            .left(MARGIN.3)
-            .header(567)
-            .footer(567)
-    };
-    let size = |landscape: bool| if landscape { (A4.1, A4.0) } else { A4 };
-    let orient = |landscape: bool| {
-        if landscape {
-            PageOrientationType::Landscape
-        } else {
-            PageOrientationType::Portrait
-        }
-    };
-    let mut d = Docx::new()
-        .default_fonts(fonts)
-        .default_size(SIZE)
-        .default_line_spacing(LineSpacing::new().after(60));
-    let last = sections.len() - 1;
-    for (i, (landscape, items)) in sections.into_iter().enumerate() {
-        let (w, h) = size(landscape);
-        if i < last {
-            // Every section but the last is written where it ends; page numbers run on.
-            let mut sec = Section::new()
-                .page_size(
-                    docx_rs::PageSize::new()
-                        .size(w, h)
-                        .orient(orient(landscape)),
-                )
-                .page_margin(margin())
-                .header(header(doc.draft, true));
-            if i == 0 {
-                sec = sec.title_pg().first_header(header(doc.draft, false));
-            }
-            for item in items {
-                sec = match item {
-                    Item::P(p) => sec.add_paragraph(*p),
-                    Item::T(t) => sec.add_table(*t),
-                };
-            }
-            d = d.add_section(sec);
-        } else {
-            d = d
-                .page_size(w, h)
-                .page_orient(orient(landscape))
-                .page_margin(margin())
-                .header(header(doc.draft, true));
-            if i == 0 {
-                // Page numbers from the second page: the first has its own (empty) header.
-                d = d.title_pg().first_header(header(doc.draft, false));
-            }
-            for item in items {
-                d = match item {
-                    Item::P(p) => d.add_paragraph(*p),
-                    Item::T(t) => d.add_table(*t),
-                };
-            }
-        }
-    }
-    let mut out = std::io::Cursor::new(Vec::new());
-    d.build().pack(&mut out).map_err(|e| e.to_string())?;
-    repack(out.get_ref()).map_err(|e| e.to_string())
-}
-
 /// One block as Word paragraphs and tables, `width` twips wide.
-fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
+pub(super) fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
     match b {
         Block::Appendix { lines } => {
             for l in lines {
@@ -610,222 +518,4 @@ fn block_items(b: &Block, width: usize, out: &mut Vec<Item>) {
         )),
         Block::Orientation { .. } | Block::Sheet { .. } => {}
     }
-}
-
-/// docx-rs stores the package's parts uncompressed; Word and LibreOffice deflate them.
-/// Repacked with deflate, a support card's DOCX is ~8× smaller, in the output folder and in
-/// every archived version alike. Entries keep their order and a fixed date (reproducible).
-/// Parts under `DEFLATE_FROM` bytes stay stored: each deflated part costs a fresh deflate
-/// state (~300 KB zeroed), which for the dozen sub-kilobyte parts of every DOCX was ~5% of a
-/// batch's CPU, to save a few hundred bytes each.
-///
-/// The repack also writes what docx-rs has no call for (`patch`): header rows that repeat,
-/// Russian as the text's language and automatic hyphenation.
-fn repack(stored: &[u8]) -> zip::result::ZipResult<Vec<u8>> {
-    use std::io::{Read, Write};
-    let mut input = zip::ZipArchive::new(std::io::Cursor::new(stored))?;
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(stored.len() / 4)));
-    const DEFLATE_FROM: usize = 2048;
-    let stored_options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default());
-    let options = stored_options.compression_method(zip::CompressionMethod::Deflated);
-    let mut buf = Vec::new();
-    for i in 0..input.len() {
-        let mut part = input.by_index(i)?;
-        let name = part.name().to_string();
-        if part.is_dir() {
-            out.add_directory(name, stored_options)?;
-            continue;
-        }
-        buf.clear();
-        part.read_to_end(&mut buf)?;
-        let clean = xml_chars(&buf);
-        let bytes = patch(&name, &clean);
-        let small = bytes.len() < DEFLATE_FROM;
-        out.start_file(name, if small { stored_options } else { options })?;
-        out.write_all(&bytes)?;
-    }
-    // The same bytes whether written on Linux or Windows.
-    Ok(crate::portable_zip::portable(out.finish()?.into_inner()))
-}
-
-/// `xml` without what XML 1.0 forbids anywhere (C0 controls but tab and line ends, U+FFFE,
-/// U+FFFF), which docx-rs writes as they come: one such character in a text makes Word and
-/// LibreOffice refuse the whole document. Validation refuses them first (I-CHAR); this is
-/// the writer's own guarantee.
-fn xml_chars(xml: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let bad = |i: usize| -> usize {
-        match xml[i] {
-            b'\t' | b'\n' | b'\r' => 0,
-            0..0x20 => 1,
-            0xEF if xml.get(i + 1) == Some(&0xBF)
-                && matches!(xml.get(i + 2), Some(0xBE | 0xBF)) =>
-            {
-                3
-            }
-            _ => 0,
-        }
-    };
-    if !(0..xml.len()).any(|i| bad(i) > 0) {
-        return std::borrow::Cow::Borrowed(xml);
-    }
-    let mut out = Vec::with_capacity(xml.len());
-    let mut i = 0;
-    while i < xml.len() {
-        match bad(i) {
-            0 => {
-                out.push(xml[i]);
-                i += 1;
-            }
-            n => i += n,
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// How docx-rs ends a header row's height (`header_heights`): no other row has rule «auto».
-const HEADER_HEIGHT_END: &str = r#"" w:hRule="auto" />"#;
-const HEIGHT_START: &str = r#"<w:trHeight w:val=""#;
-/// Russian for spelling and hyphenation, on every run through the default run properties.
-const LANG_XML: &str = r#"<w:lang w:val="ru-RU" w:eastAsia="ru-RU" w:bidi="ar-SA" />"#;
-/// Hyphenation as Word's «Автоматическая расстановка переносов»; LibreOffice reads it too.
-const HYPHENATION_XML: &str = r#"<w:autoHyphenation w:val="true" />"#;
-
-/// A part with what docx-rs cannot say written in. User text is escaped in `<w:t>`, so the
-/// markup searched for here can only be docx-rs's own.
-fn patch<'a>(name: &str, xml: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-    use std::borrow::Cow;
-    let Ok(text) = std::str::from_utf8(xml) else {
-        return Cow::Borrowed(xml);
-    };
-    match name {
-        "word/document.xml" if text.contains(HEADER_HEIGHT_END) => {
-            Cow::Owned(header_rows(text).into_bytes())
-        }
-        "word/styles.xml" => match text
-            .find("<w:rPrDefault>")
-            .and_then(|start| text[start..].find("</w:rPr>").map(|end| start + end))
-        {
-            Some(at) => Cow::Owned([&text[..at], LANG_XML, &text[at..]].concat().into_bytes()),
-            None => Cow::Borrowed(xml),
-        },
-        // autoHyphenation comes before compat in the schema's order.
-        "word/settings.xml" => match text.find("<w:compat>") {
-            Some(at) => Cow::Owned(
-                [&text[..at], HYPHENATION_XML, &text[at..]]
-                    .concat()
-                    .into_bytes(),
-            ),
-            None => Cow::Borrowed(xml),
-        },
-        _ => Cow::Borrowed(xml),
-    }
-}
-
-/// Every `<w:trHeight w:val="H" w:hRule="auto" />` (a header row) as a repeated header row
-/// at least H high.
-fn header_rows(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 256);
-    let mut rest = text;
-    while let Some(end) = rest.find(HEADER_HEIGHT_END) {
-        let Some(start) = rest[..end].rfind(HEIGHT_START) else {
-            break;
-        };
-        let value = &rest[start + HEIGHT_START.len()..end];
-        out.push_str(&rest[..start]);
-        out.push_str("<w:tblHeader />");
-        out.push_str(HEIGHT_START);
-        out.push_str(value);
-        out.push_str(r#"" w:hRule="atLeast" />"#);
-        rest = &rest[end + HEADER_HEIGHT_END.len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A DOCX whose one long table gets its rows as they come: `template` is the document built
-/// with `marker` as the only text of the table's last row (after its header and any rows of the
-/// first page), and `next` gives the rows that replace that row, a chunk at a time, until None.
-/// The rows are written as docx-rs writes a table at `widths` and `size`, deflated into the
-/// package as they come, so memory holds one chunk. Written to `out`, made portable.
-pub fn with_streamed_rows(
-    template: &[u8],
-    marker: &str,
-    widths: &[f32],
-    size: f32,
-    mut next: impl FnMut() -> Result<Option<Vec<Vec<Cell>>>, String>,
-    out: std::fs::File,
-) -> Result<std::fs::File, String> {
-    use docx_rs::BuildXML;
-    use std::io::{Read, Write};
-    let zip_err = |e: zip::result::ZipError| e.to_string();
-    let mut input = zip::ZipArchive::new(std::io::Cursor::new(template)).map_err(zip_err)?;
-    let mut zip = zip::ZipWriter::new(out);
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
-    // Paragraph IDs of the streamed rows, past any of the template's (docx-rs numbers from 1).
-    let mut para_id: u32 = 0x0100_0000;
-    for i in 0..input.len() {
-        let part = input.by_index(i).map_err(zip_err)?;
-        if part.name() != "word/document.xml" {
-            zip.raw_copy_file(part).map_err(zip_err)?;
-            continue;
-        }
-        let mut xml = String::new();
-        { part }
-            .read_to_string(&mut xml)
-            .map_err(|e| e.to_string())?;
-        let at = xml.find(marker).ok_or("нет места для строк таблицы")?;
-        let start = xml[..at].rfind("<w:tr>").ok_or("нет строки таблицы")?;
-        let end = at + xml[at..].find("</w:tr>").ok_or("нет конца строки")? + "</w:tr>".len();
-        zip.start_file("word/document.xml", options)
-            .map_err(zip_err)?;
-        let io = |e: std::io::Error| e.to_string();
-        zip.write_all(&xml.as_bytes()[..start]).map_err(io)?;
-        while let Some(rows) = next()? {
-            if rows.is_empty() {
-                continue;
-            }
-            let built = table(widths, &[], &rows, size).build();
-            let built = String::from_utf8(built).map_err(|e| e.to_string())?;
-            let (Some(a), Some(b)) = (built.find("<w:tr>"), built.rfind("</w:tr>")) else {
-                return Err("нет строк в таблице".into());
-            };
-            let rows_xml = renumber_paragraphs(&built[a..b + "</w:tr>".len()], &mut para_id);
-            zip.write_all(&xml_chars(rows_xml.as_bytes())).map_err(io)?;
-        }
-        zip.write_all(&xml.as_bytes()[end..]).map_err(io)?;
-    }
-    reset_paragraph_ids();
-    let mut file = zip.finish().map_err(zip_err)?;
-    crate::portable_zip::portable_file(&mut file).map_err(|e| e.to_string())?;
-    Ok(file)
-}
-
-/// docx-rs numbers paragraphs from a per-thread counter that only a document's build resets:
-/// an empty build resets it, so that the next document's IDs start where every document's do,
-/// whatever paragraphs (streamed rows) were made on this thread before.
-pub fn reset_paragraph_ids() {
-    let _ = Docx::new().build();
-}
-
-/// `xml` with every `w14:paraId` replaced by the next of `id`: unique across the document.
-fn renumber_paragraphs(xml: &str, id: &mut u32) -> String {
-    const ATTR: &str = "w14:paraId=\"";
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml;
-    while let Some(at) = rest.find(ATTR) {
-        let value = at + ATTR.len();
-        let Some(len) = rest[value..].find('"') else {
-            break;
-        };
-        out.push_str(&rest[..value]);
-        out.push_str(&format!("{:08X}", *id));
-        *id += 1;
-        rest = &rest[value + len..];
-    }
-    out.push_str(rest);
-    out
 }
