@@ -272,7 +272,7 @@ impl<'a> Parts<'a> {
             let end = (start + BATCH).min(n);
             let mut rows = self
                 .rows(start..end)
-                .map_err(|e| super::Error::Rows(Box::new(e)))?;
+                .map_err(|e| super::error::Error::Rows(Box::new(e)))?;
             fit::place(&mut [], &mut rows, &fitted.0, fitted.1, landscape);
             start = end;
             Ok(Some(rows))
