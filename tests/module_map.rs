@@ -469,6 +469,27 @@ fn layers(design: &str) -> Vec<Vec<String>> {
     layers.into_iter().map(|(_, m)| m).collect()
 }
 
+/// The arrows docs/DESIGN.md draws: the lines `module → a, b` (or `→ —`) of its arrows block.
+fn arrows_drawn(design: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let start = design
+        .find("<!-- arrows -->")
+        .expect("docs/DESIGN.md has an arrows block");
+    let block = &design[start..];
+    let block = &block[..block.find("<!-- /arrows -->").expect("the arrows block ends")];
+    block
+        .lines()
+        .filter_map(|l| {
+            let (m, to) = l.trim().split_once(" → ")?;
+            let to = to
+                .split(',')
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty() && t != "—")
+                .collect();
+            Some((m.trim().to_string(), to))
+        })
+        .collect()
+}
+
 fn report(arrows: &[Arrow], label: &str) -> Vec<String> {
     let (mut bad, siblings) = problems(arrows);
     for (parent, edges) in &siblings {
@@ -545,6 +566,28 @@ fn modules_name_only_what_is_below_them() {
                 ));
             }
         }
+    }
+    // The arrows drawn in docs/DESIGN.md are the arrows there are.
+    let drawn = arrows_drawn(&design);
+    let mut actual: BTreeMap<String, BTreeSet<String>> =
+        top.iter().map(|m| ((*m).clone(), BTreeSet::new())).collect();
+    if let Some(edges) = siblings.get(&Vec::new()) {
+        for (a, b) in edges.keys() {
+            actual.entry(a.clone()).or_default().insert(b.clone());
+        }
+    }
+    if drawn != actual {
+        let block: Vec<String> = actual
+            .iter()
+            .map(|(m, to)| {
+                let to: Vec<&str> = to.iter().map(String::as_str).collect();
+                format!("{m} → {}", if to.is_empty() { "—".into() } else { to.join(", ") })
+            })
+            .collect();
+        bad.push(format!(
+            "docs/DESIGN.md: the arrows drawn are not the arrows there are; the block should read:\n{}",
+            block.join("\n")
+        ));
     }
     if std::env::var_os("OKNO_PRINT_MODULE_MAP").is_some() {
         for (parent, edges) in &siblings {

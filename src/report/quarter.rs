@@ -112,8 +112,8 @@ pub fn run_quarter(
             for d in &docs {
                 for f in both {
                     let path = out.join(&case_id).join(format!("{}.{}", d.form, f.ext()));
-                    let bytes = std::panic::catch_unwind(|| f.write(d).map_err(|e| e.to_string()))
-                        .unwrap_or_else(|_| Err("внутренний сбой при оформлении".to_string()));
+                    let bytes = std::panic::catch_unwind(|| f.write(d))
+                        .unwrap_or(Err(crate::render::Error::Crashed));
                     written.put(path, bytes);
                 }
             }
