@@ -475,7 +475,9 @@ fn arrows_drawn(design: &str) -> BTreeMap<String, BTreeSet<String>> {
         .find("<!-- arrows -->")
         .expect("docs/DESIGN.md has an arrows block");
     let block = &design[start..];
-    let block = &block[..block.find("<!-- /arrows -->").expect("the arrows block ends")];
+    let block = &block[..block
+        .find("<!-- /arrows -->")
+        .expect("the arrows block ends")];
     block
         .lines()
         .filter_map(|l| {
@@ -569,8 +571,10 @@ fn modules_name_only_what_is_below_them() {
     }
     // The arrows drawn in docs/DESIGN.md are the arrows there are.
     let drawn = arrows_drawn(&design);
-    let mut actual: BTreeMap<String, BTreeSet<String>> =
-        top.iter().map(|m| ((*m).clone(), BTreeSet::new())).collect();
+    let mut actual: BTreeMap<String, BTreeSet<String>> = top
+        .iter()
+        .map(|m| ((*m).clone(), BTreeSet::new()))
+        .collect();
     if let Some(edges) = siblings.get(&Vec::new()) {
         for (a, b) in edges.keys() {
             actual.entry(a.clone()).or_default().insert(b.clone());
@@ -581,7 +585,14 @@ fn modules_name_only_what_is_below_them() {
             .iter()
             .map(|(m, to)| {
                 let to: Vec<&str> = to.iter().map(String::as_str).collect();
-                format!("{m} → {}", if to.is_empty() { "—".into() } else { to.join(", ") })
+                format!(
+                    "{m} → {}",
+                    if to.is_empty() {
+                        "—".into()
+                    } else {
+                        to.join(", ")
+                    }
+                )
             })
             .collect();
         bad.push(format!(
