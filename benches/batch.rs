@@ -19,17 +19,7 @@ fn main() {
         okno.exists(),
         "build the binary first: cargo build --release"
     );
-    let mut templates = Vec::new();
-    for e in std::fs::read_dir(root.join("fixtures/cases")).unwrap() {
-        templates.extend(
-            okno::ingest::read_path(&e.unwrap().path())
-                .unwrap()
-                .cases
-                .into_iter()
-                .map(|c| c.case),
-        );
-    }
-    templates.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+    let templates = okno::synth::fixture_templates(&root.join("fixtures/cases"));
     for n in sizes {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in");

@@ -7,7 +7,7 @@ mod common;
 
 use common::forms::{fixture as case, form};
 use common::{python_has, root};
-use okno::doc::{Block, Document, Text};
+use okno::doc::{Block, Check, Document, Text};
 use okno::ingest::{case_from_value, read_path};
 use okno::model::Case;
 use okno::render::Format;
@@ -137,6 +137,23 @@ fn the_housing_act_has_the_seeds_footnotes_colons_and_owner_caption() {
     }
 }
 
+/// The options of the housing act's «Семейное положение».
+fn marital_status(act: &Document) -> &[Check] {
+    act.blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Checks {
+                label: Some(l),
+                options,
+                ..
+            } if l.as_str().starts_with("Семейное положение") => {
+                Some(&options[..])
+            }
+            _ => None,
+        })
+        .unwrap()
+}
+
 #[test]
 fn a_marital_status_not_among_the_options_is_written_on_the_seeds_blank_option() {
     // Seed 003 ends the list with a blank «· ____» for any other status.
@@ -157,18 +174,7 @@ fn a_marital_status_not_among_the_options_is_written_on_the_seeds_blank_option()
         "{diags:?}"
     );
     let act = form(&other, "housing_inspection");
-    let options = act
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Checks {
-                label: Some(l),
-                options,
-                ..
-            } if l.as_str().starts_with("Семейное положение") => Some(options),
-            _ => None,
-        })
-        .unwrap();
+    let options = marital_status(&act);
     let other = options.last().unwrap();
     assert_eq!(other.label, "");
     assert!(other.checked);
@@ -176,18 +182,7 @@ fn a_marital_status_not_among_the_options_is_written_on_the_seeds_blank_option()
     assert!(options[..options.len() - 1].iter().all(|o| !o.checked));
     // A listed status ticks its option and leaves the blank a blank.
     let act = form(&case("NSK-2026-0005"), "housing_inspection");
-    let options = act
-        .blocks
-        .iter()
-        .find_map(|b| match b {
-            Block::Checks {
-                label: Some(l),
-                options,
-                ..
-            } if l.as_str().starts_with("Семейное положение") => Some(options),
-            _ => None,
-        })
-        .unwrap();
+    let options = marital_status(&act);
     assert_eq!(options.len(), 7);
     assert!(!options[6].checked);
     assert!(matches!(options[6].detail[..], [Text::Blank(_)]));

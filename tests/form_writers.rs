@@ -39,13 +39,19 @@ fn paragraphs(xml: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Runs a Python script with pdfplumber on `pdf` (its path is `sys.argv[1]`); its stdout is JSON.
+/// Runs a Python script with pdfplumber on `pdf` (its path is `sys.argv[1]`, then `args`); its
+/// stdout is JSON.
 fn plumb(pdf: &[u8], script: &str) -> Value {
+    plumb_with(pdf, script, &[])
+}
+
+fn plumb_with(pdf: &[u8], script: &str, args: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f.pdf");
     std::fs::write(&path, pdf).unwrap();
     let out = Command::new("python3")
         .args(["-c", script, path.to_str().unwrap()])
+        .args(args)
         .output()
         .expect("python3");
     assert!(
@@ -74,24 +80,7 @@ print(json.dumps(out))
 "#;
 
 fn fonts_of(pdf: &[u8], needles: &[&str]) -> Value {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("f.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            FONTS_OF,
-            path.to_str().unwrap(),
-            &serde_json::to_string(needles).unwrap(),
-        ])
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    plumb_with(pdf, FONTS_OF, &[&serde_json::to_string(needles).unwrap()])
 }
 
 /// A prompt of the form and the answer entered after it, in one table cell and in one row

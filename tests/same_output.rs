@@ -30,6 +30,8 @@ fn run(dir: &Path, args: &[&str]) {
 }
 
 #[test]
+// Ignored: it is not a check but a tool that writes ~34,000 files (a minute) for a person to
+// compare two commits with; the checks of each output are the other tests.
 #[ignore = "a tool: OKNO_SAME_OUTPUT=DIR writes the outputs and their SHA256SUMS"]
 fn write_the_outputs_and_their_digests() {
     let out =
@@ -55,17 +57,7 @@ fn write_the_outputs_and_their_digests() {
     run(&["render", "fixtures/stress", "-o", &p("stress")]);
 
     // The batch bench's 1,000 generated cases.
-    let mut templates = Vec::new();
-    for e in std::fs::read_dir(root().join("fixtures/cases")).unwrap() {
-        templates.extend(
-            okno::ingest::read_path(&e.unwrap().path())
-                .unwrap()
-                .cases
-                .into_iter()
-                .map(|c| c.case),
-        );
-    }
-    templates.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+    let templates = okno::synth::fixture_templates(&root().join("fixtures/cases"));
     let input = out.join("in1000");
     std::fs::create_dir_all(&input).unwrap();
     for c in okno::synth::cases(&templates, 1000, 42) {

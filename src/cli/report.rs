@@ -149,10 +149,7 @@ fn report_xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = okno::render::xlsx::new_book();
     let ws = book.add_worksheet();
     ws.set_name("Отчет")?;
-    let bold = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_background_color(0xDDE4EE);
+    let bold = okno::render::xlsx::header_format();
     let wrap = Format::new().set_text_wrap();
     let headers = [
         "Файл",
