@@ -26,7 +26,7 @@ pub struct CsrfInBody;
 pub async fn access_log(req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    let path = logged_path(req.uri().path());
     let resp = next.run(req).await;
     eprintln!(
         "okno serve: {method} {path} {} {} мс",
@@ -34,6 +34,21 @@ pub async fn access_log(req: Request, next: Next) -> Response {
         started.elapsed().as_millis()
     );
     resp
+}
+
+/// Paths longer than this are logged cut, so that a request cannot grow the log at will.
+const LOGGED_PATH: usize = 200;
+
+/// The path as the access log writes it: at most `LOGGED_PATH` bytes, then «…».
+fn logged_path(path: &str) -> String {
+    if path.len() <= LOGGED_PATH {
+        return path.to_string();
+    }
+    let mut end = LOGGED_PATH;
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &path[..end])
 }
 
 /// The headers of every answer: the Content-Security-Policy and its companions; no cache
@@ -187,6 +202,16 @@ async fn csrf_checked(session: &Session, req: Request) -> Result<Request, Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_path_is_logged_cut() {
+        assert_eq!(logged_path("/archive/case/NSK-1"), "/archive/case/NSK-1");
+        let long = format!("/archive/case/{}", "A".repeat(20_000));
+        let logged = logged_path(&long);
+        assert_eq!(logged.len(), LOGGED_PATH + "…".len());
+        assert!(logged.ends_with('…'));
+        assert!(logged_path(&"я".repeat(300)).ends_with('…'));
+    }
 
     #[test]
     fn the_session_is_found_among_the_cookies() {
