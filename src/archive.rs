@@ -49,6 +49,8 @@ pub enum Error {
     NothingToExport,
     #[error("{0}")]
     Sizes(std::io::Error),
+    #[error("{0}")]
+    Index(crate::index::Error),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
@@ -71,6 +73,9 @@ pub struct Archive {
     /// Case ID with letter case folded (`validate::case_id_fold`) → its folder: Windows
     /// stores `nsk-1` and `NSK-1` in one folder, so the archive keeps them one case too.
     folders: Mutex<HashMap<String, String>>,
+    /// The archive's index, written as each bag is put in place; None when it cannot be
+    /// opened (the bags are the record: storing goes on, and the next start catches up).
+    index: Mutex<Option<crate::index::Index>>,
 }
 
 /// A bag written under `.tmp`, waiting for a flush and `Archive::commit`.
@@ -80,6 +85,8 @@ pub struct PendingBag {
     case_dir: PathBuf,
     target: PathBuf,
     pub version: u32,
+    /// The index's row of this version, put in once the bag is in place.
+    row: Box<crate::index::Row>,
 }
 
 /// What `Archive::prepare` decided.
@@ -137,23 +144,26 @@ impl Archive {
     /// lock, nobody else can be writing them.
     pub fn open(root: &Path) -> std::io::Result<Archive> {
         std::fs::create_dir_all(root)?;
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(root.join(LOCK))?;
-        if lock.try_lock().is_err() {
-            eprintln!(
-                "okno: архив {} занят другим запуском — ожидание…",
-                root.display()
-            );
-            lock.lock()?;
-        }
+        let lock = lock(root)?;
         let tmp = root.join(TMP);
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
         }
-        let folders = list_cases(root)
+        let cases = list_cases(root);
+        let index = match crate::index::Index::open(root) {
+            Ok(mut index) => match catch_up(root, &cases, &mut index, &|_, _| {}) {
+                Ok(_) => Some(index),
+                Err(e) => {
+                    eprintln!("okno: {e}");
+                    None
+                }
+            },
+            Err(e) => {
+                eprintln!("okno: {e}");
+                None
+            }
+        };
+        let folders = cases
             .into_iter()
             .map(|(id, _)| (crate::validate::case_id_fold(&id), id))
             .collect();
@@ -162,6 +172,7 @@ impl Archive {
             _lock: lock,
             claimed: Mutex::new(HashMap::new()),
             folders: Mutex::new(folders),
+            index: Mutex::new(index),
         })
     }
 
@@ -300,11 +311,14 @@ impl Archive {
             return Err(io(&tmp)(e));
         }
         let target = bag_dir(&self.root, &folder, version);
+        let mut row = crate::index::Row::of(case, version, bagging_date);
+        row.case_id = folder;
         Ok(Prepared::Bag(PendingBag {
             tmp,
             case_dir,
             target,
             version,
+            row: Box::new(row),
         }))
     }
 
@@ -316,6 +330,15 @@ impl Archive {
             return Err(Error::Exists(bag.target));
         }
         std::fs::rename(&bag.tmp, &bag.target).map_err(io(&bag.target))?;
+        // The index follows the bag at once; if this fails or the process dies first, the
+        // next `Archive::open` finds the version missing from the index and puts it in.
+        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(ix) = index.as_mut()
+            && let Err(e) = ix.put(&bag.row)
+        {
+            eprintln!("okno: {e}");
+            *index = None;
+        }
         Ok(bag.target)
     }
 
@@ -331,6 +354,23 @@ impl Drop for Archive {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir(self.root.join(TMP));
     }
+}
+
+/// Takes the archive's lock, waiting (and saying so) while another run holds it.
+fn lock(root: &Path) -> std::io::Result<File> {
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(root.join(LOCK))?;
+    if lock.try_lock().is_err() {
+        eprintln!(
+            "okno: архив {} занят другим запуском — ожидание…",
+            root.display()
+        );
+        lock.lock()?;
+    }
+    Ok(lock)
 }
 
 /// Case folders and their versions, without taking the lock (for reading).
@@ -559,6 +599,155 @@ fn bag_info(case: &Case, version: u32, date: chrono::NaiveDate) -> BagInfo {
         info.push(("Okno-Case-Closed".into(), c.iso()));
     }
     info
+}
+
+/// What `catch_up` or `reindex` did to the index.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Caught {
+    /// Versions put in.
+    pub versions: usize,
+    /// Cases forgotten (their folders are gone).
+    pub removed: usize,
+}
+
+/// The index's row of one archived version, from its bag.
+pub fn index_row(root: &Path, case_id: &str, version: u32) -> Result<crate::index::Row, Error> {
+    let case = read_case(root, case_id, version)?;
+    let bagged = read_bag_info(&bag_dir(root, case_id, version))
+        .into_iter()
+        .find(|(k, _)| k == "Bagging-Date")
+        .and_then(|(_, d)| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .unwrap_or_default();
+    let mut row = crate::index::Row::of(&case, version, bagged);
+    row.case_id = case_id.to_string();
+    Ok(row)
+}
+
+/// Brings the index up to the bags: every version folder the index lacks is read and put in
+/// (a crash between a bag and its index row, an archive copied in by hand), and cases whose
+/// folders are gone are forgotten. `progress(done, total)` as versions are read.
+pub fn catch_up(
+    root: &Path,
+    cases: &[(String, Vec<u32>)],
+    index: &mut crate::index::Index,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Caught, Error> {
+    let have = index.indexed_versions().map_err(Error::Index)?;
+    let mut todo: Vec<(&str, u32)> = Vec::new();
+    for (id, versions) in cases {
+        let known = have.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        for v in versions {
+            if !known.contains(v) {
+                todo.push((id, *v));
+            }
+        }
+    }
+    let on_disk: std::collections::HashSet<&str> =
+        cases.iter().map(|(id, _)| id.as_str()).collect();
+    let gone: Vec<String> = have
+        .keys()
+        .filter(|id| !on_disk.contains(id.as_str()))
+        .cloned()
+        .collect();
+    let total = todo.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    // Read on all cores, a chunk at a time; written in one transaction a chunk.
+    for chunk in todo.chunks(2000) {
+        let rows = crate::pool::map(chunk, None, |(id, v)| {
+            let row = index_row(root, id, *v);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+            row
+        });
+        let rows: Vec<crate::index::Row> = rows.into_iter().collect::<Result<_, _>>()?;
+        index.put_all(&rows).map_err(Error::Index)?;
+    }
+    if !gone.is_empty() {
+        index.remove(&gone).map_err(Error::Index)?;
+    }
+    Ok(Caught {
+        versions: total,
+        removed: gone.len(),
+    })
+}
+
+/// `okno index`: the index made anew from the bags, under the archive's lock.
+pub fn reindex(root: &Path, progress: &(dyn Fn(usize, usize) + Sync)) -> Result<Caught, Error> {
+    let _lock = lock(root).map_err(io(root))?;
+    let mut index = crate::index::Index::open(root).map_err(Error::Index)?;
+    index.clear().map_err(Error::Index)?;
+    let caught = catch_up(root, &list_cases(root), &mut index, progress)?;
+    index.vacuum().map_err(Error::Index)?;
+    Ok(caught)
+}
+
+/// Brings the index up to the bags, under the lock (the page's start); waits for a run that
+/// holds the lock.
+pub fn refresh_index(root: &Path) -> Result<Caught, Error> {
+    if !root.is_dir() {
+        return Ok(Caught::default());
+    }
+    let _lock = lock(root).map_err(io(root))?;
+    let mut index = crate::index::Index::open(root).map_err(Error::Index)?;
+    catch_up(root, &list_cases(root), &mut index, &|_, _| {})
+}
+
+/// Whether the index says what the bags say: each difference in words (none: it agrees).
+/// Checks the versions of every case and the newest version's row field by field.
+pub fn index_disagreements(root: &Path) -> Result<Vec<String>, Error> {
+    let index = match crate::index::Index::open_read(root) {
+        Ok(i) => i,
+        Err(crate::index::Error::Missing(_)) => {
+            return Ok(vec![format!(
+                "указатель архива {} не создан: okno index --archive {}",
+                crate::index::FILE,
+                root.display()
+            )]);
+        }
+        Err(e) => return Err(Error::Index(e)),
+    };
+    let have = index.indexed_versions().map_err(Error::Index)?;
+    let cases = list_cases(root);
+    let mut out = Vec::new();
+    for (id, versions) in &cases {
+        match have.get(id) {
+            None => out.push(format!("случай {id}: нет в указателе")),
+            Some(known) if known != versions => out.push(format!(
+                "случай {id}: в указателе версии {}, в архиве {}",
+                join_versions(known),
+                join_versions(versions)
+            )),
+            Some(_) => {
+                let Some(&newest) = versions.last() else {
+                    continue;
+                };
+                let row = index_row(root, id, newest)?;
+                if !index.agrees(&row).map_err(Error::Index)? {
+                    out.push(format!(
+                        "случай {id}: сведения версии {newest} в указателе не совпадают с пакетом"
+                    ));
+                }
+            }
+        }
+    }
+    let on_disk: std::collections::HashSet<&str> =
+        cases.iter().map(|(id, _)| id.as_str()).collect();
+    let mut extra: Vec<&String> = have
+        .keys()
+        .filter(|id| !on_disk.contains(id.as_str()))
+        .collect();
+    extra.sort();
+    for id in extra {
+        out.push(format!("случай {id}: есть в указателе, но нет в архиве"));
+    }
+    Ok(out)
+}
+
+fn join_versions(v: &[u32]) -> String {
+    v.iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Reads `Label: value` pairs of a bag's bag-info.txt.

@@ -35,6 +35,7 @@ pub mod validate;
 // 6–7
 pub mod archive;
 pub mod bagit;
+pub mod index;
 #[cfg(feature = "synth")]
 pub mod synth;
 pub mod workbooks;

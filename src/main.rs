@@ -45,6 +45,7 @@ fn main() -> ExitCode {
         Command::Render(a) => cli::render::run(a, &settings),
         Command::Archive(a) => cli::archive::run(a, &settings),
         Command::Verify(a) => cli::verify::run(a),
+        Command::Index(a) => cli::verify::index(a),
         Command::Export(a) => cli::export::run(a, &settings),
         Command::Batch(a) => cli::batch::run(a, &settings),
         Command::Quarter(a) => cli::quarter::run(a, &settings),

@@ -35,6 +35,12 @@ pub enum Command {
     Archive(ArchiveArgs),
     /// Проверить целостность пакетов BagIt (любых, не только okno)
     Verify(VerifyArgs),
+    /// Пересоздать указатель архива (поиск, списки, сроки) по пакетам
+    ///
+    /// Указатель — файл .okno-index.sqlite в папке архива; он выводится из пакетов и
+    /// пересоздается из них в любой момент. Обычно он обновляется сам; эта команда нужна,
+    /// если файл удален или испорчен.
+    Index(IndexArgs),
     /// Выгрузить пакеты архива за период в один пакет (tar) для передачи в архив
     ///
     /// Период (--from, --to) — по дате упаковки пакета.
@@ -230,6 +236,13 @@ pub struct VerifyArgs {
     /// Проверить все пакеты архива
     #[arg(long, value_name = "ПАПКА")]
     pub archive: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct IndexArgs {
+    /// Папка архива
+    #[arg(long, value_name = "ПАПКА")]
+    pub archive: PathBuf,
 }
 
 #[derive(Args)]

@@ -652,4 +652,13 @@ impl Case {
     pub fn risk_level(&self) -> Option<RiskLevel> {
         self.conclusion.as_ref().and_then(|c| c.risk_level)
     }
+    /// The current level: the newest monitoring's, or the conclusion's.
+    pub fn current_level(&self) -> Option<RiskLevel> {
+        self.monitoring
+            .iter()
+            .filter(|m| m.date.is_some() && m.risk_level.is_some())
+            .max_by_key(|m| m.date)
+            .and_then(|m| m.risk_level)
+            .or(self.risk_level())
+    }
 }

@@ -86,14 +86,9 @@ pub fn active_in(case: &Case, q: &Quarter) -> bool {
     started(case).is_some_and(|s| s.0 <= q.end()) && ended(case).is_none_or(|e| e.0 >= q.start())
 }
 
-/// The case's current level: the newest monitoring's, or the conclusion's.
+/// The case's current level (`Case::current_level`).
 pub fn current_level(case: &Case) -> Option<RiskLevel> {
-    case.monitoring
-        .iter()
-        .filter(|m| m.date.is_some() && m.risk_level.is_some())
-        .max_by_key(|m| m.date)
-        .and_then(|m| m.risk_level)
-        .or(case.risk_level())
+    case.current_level()
 }
 
 /// The state of a case's next monitoring on the run date.

@@ -69,6 +69,11 @@ pub fn serve(cfg: Config) -> Result<(), Error> {
     let users = auth::load_users(&cfg.archive)?;
     check_listen(&cfg.listen, &users)?;
     trust::check_hosts(&cfg.hosts)?;
+    // The page reads the archive through its index: bring it up to the bags first (what a
+    // killed run or a copied-in folder left out). The page works on without it.
+    if let Err(e) = crate::archive::refresh_index(&cfg.archive) {
+        eprintln!("okno: {e}");
+    }
     let work = tempfile::Builder::new()
         .prefix("okno-serve-")
         .tempdir()

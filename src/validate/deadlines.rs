@@ -14,43 +14,108 @@ pub(crate) fn plus_months(d: Date, n: u32) -> Date {
     Date(d.0.checked_add_months(Months::new(n)).unwrap_or(d.0))
 }
 
-/// One deadline: `what` was due by `due` (counted from `from`); done on `done`, if at all.
-/// `pending` says whether a step not done yet is checked against the run date.
-#[allow(clippy::too_many_arguments)]
-fn deadline(
-    ctx: &mut Ctx,
-    rule: &'static str,
-    pointer: &str,
-    what: &str,
-    from: &str,
-    due: Date,
-    done: Option<Date>,
-    pending: bool,
-) {
-    match done {
-        Some(done) if done > due => ctx.warning(
+/// One deadline of a case: `what` was due by `due` (counted as `from` says); done on `done`,
+/// if at all. `pending`: a step not done yet is overdue once the run date passes `due`;
+/// `while_active`: only while the work with the family goes on (the next monitoring).
+/// The D- rules warn from these, and the archive's index keeps the pending ones (the
+/// deadlines page), so both say the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub rule: &'static str,
+    pub pointer: String,
+    pub what: String,
+    pub from: String,
+    pub due: Date,
+    pub done: Option<Date>,
+    pub pending: bool,
+    pub while_active: bool,
+}
+
+/// The warning a deadline gives on `today`, if any.
+fn deadline(ctx: &mut Ctx, d: &Due) {
+    let Due {
+        rule,
+        pointer,
+        what,
+        from,
+        due,
+        ..
+    } = d;
+    match d.done {
+        Some(done) if done > *due => ctx.warning(
             rule,
             pointer,
             format!(
                 "{what}: срок — {due} ({from}), выполнено {done}, просрочка {} дн.",
-                days(due, done)
+                days(*due, done)
             ),
         ),
-        None if pending && ctx.today > due => ctx.warning(
+        None if d.pending && ctx.today > *due => ctx.warning(
             rule,
             pointer,
             format!(
                 "{what}: нет сведений о выполнении, срок истёк {due} ({from}); на {} просрочка {} дн.",
                 ctx.today,
-                days(due, ctx.today)
+                days(*due, ctx.today)
             ),
         ),
         _ => {}
     }
 }
 
+/// Collects a case's deadlines.
+struct Dues(Vec<Due>);
+
+impl Dues {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        rule: &'static str,
+        pointer: &str,
+        what: &str,
+        from: &str,
+        due: Date,
+        done: Option<Date>,
+        pending: bool,
+    ) {
+        self.0.push(Due {
+            rule,
+            pointer: pointer.to_string(),
+            what: what.to_string(),
+            from: from.to_string(),
+            due,
+            done,
+            pending,
+            while_active: false,
+        });
+    }
+}
+
 pub(crate) fn check(ctx: &mut Ctx) {
-    let case = ctx.case;
+    let dues = dues(ctx.case);
+    let today = ctx.today;
+    let (monitoring, steps): (Vec<&Due>, Vec<&Due>) =
+        dues.iter().partition(|d| d.rule == "D-MONITOR-3M");
+    for d in steps {
+        deadline(ctx, d);
+    }
+    plan_period(ctx);
+    for d in monitoring {
+        if !d.while_active || active_on(ctx.case, today) {
+            deadline(ctx, d);
+        }
+    }
+}
+
+/// Every deadline of a case, done or not, in the order the rules check them.
+pub fn dues(case: &crate::model::Case) -> Vec<Due> {
+    let mut out = Dues(Vec::new());
+    steps(case, &mut out);
+    monitoring(case, &mut out);
+    out.0
+}
+
+fn steps(case: &crate::model::Case, ctx: &mut Dues) {
     let concluded = case.conclusion.is_some();
     if let Some(n) = &case.notification {
         // D-DIAG-3: primary diagnostics within 3 days of detection. A missing assessment is
@@ -62,8 +127,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
             let due = plus_days(det, 3);
             let child = case.child_assessment.as_ref().map(|a| a.date);
             let family = case.family_assessment.as_ref().map(|a| a.date);
-            deadline(
-                ctx,
+            ctx.add(
                 "D-DIAG-3",
                 "/child_assessment/date",
                 "Оценка показателей неблагополучия ребенка",
@@ -72,8 +136,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
                 child.flatten(),
                 not_done && !concluded,
             );
-            deadline(
-                ctx,
+            ctx.add(
                 "D-DIAG-3",
                 "/family_assessment/date",
                 "Оценка факторов риска семейного неблагополучия",
@@ -92,8 +155,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
         .flatten()
         .max();
         if let Some(diag) = diag {
-            deadline(
-                ctx,
+            ctx.add(
                 "D-NOTIFY-1",
                 "/notification/date_sent",
                 "Извещение в «Единое окно»",
@@ -106,8 +168,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
             // The chained deadline: without a diagnostics date (a detection log, a register
             // row) the two first steps together take at most 3 + 1 days from the detection.
             // A notification not sent yet is N-REQUIRED's business, not a deadline's.
-            deadline(
-                ctx,
+            ctx.add(
                 "D-NOTIFY-1",
                 "/notification/date_sent",
                 "Извещение в «Единое окно»",
@@ -126,8 +187,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
             .date_received
             .or(n.date_sent.filter(|_| case.conclusion.is_some()));
         if let Some(received) = received {
-            deadline(
-                ctx,
+            ctx.add(
                 "D-SW-3",
                 "/conclusion/date",
                 "Заключение «Единого окна» об уровне риска",
@@ -143,8 +203,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
     let card_done = case.support_card.as_ref().and_then(|c| c.completed);
     // D-CARD-20: parts I–II of the card within 20 days of the opening.
     if let (true, Some(opened)) = (opens, opened) {
-        deadline(
-            ctx,
+        ctx.add(
             "D-CARD-20",
             "/support_card/completed",
             "Заполнение частей I–II карты комплексного сопровождения семьи",
@@ -162,8 +221,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
             .filter_map(|c| c.date)
             .filter(|d| *d >= done)
             .min();
-        deadline(
-            ctx,
+        ctx.add(
             "D-CONSILIUM-10",
             "/consilium",
             "Рассмотрение карты на территориальном консилиуме",
@@ -176,8 +234,7 @@ pub(crate) fn check(ctx: &mut Ctx) {
     // D-MINUTES-10: minutes sent to the members within 10 calendar days (App. 11, 4.7).
     for (i, c) in case.consilium.iter().enumerate() {
         if let Some(date) = c.date {
-            deadline(
-                ctx,
+            ctx.add(
                 "D-MINUTES-10",
                 &format!("/consilium/{i}/minutes_sent"),
                 &format!(
@@ -191,8 +248,6 @@ pub(crate) fn check(ctx: &mut Ctx) {
             );
         }
     }
-    plan_period(ctx);
-    monitoring(ctx);
 }
 
 /// D-PLAN-3M: a plan covers 3 months.
@@ -263,8 +318,7 @@ pub fn active_on(case: &crate::model::Case, day: Date) -> bool {
 }
 
 /// D-MONITOR-3M: monitoring at least once every 3 months while the work goes on.
-fn monitoring(ctx: &mut Ctx) {
-    let case = ctx.case;
+fn monitoring(case: &crate::model::Case, ctx: &mut Dues) {
     let Some(start) = work_start(case) else {
         return;
     };
@@ -279,8 +333,7 @@ fn monitoring(ctx: &mut Ctx) {
     let mut last_what = format!("начала работы {start}");
     for (i, d) in &dated {
         let due = plus_months(last, 3);
-        deadline(
-            ctx,
+        ctx.add(
             "D-MONITOR-3M",
             &format!("/monitoring/{i}/date"),
             "Мониторинг",
@@ -292,17 +345,17 @@ fn monitoring(ctx: &mut Ctx) {
         last = *d;
         last_what = format!("предыдущего мониторинга {d}");
     }
-    if active_on(case, ctx.today) {
-        let due = plus_months(last, 3);
-        deadline(
-            ctx,
-            "D-MONITOR-3M",
-            "/monitoring",
-            "Очередной мониторинг",
-            &format!("3 месяца с {last_what}"),
-            due,
-            None,
-            true,
-        );
+    // The next one, due while the work goes on (`check` asks `active_on` the run date).
+    ctx.add(
+        "D-MONITOR-3M",
+        "/monitoring",
+        "Очередной мониторинг",
+        &format!("3 месяца с {last_what}"),
+        plus_months(last, 3),
+        None,
+        true,
+    );
+    if let Some(next) = ctx.0.last_mut() {
+        next.while_active = true;
     }
 }

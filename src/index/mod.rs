@@ -1,0 +1,448 @@
+//! The archive's index: one SQLite file in the archive folder (`.okno-index.sqlite`), derived
+//! from the bags, which stay the record. `archive` writes a case version's row right after its
+//! bag is in place, catches up what a crash left out when it opens, and rebuilds the file from
+//! the bags (`okno index`); everything that lists, searches or counts the archive reads it here.
+//!
+//! All the SQL of okno lives in this module and keeps to what PostgreSQL runs too (standard
+//! types, `ON CONFLICT … DO UPDATE`, no SQLite functions in queries; parameters as `?N`), so a
+//! regional server could run the same statements (docs/DESIGN.md, «The index»).
+
+mod row;
+mod schema;
+
+pub use row::{DueRow, Row, STATES, Who, name_words};
+pub use schema::SCHEMA_VERSION;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The index file's name in the archive folder.
+pub const FILE: &str = ".okno-index.sqlite";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("указатель архива {}: {source}", .path.display())]
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "указатель архива {} создан более новой версией okno (схема {found}, эта версия знает до {SCHEMA_VERSION}); пересоздайте его: okno index --archive АРХИВ",
+        .path.display()
+    )]
+    Newer { path: PathBuf, found: i64 },
+    #[error("указатель архива {} еще не создан", .0.display())]
+    Missing(PathBuf),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// An open index.
+pub struct Index {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A date as the index stores it: ISO text, which sorts and compares as the date does.
+fn iso(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// Reads an ISO date column.
+pub(crate) fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+impl Index {
+    fn sql(&self) -> impl FnOnce(rusqlite::Error) -> Error + '_ {
+        |source| Error::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Opens the index of the archive at `root` for writing, creating or migrating it. Only a
+    /// holder of the archive's lock writes it.
+    pub fn open(root: &Path) -> Result<Index> {
+        let path = root.join(FILE);
+        let sql = |source| Error::Sql {
+            path: path.clone(),
+            source,
+        };
+        let conn = Connection::open(&path).map_err(sql)?;
+        // WAL: readers (the page) never wait for a writer; NORMAL: a commit survives a killed
+        // process (what is lost to a power cut, the next start catches up from the bags).
+        conn.execute_batch(
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        )
+        .map_err(sql)?;
+        let mut index = Index { conn, path };
+        schema::migrate(&mut index.conn).map_err(|e| match e {
+            schema::Failed::Sql(source) => Error::Sql {
+                path: index.path.clone(),
+                source,
+            },
+            schema::Failed::Newer(found) => Error::Newer {
+                path: index.path.clone(),
+                found,
+            },
+        })?;
+        Ok(index)
+    }
+
+    /// Opens an existing index for reading only (the page, the reports).
+    pub fn open_read(root: &Path) -> Result<Index> {
+        let path = root.join(FILE);
+        if !path.is_file() {
+            return Err(Error::Missing(path));
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| Error::Sql {
+            path: path.clone(),
+            source,
+        })?;
+        let index = Index { conn, path };
+        index
+            .conn
+            .execute_batch("PRAGMA busy_timeout=10000;")
+            .map_err(index.sql())?;
+        let found = schema::version(&index.conn).map_err(index.sql())?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::Newer {
+                path: index.path,
+                found,
+            });
+        }
+        if found < SCHEMA_VERSION {
+            // An older file is migrated by the next writer; until then it is read as missing.
+            return Err(Error::Missing(index.path));
+        }
+        Ok(index)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection, for the queries of this module's other files.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Puts one case version in, in one transaction: its version row, and — when it is the
+    /// newest the index has of the case — the case's row, names and pending deadlines.
+    pub fn put(&mut self, row: &Row) -> Result<()> {
+        self.put_all(std::slice::from_ref(row))
+    }
+
+    /// Puts many versions in one transaction (a rebuild, a catch-up).
+    pub fn put_all(&mut self, rows: &[Row]) -> Result<()> {
+        let path = self.path.clone();
+        let sql = |source| Error::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        for row in rows {
+            put_row(&tx, row).map_err(sql)?;
+        }
+        tx.execute(
+            "UPDATE meta SET value = value + 1 WHERE name = 'generation'",
+            [],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// Case ID → the newest version the index holds.
+    pub fn indexed(&self) -> Result<HashMap<String, u32>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT case_id, version FROM cases")
+            .map_err(self.sql())?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
+            .map_err(self.sql())?;
+        rows.collect::<rusqlite::Result<_>>().map_err(self.sql())
+    }
+
+    /// Case ID → every version the index holds, ascending.
+    pub fn indexed_versions(&self) -> Result<HashMap<String, Vec<u32>>> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT c.case_id, v.version FROM versions v JOIN cases c ON c.id = v.case_row \
+                 ORDER BY c.case_id, v.version",
+            )
+            .map_err(self.sql())?;
+        let mut out: HashMap<String, Vec<u32>> = HashMap::new();
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))
+            .map_err(self.sql())?;
+        for r in rows {
+            let (id, v) = r.map_err(self.sql())?;
+            out.entry(id).or_default().push(v);
+        }
+        Ok(out)
+    }
+
+    /// Forgets cases whose folders are gone (someone deleted them by hand).
+    pub fn remove(&mut self, case_ids: &[String]) -> Result<()> {
+        let path = self.path.clone();
+        let sql = |source| Error::Sql {
+            path: path.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(sql)?;
+        for id in case_ids {
+            let row: Option<i64> = tx
+                .query_row("SELECT id FROM cases WHERE case_id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(sql)?;
+            if let Some(row) = row {
+                clear_case(&tx, row).map_err(sql)?;
+                tx.execute("DELETE FROM versions WHERE case_row = ?1", [row])
+                    .map_err(sql)?;
+                tx.execute("DELETE FROM cases WHERE id = ?1", [row])
+                    .map_err(sql)?;
+            }
+        }
+        tx.execute(
+            "UPDATE meta SET value = value + 1 WHERE name = 'generation'",
+            [],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// Empties the index (before a rebuild), keeping its schema.
+    pub fn clear(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch(
+                "BEGIN; DELETE FROM names; DELETE FROM words; DELETE FROM dues; \
+                 DELETE FROM versions; DELETE FROM cases; \
+                 UPDATE meta SET value = value + 1 WHERE name = 'generation'; COMMIT;",
+            )
+            .map_err(self.sql())
+    }
+
+    /// A number that changes with every write: what a cache of the archive's figures keys on.
+    pub fn generation(&self) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT value FROM meta WHERE name = 'generation'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(self.sql())
+    }
+
+    /// The number of cases.
+    pub fn count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM cases", [], |r| r.get::<_, i64>(0))
+            .map(|n| n.max(0) as u64)
+            .map_err(self.sql())
+    }
+
+    /// The row the index holds of a case's newest version, as `put` was given it (names in
+    /// the order given, deadlines by due date).
+    pub fn row(&self, case_id: &str) -> Result<Option<Row>> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT id, case_id, version, bagged, territory, child, child_key, birth, parents, \
+                 level, state, agency, agency_kind, curator, received, sent, opened, ended, family \
+                 FROM cases WHERE case_id = ?1",
+                [case_id],
+                |r| {
+                    let state: String = r.get(10)?;
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        Row {
+                            case_id: r.get(1)?,
+                            version: r.get(2)?,
+                            bagged: date(r.get(3)?).unwrap_or_default(),
+                            territory: r.get(4)?,
+                            child: r.get(5)?,
+                            child_key: r.get(6)?,
+                            birth: date(r.get(7)?),
+                            parents: r.get(8)?,
+                            words: Vec::new(),
+                            level: r.get(9)?,
+                            state: STATES.iter().find(|s| **s == state).copied().unwrap_or(""),
+                            agency: r.get(11)?,
+                            agency_kind: r.get(12)?,
+                            curator: r.get(13)?,
+                            received: date(r.get(14)?),
+                            sent: date(r.get(15)?),
+                            opened: date(r.get(16)?),
+                            ended: date(r.get(17)?),
+                            family: r.get(18)?,
+                            dues: Vec::new(),
+                        },
+                    ))
+                },
+            )
+            .optional()
+            .map_err(self.sql())?;
+        let Some((id, mut row)) = found else {
+            return Ok(None);
+        };
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT w.word, n.who FROM names n JOIN words w ON w.id = n.word \
+                 WHERE n.case_row = ?1 ORDER BY n.rowid",
+            )
+            .map_err(self.sql())?;
+        row.words = st
+            .query_map([id], |r| {
+                let who: i64 = r.get(1)?;
+                Ok((
+                    r.get::<_, String>(0)?,
+                    if who == 0 { Who::Child } else { Who::Parent },
+                ))
+            })
+            .map_err(self.sql())?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(self.sql())?;
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT rule, what, counted, due, while_active FROM dues WHERE case_row = ?1 \
+                 ORDER BY rowid",
+            )
+            .map_err(self.sql())?;
+        row.dues = st
+            .query_map([id], |r| {
+                Ok(DueRow {
+                    rule: r.get(0)?,
+                    what: r.get(1)?,
+                    from: r.get(2)?,
+                    due: date(r.get(3)?).unwrap_or_default(),
+                    while_active: r.get(4)?,
+                })
+            })
+            .map_err(self.sql())?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(self.sql())?;
+        Ok(Some(row))
+    }
+
+    /// Whether the index holds exactly `row` as its case's newest version.
+    pub fn agrees(&self, row: &Row) -> Result<bool> {
+        Ok(self.row(&row.case_id)?.as_ref() == Some(row))
+    }
+
+    /// Compacts the file after a rebuild.
+    pub fn vacuum(&self) -> Result<()> {
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")
+            .map_err(self.sql())
+    }
+}
+
+/// Removes a case's names and deadlines (its row is then rewritten).
+fn clear_case(tx: &rusqlite::Transaction, case_row: i64) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM names WHERE case_row = ?1", [case_row])?;
+    tx.execute("DELETE FROM dues WHERE case_row = ?1", [case_row])?;
+    Ok(())
+}
+
+fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
+    let existing: Option<(i64, u32)> = tx
+        .query_row(
+            "SELECT id, version FROM cases WHERE case_id = ?1",
+            [&row.case_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let newest = existing.is_none_or(|(_, v)| row.version >= v);
+    let case_row = if newest {
+        tx.execute(
+            "INSERT INTO cases (case_id, version, bagged, territory, child, child_key, birth, \
+             parents, level, state, agency, agency_kind, curator, received, sent, opened, ended, \
+             family) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
+             ?16, ?17, ?18) \
+             ON CONFLICT (case_id) DO UPDATE SET version = excluded.version, \
+             bagged = excluded.bagged, territory = excluded.territory, child = excluded.child, \
+             child_key = excluded.child_key, birth = excluded.birth, parents = excluded.parents, \
+             level = excluded.level, state = excluded.state, agency = excluded.agency, \
+             agency_kind = excluded.agency_kind, curator = excluded.curator, \
+             received = excluded.received, sent = excluded.sent, opened = excluded.opened, \
+             ended = excluded.ended, family = excluded.family",
+            params![
+                row.case_id,
+                row.version,
+                iso(Some(row.bagged)),
+                row.territory,
+                row.child,
+                row.child_key,
+                iso(row.birth),
+                row.parents,
+                row.level,
+                row.state,
+                row.agency,
+                row.agency_kind,
+                row.curator,
+                iso(row.received),
+                iso(row.sent),
+                iso(row.opened),
+                iso(row.ended),
+                row.family,
+            ],
+        )?;
+        let id: i64 = tx.query_row(
+            "SELECT id FROM cases WHERE case_id = ?1",
+            [&row.case_id],
+            |r| r.get(0),
+        )?;
+        clear_case(tx, id)?;
+        for (word, who) in &row.words {
+            tx.execute(
+                "INSERT INTO words (word) VALUES (?1) ON CONFLICT (word) DO NOTHING",
+                [word],
+            )?;
+            tx.execute(
+                "INSERT INTO names (word, case_row, who) \
+                 SELECT id, ?2, ?3 FROM words WHERE word = ?1",
+                params![word, id, *who as i64],
+            )?;
+        }
+        for d in &row.dues {
+            tx.execute(
+                "INSERT INTO dues (case_row, rule, what, counted, due, while_active) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, d.rule, d.what, d.from, iso(Some(d.due)), d.while_active],
+            )?;
+        }
+        id
+    } else {
+        existing.map(|(id, _)| id).unwrap_or_default()
+    };
+    tx.execute(
+        "INSERT INTO versions (case_row, version, bagged, level, state) \
+         VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (case_row, version) DO UPDATE SET bagged = excluded.bagged, \
+         level = excluded.level, state = excluded.state",
+        params![
+            case_row,
+            row.version,
+            iso(Some(row.bagged)),
+            row.level,
+            row.state
+        ],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
