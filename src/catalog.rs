@@ -12,6 +12,8 @@ const CHILD_INDICATORS: &str = include_str!("../templates/catalog/child_indicato
 const FAMILY_FACTORS: &str = include_str!("../templates/catalog/family_factors.toml");
 const DOMAINS: &str = include_str!("../templates/catalog/domains.toml");
 const HOUSING: &str = include_str!("../templates/catalog/housing.toml");
+/// Variants of given names one person is written with (not from the seeds).
+const NAME_VARIANTS: &str = include_str!("../templates/catalog/name_variants.toml");
 /// The region's territories (not from the seeds): the list `territory`.
 const TERRITORIES: &str = include_str!("../templates/catalog/territories.toml");
 
@@ -281,5 +283,74 @@ mod tests {
         assert_eq!(c.lookup("presence", "−"), Some("minus"));
         assert_eq!(c.lookup("sex", "X"), None);
         assert_eq!(c.list("domain").len(), 6);
+    }
+}
+
+/// Groups of given-name variants, folded: `templates/catalog/name_variants.toml`, then the
+/// groups of `extra` (an archive's own `name_variants.toml`, same shape).
+#[derive(Debug, Clone, Default)]
+pub struct NameVariants {
+    /// Folded name → its group's index.
+    group_of: HashMap<String, usize>,
+    groups: Vec<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct VariantFile {
+    groups: Vec<Vec<String>>,
+}
+
+impl NameVariants {
+    /// The built-in groups and those of `extra` (TOML text); a name in two groups joins them.
+    pub fn parse(extra: Option<&str>) -> Result<NameVariants, toml::de::Error> {
+        let mut out = NameVariants::default();
+        for text in std::iter::once(NAME_VARIANTS).chain(extra) {
+            let file: VariantFile = toml::from_str(text)?;
+            for group in file.groups {
+                let names: Vec<String> = group
+                    .iter()
+                    .map(|n| fold(n))
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                let joined = names.iter().find_map(|n| out.group_of.get(n).copied());
+                let g = joined.unwrap_or_else(|| {
+                    out.groups.push(Vec::new());
+                    out.groups.len() - 1
+                });
+                for n in names {
+                    if !out.groups[g].contains(&n) {
+                        out.groups[g].push(n.clone());
+                    }
+                    out.group_of.insert(n, g);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The built-in groups.
+    pub fn builtin() -> &'static NameVariants {
+        static BUILTIN: OnceLock<NameVariants> = OnceLock::new();
+        BUILTIN.get_or_init(|| NameVariants::parse(None).expect("name_variants.toml is malformed"))
+    }
+
+    /// The other names of `folded`'s group (empty when it has none).
+    pub fn others(&self, folded: &str) -> impl Iterator<Item = &str> {
+        self.group_of
+            .get(folded)
+            .map(|&g| self.groups[g].as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(String::as_str)
+            .filter(move |n| *n != folded)
+    }
+
+    /// Whether two folded names are variants of one name (not the same spelling).
+    pub fn same_name(&self, a: &str, b: &str) -> bool {
+        a != b
+            && self
+                .group_of
+                .get(a)
+                .is_some_and(|g| self.group_of.get(b) == Some(g))
     }
 }

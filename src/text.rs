@@ -42,9 +42,72 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// Whether two words differ by at most one of the mistakes registers have: a letter missing,
+/// added (a doubled one), replaced, or two neighbours swapped (Damerau–Levenshtein ≤ 1).
+pub fn within_one_edit(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let head = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        let rest = head + 1;
+        // One replaced letter, or two neighbours swapped.
+        short[rest..] == long[rest..]
+            || (rest < short.len()
+                && short[head] == long[rest]
+                && short[rest] == long[head]
+                && short[rest + 1..] == long[rest + 1..])
+    } else {
+        // One letter missing from the shorter.
+        short[head..] == long[head + 1..]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_edit_is_a_missing_doubled_replaced_or_swapped_letter() {
+        for (a, b) in [
+            ("петрова", "петрова"),
+            ("петрова", "петова"),
+            ("петрова", "петррова"),
+            ("петрова", "пентрова"),
+            ("петрова", "петрово"),
+            ("петрова", "пертова"),
+            ("петрова", "етрова"),
+            ("петрова", "петров"),
+            ("иван", "ивна"),
+        ] {
+            assert!(within_one_edit(a, b), "{a} / {b}");
+            assert!(within_one_edit(b, a), "{b} / {a}");
+        }
+        for (a, b) in [
+            ("петрова", "петроваcc"),
+            ("петрова", "пертоав"),
+            ("петрова", "сидорова"),
+            ("петрова", "петр"),
+            ("иван", "нави"),
+            ("петрова", "петрровa"),
+        ] {
+            assert!(!within_one_edit(a, b), "{a} / {b}");
+        }
+    }
 
     #[test]
     fn fold_ignores_case_yo_spacing_and_punctuation() {

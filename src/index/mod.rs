@@ -39,6 +39,41 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// Which territories a reader may see: all, or only these codes (a user limited to
+/// territories, `okno user add … --territory`). Every query of a list, a search, a case or the
+/// deadlines takes one; a case without a territory is seen only by `All`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    All,
+    Only(Vec<String>),
+}
+
+impl Scope {
+    /// Whether a case of `territory` (its code) is seen.
+    pub fn sees(&self, territory: Option<&str>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Only(codes) => territory.is_some_and(|t| codes.iter().any(|c| c == t)),
+        }
+    }
+
+    /// The condition on `cases.territory` (`column` names it in the query) with its
+    /// parameters, numbered from `first`: `("1 = 1", [])` for `All`.
+    pub fn sql(&self, column: &str, first: usize) -> (String, Vec<String>) {
+        match self {
+            Scope::All => ("1 = 1".into(), Vec::new()),
+            Scope::Only(codes) if codes.is_empty() => ("1 = 0".into(), Vec::new()),
+            Scope::Only(codes) => {
+                let marks: Vec<String> = (0..codes.len())
+                    .map(|i| format!("?{}", first + i))
+                    .collect();
+                (format!("{column} IN ({})", marks.join(", ")), codes.clone())
+            }
+        }
+    }
+}
+
 /// An open index.
 pub struct Index {
     conn: Connection,

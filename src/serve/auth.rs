@@ -186,6 +186,10 @@ impl Session {
     pub fn is_secretary(&self) -> bool {
         self.role() == Some(Role::Secretary)
     }
+    /// The territories this session's user sees: every query of the archive takes it.
+    pub fn scope(&self) -> crate::index::Scope {
+        crate::index::Scope::All
+    }
 }
 
 /// Sessions of logged-in users, the only ones stored. A visitor's session before login
