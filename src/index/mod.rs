@@ -10,7 +10,7 @@
 mod row;
 mod schema;
 
-pub use row::{DueRow, Row, STATES, Who, name_words};
+pub use row::{DueRow, Row, STATES, Who, family_key, name_words};
 pub use schema::SCHEMA_VERSION;
 
 use chrono::NaiveDate;
@@ -287,8 +287,7 @@ impl Index {
             .map_err(self.sql())
     }
 
-    /// The row the index holds of a case's newest version, as `put` was given it (names in
-    /// the order given, deadlines by due date).
+    /// The row the index holds of a case's newest version, as `put` was given it.
     pub fn row(&self, case_id: &str) -> Result<Option<Row>> {
         let found = self
             .conn
@@ -335,7 +334,7 @@ impl Index {
             .conn
             .prepare(
                 "SELECT w.word, n.who FROM names n JOIN words w ON w.id = n.word \
-                 WHERE n.case_row = ?1 ORDER BY n.rowid",
+                 WHERE n.case_row = ?1 ORDER BY w.word, n.who",
             )
             .map_err(self.sql())?;
         row.words = st

@@ -56,7 +56,8 @@ pub struct Row {
     pub sent: Option<NaiveDate>,
     pub opened: Option<NaiveDate>,
     pub ended: Option<NaiveDate>,
-    /// The family's actual address, folded: cases of one family share it.
+    /// The family's key: a digest of its folded actual address (cases of one family share
+    /// it; the address itself stays in the bags).
     pub family: Option<String>,
     pub dues: Vec<DueRow>,
 }
@@ -78,6 +79,12 @@ pub fn name_words(full: &str) -> Vec<String> {
         .collect()
 }
 
+/// The family key of an address: 16 hex digits of the SHA-256 of its folded text.
+pub fn family_key(address: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(fold(address).as_bytes())[..8])
+}
+
 impl Row {
     pub fn of(case: &Case, version: u32, bagged: NaiveDate) -> Row {
         let child = case.notified_child().map(|(_, c)| c);
@@ -95,6 +102,8 @@ impl Row {
         for r in reps {
             add(&r.name.full(), Who::Parent);
         }
+        // In the order the index gives them back.
+        words.sort_by(|a, b| (&a.0, a.1 as u8).cmp(&(&b.0, b.1 as u8)));
         let n = case.notification.as_ref();
         let ended = crate::validate::ended(case);
         let opened = case.case_opening.as_ref().and_then(|o| o.date);
@@ -146,7 +155,7 @@ impl Row {
             sent: day(n.and_then(|n| n.date_sent)),
             opened: day(opened),
             ended: day(ended),
-            family: text(case.family.address_actual.as_ref()).map(|a| fold(&a)),
+            family: text(case.family.address_actual.as_ref()).map(|a| family_key(&a)),
             dues,
         }
     }

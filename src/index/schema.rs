@@ -43,8 +43,11 @@ const STEPS: &[&str] = &[
          state TEXT NOT NULL,
          PRIMARY KEY (case_row, version));
      CREATE TABLE words (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE);
-     CREATE TABLE names (word INTEGER NOT NULL, case_row INTEGER NOT NULL, who INTEGER NOT NULL);
-     CREATE INDEX names_word ON names (word);
+     CREATE TABLE names (
+         word INTEGER NOT NULL,
+         case_row INTEGER NOT NULL,
+         who INTEGER NOT NULL,
+         PRIMARY KEY (word, case_row, who)) WITHOUT ROWID;
      CREATE INDEX names_case ON names (case_row);
      CREATE TABLE dues (
          case_row INTEGER NOT NULL,
@@ -55,8 +58,9 @@ const STEPS: &[&str] = &[
          while_active INTEGER NOT NULL);
      CREATE INDEX dues_due ON dues (due);
      CREATE INDEX dues_case ON dues (case_row);",
-    // 2: the family's address, to name the cases of one family (related cases). Rows written
-    // before it have none until their case's next version or a rebuild.
+    // 2: the family's key (a digest of its folded address), to name the cases of one family
+    // (related cases). Rows written before it have none until their case's next version or
+    // a rebuild.
     "ALTER TABLE cases ADD COLUMN family TEXT;
      CREATE INDEX cases_family ON cases (family);",
 ];
