@@ -27,12 +27,10 @@ pub(super) fn cases_seen(
     let mut stmt = conn.prepare(&format!(
         "SELECT case_id FROM cases WHERE {condition} ORDER BY case_id"
     ))?;
-    let ids = stmt
-        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-            r.get::<_, String>(0)
-        })?
-        .collect();
-    ids
+    stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+        r.get::<_, String>(0)
+    })?
+    .collect()
 }
 
 #[cfg(test)]
