@@ -777,9 +777,24 @@ pub fn export(
     out: &Path,
     today: chrono::NaiveDate,
 ) -> Result<Exported, Error> {
+    export_cases(root, from, to, out, today, &|_| true)
+}
+
+/// `export` of the cases `keep` lets through (the page's user limited to territories).
+pub fn export_cases(
+    root: &Path,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    out: &Path,
+    today: chrono::NaiveDate,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<Exported, Error> {
     use crate::bagit::pack::{Tree, payload_size, write_tar};
     let mut trees = Vec::new();
     for (case_id, versions) in list_cases(root) {
+        if !keep(&case_id) {
+            continue;
+        }
         for v in versions {
             let bag = bag_dir(root, &case_id, v);
             let date = read_bag_info(&bag)

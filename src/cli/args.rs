@@ -108,6 +108,15 @@ pub struct ServeArgs {
 pub enum UserCommand {
     /// Добавить пользователя (или сменить его пароль и роль); пароль читается из ввода
     Add(UserAddArgs),
+    /// Показать пользователей: роль и территории
+    List(UserListArgs),
+}
+
+#[derive(Args)]
+pub struct UserListArgs {
+    /// Папка архива (по умолчанию — как у okno serve)
+    #[arg(long, value_name = "ПАПКА")]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -115,9 +124,14 @@ pub struct UserAddArgs {
     /// Имя для входа
     #[arg(value_name = "ИМЯ")]
     pub name: String,
-    /// secretary — проверяет, оформляет, сохраняет в архив; viewer — только смотрит
-    #[arg(long, value_parser = ["secretary", "viewer"], default_value = "secretary")]
+    /// secretary — проверяет, оформляет, сохраняет в архив; viewer — только смотрит;
+    /// admin — как секретарь, и читает журнал действий
+    #[arg(long, value_parser = ["secretary", "viewer", "admin"], default_value = "secretary")]
     pub role: String,
+    /// Территория (код или название из каталога), чьи случаи видит пользователь; можно
+    /// несколько раз; без неё — все территории
+    #[arg(long = "territory", value_name = "ТЕРРИТОРИЯ")]
+    pub territories: Vec<String>,
     /// Папка архива (по умолчанию — как у okno serve)
     #[arg(long, value_name = "ПАПКА")]
     pub archive: Option<PathBuf>,

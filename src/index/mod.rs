@@ -9,6 +9,7 @@
 
 mod row;
 mod schema;
+mod territory;
 
 pub use row::{DueRow, Row, STATES, Who, family_key, name_words};
 pub use schema::SCHEMA_VERSION;
@@ -277,6 +278,18 @@ impl Index {
                 |r| r.get(0),
             )
             .map_err(self.sql())
+    }
+
+    /// The territory code of an indexed case: `None` when the index has no such case,
+    /// `Some(None)` for a case without a territory.
+    pub fn territory(&self, case_id: &str) -> Result<Option<Option<String>>> {
+        territory::territory(self.conn(), case_id).map_err(self.sql())
+    }
+
+    /// The IDs of the cases `scope` sees, sorted.
+    pub fn cases_seen(&self, scope: &Scope) -> Result<Vec<String>> {
+        let (condition, params) = scope.sql("territory", 1);
+        territory::cases_seen(self.conn(), &condition, &params).map_err(self.sql())
     }
 
     /// The number of cases.

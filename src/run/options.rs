@@ -19,6 +19,9 @@ pub struct Options {
     pub archive: Option<PathBuf>,
     /// The two logs of the rendered cases, in `out` itself.
     pub logs: bool,
+    /// The territories whose cases this run may render and archive (the page's user); a
+    /// case of another is refused (`Refusal::Territory`).
+    pub scope: crate::index::Scope,
 }
 
 impl Options {

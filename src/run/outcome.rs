@@ -13,6 +13,8 @@ pub enum Refusal {
     SameId,
     /// The case ID cannot name a folder.
     UnsafeId,
+    /// The case's territory is not one the user works for (`Options::scope`).
+    Territory,
 }
 
 impl Refusal {
@@ -21,6 +23,9 @@ impl Refusal {
             Refusal::Errors => "есть ошибки",
             Refusal::SameId => "номер случая повторяется во входных файлах — выберите один",
             Refusal::UnsafeId => "номер случая недопустим для имени папки",
+            Refusal::Territory => {
+                "территория случая не из ваших: его сохраняет пользователь его территории"
+            }
         }
     }
 }

@@ -238,6 +238,8 @@ fn case_outcome(
         Status::Refused(Refusal::SameId)
     } else if !crate::validate::case_id_is_safe(&case.case_id) {
         Status::Refused(Refusal::UnsafeId)
+    } else if !opts.scope.sees(case.territory.as_ref().map(|t| t.code())) {
+        Status::Refused(Refusal::Territory)
     } else if errors && !opts.draft {
         Status::Refused(Refusal::Errors)
     } else {

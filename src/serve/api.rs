@@ -2,7 +2,7 @@
 //! annotate, render and archive uploaded files, the session's token, a quarter's figures.
 //! A refusal is `{"error": …}` with the page's status.
 
-use super::auth::{CSRF_REFUSED, Role, Session};
+use super::auth::{CSRF_REFUSED, Session};
 use super::deliver::{DraftQuery, annotated_of, archive_inputs, archived_text, zip_response};
 use super::download::download;
 use super::error::{Error, Result};
@@ -40,7 +40,7 @@ async fn api_session(State(state): State<Shared>, Extension(s): Extension<Sessio
         "role": s.role(),
         "csrf": s.csrf,
     });
-    if s.role() == Some(Role::Secretary) {
+    if s.is_secretary() {
         let stored = state
             .sessions
             .lock()
@@ -142,7 +142,7 @@ async fn api_archive(
     Secretary(s): Secretary,
     ApiJob(job): ApiJob,
 ) -> Result<Response> {
-    let (outcome, waited) = archive_inputs(&state, &job, s.user_name())
+    let (outcome, waited) = archive_inputs(&state, &job, &s)
         .await
         .map_err(|e| Error::api(StatusCode::INTERNAL_SERVER_ERROR, e))?;
     Ok(axum::Json(serde_json::json!({
@@ -160,10 +160,13 @@ async fn api_archive(
 /// `GET /api/quarter?q=2026-Q4`: the quarter's figures as JSON.
 async fn api_quarter(
     State(state): State<Shared>,
+    Extension(s): Extension<Session>,
     Query(q): Query<QuarterQuery>,
 ) -> Result<Response> {
     let label = q.q.unwrap_or_else(|| quarter_code(state.today()));
-    let territory = q.t.filter(|t| !t.is_empty());
+    // A limited user's figures are of their territories only.
+    let territory = super::scope::territory_choice(&s, q.t)
+        .map_err(|_| Error::api(StatusCode::NOT_FOUND, super::scope::NOT_YOURS))?;
     let (d, _) = run_quarter(&state, &label, territory.as_deref())
         .await
         .map_err(|e| Error::api(StatusCode::BAD_REQUEST, e))?;

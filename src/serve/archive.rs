@@ -10,6 +10,7 @@ use super::fields::{date_input, period};
 use super::jobs::Verification;
 use super::layout::layout;
 use super::quarter::{form_label, this_quarter};
+use super::scope::{case_visible, cases_seen};
 use super::state::Shared;
 use crate::model::Case;
 use crate::report::{self, MonitoringState};
@@ -56,7 +57,7 @@ fn opened(c: &Case) -> Option<NaiveDate> {
         .map(|d| d.0)
 }
 
-fn rows(root: &Path, today: NaiveDate) -> Result<Vec<Row>> {
+fn rows(root: &Path, today: NaiveDate, scope: &crate::index::Scope) -> Result<Vec<Row>> {
     let versions: std::collections::HashMap<String, u32> = crate::archive::list_cases(root)
         .into_iter()
         .map(|(id, v)| (id, v.last().copied().unwrap_or(0)))
@@ -64,6 +65,9 @@ fn rows(root: &Path, today: NaiveDate) -> Result<Vec<Row>> {
     let q = this_quarter(today);
     let mut out = Vec::new();
     crate::archive::each_newest_case(root, |c| {
+        if !scope.sees(c.territory.as_ref().map(|t| t.code())) {
+            return;
+        }
         out.push(Row {
             level: report::current_level(&c)
                 .map(|l| l.label().to_string())
@@ -111,7 +115,8 @@ pub async fn list(
 ) -> Result<Response> {
     let root = state.cfg.archive.clone();
     let today = state.today();
-    let all = tokio::task::spawn_blocking(move || rows(&root, today))
+    let scope = s.scope();
+    let all = tokio::task::spawn_blocking(move || rows(&root, today, &scope))
         .await
         .map_err(Error::fault)?
         .map_err(|e| Error::page(StatusCode::INTERNAL_SERVER_ERROR, "Архив не читается", e))?;
@@ -211,7 +216,7 @@ pub async fn case_page(
             "Такого случая нет в архиве.",
         )
     };
-    if !crate::validate::case_id_is_safe(&case) {
+    if !crate::validate::case_id_is_safe(&case) || !case_visible(&state, &s, &case) {
         return Err(no_case());
     }
     let root = state.cfg.archive.clone();
@@ -249,9 +254,13 @@ pub async fn case_page(
 /// `GET /archive/file/{case}/{version}/{path}`: a form from a bag's payload.
 pub async fn bag_file(
     State(state): State<Shared>,
+    Extension(s): Extension<Session>,
     UrlPath((case, version, path)): UrlPath<(String, u32, String)>,
 ) -> Result<Response> {
     let no_file = || Error::page(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет.");
+    if !case_visible(&state, &s, &case) {
+        return Err(no_file());
+    }
     let file = crate::archive::payload_form(&state.cfg.archive, &case, version, &path)
         .ok_or_else(no_file)?;
     let bytes = std::fs::read(&file).map_err(|_| no_file())?;
@@ -260,7 +269,7 @@ pub async fn bag_file(
 }
 
 /// `POST /archive/verify`: every bag checked in full, in the background; the page shows the
-/// progress.
+/// progress. A user limited to territories checks the bags of their territories' cases only.
 pub async fn verify(State(state): State<Shared>, Extension(s): Extension<Session>) -> Response {
     let v = Arc::new(Verification {
         owner: s.user_name().to_string(),
@@ -270,9 +279,18 @@ pub async fn verify(State(state): State<Shared>, Extension(s): Extension<Session
     let root = state.cfg.archive.clone();
     let st = state.clone();
     let user = s.user_name().to_string();
+    let scope = s.scope();
     tokio::task::spawn_blocking(move || {
         use std::sync::atomic::Ordering;
-        let bags = crate::archive::bags(&root);
+        let mut bags = crate::archive::bags(&root);
+        if let Some(seen) = cases_seen(&root, &scope) {
+            bags.retain(|b| {
+                b.parent()
+                    .and_then(|c| c.file_name())
+                    .and_then(|c| c.to_str())
+                    .is_some_and(|c| seen.contains(c))
+            });
+        }
         v.total.store(bags.len(), Ordering::Relaxed);
         let mut results = Vec::new();
         for b in bags {
@@ -369,7 +387,7 @@ pub struct PeriodForm {
     to: Option<String>,
 }
 
-/// `POST /archive/export`: the bags of a period as one tar.
+/// `POST /archive/export`: the bags of a period as one tar (of the user's territories).
 pub async fn export(
     State(state): State<Shared>,
     Secretary(s): Secretary,
@@ -384,10 +402,15 @@ pub async fn export(
     // holds the tar, however large the archive.
     let out = tmp.path().join("export.tar");
     let o = out.clone();
-    let e = tokio::task::spawn_blocking(move || crate::archive::export(&root, from, to, &o, today))
-        .await
-        .map_err(Error::fault)?
-        .map_err(|e| refused(Error::failed(e)))?;
+    let scope = s.scope();
+    let e = tokio::task::spawn_blocking(move || {
+        let seen = cases_seen(&root, &scope);
+        let keep = |case: &str| seen.as_ref().is_none_or(|s| s.contains(case));
+        crate::archive::export_cases(&root, from, to, &o, today, &keep)
+    })
+    .await
+    .map_err(Error::fault)?
+    .map_err(|e| refused(Error::failed(e)))?;
     let cases: Vec<String> = e
         .bags
         .iter()

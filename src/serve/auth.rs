@@ -70,6 +70,8 @@ pub enum Role {
     Secretary,
     /// Sees and downloads; does not change the archive.
     Viewer,
+    /// A secretary who also reads the audit log on the page.
+    Admin,
 }
 
 impl Role {
@@ -77,12 +79,14 @@ impl Role {
         match self {
             Role::Secretary => "секретарь",
             Role::Viewer => "наблюдатель",
+            Role::Admin => "администратор",
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
         match s {
             "secretary" => Some(Role::Secretary),
             "viewer" => Some(Role::Viewer),
+            "admin" => Some(Role::Admin),
             _ => None,
         }
     }
@@ -94,6 +98,21 @@ pub struct User {
     pub role: Role,
     /// argon2id, PHC string.
     pub hash: String,
+    /// The territories (catalog codes) whose cases the user sees; none: all. A users file
+    /// written before territories existed has none, so its users see all as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub territories: Vec<String>,
+}
+
+impl User {
+    /// What this user sees of the archive.
+    pub fn scope(&self) -> crate::index::Scope {
+        if self.territories.is_empty() {
+            crate::index::Scope::All
+        } else {
+            crate::index::Scope::Only(self.territories.clone())
+        }
+    }
 }
 
 pub fn users_path(archive: &Path) -> PathBuf {
@@ -113,8 +132,15 @@ pub fn load_users(archive: &Path) -> Result<Vec<User>> {
     }
 }
 
-/// Adds a user (or replaces the password and role of one with that name).
-pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Result<()> {
+/// Adds a user (or replaces the password, role and territories of one with that name);
+/// `territories` are catalog codes (`territory_codes`), none: all.
+pub fn add_user(
+    archive: &Path,
+    name: &str,
+    role: Role,
+    territories: &[String],
+    password: &str,
+) -> Result<()> {
     if name.trim().is_empty() || name.chars().any(|c| c.is_control()) {
         return Err(Error::Name);
     }
@@ -134,6 +160,7 @@ pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Resul
         name: name.to_string(),
         role,
         hash,
+        territories: territories.to_vec(),
     });
     users.sort_by(|a, b| a.name.cmp(&b.name));
     std::fs::create_dir_all(archive).map_err(|source| Error::File {
@@ -144,6 +171,30 @@ pub fn add_user(archive: &Path, name: &str, role: Role, password: &str) -> Resul
     // Readable by its owner only: the hashes are worth guessing at.
     let path = users_path(archive);
     crate::files::write_atomic_private(&path, &json).map_err(|source| Error::File { path, source })
+}
+
+/// The catalog codes of territories given by code or name (`okno user add --territory`);
+/// an unknown one is refused with the catalog's list.
+pub fn territory_codes(given: &[String]) -> std::result::Result<Vec<String>, String> {
+    let mut codes: Vec<String> = Vec::new();
+    for t in given {
+        let Some(code) = crate::model::Territory::parse(t) else {
+            return Err(format!(
+                "территории «{}» нет в каталоге территорий Новосибирской области; укажите одну из: {}",
+                t.trim(),
+                crate::catalog::catalog()
+                    .list(crate::model::Territory::LIST)
+                    .iter()
+                    .map(|(code, name)| format!("{code} ({name})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        if !codes.iter().any(|c| c == code.code()) {
+            codes.push(code.code().to_string());
+        }
+    }
+    Ok(codes)
 }
 
 /// The user whose password this is.
@@ -172,6 +223,8 @@ pub struct Session {
     pub csrf: String,
     /// None until login (with users).
     pub user: Option<(String, Role)>,
+    /// The territories the user sees, set at login; `All` for everyone else.
+    pub scope: crate::index::Scope,
     pub seen: Instant,
 }
 
@@ -182,13 +235,17 @@ impl Session {
     pub fn role(&self) -> Option<Role> {
         self.user.as_ref().map(|u| u.1)
     }
-    /// The user may change the archive.
+    /// The user may change the archive (a secretary or an administrator).
     pub fn is_secretary(&self) -> bool {
-        self.role() == Some(Role::Secretary)
+        matches!(self.role(), Some(Role::Secretary | Role::Admin))
+    }
+    /// The user reads the audit log.
+    pub fn is_admin(&self) -> bool {
+        self.role() == Some(Role::Admin)
     }
     /// The territories this session's user sees: every query of the archive takes it.
     pub fn scope(&self) -> crate::index::Scope {
-        crate::index::Scope::All
+        self.scope.clone()
     }
 }
 
@@ -245,13 +302,14 @@ impl Sessions {
             id,
             csrf,
             user,
+            scope: crate::index::Scope::All,
             seen: Instant::now(),
         }
     }
 
-    /// A stored session of a user who logged in; the user's oldest past `MAX_PER_USER`
-    /// is forgotten.
-    pub fn create(&mut self, user: (String, Role)) -> Session {
+    /// A stored session of a user who logged in, seeing `scope`; the user's oldest past
+    /// `MAX_PER_USER` is forgotten.
+    pub fn create(&mut self, user: (String, Role), scope: crate::index::Scope) -> Session {
         let mine: Vec<(Instant, String)> = self
             .map
             .values()
@@ -267,6 +325,7 @@ impl Sessions {
             id: token(),
             csrf: token(),
             user: Some(user),
+            scope,
             seen: Instant::now(),
         };
         self.map.insert(s.id.clone(), s.clone());
@@ -457,7 +516,7 @@ mod tests {
         assert!(fresh && c.id != "../etc");
         // A login is stored; a user's sessions are capped.
         for _ in 0..MAX_PER_USER + 5 {
-            sessions.create(("ivanova".into(), Role::Secretary));
+            sessions.create(("ivanova".into(), Role::Secretary), Default::default());
         }
         assert_eq!(sessions.len(), MAX_PER_USER);
     }
@@ -472,6 +531,7 @@ mod tests {
             name: "ivanova".into(),
             role: Role::Secretary,
             hash,
+            territories: vec![],
         }];
         let login = Login::default();
         let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());

@@ -2,6 +2,7 @@
 //! cases as a zip (official, or with drafts), and its cases into the archive. The page's
 //! links and the JSON API call the same functions.
 
+use super::auth::Session;
 use super::download::download;
 use super::error::{Error, Result};
 use super::extract::{Secretary, ThisJob};
@@ -175,7 +176,14 @@ pub async fn zip_response(
 
 /// The archive run over a job's inputs (`okno archive`), one at a time; `waited` tells
 /// whether another user's run was in the way.
-pub async fn archive_inputs(state: &Shared, job: &Arc<Job>, user: &str) -> Result<(Outcome, bool)> {
+pub async fn archive_inputs(
+    state: &Shared,
+    job: &Arc<Job>,
+    s: &Session,
+) -> Result<(Outcome, bool)> {
+    let user = s.user_name();
+    // A limited user stores only the cases of their territories; others are refused.
+    let scope = s.scope();
     let (guard, waited) = match state.archive_busy.try_lock() {
         Ok(g) => (g, false),
         Err(_) => (state.archive_busy.lock().await, true),
@@ -187,6 +195,7 @@ pub async fn archive_inputs(state: &Shared, job: &Arc<Job>, user: &str) -> Resul
         let opts = Options {
             archive: Some(root),
             formats: vec![Format::Pdf, Format::Docx],
+            scope,
             ..Options::default()
         };
         run::run(&paths, &opts, &settings, &run::quiet).map_err(Error::failed)
@@ -225,7 +234,7 @@ pub async fn archive_job(
     Secretary(s): Secretary,
     ThisJob(job): ThisJob,
 ) -> Result<Response> {
-    let (outcome, waited) = archive_inputs(&state, &job, s.user_name())
+    let (outcome, waited) = archive_inputs(&state, &job, &s)
         .await
         .map_err(|e| Error::page(StatusCode::INTERNAL_SERVER_ERROR, "Архив не сохранён", e))?;
     Ok(layout(

@@ -32,6 +32,9 @@ pub fn layout(title: &str, active: &str, session: Option<&Session>, body: Markup
                             @for (href, label) in MENU {
                                 a href=(href) class=@if href == active { "active" } { (label) }
                             }
+                            @if s.is_admin() {
+                                a href="/audit" class=@if active == "/audit" { "active" } { "Журнал действий" }
+                            }
                         }
                         div.user {
                             span { (s.user_name()) }

@@ -78,18 +78,32 @@ pub async fn login(
         .await;
     match attempt {
         Attempt::User(name, role) => {
+            state.audit(&name, "login", &[], "вход");
+            let scope = state
+                .users
+                .iter()
+                .find(|u| u.name == name)
+                .map(auth::User::scope)
+                .unwrap_or_default();
             let mut sessions = state.sessions.lock().unwrap_or_else(|e| e.into_inner());
             sessions.remove(&s.id);
-            let fresh = sessions.create((name, role));
+            let fresh = sessions.create((name, role), scope);
             let mut resp = Redirect::to("/").into_response();
             resp.extensions_mut().insert(NewSession(fresh.id));
             resp
         }
-        Attempt::Wrong => (
-            StatusCode::UNAUTHORIZED,
-            login_form(&s, Some("Неверное имя пользователя или пароль.")),
-        )
-            .into_response(),
+        Attempt::Wrong => {
+            // A failed login is the user's too; a name no user has is not written (it may be
+            // a password typed into the wrong field).
+            if state.users.iter().any(|u| u.name == f.name) {
+                state.audit(&f.name, "login", &[], "неверный пароль");
+            }
+            (
+                StatusCode::UNAUTHORIZED,
+                login_form(&s, Some("Неверное имя пользователя или пароль.")),
+            )
+                .into_response()
+        }
         Attempt::Wait(wait) => {
             let text = format!(
                 "Слишком много неудачных попыток входа с этого компьютера. \

@@ -7,6 +7,7 @@ use super::download::download;
 use super::error::{Error, Result};
 use super::fields::{date_input, period};
 use super::layout::layout;
+use super::scope::{NOT_YOURS, territory_choice};
 use super::state::Shared;
 use crate::forms::LogKind;
 use axum::extract::{Query, State};
@@ -74,9 +75,21 @@ impl LogQuery {
 pub async fn logs_page(
     State(state): State<Shared>,
     Extension(s): Extension<Session>,
-    Query(q): Query<LogQuery>,
+    Query(mut q): Query<LogQuery>,
 ) -> Response {
-    let territories = crate::catalog::catalog().list("territory");
+    // A limited user's logs are of their territories only.
+    match territory_choice(&s, q.t.take()) {
+        Ok(t) => q.t = t,
+        Err(_) => {
+            return Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS).into_response();
+        }
+    }
+    let scope = s.scope();
+    let territories: Vec<&(String, String)> = crate::catalog::catalog()
+        .list("territory")
+        .iter()
+        .filter(|(code, _)| scope.sees(Some(code)))
+        .collect();
     let picked = q.kind.is_some();
     let page = q.p.unwrap_or(1).max(1);
     let preview = if picked {
@@ -182,7 +195,13 @@ pub async fn logs_page(
 }
 
 /// `GET /logs/file?kind=&from=&to=&t=&format=`: the log, written by `report::run_log`.
-pub async fn log_file(State(state): State<Shared>, Query(q): Query<LogQuery>) -> Result<Response> {
+pub async fn log_file(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    Query(mut q): Query<LogQuery>,
+) -> Result<Response> {
+    q.t = territory_choice(&s, q.t.take())
+        .map_err(|_| Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS))?;
     let refused = |e: Error| Error::page(StatusCode::BAD_REQUEST, "Журнал не составлен", e);
     let kind = q.kind();
     let ext = match q.format.as_deref() {

@@ -19,6 +19,7 @@
 mod api;
 mod archive;
 mod assets;
+mod audit;
 pub mod auth;
 mod blanks;
 mod check;
@@ -34,6 +35,7 @@ mod login;
 mod logs;
 mod middleware;
 mod quarter;
+mod scope;
 mod sheet;
 mod state;
 mod trust;
@@ -160,6 +162,7 @@ fn router(state: Shared) -> Router {
         .merge(blanks::router())
         .merge(api::router())
         .merge(login::router())
+        .merge(audit::router())
         .merge(assets::router())
         // Past the upload limit a request is refused, but its body is still read (and
         // dropped) up to this much, so the client gets the Russian message rather than a

@@ -5,6 +5,7 @@ use super::auth::Session;
 use super::download::download;
 use super::error::{Error, Result};
 use super::layout::layout;
+use super::scope::{NOT_YOURS, territory_choice};
 use super::state::Shared;
 use crate::report::{self, Quarter};
 use axum::extract::{Path as UrlPath, Query, State};
@@ -45,6 +46,8 @@ pub struct QuarterQuery {
 const QUARTERS: &str = "quarter";
 /// Quarter folders kept at once; an older one is removed (its page is simply opened again).
 const KEPT_QUARTERS: usize = 4;
+/// The file in a quarter's folder naming the territory it was run for (empty: all).
+const TERRITORY_MARK: &str = ".territory";
 /// Replacing a quarter's folder and pruning the others, one server thread at a time.
 static QUARTER_SWAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -77,6 +80,9 @@ pub async fn run_quarter(
             _ => {}
         }
         let base = fresh.keep();
+        // Which territory the folder's files are of: `quarter_file` serves a limited user
+        // only their own.
+        std::fs::write(base.join(TERRITORY_MARK), t.as_deref().unwrap_or(""))?;
         std::fs::rename(&base, &out)?;
         prune_quarters(&quarters);
         Ok((done, base))
@@ -127,11 +133,14 @@ pub async fn quarter_page(
     Extension(s): Extension<Session>,
     Query(q): Query<QuarterQuery>,
 ) -> Response {
+    // A limited user's quarter is of their territories only.
+    let Ok(territory) = territory_choice(&s, q.t.clone()) else {
+        return Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS).into_response();
+    };
     let today = state.today();
     let typed = q.q.clone().unwrap_or_else(|| quarter_code(today));
     // The canonical label in the links and the field, whatever the spelling typed.
     let label = Quarter::parse(&typed).map(|q| q.label()).unwrap_or(typed);
-    let territory = q.t.clone().filter(|t| !t.is_empty());
     let result = match Quarter::parse(&label) {
         Ok(_) => Some(run_quarter(&state, &label, territory.as_deref()).await),
         Err(e) => Some(Err(Error::failed(e))),
@@ -151,7 +160,12 @@ pub async fn quarter_page(
         .ok()
         .and_then(Result::ok)
     };
-    let territories = crate::catalog::catalog().list("territory");
+    let scope = s.scope();
+    let territories: Vec<&(String, String)> = crate::catalog::catalog()
+        .list("territory")
+        .iter()
+        .filter(|(code, _)| scope.sees(Some(code)))
+        .collect();
     layout(
         "Квартал",
         "/quarter",
@@ -310,8 +324,11 @@ fn quarter_query(label: &str, territory: Option<&str>) -> String {
 /// folder of its own, so the zip holds this choice's forms only.
 pub async fn quarter_forms_zip(
     State(state): State<Shared>,
+    Extension(s): Extension<Session>,
     Query(q): Query<QuarterQuery>,
 ) -> Result<Response> {
+    let territory = territory_choice(&s, q.t.clone())
+        .map_err(|_| Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS))?;
     let typed = q.q.unwrap_or_else(|| quarter_code(state.today()));
     let Ok(label) = Quarter::parse(&typed).map(|q| q.label()) else {
         return Err(Error::page(
@@ -320,7 +337,6 @@ pub async fn quarter_forms_zip(
             "Квартал записывается как ГГГГ-QN, например 2026-Q4.",
         ));
     };
-    let territory = q.t.filter(|t| !t.is_empty());
     let tmp = state.scratch("quarter-forms-").map_err(Error::fault)?;
     let root = state.cfg.archive.clone();
     let today = state.today();
@@ -372,6 +388,7 @@ pub async fn quarter_forms_zip(
 /// `GET /quarter/file/{q}/{path}`: a file of the quarterly run.
 pub async fn quarter_file(
     State(state): State<Shared>,
+    Extension(s): Extension<Session>,
     UrlPath((q, path)): UrlPath<(String, String)>,
 ) -> Result<Response> {
     // Only the canonical label names a folder (the page links with it).
@@ -384,6 +401,25 @@ pub async fn quarter_file(
     };
     let file =
         file.map_err(|_| Error::page(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет."))?;
+    // The folder holds the latest run of this quarter, whoever asked for it: a limited user
+    // gets its files only when it was run for one of their territories.
+    let scope = s.scope();
+    if scope != crate::index::Scope::All {
+        let mark = state
+            .work
+            .path()
+            .join(QUARTERS)
+            .join(&q)
+            .join(TERRITORY_MARK);
+        let ran_for = std::fs::read_to_string(mark).ok();
+        if !ran_for.is_some_and(|t| !t.is_empty() && scope.sees(Some(&t))) {
+            return Err(Error::page(
+                StatusCode::NOT_FOUND,
+                "Не найдено",
+                "Файл не найден: откройте квартал заново.",
+            ));
+        }
+    }
     let bytes = std::fs::read(&file).map_err(|_| {
         Error::page(
             StatusCode::NOT_FOUND,
