@@ -19,7 +19,12 @@ fn archive() -> (tempfile::TempDir, std::path::PathBuf) {
             "--archive",
             arch.to_str().unwrap(),
         ]);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     };
     let first = common::root().join("fixtures/cases/NSK-2026-0001.json");
     put(&first);
@@ -66,8 +71,14 @@ fn the_case_page_tells_history_changes_deadlines_and_related_cases_and_is_audite
     // The second version says what changed, old → new, in the page's words.
     let v2 = section(&page, "v2");
     assert!(v2.contains("Извещение"), "{v2}");
-    assert!(v2.contains("МАДОУ д/с № 12") && v2.contains("МАДОУ д/с № 15"), "{v2}");
-    assert!(v2.find("№ 12").unwrap() < v2.find("№ 15").unwrap(), "old before new: {v2}");
+    assert!(
+        v2.contains("МАДОУ д/с № 12") && v2.contains("МАДОУ д/с № 15"),
+        "{v2}"
+    );
+    assert!(
+        v2.find("№ 12").unwrap() < v2.find("№ 15").unwrap(),
+        "old before new: {v2}"
+    );
     assert!(section(&page, "v1").contains("Первая версия"));
     // Deadlines of the newest version, with the plan's end watched.
     let due = section(&page, "deadlines");
@@ -75,7 +86,10 @@ fn the_case_page_tells_history_changes_deadlines_and_related_cases_and_is_audite
     assert!(due.contains("дн."), "{due}");
     // The same child under another case ID, linked.
     let related = section(&page, "related");
-    assert!(related.contains("href=\"/archive/case/NSK-2026-0901\""), "{related}");
+    assert!(
+        related.contains("href=\"/archive/case/NSK-2026-0901\""),
+        "{related}"
+    );
     assert!(related.contains("тот же ребенок"), "{related}");
     // Its forms, as before.
     assert!(section(&page, "v2").contains("/archive/file/NSK-2026-0001/2/"));
@@ -107,6 +121,9 @@ fn a_related_case_outside_the_readers_territories_is_named_only_by_its_territory
         .unwrap();
     assert_eq!(other.len(), 1);
     assert!(!other[0].seen);
-    assert_eq!((other[0].case_id.as_str(), other[0].child.as_str()), ("", ""));
+    assert_eq!(
+        (other[0].case_id.as_str(), other[0].child.as_str()),
+        ("", "")
+    );
     assert_eq!(other[0].territory, all[0].territory);
 }

@@ -35,7 +35,10 @@ fn the_deadlines_page_its_filters_api_xlsx_and_the_menu_count() {
         .unwrap();
     let overdue = ix.overdue(&Scope::All, today()).unwrap();
     assert!(total > 0 && overdue > 0, "{total} {overdue}");
-    assert!(all.windows(2).all(|w| w[0].due <= w[1].due), "sorted by due date");
+    assert!(
+        all.windows(2).all(|w| w[0].due <= w[1].due),
+        "sorted by due date"
+    );
     let server = Server::start(&arch, &[]);
     let mut c = Client::new(&server.url);
 
@@ -71,15 +74,15 @@ fn the_deadlines_page_its_filters_api_xlsx_and_the_menu_count() {
         .unwrap();
     assert!(in_t > 0 && in_t <= total);
     let page = c.get(&format!("/deadlines?t={t}")).text();
-    assert!(page.contains(&format!("<b id=\"due-total\">{in_t}</b>")), "{t}");
+    assert!(
+        page.contains(&format!("<b id=\"due-total\">{in_t}</b>")),
+        "{t}"
+    );
     // An agency's name, by its start; a curator nobody has.
     let agency = all.iter().find_map(|d| d.agency.clone()).unwrap();
     let start: String = agency.chars().take(5).collect();
     let page = c
-        .get(&format!(
-            "/deadlines?agency={}",
-            percent(&start)
-        ))
+        .get(&format!("/deadlines?agency={}", percent(&start)))
         .text();
     assert!(page.contains(&agency));
     let page = c.get("/deadlines?curator=%D0%AF%D1%8F%D1%8F").text();
@@ -95,9 +98,12 @@ fn the_deadlines_page_its_filters_api_xlsx_and_the_menu_count() {
         for key in ["case_id", "rule", "what", "due"] {
             assert!(it[key].is_string(), "{it}");
         }
-        let due = chrono::NaiveDate::parse_from_str(it["due"].as_str().unwrap(), "%d.%m.%Y")
-            .unwrap();
-        assert_eq!(it["days_over"].as_i64().unwrap(), (today() - due).num_days());
+        let due =
+            chrono::NaiveDate::parse_from_str(it["due"].as_str().unwrap(), "%d.%m.%Y").unwrap();
+        assert_eq!(
+            it["days_over"].as_i64().unwrap(),
+            (today() - due).num_days()
+        );
     }
     let none: serde_json::Value =
         serde_json::from_slice(&c.get("/api/deadlines?t=nowhere").body).unwrap();
@@ -107,10 +113,7 @@ fn the_deadlines_page_its_filters_api_xlsx_and_the_menu_count() {
     let r = c.get(&format!("/deadlines/xlsx?t={t}"));
     assert_eq!(r.status, 200);
     let disposition = r.header("content-disposition").unwrap().to_string();
-    assert!(
-        disposition.contains("2026-11-24.xlsx"),
-        "{disposition}"
-    );
+    assert!(disposition.contains("2026-11-24.xlsx"), "{disposition}");
     if python_has("openpyxl") {
         let file = dir.path().join("due.xlsx");
         std::fs::write(&file, &r.body).unwrap();

@@ -90,11 +90,7 @@ struct Told {
     related: std::result::Result<Vec<Related>, String>,
 }
 
-fn read(
-    root: &std::path::Path,
-    case: &str,
-    scope: &crate::index::Scope,
-) -> Result<Option<Told>> {
+fn read(root: &std::path::Path, case: &str, scope: &crate::index::Scope) -> Result<Option<Told>> {
     let numbers = crate::archive::case_versions(root, case);
     let Some(last) = numbers.last().copied() else {
         return Ok(None);
@@ -429,7 +425,10 @@ const SECTIONS: &[(&str, &str)] = &[
     ("territory", "Территория"),
     ("family", "Семья"),
     ("notification", "Извещение"),
-    ("child_assessment", "Оценка показателей неблагополучия ребенка"),
+    (
+        "child_assessment",
+        "Оценка показателей неблагополучия ребенка",
+    ),
     ("family_assessment", "Оценка факторов риска"),
     ("housing_inspection", "Акт обследования"),
     ("conclusion", "Заключение «Единого окна»"),
@@ -560,9 +559,21 @@ mod tests {
         assert_eq!(
             out,
             vec![
-                Change { pointer: "/notification/agency".into(), old: Some("Школа № 1".into()), new: Some("Школа № 2".into()) },
-                Change { pointer: "/notification/date_sent".into(), old: Some("02.03.2026".into()), new: None },
-                Change { pointer: "/monitoring/0/date".into(), old: None, new: Some("01.06.2026".into()) },
+                Change {
+                    pointer: "/notification/agency".into(),
+                    old: Some("Школа № 1".into()),
+                    new: Some("Школа № 2".into())
+                },
+                Change {
+                    pointer: "/notification/date_sent".into(),
+                    old: Some("02.03.2026".into()),
+                    new: None
+                },
+                Change {
+                    pointer: "/monitoring/0/date".into(),
+                    old: None,
+                    new: Some("01.06.2026".into())
+                },
             ]
         );
         assert!(label("/monitoring/0/date").starts_with("Мониторинг № 1 › "));

@@ -203,11 +203,14 @@ async fn xlsx(
     Query(q): Query<DueQuery>,
 ) -> Result<Response> {
     let today = state.today();
-    let refused = |e: String| Error::page(StatusCode::INTERNAL_SERVER_ERROR, "Сроки не выгружены", e);
+    let refused =
+        |e: String| Error::page(StatusCode::INTERNAL_SERVER_ERROR, "Сроки не выгружены", e);
     let (_, items) = query(&state, s.scope(), q.filter(), 0, XLSX_MAX)
         .await
         .map_err(refused)?
-        .ok_or_else(|| refused("указатель архива ещё не создан (okno index --archive АРХИВ)".into()))?;
+        .ok_or_else(|| {
+            refused("указатель архива ещё не создан (okno index --archive АРХИВ)".into())
+        })?;
     let bytes = tokio::task::spawn_blocking(move || workbook(&items, today))
         .await
         .map_err(Error::fault)?
@@ -296,7 +299,8 @@ async fn api(
 /// page (one COUNT on the index; none without an index) and handed to `layout`.
 pub async fn overdue_menu(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let page = req.method() == Method::GET && !path.starts_with("/api/") && !path.starts_with("/static/");
+    let page =
+        req.method() == Method::GET && !path.starts_with("/api/") && !path.starts_with("/static/");
     let session = req
         .extensions()
         .get::<Session>()
