@@ -35,11 +35,22 @@ pub struct Related {
     pub bagged: Option<chrono::NaiveDate>,
 }
 
+/// A case's row id, child key, birth date, family address and parents.
+type Me = (i64, String, Option<String>, Option<String>, String);
+/// A related case's ID, territory, child, level and bag date.
+type Found = (
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 impl Index {
     /// The cases related to `case_id`, each once (its closest relation), by relation and
     /// case ID.
     pub fn related(&self, case_id: &str, scope: &Scope) -> Result<Vec<Related>> {
-        let me: Option<(i64, String, Option<String>, Option<String>, String)> = self
+        let me: Option<Me> = self
             .conn()
             .query_row(
                 "SELECT id, child_key, birth, family, parents FROM cases WHERE case_id = ?1",
@@ -115,13 +126,7 @@ impl Index {
             .prepare("SELECT case_id, territory, child, level, bagged FROM cases WHERE id = ?1")
             .map_err(self.sql())?;
         for (relation, id) in found {
-            let (case_id, territory, child, level, bagged): (
-                String,
-                Option<String>,
-                String,
-                Option<String>,
-                Option<String>,
-            ) = st
+            let (case_id, territory, child, level, bagged): Found = st
                 .query_row([id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })
