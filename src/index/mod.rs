@@ -7,10 +7,14 @@
 //! types, `ON CONFLICT … DO UPDATE`, no SQLite functions in queries; parameters as `?N`), so a
 //! regional server could run the same statements (docs/DESIGN.md, «The index»).
 
+mod case;
+mod deadlines;
 mod row;
 mod schema;
 mod territory;
 
+pub use case::{Related, Relation};
+pub use deadlines::{DueFilter, DueItem};
 pub use row::{DueRow, Row, STATES, Who, family_key, name_words};
 pub use schema::SCHEMA_VERSION;
 

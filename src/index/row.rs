@@ -116,6 +116,7 @@ impl Row {
         };
         let dues = crate::validate::dues(case)
             .into_iter()
+            .chain(crate::validate::watched(case))
             .filter(|d| d.done.is_none() && d.pending)
             .filter(|d| !d.while_active || ended.is_none())
             .map(|d| DueRow {

@@ -3,14 +3,14 @@
 //! line makes (`archive`, `bagit::verify_bag`).
 
 use super::auth::Session;
-use super::download::{download, download_file};
+use super::download::download_file;
 use super::error::{Error, Result};
 use super::extract::Secretary;
 use super::fields::{date_input, period};
 use super::jobs::Verification;
 use super::layout::layout;
-use super::quarter::{form_label, this_quarter};
-use super::scope::{case_visible, cases_seen};
+use super::quarter::this_quarter;
+use super::scope::cases_seen;
 use super::state::Shared;
 use crate::model::Case;
 use crate::report::{self, MonitoringState};
@@ -32,8 +32,6 @@ pub fn router() -> Router<Shared> {
         .route("/archive/export", post(export))
         .route_layer(from_extractor::<Secretary>())
         .route("/archive", get(list))
-        .route("/archive/case/{case}", get(case_page))
-        .route("/archive/file/{case}/{version}/{*path}", get(bag_file))
         .route("/archive/verify", post(verify))
         .route("/archive/verify/{id}", get(verify_page))
 }
@@ -201,71 +199,6 @@ pub async fn list(
         },
     )
     .into_response())
-}
-
-/// `GET /archive/case/{case}`: the versions of a case and their forms.
-pub async fn case_page(
-    State(state): State<Shared>,
-    Extension(s): Extension<Session>,
-    UrlPath(case): UrlPath<String>,
-) -> Result<Response> {
-    let no_case = || {
-        Error::page(
-            StatusCode::NOT_FOUND,
-            "Не найдено",
-            "Такого случая нет в архиве.",
-        )
-    };
-    if !crate::validate::case_id_is_safe(&case) || !case_visible(&state, &s, &case) {
-        return Err(no_case());
-    }
-    let root = state.cfg.archive.clone();
-    let versions = crate::archive::case_versions(&root, &case);
-    if versions.is_empty() {
-        return Err(no_case());
-    }
-    let files = |v: u32| crate::archive::payload_forms(&root, &case, v);
-    Ok(layout(
-        "Случай",
-        "/archive",
-        Some(&s),
-        html! {
-            p { a href="/archive" { "← К списку случаев" } }
-            h1 { "Случай " (case) }
-            @for v in versions.iter().rev() {
-                section.file {
-                    h2 { "Версия " (v) }
-                    @let info = crate::archive::read_bag_info(&crate::archive::bag_dir(&root, &case, *v));
-                    @if let Some((_, d)) = info.iter().find(|(k, _)| k == "Bagging-Date") {
-                        p { "Упакован: " (NaiveDate::parse_from_str(d, "%Y-%m-%d").map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_else(|_| d.clone())) }
-                    }
-                    ul.files {
-                        @for f in files(*v) {
-                            li { a href={"/archive/file/" (case) "/" (v) "/" (f)} title=(f) { (form_label(&f)) } }
-                        }
-                    }
-                }
-            }
-        },
-    )
-    .into_response())
-}
-
-/// `GET /archive/file/{case}/{version}/{path}`: a form from a bag's payload.
-pub async fn bag_file(
-    State(state): State<Shared>,
-    Extension(s): Extension<Session>,
-    UrlPath((case, version, path)): UrlPath<(String, u32, String)>,
-) -> Result<Response> {
-    let no_file = || Error::page(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет.");
-    if !case_visible(&state, &s, &case) {
-        return Err(no_file());
-    }
-    let file = crate::archive::payload_form(&state.cfg.archive, &case, version, &path)
-        .ok_or_else(no_file)?;
-    let bytes = std::fs::read(&file).map_err(|_| no_file())?;
-    let name = path.rsplit('/').next().unwrap_or("файл");
-    Ok(download(&format!("{case}-v{version}-{name}"), bytes))
 }
 
 /// `POST /archive/verify`: every bag checked in full, in the background; the page shows the

@@ -12,6 +12,12 @@ const MENU: [(&str, &str); 5] = [
     ("/blanks", "Бланки"),
 ];
 
+tokio::task_local! {
+    /// The overdue deadlines the signed-in user sees, for the menu's «Сроки (N)»: set for
+    /// each page by `deadlines::overdue_menu`; none without an index.
+    pub static OVERDUE: Option<u64>;
+}
+
 /// A whole page: title, the menu with `active` marked, the body.
 pub fn layout(title: &str, active: &str, session: Option<&Session>, body: Markup) -> Markup {
     html! {
@@ -31,6 +37,10 @@ pub fn layout(title: &str, active: &str, session: Option<&Session>, body: Markup
                         nav {
                             @for (href, label) in MENU {
                                 a href=(href) class=@if href == active { "active" } { (label) }
+                            }
+                            a #menu-deadlines href="/deadlines" class=@if active == "/deadlines" { "active" } {
+                                "Сроки"
+                                @if let Some(n) = OVERDUE.try_with(|n| *n).ok().flatten() { " (" (n) ")" }
                             }
                             @if s.is_admin() {
                                 a href="/audit" class=@if active == "/audit" { "active" } { "Журнал действий" }

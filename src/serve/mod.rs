@@ -22,7 +22,9 @@ mod assets;
 mod audit;
 pub mod auth;
 mod blanks;
+mod case;
 mod check;
+mod deadlines;
 mod deliver;
 mod download;
 mod error;
@@ -157,6 +159,8 @@ fn router(state: Shared) -> Router {
         .merge(check::router())
         .merge(sheet::router())
         .merge(archive::router())
+        .merge(case::router())
+        .merge(deadlines::router())
         .merge(quarter::router())
         .merge(logs::router())
         .merge(blanks::router())
@@ -170,6 +174,7 @@ fn router(state: Shared) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             limit.saturating_mul(4).saturating_add(64 << 20),
         ))
+        .layer(from_fn_with_state(state.clone(), deadlines::overdue_menu))
         .layer(from_fn(middleware::csrf))
         .layer(from_fn(middleware::login_wall))
         .layer(from_fn_with_state(state.clone(), middleware::session))

@@ -250,6 +250,64 @@ fn steps(case: &crate::model::Case, ctx: &mut Dues) {
     }
 }
 
+/// Deadlines the deadlines page watches but no D- rule warns about: a plan's end (D-PLAN-3M:
+/// by then a new plan, or the case's end), and a notification waiting for the single window
+/// counted from the date it was sent when the receipt was not recorded (D-SW-3 counts from
+/// the receipt, and warns only then). Pending while the case is not ended.
+pub fn watched(case: &crate::model::Case) -> Vec<Due> {
+    let mut out = Dues(Vec::new());
+    if let Some(n) = &case.notification
+        && n.date_received.is_none()
+        && case.conclusion.is_none()
+        && let Some(sent) = n.date_sent
+    {
+        out.add(
+            "D-SW-3",
+            "/conclusion/date",
+            "Заключение «Единого окна» об уровне риска",
+            &format!(
+                "3 дня с отправки извещения {sent}: дата поступления в «Единое окно» не записана"
+            ),
+            plus_days(sent, 3),
+            None,
+            true,
+        );
+    }
+    let plans = [
+        (
+            case.departmental_plan.as_ref().map(|p| (p.from, p.to)),
+            "/departmental_plan/to",
+            "Окончание плана ведомственных мероприятий",
+        ),
+        (
+            case.support_card
+                .as_ref()
+                .and_then(|c| c.plan.as_ref())
+                .map(|p| (p.from, p.to)),
+            "/support_card/plan/to",
+            "Окончание индивидуального плана",
+        ),
+    ];
+    for (period, pointer, what) in plans {
+        if let Some((from, Some(to))) = period {
+            let from = from.map(|f| format!("с {f} ")).unwrap_or_default();
+            out.add(
+                "D-PLAN-3M",
+                pointer,
+                what,
+                &format!("период плана {from}по {to}"),
+                to,
+                None,
+                true,
+            );
+        }
+    }
+    for d in &mut out.0 {
+        d.while_active = true;
+    }
+    out.0
+}
+
 /// D-PLAN-3M: a plan covers 3 months.
 fn plan_period(ctx: &mut Ctx) {
     let case = ctx.case;
