@@ -7,9 +7,14 @@
 //! types, `ON CONFLICT … DO UPDATE`, no SQLite functions in queries; parameters as `?N`), so a
 //! regional server could run the same statements (docs/DESIGN.md, «The index»).
 
+mod known;
 mod row;
 mod schema;
 
+pub use known::{
+    Candidate, Child, DECISIONS_FILE, Decided, Decision, Decisions, Likeness, Match, decide,
+    decisions_path, diagnostics as known_diagnostics, known_links, matches as known_matches,
+};
 pub use row::{DueRow, Row, STATES, Who, name_words};
 pub use schema::SCHEMA_VERSION;
 
@@ -375,6 +380,12 @@ impl Index {
     /// Whether the index holds exactly `row` as its case's newest version.
     pub fn agrees(&self, row: &Row) -> Result<bool> {
         Ok(self.row(&row.case_id)?.as_ref() == Some(row))
+    }
+
+    /// I-KNOWN's candidates: the cases of children born on `birth` or with its day and month
+    /// swapped (`known_matches` compares their names).
+    pub fn born_on(&self, birth: NaiveDate) -> Result<Vec<Candidate>> {
+        known::born_on(&self.conn, birth).map_err(self.sql())
     }
 
     /// Compacts the file after a rebuild.

@@ -28,6 +28,7 @@ mod error;
 mod extract;
 mod fields;
 mod jobs;
+mod known;
 mod layout;
 mod limits;
 mod login;
