@@ -262,10 +262,8 @@ pub fn diagnostics(row: usize, matches: &[Match]) -> Vec<Diagnostic> {
             ),
         ));
     }
-    for (same, head) in [
-        (true, "ребенок уже известен «Единому окну»"),
-        (false, "возможно, этот ребенок"),
-    ] {
+    for (same, head) in [(true, "ребенок"), (false, "возможно, этот ребенок")]
+    {
         let mut labels: Vec<String> = Vec::new();
         for m in hidden.iter().filter(|m| known(m) == same) {
             let label = territory_label(m.territory.as_deref());
