@@ -355,3 +355,50 @@ fn the_page_links_the_known_case_and_records_the_decision() {
     // The command line does not ask again either.
     assert!(known_lines(&file, Some(&a)).is_empty());
 }
+
+/// What I-KNOWN adds to validating a 10,000-row register: `OKNO_KNOWN_ARCHIVE=DIR cargo test
+/// --release --test known -- --ignored --nocapture` against an indexed archive (e.g. 100,000
+/// cases of `examples/quarter_archive` and `okno index`). Prints the figures; asserts only
+/// that the run with the archive checks the same rows.
+#[test]
+#[ignore]
+fn what_the_lookup_adds_to_a_register() {
+    let Some(a) = std::env::var_os("OKNO_KNOWN_ARCHIVE") else {
+        return eprintln!("OKNO_KNOWN_ARCHIVE is not set");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("реестр.xlsx");
+    okno::synth::write_register(&register, 10_000, 5, None).unwrap();
+    let r = register.to_str().unwrap();
+    let a = a.to_str().unwrap();
+    let time = |args: &[&str]| {
+        let t = std::time::Instant::now();
+        let o = okno(args);
+        (
+            t.elapsed().as_secs_f64(),
+            String::from_utf8(o.stdout).unwrap(),
+        )
+    };
+    // Warm the file cache, then the best of three each.
+    time(&["validate", r, "--archive", a]);
+    let best = |args: &[&str]| {
+        (0..3)
+            .map(|_| time(args))
+            .min_by(|x, y| x.0.total_cmp(&y.0))
+            .unwrap()
+    };
+    let (without, plain) = best(&["validate", r]);
+    let (with, looked) = best(&["validate", r, "--archive", a]);
+    let total = |s: &str| s.lines().last().unwrap_or("").to_string();
+    let known = looked.matches("[I-KNOWN]").count();
+    eprintln!(
+        "validate 10,000 rows: {without:.3} s without --archive, {with:.3} s with; {:.1} µs a row added; I-KNOWN warnings: {known}\n  {}\n  {}",
+        (with - without) / 10_000.0 * 1e6,
+        total(&plain),
+        total(&looked)
+    );
+    assert_eq!(
+        plain.matches("случай ").count(),
+        looked.matches("случай ").count()
+    );
+}

@@ -86,7 +86,7 @@ pub struct Child<'a> {
     pub birth: NaiveDate,
 }
 
-/// An archived case as I-KNOWN compares it: a row of `cases` born on one of the dates asked.
+/// An archived case as I-KNOWN compares it.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub case_id: String,
@@ -102,16 +102,92 @@ fn day(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
 }
 
-/// The cases of children born on `birth` or on the date with day and month swapped (through
-/// `cases_birth`: a dozen rows at 100,000 cases).
-pub(super) fn born_on(conn: &Connection, birth: NaiveDate) -> rusqlite::Result<Vec<Candidate>> {
-    let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-    let swapped = swap_day_month(birth).unwrap_or(birth);
-    let mut st = conn.prepare_cached(
+/// A key of `known_keys`: the birth date and the name's words with word `masked` left out
+/// (None: the whole name), as 64 bits of SHA-256 — compact, the same on every platform; a
+/// collision only adds a candidate, whose name is compared anyway.
+fn key(birth: NaiveDate, words: &[String], masked: Option<usize>) -> i64 {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(birth.format("%Y-%m-%d").to_string().as_bytes());
+    for (i, w) in words.iter().enumerate() {
+        h.update([0]);
+        if Some(i) != masked {
+            h.update(w.as_bytes());
+        }
+    }
+    let d = h.finalize();
+    let mut k = [0; 8];
+    k.copy_from_slice(&d[..8]);
+    i64::from_le_bytes(k)
+}
+
+/// The keys an archived child is found by: its birth date with its name less one word (a
+/// mistake in that word), and with its whole name (the date with day and month swapped).
+fn keys(child: &str, birth: NaiveDate) -> Vec<i64> {
+    let words = name_parts(child);
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<i64> = (0..words.len())
+        .map(|i| key(birth, &words, Some(i)))
+        .collect();
+    out.push(key(birth, &words, None));
+    out
+}
+
+/// Writes a case's keys (its old ones are gone: `clear_case`).
+pub(super) fn put_keys(
+    conn: &Connection,
+    case_row: i64,
+    child: &str,
+    birth: Option<NaiveDate>,
+) -> rusqlite::Result<()> {
+    let Some(birth) = birth else { return Ok(()) };
+    let mut st = conn.prepare_cached("INSERT INTO known_keys (key, case_row) VALUES (?1, ?2)")?;
+    for k in keys(child, birth) {
+        st.execute([k, case_row])?;
+    }
+    Ok(())
+}
+
+/// The keys of every case already in the index (the migration that adds them).
+pub(super) fn fill(conn: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, String, Option<String>)> = conn
+        .prepare("SELECT id, child, birth FROM cases")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, child, birth) in rows {
+        put_keys(conn, id, &child, day(birth))?;
+    }
+    Ok(())
+}
+
+/// The cases whose child may be the one named, born on `birth`: the same birth date and at
+/// most one word of the name different, or the same name and the date with day and month
+/// swapped — through `known_keys`, a few rows whatever the archive's size.
+pub(super) fn candidates(
+    conn: &Connection,
+    name: &str,
+    birth: NaiveDate,
+) -> rusqlite::Result<Vec<Candidate>> {
+    let words = name_parts(name);
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut asked: Vec<i64> = (0..words.len())
+        .map(|i| key(birth, &words, Some(i)))
+        .collect();
+    asked.push(key(birth, &words, None));
+    if let Some(s) = swap_day_month(birth) {
+        asked.push(key(s, &words, None));
+    }
+    let marks: Vec<String> = (1..=asked.len()).map(|i| format!("?{i}")).collect();
+    let mut st = conn.prepare_cached(&format!(
         "SELECT case_id, child, birth, territory, level, curator, bagged FROM cases \
-         WHERE birth = ?1 OR birth = ?2",
-    )?;
-    let rows = st.query_map([iso(birth), iso(swapped)], |r| {
+         WHERE id IN (SELECT case_row FROM known_keys WHERE key IN ({}))",
+        marks.join(", ")
+    ))?;
+    let rows = st.query_map(rusqlite::params_from_iter(asked), |r| {
         Ok(Candidate {
             case_id: r.get(0)?,
             child: r.get(1)?,
@@ -469,6 +545,34 @@ mod tests {
         assert_eq!(l("Смирновва Наталия Ивановна", true), None);
         assert_eq!(l("Смирнова Наталья", true), None);
         assert_eq!(l("Петрова Наталья Ивановна", true), None);
+    }
+
+    #[test]
+    fn a_version_2_file_gets_the_keys_of_its_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(super::super::FILE)).unwrap();
+            super::super::schema::migrate_to(&mut conn, 2).ok().unwrap();
+            conn.execute(
+                "INSERT INTO cases (case_id, version, bagged, child, child_key, birth, parents, \
+                 state) VALUES ('nsk-7', 1, '2026-01-02', 'Сидорова Мария Ивановна', \
+                 'сидорова мария ивановна', '2015-03-04', '', 'open')",
+                [],
+            )
+            .unwrap();
+        }
+        let ix = super::super::Index::open(dir.path()).unwrap();
+        let (born, swapped) = (
+            NaiveDate::from_ymd_opt(2015, 3, 4).unwrap(),
+            NaiveDate::from_ymd_opt(2015, 4, 3).unwrap(),
+        );
+        let found = |name: &str, d| ix.known_candidates(name, d).unwrap().len();
+        assert_eq!(found("Сидорова Мария Ивановна", born), 1);
+        assert_eq!(found("Сидорова Мария Ивановна", swapped), 1);
+        assert_eq!(found("Сидорва Мария Ивановна", born), 1);
+        assert_eq!(found("Сидорова Марина Ивановна", born), 1);
+        assert_eq!(found("Сидорва Мария Ивановна", swapped), 0);
+        assert_eq!(found("Сидорва Марина Ивановна", born), 0);
     }
 
     #[test]

@@ -267,6 +267,7 @@ impl Index {
         self.conn
             .execute_batch(
                 "BEGIN; DELETE FROM names; DELETE FROM words; DELETE FROM dues; \
+                 DELETE FROM known_keys; \
                  DELETE FROM versions; DELETE FROM cases; \
                  UPDATE meta SET value = value + 1 WHERE name = 'generation'; COMMIT;",
             )
@@ -382,10 +383,9 @@ impl Index {
         Ok(self.row(&row.case_id)?.as_ref() == Some(row))
     }
 
-    /// I-KNOWN's candidates: the cases of children born on `birth` or with its day and month
-    /// swapped (`known_matches` compares their names).
-    pub fn born_on(&self, birth: NaiveDate) -> Result<Vec<Candidate>> {
-        known::born_on(&self.conn, birth).map_err(self.sql())
+    /// I-KNOWN's candidates for a child (`known_matches` compares their names).
+    pub fn known_candidates(&self, name: &str, birth: NaiveDate) -> Result<Vec<Candidate>> {
+        known::candidates(&self.conn, name, birth).map_err(self.sql())
     }
 
     /// Compacts the file after a rebuild.
@@ -400,6 +400,7 @@ impl Index {
 fn clear_case(tx: &rusqlite::Transaction, case_row: i64) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM names WHERE case_row = ?1", [case_row])?;
     tx.execute("DELETE FROM dues WHERE case_row = ?1", [case_row])?;
+    tx.execute("DELETE FROM known_keys WHERE case_row = ?1", [case_row])?;
     Ok(())
 }
 
@@ -463,6 +464,7 @@ fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
                 params![word, id, *who as i64],
             )?;
         }
+        known::put_keys(tx, id, &row.child, row.birth)?;
         for d in &row.dues {
             tx.execute(
                 "INSERT INTO dues (case_row, rule, what, counted, due, while_active) \

@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 
 /// The schema this okno writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// The steps, in order: `STEPS[n]` takes version n to n + 1.
 const STEPS: &[&str] = &[
@@ -59,6 +59,11 @@ const STEPS: &[&str] = &[
     // before it have none until their case's next version or a rebuild.
     "ALTER TABLE cases ADD COLUMN family TEXT;
      CREATE INDEX cases_family ON cases (family);",
+    // 3: I-KNOWN's keys (`known.rs`): a child by birth date and name less one word, or whole;
+    // the cases already in the file get theirs as the step runs.
+    "CREATE TABLE known_keys (key BIGINT NOT NULL, case_row INTEGER NOT NULL);
+     CREATE INDEX known_keys_key ON known_keys (key);
+     CREATE INDEX known_keys_case ON known_keys (case_row);",
 ];
 
 pub(super) enum Failed {
@@ -91,6 +96,9 @@ pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), Faile
     for step in found..target {
         let tx = conn.transaction()?;
         tx.execute_batch(STEPS[step as usize])?;
+        if step == 2 {
+            super::known::fill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", step + 1)?;
         tx.commit()?;
     }

@@ -33,7 +33,7 @@ impl Known {
         let birth = child.birth_date?.0;
         let candidates = {
             let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
-            index.born_on(birth).ok()?
+            index.known_candidates(&name, birth).ok()?
         };
         let child = Child {
             case_id: &case.case_id,
