@@ -249,7 +249,7 @@ fn a_reader_limited_to_other_territories_learns_only_the_territory() {
         let settings = okno::validate::Settings {
             today: chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
         };
-        let outcome = run::run(&[file.clone()], &opts, &settings, &run::quiet).unwrap();
+        let outcome = run::run(std::slice::from_ref(&file), &opts, &settings, &run::quiet).unwrap();
         let case = &outcome.files[0].cases[0];
         let found: Vec<String> = case
             .diagnostics
@@ -397,8 +397,9 @@ fn what_the_lookup_adds_to_a_register() {
         total(&plain),
         total(&looked)
     );
-    assert_eq!(
-        plain.matches("случай ").count(),
-        looked.matches("случай ").count()
+    assert!(
+        total(&looked).contains("случаев 10000"),
+        "{}",
+        total(&looked)
     );
 }

@@ -385,7 +385,7 @@ impl Index {
 
     /// I-KNOWN's candidates for a child (`known_matches` compares their names).
     pub fn known_candidates(&self, name: &str, birth: NaiveDate) -> Result<Vec<Candidate>> {
-        known::candidates(&self.conn, name, birth).map_err(self.sql())
+        known::candidates(self.conn(), name, birth).map_err(self.sql())
     }
 
     /// Compacts the file after a rebuild.
