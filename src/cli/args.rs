@@ -209,6 +209,16 @@ pub struct ValidateArgs {
     /// Записать в ПАПКА копию каждой таблицы с отмеченными ячейками и листом «Замечания» (для отправителя; .ods и .xls — как .xlsx)
     #[arg(long, value_name = "ПАПКА")]
     pub annotate: Option<PathBuf>,
+    #[command(flatten)]
+    pub known: KnownArchive,
+}
+
+/// An archive only looked in (I-KNOWN), never written.
+#[derive(Args)]
+pub struct KnownArchive {
+    /// Папка архива: сверить каждого ребенка из извещений с архивом — известен ли он уже «Единому окну» (I-KNOWN); архив только читается
+    #[arg(long = "archive", value_name = "ПАПКА")]
+    pub archive: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -230,6 +240,8 @@ pub struct RenderArgs {
     pub draft: Draft,
     #[command(flatten)]
     pub jobs: Jobs,
+    #[command(flatten)]
+    pub known: KnownArchive,
 }
 
 #[derive(Args)]

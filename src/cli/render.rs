@@ -19,6 +19,7 @@ pub fn run(args: RenderArgs, settings: &Settings) -> Result<()> {
         }
     }
     let opts = Options {
+        known: super::validate::known_archive(&args.known)?,
         out: Some(args.output.clone()),
         formats: args.forms.formats,
         forms: args.forms.forms,

@@ -77,8 +77,12 @@ pub fn run(args: ValidateArgs, settings: &Settings) -> Result<()> {
         let _ = t.out.write_all(super::term::shown(&t.text).as_bytes());
         t.text.clear();
     };
-    let totals = run::check_each(&args.inputs.inputs, &Options::default(), settings, &sink)
-        .map_err(exit::engine)?;
+    let opts = Options {
+        known: known_archive(&args.known)?,
+        ..Options::default()
+    };
+    let totals =
+        run::check_each(&args.inputs.inputs, &opts, settings, &sink).map_err(exit::engine)?;
     let mut t = told.into_inner().unwrap_or_else(|e| e.into_inner());
     if let (Some(done), Some(dir)) = (t.kept.take(), &args.annotate) {
         t.failed += usize::from(!write_annotated(&done, dir));
@@ -101,6 +105,27 @@ pub fn run(args: ValidateArgs, settings: &Settings) -> Result<()> {
         )));
     }
     exit::of_check(&totals, true)
+}
+
+/// The archive `--archive` names for I-KNOWN: a folder that is not there is a usage error; an
+/// archive without its index is told on stderr (the check goes on without I-KNOWN).
+pub fn known_archive(known: &super::args::KnownArchive) -> Result<Option<std::path::PathBuf>> {
+    let Some(dir) = &known.archive else {
+        return Ok(None);
+    };
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "папка архива {} не найдена",
+            dir.display()
+        )));
+    }
+    if let Err(e) = okno::index::Index::open_read(dir) {
+        errln!(
+            "{e}: ребенок не сверен с архивом (I-KNOWN); создайте указатель: okno index --archive {}",
+            dir.display()
+        );
+    }
+    Ok(Some(dir.clone()))
 }
 
 /// What is told so far: the text not yet printed, the input being told (whole, when it is to

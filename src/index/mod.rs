@@ -9,12 +9,17 @@
 
 mod case;
 mod deadlines;
+mod known;
 mod row;
 mod schema;
 mod territory;
 
 pub use case::{Related, Relation};
 pub use deadlines::{DueFilter, DueItem};
+pub use known::{
+    Candidate, Child, DECISIONS_FILE, Decided, Decision, Decisions, Likeness, Match, decide,
+    decisions_path, diagnostics as known_diagnostics, known_links, matches as known_matches,
+};
 pub use row::{DueRow, Row, STATES, Who, family_key, name_words};
 pub use schema::SCHEMA_VERSION;
 
@@ -267,6 +272,7 @@ impl Index {
         self.conn
             .execute_batch(
                 "BEGIN; DELETE FROM names; DELETE FROM words; DELETE FROM dues; \
+                 DELETE FROM known_keys; \
                  DELETE FROM versions; DELETE FROM cases; \
                  UPDATE meta SET value = value + 1 WHERE name = 'generation'; COMMIT;",
             )
@@ -393,6 +399,11 @@ impl Index {
         Ok(self.row(&row.case_id)?.as_ref() == Some(row))
     }
 
+    /// I-KNOWN's candidates for a child (`known_matches` compares their names).
+    pub fn known_candidates(&self, name: &str, birth: NaiveDate) -> Result<Vec<Candidate>> {
+        known::candidates(self.conn(), name, birth).map_err(self.sql())
+    }
+
     /// Compacts the file after a rebuild.
     pub fn vacuum(&self) -> Result<()> {
         self.conn
@@ -405,6 +416,7 @@ impl Index {
 fn clear_case(tx: &rusqlite::Transaction, case_row: i64) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM names WHERE case_row = ?1", [case_row])?;
     tx.execute("DELETE FROM dues WHERE case_row = ?1", [case_row])?;
+    tx.execute("DELETE FROM known_keys WHERE case_row = ?1", [case_row])?;
     Ok(())
 }
 
@@ -468,6 +480,7 @@ fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
                 params![word, id, *who as i64],
             )?;
         }
+        known::put_keys(tx, id, &row.child, row.birth)?;
         for d in &row.dues {
             tx.execute(
                 "INSERT INTO dues (case_row, rule, what, counted, due, while_active) \

@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 
 /// The schema this okno writes and reads.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// The steps, in order: `STEPS[n]` takes version n to n + 1.
 const STEPS: &[&str] = &[
@@ -68,6 +68,11 @@ const STEPS: &[&str] = &[
     // are indexed makes the next writer's catch-up read every version from the bags again.
     "DELETE FROM versions;
      UPDATE meta SET value = value + 1 WHERE name = 'generation';",
+    // 4: I-KNOWN's keys (`known.rs`): a child by birth date and name less one word, or whole;
+    // the cases already in the file get theirs as the step runs.
+    "CREATE TABLE known_keys (key BIGINT NOT NULL, case_row INTEGER NOT NULL);
+     CREATE INDEX known_keys_key ON known_keys (key);
+     CREATE INDEX known_keys_case ON known_keys (case_row);",
 ];
 
 pub(super) enum Failed {
@@ -100,6 +105,9 @@ pub(super) fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), Faile
     for step in found..target {
         let tx = conn.transaction()?;
         tx.execute_batch(STEPS[step as usize])?;
+        if step == 3 {
+            super::known::fill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", step + 1)?;
         tx.commit()?;
     }

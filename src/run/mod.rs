@@ -13,6 +13,7 @@ mod check;
 mod commit;
 mod error;
 mod event;
+mod known;
 mod options;
 mod outcome;
 mod places;

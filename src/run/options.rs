@@ -19,14 +19,23 @@ pub struct Options {
     pub archive: Option<PathBuf>,
     /// The two logs of the rendered cases, in `out` itself.
     pub logs: bool,
-    /// The territories whose cases this run may render and archive (the page's user); a
-    /// case of another is refused (`Refusal::Territory`).
+    /// Look every notified child up in this archive's index (I-KNOWN), reading only; a run
+    /// that archives looks up its `archive` without it.
+    pub known: Option<PathBuf>,
+    /// The territories whose cases this run may render and archive (the page's user; a case
+    /// of another is refused, `Refusal::Territory`) and I-KNOWN may name (the others only by
+    /// their territory). The command line sees all.
     pub scope: crate::index::Scope,
 }
 
 impl Options {
     pub fn renders(&self) -> bool {
         self.out.is_some() || self.archive.is_some()
+    }
+
+    /// The archive whose index I-KNOWN reads, if any.
+    pub(crate) fn lookup(&self) -> Option<&std::path::Path> {
+        self.known.as_deref().or(self.archive.as_deref())
     }
 
     /// The workers for `cases`: `jobs`, or all cores; at least one, at most one a case.

@@ -61,6 +61,9 @@ pub struct CaseOutcome {
     /// Of those, the ones found with the same bytes and left alone.
     pub unchanged: usize,
     pub archived: Option<Archived>,
+    /// The archived cases whose child is, or may be, this case's (I-KNOWN): what the page
+    /// links and asks about.
+    pub known: Vec<crate::index::Match>,
 }
 
 impl CaseOutcome {
@@ -73,6 +76,7 @@ impl CaseOutcome {
             forms: 0,
             unchanged: 0,
             archived: None,
+            known: Vec::new(),
         }
     }
 

@@ -53,6 +53,8 @@ struct Work {
     key: (usize, usize),
     checked: CheckedCase,
     same_id: bool,
+    /// I-KNOWN's cases, found by the first pass.
+    known: Vec<crate::index::Match>,
 }
 
 /// What the reader and the workers tell the collector.
@@ -103,7 +105,9 @@ pub(super) fn render_all(
             // A fault in one case's rendering fails that case, not the run (and a dead
             // worker would leave the reader waiting).
             let o = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                case_outcome(w.checked, w.key, w.same_id, path, &commits, ctx)
+                let mut o = case_outcome(w.checked, w.key, w.same_id, path, &commits, ctx);
+                o.known = w.known;
+                o
             }))
             .unwrap_or_else(|_| CaseOutcome {
                 status: Status::Failed("внутренний сбой при оформлении".into()),
@@ -199,11 +203,16 @@ fn read_again(
             checked.diagnostics.push(d);
         }
         let key = (f, c);
+        let known = match expected.known.binary_search_by_key(&c, |(i, ..)| *i) {
+            Ok(k) => expected.known[k].2.clone(),
+            Err(_) => Vec::new(),
+        };
         c += 1;
         send(Work {
             key,
             checked,
             same_id,
+            known,
         });
     });
     let (diagnostics, unreadable) = match read {

@@ -6,11 +6,13 @@
 use super::check::{self, CheckedCase};
 use super::error::Error;
 use super::event::{Event, ReadEvent, Sink};
+use super::known::Known;
 use super::options::Options;
 use super::outcome::{CaseOutcome, FileOutcome, Totals, count};
 use super::places::Places;
 use super::spool::{CaseSpool, Spooled};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::{Match, known_diagnostics};
 use crate::validate::{CaseKey, Settings};
 use std::path::PathBuf;
 
@@ -23,6 +25,8 @@ pub(super) struct Surveyed {
     pub diagnostics: Vec<Diagnostic>,
     /// What the rules across the run need of each case.
     pub keys: Vec<CaseKey>,
+    /// I-KNOWN: (case index, the notified child's row, the archived cases found), by case.
+    pub known: Vec<(usize, usize, Vec<Match>)>,
     /// When nothing is rendered (validate): each case's outcome, and where its fields of the
     /// rules across the run are (the case itself is not kept), in the run's spool.
     checked: Spooled,
@@ -57,15 +61,22 @@ pub(super) fn survey(
     spool: Option<&CaseSpool>,
     sink: &Sink,
 ) -> (Vec<Surveyed>, Found) {
+    let lookup = opts
+        .lookup()
+        .and_then(|root| Known::open(root, opts.scope.clone()));
     let surveyed: Vec<Surveyed> = crate::pool::map(paths, opts.jobs, |p| {
         let file = p.display().to_string();
         let mut keys = Vec::new();
+        let mut known = Vec::new();
         let mut checked = Spooled::default();
         let mut spooled = Ok(());
         sink(Event::Read(p, ReadEvent::Started));
         let read = check::check_file_each(p, settings, false, &mut |c| {
             sink(Event::Read(p, ReadEvent::Case));
             let key = CaseKey::of(&c.ingested.case);
+            if let Some((row, found)) = lookup.as_ref().and_then(|k| k.look(&c.ingested.case)) {
+                known.push((keys.len(), row, found));
+            }
             if let (Some(spool), Ok(())) = (spool, &spooled) {
                 let places = Places::of(&c, &key);
                 spooled = spool.push(&mut checked, &file, checked_outcome(c), places);
@@ -91,6 +102,7 @@ pub(super) fn survey(
                 unreadable,
                 diagnostics,
                 keys,
+                known,
                 checked,
             },
             Some(_) => Surveyed {
@@ -98,6 +110,7 @@ pub(super) fn survey(
                 unreadable,
                 diagnostics,
                 keys: vec![],
+                known: vec![],
                 checked: Spooled::default(),
             },
         }
@@ -106,7 +119,18 @@ pub(super) fn survey(
         .iter()
         .map(|s| (s.file.as_str(), s.keys.as_slice()))
         .collect();
-    let found = check::run_wide(&named);
+    let mut found = check::run_wide(&named);
+    // I-KNOWN's warnings after the run's own, case by case.
+    for (s, found) in surveyed.iter().zip(&mut found) {
+        for (c, row, matches) in &s.known {
+            found.extend(
+                known_diagnostics(*row, matches)
+                    .into_iter()
+                    .map(|d| (*c, d)),
+            );
+        }
+        found.sort_by_key(|(c, _)| *c);
+    }
     (surveyed, found)
 }
 
@@ -155,8 +179,12 @@ fn told(
         warnings,
     });
     let mut found = found.into_iter().peekable();
+    let mut known = std::mem::take(&mut s.known).into_iter().peekable();
     for (c, case) in spool.read(checked, &head.file).enumerate() {
         let (mut case, places) = case.map_err(Error::CheckSpool)?;
+        if let Some((_, _, matches)) = known.next_if(|(i, ..)| *i == c) {
+            case.known = matches;
+        }
         while let Some((_, mut d)) = found.next_if(|(i, _)| *i == c) {
             d.file.clone_from(&head.file);
             places.locate(&mut d);

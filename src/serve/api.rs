@@ -59,6 +59,11 @@ impl FromRequest<Shared> for ApiJob {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &Shared) -> std::result::Result<Self, Response> {
+        // I-KNOWN names only the cases of the user's territories (none without a session).
+        let scope = req
+            .extensions()
+            .get::<Session>()
+            .map_or(crate::index::Scope::Only(Vec::new()), Session::scope);
         let job = upload(req, state).await?.map_err(|r| {
             let status = r.status();
             let text = match status {
@@ -74,7 +79,7 @@ impl FromRequest<Shared> for ApiJob {
             };
             Error::api(status, text).into_response()
         })?;
-        start_check(&job, state.settings())
+        start_check(&job, state.settings(), (state.cfg.archive.clone(), scope))
             .await
             .map_err(|e| Error::api(StatusCode::INTERNAL_SERVER_ERROR, e).into_response())?;
         Ok(ApiJob(job))

@@ -7,6 +7,7 @@ use super::deliver;
 use super::error::{Error, Result};
 use super::extract::{Secretary, ThisJob};
 use super::jobs::{FileState, Job, counts, start_check, status_text};
+use super::known;
 use super::layout::layout;
 use super::state::Shared;
 use super::upload::Uploaded;
@@ -26,6 +27,7 @@ use serde::Deserialize;
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/check/{job}/archive", post(deliver::archive_job))
+        .route("/check/{job}/known", post(known::decided))
         .route_layer(from_extractor::<Secretary>())
         .route("/", get(page))
         .route("/check", post(upload))
@@ -70,9 +72,15 @@ pub async fn page(Extension(s): Extension<Session>, State(state): State<Shared>)
 }
 
 /// `POST /check`: the upload; then the job's page.
-pub async fn upload(State(state): State<Shared>, Uploaded(job): Uploaded) -> Response {
-    // The check runs on; the job's page follows it file by file.
-    drop(start_check(&job, state.settings()));
+pub async fn upload(
+    Extension(s): Extension<Session>,
+    State(state): State<Shared>,
+    Uploaded(job): Uploaded,
+) -> Response {
+    // The check runs on; the job's page follows it file by file. Every notified child is
+    // looked up in the archive, named as far as the user's territories go (I-KNOWN).
+    let lookup = (state.cfg.archive.clone(), s.scope());
+    drop(start_check(&job, state.settings(), lookup));
     Redirect::to(&format!("/check/{}", job.id)).into_response()
 }
 
@@ -199,6 +207,7 @@ pub struct ResultsQuery {
 }
 
 pub async fn results(
+    State(state): State<Shared>,
     Extension(s): Extension<Session>,
     Query(q): Query<ResultsQuery>,
     ThisJob(job): ThisJob,
@@ -220,6 +229,12 @@ pub async fn results(
         .into_response();
     };
     let files = &outcome.files;
+    // The pairs decided so far (I-KNOWN), read only when the check found a known child.
+    let decided = if outcome.cases().any(|(_, c)| !c.known.is_empty()) {
+        crate::index::Decisions::read(&state.cfg.archive)
+    } else {
+        crate::index::Decisions::default()
+    };
     let cases: usize = files.iter().map(|f| f.cases.len()).sum();
     let (errors, warnings) = counts(files.iter().flat_map(|f| f.all_diagnostics()));
     let unreadable = files.iter().filter(|f| f.unreadable.is_some()).count();
@@ -328,6 +343,7 @@ pub async fn results(
                                 }
                             }
                             (diag_rows(&job, n, &c.diagnostics))
+                            (known::block(&job, &s, c, &decided))
                         }
                     }
                 }

@@ -176,20 +176,27 @@ impl FileState {
 
 /// Starts the engine's check of a job's inputs in the background; the job's progress
 /// follows it file by file, and its outcome is set when it is done.
+/// `lookup`: the archive every notified child is looked up in (I-KNOWN) and the territories
+/// the user sees.
 pub fn start_check(
     job: &Arc<Job>,
     settings: crate::validate::Settings,
+    lookup: (PathBuf, crate::index::Scope),
 ) -> tokio::task::JoinHandle<()> {
     let job = job.clone();
     tokio::task::spawn_blocking(move || {
-        let outcome = check_inputs(&job, &settings);
+        let outcome = check_inputs(&job, &settings, lookup);
         let _ = job.outcome.set(outcome);
     })
 }
 
 /// The engine's check (`okno validate`) of a job's inputs, its progress kept in the job's
 /// states file by file; names as the user knows them.
-fn check_inputs(job: &Job, settings: &crate::validate::Settings) -> Outcome {
+fn check_inputs(
+    job: &Job,
+    settings: &crate::validate::Settings,
+    (archive, scope): (PathBuf, crate::index::Scope),
+) -> Outcome {
     let inputs = &job.inputs;
     if inputs.is_empty() {
         return Outcome::default();
@@ -241,7 +248,11 @@ fn check_inputs(job: &Job, settings: &crate::validate::Settings) -> Outcome {
         }
         _ => {}
     };
-    let opts = Options::default();
+    let opts = Options {
+        known: Some(archive),
+        scope,
+        ..Options::default()
+    };
     let mut outcome = match run::run(&paths, &opts, settings, &sink) {
         Ok(o) => o,
         Err(_) => {

@@ -31,6 +31,7 @@ mod error;
 mod extract;
 mod fields;
 mod jobs;
+mod known;
 mod layout;
 mod limits;
 mod login;
