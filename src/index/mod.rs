@@ -7,9 +7,12 @@
 //! types, `ON CONFLICT … DO UPDATE`, no SQLite functions in queries; parameters as `?N`), so a
 //! regional server could run the same statements (docs/DESIGN.md, «The index»).
 
+mod list;
+mod quarter;
 mod row;
 mod schema;
 
+pub use list::{Ask, Deadlines, Filter, Listed, Listing, NextDue, PAGE, Sort};
 pub use row::{DueRow, Row, STATES, Who, name_words};
 pub use schema::SCHEMA_VERSION;
 
