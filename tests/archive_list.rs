@@ -64,6 +64,9 @@ fn truth(arch: &Path, n: usize) -> Vec<Row> {
         .collect()
 }
 
+/// Which cases a filter keeps, by the bags.
+type Keep = Box<dyn Fn(&Row) -> bool>;
+
 fn opened(r: &Row) -> Option<chrono::NaiveDate> {
     r.opened.or(r.received).or(r.sent)
 }
@@ -204,8 +207,30 @@ fn the_list_is_paged_sorted_and_filtered_from_the_index() {
         ranks.windows(2).all(|w| w[0] <= w[1]),
         "levels in their order"
     );
-    let (_, by_territory) = all_pages(&mut c, "sort=territory");
-    assert_eq!(by_territory.len(), 120);
+    let territories = okno::catalog::catalog().list("territory");
+    let place = |id: &String| {
+        let t = by_id(id).territory.clone();
+        let at = territories
+            .iter()
+            .position(|(code, _)| Some(code) == t.as_ref());
+        (at.is_none(), at)
+    };
+    for dir in ["", "&dir=desc"] {
+        let (_, by_territory) = all_pages(&mut c, &format!("sort=territory{dir}"));
+        // Territories in the catalog's order, none last, ties by case ID, all reversed but
+        // the none.
+        let mut want = all.clone();
+        want.sort_by(|a, b| {
+            let (pa, pb) = (place(a), place(b));
+            let by = pa.1.cmp(&pb.1).then(a.cmp(b));
+            pa.0.cmp(&pb.0)
+                .then(if dir.is_empty() { by } else { by.reverse() })
+        });
+        assert_eq!(
+            by_territory, want,
+            "territories in the catalog's order{dir}"
+        );
+    }
     let (_, by_version) = all_pages(&mut c, "sort=version");
     assert_eq!(by_version.len(), 120);
     // The sorted HTML page links its next page with the sort kept.
@@ -223,7 +248,7 @@ fn the_list_is_paged_sorted_and_filtered_from_the_index() {
     let kind = rows.iter().find_map(|r| r.agency_kind.clone()).unwrap();
     let from = day("2026-01-01");
     let to = day("2026-06-30");
-    let mut filters: Vec<(String, Box<dyn Fn(&Row) -> bool>)> = vec![
+    let mut filters: Vec<(String, Keep)> = vec![
         (format!("level={level}"), {
             let l = level.clone();
             Box::new(move |r: &Row| r.level.as_deref() == Some(l.as_str()))

@@ -48,32 +48,40 @@ impl Sort {
         Sort::ALL.into_iter().find(|x| x.code() == s)
     }
 
-    /// The ordering expression. Levels in their own order (not their codes' letters),
-    /// territories in the catalog's; both are this okno's own codes, never user input.
-    fn sql(self) -> String {
-        let ranked = |column: &str, codes: &mut dyn Iterator<Item = &str>| {
-            let whens: Vec<String> = codes
-                .enumerate()
-                .map(|(i, c)| format!("WHEN '{}' THEN {i}", c.replace('\'', "''")))
-                .collect();
-            format!("CASE {column} {} END", whens.join(" "))
-        };
+    /// For a sort in a list's order (levels, territories): the column and its codes in
+    /// order. Such a page is read segment by segment (`Index::ranked_page`), each in case-ID
+    /// order, which the database does from its indexes, where sorting by a ranking
+    /// expression would sort every case on every view.
+    fn ranked(self) -> Option<(&'static str, Vec<String>)> {
         match self {
-            Sort::Case => "c.case_id".into(),
-            Sort::Level => ranked(
+            Sort::Level => Some((
                 "c.level",
-                &mut crate::model::RiskLevel::ALL.iter().map(|l| l.code()),
-            ),
-            Sort::Opened => OPENED.into(),
-            Sort::Territory => ranked(
+                crate::model::RiskLevel::ALL
+                    .iter()
+                    .map(|l| l.code().to_string())
+                    .collect(),
+            )),
+            Sort::Territory => Some((
                 "c.territory",
-                &mut crate::catalog::catalog()
+                crate::catalog::catalog()
                     .list("territory")
                     .iter()
-                    .map(|(code, _)| code.as_str()),
-            ),
-            Sort::Agency => "c.agency".into(),
-            Sort::Version => "c.bagged".into(),
+                    .map(|(code, _)| code.clone())
+                    .collect(),
+            )),
+            _ => None,
+        }
+    }
+
+    /// The ordering expression of a sort by value (`ranked` ones are read by groups).
+    fn sql(self) -> &'static str {
+        match self {
+            Sort::Case => "c.case_id",
+            Sort::Level => "c.level",
+            Sort::Opened => OPENED,
+            Sort::Territory => "c.territory",
+            Sort::Agency => "c.agency",
+            Sort::Version => "c.bagged",
         }
     }
 }
@@ -219,44 +227,25 @@ impl Index {
             )
             .map_err(self.sql())?;
         let dir = if ask.desc { "DESC" } else { "ASC" };
-        let key = ask.sort.sql();
-        // Cases without the value last either way (as PostgreSQL puts NULLs by default
-        // ascending); the case ID breaks ties, so a page boundary never moves.
-        let order = if ask.sort == Sort::Case {
-            format!("c.case_id {dir}")
-        } else {
-            format!("CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key} {dir}, c.case_id {dir}")
-        };
         let offset = ask.page.saturating_sub(1).saturating_mul(PAGE);
-        let mut st = self
-            .conn()
-            .prepare(&format!(
-                "SELECT c.id, c.case_id, c.child, c.birth, c.level, c.territory, c.agency, \
-                 {OPENED}, c.version, c.bagged FROM cases c WHERE {cond} ORDER BY {order} \
-                 LIMIT {PAGE} OFFSET {offset}"
-            ))
-            .map_err(self.sql())?;
-        let rows: Vec<(i64, Listed)> = st
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok((
-                    r.get(0)?,
-                    Listed {
-                        case_id: r.get(1)?,
-                        child: r.get(2)?,
-                        birth: date(r.get(3)?),
-                        level: r.get(4)?,
-                        territory: r.get(5)?,
-                        agency: r.get(6)?,
-                        opened: date(r.get(7)?),
-                        version: r.get(8)?,
-                        bagged: date(r.get(9)?),
-                        next_due: None,
-                    },
-                ))
-            })
-            .map_err(self.sql())?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(self.sql())?;
+        let rows = match ask.sort.ranked() {
+            Some((column, codes)) => {
+                self.ranked_page(&cond, &params, column, &codes, ask.desc, offset)?
+            }
+            None => {
+                let key = ask.sort.sql();
+                // Cases without the value last either way (as PostgreSQL puts NULLs by
+                // default ascending); the case ID breaks ties, so a page boundary never moves.
+                let order = if ask.sort == Sort::Case {
+                    format!("c.case_id {dir}")
+                } else {
+                    format!(
+                        "CASE WHEN {key} IS NULL THEN 1 ELSE 0 END, {key} {dir}, c.case_id {dir}"
+                    )
+                };
+                self.page_rows(&cond, &params, &order, PAGE, offset)?
+            }
+        };
         let mut cases = Vec::with_capacity(rows.len());
         let mut st = self
             .conn()
@@ -286,5 +275,125 @@ impl Index {
             total: total.max(0) as u64,
             cases,
         })
+    }
+
+    /// `limit` rows from `offset` of the cases passing `cond`, in `order`.
+    fn page_rows(
+        &self,
+        cond: &str,
+        params: &[Value],
+        order: &str,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<(i64, Listed)>> {
+        let mut st = self
+            .conn()
+            .prepare(&format!(
+                "SELECT c.id, c.case_id, c.child, c.birth, c.level, c.territory, c.agency, \
+                 {OPENED}, c.version, c.bagged FROM cases c WHERE {cond} ORDER BY {order} \
+                 LIMIT {limit} OFFSET {offset}"
+            ))
+            .map_err(self.sql())?;
+        st.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            Ok((
+                r.get(0)?,
+                Listed {
+                    case_id: r.get(1)?,
+                    child: r.get(2)?,
+                    birth: date(r.get(3)?),
+                    level: r.get(4)?,
+                    territory: r.get(5)?,
+                    agency: r.get(6)?,
+                    opened: date(r.get(7)?),
+                    version: r.get(8)?,
+                    bagged: date(r.get(9)?),
+                    next_due: None,
+                },
+            ))
+        })
+        .map_err(self.sql())?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(self.sql())
+    }
+
+    /// A page sorted by `column` in the order of `codes` (reversed when `desc`), then cases
+    /// with none or another value, each group in case-ID order: the groups are counted, and
+    /// only those the page falls in are read.
+    fn ranked_page(
+        &self,
+        cond: &str,
+        params: &[Value],
+        column: &str,
+        codes: &[String],
+        desc: bool,
+        offset: usize,
+    ) -> Result<Vec<(i64, Listed)>> {
+        // Our own catalog's codes, quoted as SQL text.
+        let quoted: Vec<String> = codes
+            .iter()
+            .map(|c| format!("'{}'", c.replace('\'', "''")))
+            .collect();
+        let mut groups: Vec<String> = quoted.iter().map(|q| format!("{column} = {q}")).collect();
+        if desc {
+            groups.reverse();
+        }
+        groups.push(format!(
+            "({column} IS NULL OR {column} NOT IN ({}))",
+            quoted.join(", ")
+        ));
+        let counted: Vec<(Option<String>, i64)> = self
+            .conn()
+            .prepare(&format!(
+                "SELECT {column}, COUNT(*) FROM cases c WHERE {cond} GROUP BY {column}"
+            ))
+            .map_err(self.sql())?
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(self.sql())?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(self.sql())?;
+        let count = |i: usize| -> usize {
+            let known = |v: &Option<String>| v.as_ref().is_some_and(|v| codes.contains(v));
+            let n: i64 = counted
+                .iter()
+                .filter(|(v, _)| {
+                    if i + 1 == groups.len() {
+                        !known(v)
+                    } else {
+                        let code = if desc {
+                            &codes[codes.len() - 1 - i]
+                        } else {
+                            &codes[i]
+                        };
+                        v.as_deref() == Some(code.as_str())
+                    }
+                })
+                .map(|(_, n)| *n)
+                .sum();
+            n.max(0) as usize
+        };
+        let dir = if desc { "DESC" } else { "ASC" };
+        let (mut skip, mut out) = (offset, Vec::new());
+        for (i, group) in groups.iter().enumerate() {
+            let n = count(i);
+            if skip >= n {
+                skip -= n;
+                continue;
+            }
+            let rows = self.page_rows(
+                &format!("{cond} AND {group}"),
+                params,
+                &format!("c.case_id {dir}"),
+                PAGE - out.len(),
+                skip,
+            )?;
+            skip = 0;
+            out.extend(rows);
+            if out.len() >= PAGE {
+                break;
+            }
+        }
+        Ok(out)
     }
 }

@@ -56,6 +56,8 @@ const STAMP: &str = ".stamp";
 static QUARTER_SWAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// The quarters' figures computed last, by what they were computed from.
 static VIEWS: std::sync::Mutex<Vec<(Key, Arc<QuarterView>)>> = std::sync::Mutex::new(Vec::new());
+/// Cases the page lists with their monitoring forms; the zip holds them all.
+const SHOWN_FORMS: usize = 200;
 /// Figures kept at once.
 const KEPT_VIEWS: usize = 8;
 
@@ -315,7 +317,7 @@ pub async fn quarter_page(
                         table.list #monitoring-forms {
                             thead { tr { th { "Случай" } th { "Формы" } } }
                             tbody {
-                                @for (case, forms) in &view.forms {
+                                @for (case, forms) in view.forms.iter().take(SHOWN_FORMS) {
                                     tr {
                                         td { a href={"/archive/case/" (case)} { (case) } }
                                         td { @for f in forms { (form_label(&format!("{f}.pdf"))) ", " (form_label(&format!("{f}.docx"))) " " } }
@@ -323,6 +325,9 @@ pub async fn quarter_page(
                                 }
                             }
                         }
+                    }
+                    @if view.forms.len() > SHOWN_FORMS {
+                        p.note { "… и еще случаев: " (view.forms.len() - SHOWN_FORMS) "; их формы — в zip." }
                     }
                     @for e in &failures { p.bad { (e) } }
                 },
