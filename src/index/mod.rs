@@ -10,6 +10,8 @@
 mod case;
 mod deadlines;
 mod known;
+mod list;
+mod quarter;
 mod row;
 mod schema;
 mod territory;
@@ -20,6 +22,7 @@ pub use known::{
     Candidate, Child, DECISIONS_FILE, Decided, Decision, Decisions, Likeness, Match, decide,
     decisions_path, diagnostics as known_diagnostics, known_links, matches as known_matches,
 };
+pub use list::{Ask, Deadlines, Filter, Listed, Listing, NextDue, PAGE, Sort};
 pub use row::{DueRow, Row, STATES, Who, family_key, name_words};
 pub use schema::SCHEMA_VERSION;
 

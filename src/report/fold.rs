@@ -406,6 +406,17 @@ impl QuarterFold {
         active_in(case, &self.q) || received_on(case).is_some_and(|d| self.q.contains(d))
     }
 
+    /// Counts a case's child only (for the repeated notifications): a case of the archive
+    /// outside the quarter, which `add` would take no further.
+    pub fn count_child(&mut self, case: &Case) {
+        if !self.wants(case) {
+            return;
+        }
+        if let Some((_, k)) = CaseKey::of(case).child {
+            *self.children.entry(k).or_default() += 1;
+        }
+    }
+
     /// Takes one case into the counts.
     pub fn add(&mut self, case: &Case) {
         if !self.wants(case) {

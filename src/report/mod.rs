@@ -16,5 +16,8 @@ pub use fold::{
     quarter, received_on, rule_meaning, rule_with_meaning,
 };
 pub use logs::{LogDone, log_preview, run_log};
-pub use quarter::{QuarterDone, Written, run_quarter, territory_arg};
+pub use quarter::{
+    Counts, QuarterDone, QuarterView, Written, quarter_forms, quarter_view, run_quarter,
+    run_quarter_seen, territory_arg, write_summary,
+};
 pub use summary::summary_document;

@@ -6,6 +6,8 @@
 use super::fold::{self, MonitoringState, Quarter, QuarterFold};
 use crate::error::{Error, Result};
 use crate::files::write_if_changed;
+use crate::index::Scope;
+use crate::model::Case;
 use crate::render::Format;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -67,6 +69,61 @@ pub fn territory_arg(text: Option<&str>) -> Result<Option<crate::model::Territor
     })
 }
 
+/// The figures of a quarter the page and the API show (`okno quarter` prints them too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub active: usize,
+    pub overdue: usize,
+    pub due: usize,
+    pub missed: usize,
+    pub received: usize,
+    pub waiting: usize,
+    pub sw_overdue: usize,
+    pub late: usize,
+}
+
+impl Counts {
+    pub fn of(r: &fold::QuarterReport) -> Counts {
+        let state = |want: fn(&MonitoringState) -> bool| {
+            r.monitoring.iter().filter(|(_, s)| want(s)).count()
+        };
+        Counts {
+            active: r.active.len(),
+            overdue: state(|s| matches!(s, MonitoringState::Overdue { .. })),
+            due: state(|s| matches!(s, MonitoringState::Due { .. })),
+            missed: r.missed.len(),
+            received: r.inflow.received,
+            waiting: r.inflow.waiting.len(),
+            sw_overdue: r
+                .inflow
+                .waiting
+                .iter()
+                .filter(|w| w.overdue.is_some())
+                .count(),
+            late: r.inflow.late,
+        }
+    }
+}
+
+/// The monitoring forms of a case the quarter's run renders, by form name (`monitoring-N`,
+/// N counting the case's monitorings): those dated in the quarter of a case in work in it.
+pub fn quarter_forms(case: &Case, q: &Quarter) -> Vec<String> {
+    if !fold::active_in(case, q) {
+        return Vec::new();
+    }
+    case.monitoring
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.date.is_some_and(|x| q.contains(x)))
+        .map(|(i, _)| format!("monitoring-{}", i + 1))
+        .collect()
+}
+
+/// Whether a reader limited to `scope` sees a case.
+fn seen(scope: &Scope, case: &Case) -> bool {
+    scope.sees(case.territory.as_ref().map(|t| t.code()))
+}
+
 /// `okno quarter`: the monitoring forms dated in the quarter, in `out/<case-id>/`, and the
 /// summary for the commission in `out`. The archive is read case by case (a fold): the run
 /// holds counts and the rows the summary names, never the cases. `territory` limits both to
@@ -77,6 +134,18 @@ pub fn run_quarter(
     out: &Path,
     today: NaiveDate,
     territory: Option<&str>,
+) -> Result<QuarterDone> {
+    run_quarter_seen(quarter, archive, out, today, territory, &Scope::All)
+}
+
+/// `run_quarter` over the cases a reader limited to territories sees (the page's).
+pub fn run_quarter_seen(
+    quarter: &str,
+    archive: &Path,
+    out: &Path,
+    today: NaiveDate,
+    territory: Option<&str>,
+    scope: &Scope,
 ) -> Result<QuarterDone> {
     let q = Quarter::parse(quarter).map_err(|e| Error::Usage(e.to_string()))?;
     let only = territory_arg(territory)?;
@@ -91,16 +160,21 @@ pub fn run_quarter(
         jobs,
         |feed| {
             read = crate::archive::each_newest_case(archive, |c| {
+                if !seen(scope, &c) {
+                    return;
+                }
                 fold.add(&c);
-                if !fold.wants(&c) || !fold::active_in(&c, &q) {
+                if !fold.wants(&c) {
+                    return;
+                }
+                let names = quarter_forms(&c, &q);
+                if names.is_empty() {
                     return;
                 }
                 let docs: Vec<_> =
                     crate::forms::case_documents(&c, Some(&["monitoring".to_string()]))
                         .into_iter()
-                        .zip(&c.monitoring)
-                        .filter(|(_, m)| m.date.is_some_and(|x| q.contains(x)))
-                        .map(|(d, _)| d)
+                        .filter(|d| names.contains(&d.form))
                         .collect();
                 if !docs.is_empty() {
                     feed.work((c.case_id.clone(), docs));
@@ -131,13 +205,32 @@ pub fn run_quarter(
     forms.failures.sort();
     let r = fold.finish();
     let form_files = forms.files;
-    let mut written = Written {
-        files: vec![],
-        failures: forms.failures,
-    };
+    let mut written = write_summary(&r, out, today);
+    written.failures.splice(0..0, forms.failures);
+    let n = Counts::of(&r);
+    Ok(QuarterDone {
+        label: q.label(),
+        active: n.active,
+        forms: form_files.len(),
+        overdue: n.overdue,
+        due: n.due,
+        missed: n.missed,
+        received: n.received,
+        waiting: n.waiting,
+        sw_overdue: n.sw_overdue,
+        late: n.late,
+        written,
+        form_files,
+    })
+}
+
+/// The summary for the commission in PDF, DOCX and XLSX, in `out`.
+pub fn write_summary(r: &fold::QuarterReport, out: &Path, today: NaiveDate) -> Written {
+    let both = [Format::Pdf, Format::Docx];
+    let mut written = Written::default();
     // One document, three writers; fitted once here, where each page writer would fit a copy
     // (the sheets' every row with it).
-    let mut summary = super::summary::summary_document(&r, today);
+    let mut summary = super::summary::summary_document(r, today);
     crate::doc::fit::fit(&mut summary);
     for f in both {
         written.put(
@@ -149,25 +242,103 @@ pub fn run_quarter(
         out.join(format!("{}.xlsx", summary.form)),
         crate::render::xlsx::xlsx(&summary),
     );
-    let state =
-        |want: fn(&MonitoringState) -> bool| r.monitoring.iter().filter(|(_, s)| want(s)).count();
-    Ok(QuarterDone {
-        label: q.label(),
-        active: r.active.len(),
-        forms: form_files.len(),
-        overdue: state(|s| matches!(s, MonitoringState::Overdue { .. })),
-        due: state(|s| matches!(s, MonitoringState::Due { .. })),
-        missed: r.missed.len(),
-        received: r.inflow.received,
-        waiting: r.inflow.waiting.len(),
-        sw_overdue: r
-            .inflow
-            .waiting
-            .iter()
-            .filter(|w| w.overdue.is_some())
-            .count(),
-        late: r.inflow.late,
-        written,
-        form_files,
+    written
+}
+
+/// The quarter's figures without its files, for the page: the report, and the monitoring
+/// forms the run would render, by case (case ID, form names), in case-ID order.
+pub struct QuarterView {
+    pub report: fold::QuarterReport,
+    pub forms: Vec<(String, Vec<String>)>,
+}
+
+impl QuarterView {
+    /// Monitoring form files (PDF and DOCX) the run writes.
+    pub fn form_files(&self) -> usize {
+        2 * self.forms.iter().map(|(_, f)| f.len()).sum::<usize>()
+    }
+}
+
+/// The quarter for the page, reading only the bags the archive's index says can be in it
+/// (`Index::quarter_cases`), and of the others only those about a child notified in the
+/// quarter (the repeated notifications). The same fold as `run_quarter`, so the same
+/// figures. Without an index (not built yet), every bag is read.
+pub fn quarter_view(
+    quarter: Quarter,
+    archive: &Path,
+    today: NaiveDate,
+    territory: Option<&str>,
+    scope: &Scope,
+) -> Result<QuarterView> {
+    let only = territory_arg(territory)?;
+    let code = only.as_ref().map(|t| t.code().to_string());
+    let mut fold = QuarterFold::new(quarter, today, only);
+    let mut forms = Vec::new();
+    let failed = |e: crate::index::Error| Error::Failed(e.to_string());
+    let read = |id: &str, v: u32| {
+        crate::archive::read_case(archive, id, v).map_err(|e| Error::Failed(e.to_string()))
+    };
+    let mut take = |fold: &mut QuarterFold, c: &Case| {
+        fold.add(c);
+        let names = quarter_forms(c, &quarter);
+        if fold.wants(c) && !names.is_empty() {
+            forms.push((c.case_id.clone(), names));
+        }
+    };
+    let index = match crate::index::Index::open_read(archive) {
+        Ok(index) => index,
+        Err(crate::index::Error::Missing(_)) => {
+            crate::archive::each_newest_case(archive, |c| {
+                if seen(scope, &c) {
+                    take(&mut fold, &c);
+                }
+            })
+            .map_err(|e| Error::Failed(e.to_string()))?;
+            return Ok(QuarterView {
+                report: fold.finish(),
+                forms,
+            });
+        }
+        Err(e) => return Err(failed(e)),
+    };
+    let cases = index
+        .quarter_cases(quarter.start(), quarter.end(), code.as_deref(), scope)
+        .map_err(failed)?;
+    let taken: std::collections::HashSet<&str> = cases.iter().map(|(id, _)| id.as_str()).collect();
+    let mut children = Vec::new();
+    for (id, v) in &cases {
+        let c = read(id, *v)?;
+        if !seen(scope, &c) {
+            continue;
+        }
+        take(&mut fold, &c);
+        let notified = fold::received_on(&c).is_some_and(|d| quarter.contains(d));
+        if let (true, Some((_, child))) = (notified, c.notified_child())
+            && let Some(birth) = child.birth_date
+        {
+            children.push((child.name.key(), birth.0));
+        }
+    }
+    // The archive's other notifications about the quarter's children.
+    let mut counted = std::collections::HashSet::new();
+    for (key, birth) in children {
+        if key.is_empty() {
+            continue;
+        }
+        for (id, v) in index
+            .same_child(&key, birth, code.as_deref(), scope)
+            .map_err(failed)?
+        {
+            if !taken.contains(id.as_str()) && counted.insert(id.clone()) {
+                let c = read(&id, v)?;
+                if seen(scope, &c) {
+                    fold.count_child(&c);
+                }
+            }
+        }
+    }
+    Ok(QuarterView {
+        report: fold.finish(),
+        forms,
     })
 }

@@ -8,7 +8,7 @@ use super::download::download;
 use super::error::{Error, Result};
 use super::extract::Secretary;
 use super::jobs::{Job, counts, start_check};
-use super::quarter::{QuarterQuery, quarter_code, run_quarter};
+use super::quarter::{QuarterQuery, quarter_code, quarter_view};
 use super::state::Shared;
 use super::upload::upload;
 use crate::run::{Archived, Outcome};
@@ -162,7 +162,8 @@ async fn api_archive(
     .into_response())
 }
 
-/// `GET /api/quarter?q=2026-Q4`: the quarter's figures as JSON.
+/// `GET /api/quarter?q=2026-Q4`: the quarter's figures as JSON (`okno quarter`'s), from the
+/// page's kept figures (`quarter_view`).
 async fn api_quarter(
     State(state): State<Shared>,
     Extension(s): Extension<Session>,
@@ -172,11 +173,12 @@ async fn api_quarter(
     // A limited user's figures are of their territories only.
     let territory = super::scope::territory_choice(&s, q.t)
         .map_err(|_| Error::api(StatusCode::NOT_FOUND, super::scope::NOT_YOURS))?;
-    let (d, _) = run_quarter(&state, &label, territory.as_deref())
+    let (key, view) = quarter_view(&state, &label, territory.as_deref(), &s.scope())
         .await
         .map_err(|e| Error::api(StatusCode::BAD_REQUEST, e))?;
+    let d = crate::report::Counts::of(&view.report);
     Ok(axum::Json(serde_json::json!({
-            "quarter": d.label, "active": d.active, "monitoring_forms": d.forms,
+            "quarter": key.label, "active": d.active, "monitoring_forms": view.form_files(),
             "overdue": d.overdue, "due": d.due, "missed": d.missed,
             "received": d.received, "waiting": d.waiting, "sw_overdue": d.sw_overdue,
             "late": d.late,

@@ -12,8 +12,8 @@ use super::layout::layout;
 use super::quarter::this_quarter;
 use super::scope::cases_seen;
 use super::state::Shared;
-use crate::model::Case;
-use crate::report::{self, MonitoringState};
+use crate::index;
+use crate::model::{AgencyKind, RiskLevel, Territory};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::from_extractor;
@@ -23,7 +23,6 @@ use axum::{Extension, Router};
 use chrono::NaiveDate;
 use maud::html;
 use serde::Deserialize;
-use std::path::Path;
 use std::sync::Arc;
 
 /// The archive's pages.
@@ -32,116 +31,227 @@ pub fn router() -> Router<Shared> {
         .route("/archive/export", post(export))
         .route_layer(from_extractor::<Secretary>())
         .route("/archive", get(list))
+        .route("/api/cases", get(api_cases))
         .route("/archive/verify", post(verify))
         .route("/archive/verify/{id}", get(verify_page))
 }
 
-/// One row of the case list.
-struct Row {
-    id: String,
-    level: String,
-    opened: Option<NaiveDate>,
-    agency: String,
-    version: u32,
-    deadline: Option<MonitoringState>,
-}
-
-fn opened(c: &Case) -> Option<NaiveDate> {
-    c.case_opening
-        .as_ref()
-        .and_then(|o| o.date)
-        .or_else(|| c.notification.as_ref().and_then(|n| n.date_received))
-        .or_else(|| c.notification.as_ref().and_then(|n| n.date_sent))
-        .map(|d| d.0)
-}
-
-fn rows(root: &Path, today: NaiveDate, scope: &crate::index::Scope) -> Result<Vec<Row>> {
-    let versions: std::collections::HashMap<String, u32> = crate::archive::list_cases(root)
-        .into_iter()
-        .map(|(id, v)| (id, v.last().copied().unwrap_or(0)))
-        .collect();
-    let q = this_quarter(today);
-    let mut out = Vec::new();
-    crate::archive::each_newest_case(root, |c| {
-        if !scope.sees(c.territory.as_ref().map(|t| t.code())) {
-            return;
-        }
-        out.push(Row {
-            level: report::current_level(&c)
-                .map(|l| l.label().to_string())
-                .unwrap_or_default(),
-            opened: opened(&c),
-            agency: c
-                .notification
-                .as_ref()
-                .and_then(|n| n.agency.clone())
-                .unwrap_or_default(),
-            version: versions.get(&c.case_id).copied().unwrap_or(0),
-            deadline: report::monitoring_state(&c, &q, today),
-            id: c.case_id,
-        });
-    })
-    .map_err(Error::failed)?;
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(out)
-}
-
-#[derive(Deserialize, Default)]
+/// The list's address: its filters, sort and page, as typed (`ListQuery::ask` reads them).
+#[derive(Deserialize, Default, Clone)]
 pub struct ListQuery {
     level: Option<String>,
+    /// Deadlines: `overdue` or `due` (the API also takes a work state here).
     state: Option<String>,
+    /// The work state: one of `index::STATES`.
+    work: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// A territory (code or name).
+    t: Option<String>,
+    /// An agency kind (code or name).
+    kind: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<String>,
 }
 
-fn deadline_text(d: &Option<MonitoringState>) -> (String, &'static str) {
-    match d {
-        Some(s @ MonitoringState::Overdue { .. }) => {
-            (format!("мониторинг {} ({})", s.describe(), s.due()), "bad")
+/// The work states in the page's words.
+const WORK: [(&str, &str); 4] = [
+    ("notification", "извещение"),
+    ("plan", "ведомственный план"),
+    ("open", "случай открыт"),
+    ("closed", "работа завершена"),
+];
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl ListQuery {
+    /// The index's question, and the message about a period that is not a date (the
+    /// period is then left out).
+    fn ask(&self, today: NaiveDate) -> (index::Ask, Option<String>) {
+        let (period_error, (from, to)) = match period(&self.from, &self.to) {
+            Ok(p) => (None, p),
+            Err(e) => (Some(e.to_string()), (None, None)),
+        };
+        let work = |v: Option<&str>| {
+            v.and_then(|v| index::STATES.iter().find(|s| **s == v))
+                .map(|s| s.to_string())
+        };
+        let filter = index::Filter {
+            level: given(&self.level)
+                .and_then(|l| RiskLevel::ALL.iter().find(|x| x.code() == l))
+                .map(|l| l.code().to_string()),
+            deadlines: match given(&self.state) {
+                Some("overdue") => Some(index::Deadlines::Overdue),
+                Some("due") => Some(index::Deadlines::Due),
+                _ => None,
+            },
+            opened_from: from,
+            opened_to: to,
+            territory: given(&self.t)
+                .and_then(Territory::parse)
+                .map(|t| t.code().to_string()),
+            agency_kind: given(&self.kind)
+                .and_then(AgencyKind::parse)
+                .map(|k| k.code().to_string()),
+            state: work(given(&self.work)).or_else(|| work(given(&self.state))),
+        };
+        let ask = index::Ask {
+            filter,
+            sort: given(&self.sort)
+                .and_then(index::Sort::parse)
+                .unwrap_or_default(),
+            desc: given(&self.dir) == Some("desc"),
+            page: given(&self.page)
+                .and_then(|p| p.parse::<usize>().ok())
+                .unwrap_or(1)
+                .max(1),
+            today,
+            quarter_end: this_quarter(today).end(),
+        };
+        (ask, period_error)
+    }
+
+    /// The filters as typed, for the links of the list (sort, pages) to keep them.
+    fn filters(&self) -> Vec<(&'static str, String)> {
+        [
+            ("level", &self.level),
+            ("state", &self.state),
+            ("work", &self.work),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("t", &self.t),
+            ("kind", &self.kind),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| given(v).map(|v| (k, v.to_string())))
+        .collect()
+    }
+
+    /// The list's address with these filters, sorted so, at `page`.
+    fn link(&self, sort: index::Sort, desc: bool, page: usize) -> String {
+        let mut q = self.filters();
+        if sort != index::Sort::Case {
+            q.push(("sort", sort.code().to_string()));
         }
-        Some(s @ MonitoringState::Due { .. }) => (format!("мониторинг до {}", s.due()), "warn"),
-        Some(s) => (format!("мониторинг до {}", s.due()), ""),
-        None => (String::new(), ""),
+        if desc {
+            q.push(("dir", "desc".into()));
+        }
+        if page > 1 {
+            q.push(("page", page.to_string()));
+        }
+        let q = serde_urlencoded::to_string(q).unwrap_or_default();
+        if q.is_empty() {
+            "/archive".into()
+        } else {
+            format!("/archive?{q}")
+        }
     }
 }
 
-/// `GET /archive`: the case list with its filters, verify and export.
+/// One page of the list from the archive's index, in the session's scope; with no index yet,
+/// none (and the page says so).
+async fn listing(
+    state: &Shared,
+    s: &Session,
+    ask: index::Ask,
+) -> std::result::Result<index::Listing, String> {
+    let root = state.cfg.archive.clone();
+    let scope = s.scope();
+    tokio::task::spawn_blocking(move || {
+        index::Index::open_read(&root).and_then(|i| i.list(&ask, &scope))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .or_else(|e| match e {
+        index::Error::Missing(_) => Ok(index::Listing {
+            total: 0,
+            cases: Vec::new(),
+        }),
+        e => Err(e.to_string()),
+    })
+}
+
+fn level_label(code: Option<&str>) -> &'static str {
+    code.and_then(|c| RiskLevel::ALL.iter().find(|l| l.code() == c))
+        .map_or("", |l| l.label())
+}
+
+fn territory_label(code: Option<&str>) -> String {
+    code.map(|c| crate::catalog::catalog().label("territory", c).to_string())
+        .unwrap_or_default()
+}
+
+/// The «Сроки» cell: the earliest pending deadline, marked when overdue or due this quarter.
+fn deadline_text(d: &Option<index::NextDue>, ask: &index::Ask) -> (String, &'static str) {
+    let Some(d) = d else {
+        return (String::new(), "");
+    };
+    let more = match d.count {
+        0 | 1 => String::new(),
+        n => format!(" (и еще {})", n - 1),
+    };
+    let date = d.due.format("%d.%m.%Y");
+    if d.due < ask.today {
+        (
+            format!(
+                "просрочено на {} дн.: {}, срок {date}{more}",
+                (ask.today - d.due).num_days(),
+                d.what
+            ),
+            "bad",
+        )
+    } else if d.due <= ask.quarter_end {
+        (format!("{} до {date}{more}", d.what), "warn")
+    } else {
+        (format!("{} до {date}{more}", d.what), "")
+    }
+}
+
+/// The page numbers the pager links: the first, the last and those near the current one.
+fn pages_near(page: usize, pages: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = (1..=pages)
+        .filter(|p| *p == 1 || *p == pages || p.abs_diff(page) <= 3)
+        .collect();
+    out.dedup();
+    out
+}
+
+/// `GET /archive?page=N[&sort=…&dir=asc|desc&level=&state=&work=&from=&to=&t=&kind=]`: one
+/// page of the case list (`index::PAGE` cases) from the archive's index, with its filters,
+/// the search, verify and export.
 pub async fn list(
     State(state): State<Shared>,
     Extension(s): Extension<Session>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response> {
-    let root = state.cfg.archive.clone();
-    let today = state.today();
-    let scope = s.scope();
-    let all = tokio::task::spawn_blocking(move || rows(&root, today, &scope))
+    let (ask, period_error) = q.ask(state.today());
+    let found = listing(&state, &s, ask.clone())
         .await
-        .map_err(Error::fault)?
         .map_err(|e| Error::page(StatusCode::INTERNAL_SERVER_ERROR, "Архив не читается", e))?;
-    let levels: std::collections::BTreeSet<String> = all
+    let pages = (found.total as usize).div_ceil(index::PAGE).max(1);
+    let page = ask.page.min(pages);
+    // Names and birth dates to signed-in users only (the local user is one).
+    let named = s.user.is_some();
+    let scope = s.scope();
+    let territories: Vec<&(String, String)> = crate::catalog::catalog()
+        .list("territory")
         .iter()
-        .map(|r| r.level.clone())
-        .filter(|l| !l.is_empty())
+        .filter(|(code, _)| scope.sees(Some(code)))
         .collect();
-    let (period_error, (from, to)) = match period(&q.from, &q.to) {
-        Ok(p) => (None, p),
-        Err(e) => (Some(e.to_string()), (None, None)),
+    let f = &ask.filter;
+    let sorted = |sort: index::Sort, label: &str| {
+        let on = ask.sort == sort;
+        let desc = on && !ask.desc;
+        html! {
+            a.sort href=(q.link(sort, desc, 1)) {
+                (label)
+                @if on { @if ask.desc { " ▼" } @else { " ▲" } }
+            }
+        }
     };
-    let shown: Vec<&Row> = all
-        .iter()
-        .filter(|r| {
-            q.level
-                .as_deref()
-                .is_none_or(|l| l.is_empty() || r.level == l)
-        })
-        .filter(|r| match q.state.as_deref() {
-            Some("overdue") => matches!(r.deadline, Some(MonitoringState::Overdue { .. })),
-            Some("due") => matches!(r.deadline, Some(MonitoringState::Due { .. })),
-            _ => true,
-        })
-        .filter(|r| from.is_none_or(|f| r.opened.is_some_and(|o| o >= f)))
-        .filter(|r| to.is_none_or(|t| r.opened.is_some_and(|o| o <= t)))
-        .collect();
     let secretary = s.is_secretary();
     Ok(layout(
         "Архив",
@@ -149,39 +259,82 @@ pub async fn list(
         Some(&s),
         html! {
             h1 { "Архив" }
-            p.lead { "Папка архива: " code { (state.cfg.archive.display()) } " · случаев: " b #case-count { (all.len()) } }
+            form.filters #search method="post" action="/archive/search" {
+                input type="hidden" name="csrf" value=(s.csrf);
+                label { "Поиск" input type="search" name="q" size="40" autocomplete="off" placeholder="ФИО ребенка или родителя, дата рождения, номер случая…"; }
+                button type="submit" { "Найти" }
+            }
+            p.lead { "Папка архива: " code { (state.cfg.archive.display()) } " · случаев: " b #case-count { (found.total) } }
             form.filters method="get" action="/archive" {
                 label { "Уровень" select name="level" {
                     option value="" { "все" }
-                    @for l in &levels { option value=(l) selected[q.level.as_deref() == Some(l.as_str())] { (l) } }
+                    @for l in RiskLevel::ALL { option value=(l.code()) selected[f.level.as_deref() == Some(l.code())] { (l.label()) } }
                 } }
                 label { "Сроки" select name="state" {
                     option value="" { "все" }
-                    option value="due" selected[q.state.as_deref() == Some("due")] { "срок в квартале" }
-                    option value="overdue" selected[q.state.as_deref() == Some("overdue")] { "просрочено" }
+                    option value="due" selected[f.deadlines == Some(index::Deadlines::Due)] { "срок в квартале" }
+                    option value="overdue" selected[f.deadlines == Some(index::Deadlines::Overdue)] { "просрочено" }
+                } }
+                label { "Работа" select name="work" {
+                    option value="" { "все" }
+                    @for (code, label) in WORK { option value=(code) selected[f.state.as_deref() == Some(code)] { (label) } }
+                } }
+                label { "Территория" select name="t" {
+                    option value="" { "все" }
+                    @for (code, label) in &territories { option value=(code) selected[f.territory.as_deref() == Some(code.as_str())] { (label) } }
+                } }
+                label { "Орган" select name="kind" {
+                    option value="" { "все" }
+                    @for k in AgencyKind::ALL { option value=(k.code()) selected[f.agency_kind.as_deref() == Some(k.code())] { (k.label()) } }
                 } }
                 label { "Открыт с" (date_input("from", q.from.as_deref())) }
                 label { "по" (date_input("to", q.to.as_deref())) }
+                @if ask.sort != index::Sort::Case { input type="hidden" name="sort" value=(ask.sort.code()); }
+                @if ask.desc { input type="hidden" name="dir" value="desc"; }
                 button type="submit" { "Показать" }
             }
             @if let Some(e) = &period_error { p.message role="alert" { (e) } }
             table.list #cases {
-                thead { tr { th { "Случай" } th { "Уровень" } th { "Открыт" } th { "Организация" } th { "Версия" } th { "Сроки" } } }
+                thead { tr {
+                    th { (sorted(index::Sort::Case, "Случай")) }
+                    @if named { th { "Ребенок" } th { "Дата рождения" } }
+                    th { (sorted(index::Sort::Level, "Уровень")) }
+                    th { (sorted(index::Sort::Territory, "Территория")) }
+                    th { (sorted(index::Sort::Agency, "Организация")) }
+                    th { (sorted(index::Sort::Opened, "Открыт")) }
+                    th { (sorted(index::Sort::Version, "Версия")) }
+                    th { "Сроки" }
+                } }
                 tbody {
-                    @for r in &shown {
-                        @let (text, cls) = deadline_text(&r.deadline);
+                    @for r in &found.cases {
+                        @let (text, cls) = deadline_text(&r.next_due, &ask);
                         tr {
-                            td { a href={"/archive/case/" (r.id)} { (r.id) } }
-                            td { (r.level) }
+                            td { a href={"/archive/case/" (r.case_id)} { (r.case_id) } }
+                            @if named {
+                                td { (r.child) }
+                                td { @if let Some(d) = r.birth { (d.format("%d.%m.%Y")) } }
+                            }
+                            td { (level_label(r.level.as_deref())) }
+                            td { (territory_label(r.territory.as_deref())) }
+                            td { (r.agency.as_deref().unwrap_or("")) }
                             td { @if let Some(d) = r.opened { (d.format("%d.%m.%Y")) } }
-                            td { (r.agency) }
-                            td { (r.version) }
+                            td { (r.version) @if let Some(d) = r.bagged { " от " (d.format("%d.%m.%Y")) } }
                             td class=(cls) { (text) }
                         }
                     }
                 }
             }
-            @if shown.is_empty() { p.note { "Случаев нет." } }
+            @if found.cases.is_empty() { p.note { "Случаев нет." } }
+            @if pages > 1 {
+                nav.pages #pages aria-label="Страницы" {
+                    "Страница " (page) " из " (pages) ":"
+                    @if page > 1 { a href=(q.link(ask.sort, ask.desc, page - 1)) rel="prev" { "← назад" } }
+                    @for p in pages_near(page, pages) {
+                        @if p == page { b { (p) } } @else { a href=(q.link(ask.sort, ask.desc, p)) { (p) } }
+                    }
+                    @if page < pages { a href=(q.link(ask.sort, ask.desc, page + 1)) rel="next" { "вперед →" } }
+                }
+            }
             div.actions {
                 form.inline method="post" action="/archive/verify" {
                     input type="hidden" name="csrf" value=(s.csrf);
@@ -199,6 +352,43 @@ pub async fn list(
         },
     )
     .into_response())
+}
+
+/// `GET /api/cases?page=N[&level=&t=&state=&work=&kind=&sort=&dir=]`: a page of the list as
+/// JSON, `{"total", "cases": [{"case_id", "child", "birth_date", "level", "territory",
+/// "agency", "opened", "version"}]}`; codes for level and territory, ISO dates, the child's
+/// name only to a signed-in user.
+pub async fn api_cases(
+    State(state): State<Shared>,
+    Extension(s): Extension<Session>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response> {
+    let (ask, period_error) = q.ask(state.today());
+    if let Some(e) = period_error {
+        return Err(Error::api(StatusCode::BAD_REQUEST, e));
+    }
+    let found = listing(&state, &s, ask)
+        .await
+        .map_err(|e| Error::api(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+    let named = s.user.is_some();
+    let iso = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
+    let cases: Vec<serde_json::Value> = found
+        .cases
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "case_id": c.case_id,
+                "child": named.then_some(&c.child),
+                "birth_date": if named { iso(c.birth) } else { None },
+                "level": c.level,
+                "territory": c.territory,
+                "agency": c.agency,
+                "opened": iso(c.opened),
+                "version": c.version,
+            })
+        })
+        .collect();
+    Ok(axum::Json(serde_json::json!({ "total": found.total, "cases": cases })).into_response())
 }
 
 /// `POST /archive/verify`: every bag checked in full, in the background; the page shows the

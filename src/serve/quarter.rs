@@ -7,7 +7,8 @@ use super::error::{Error, Result};
 use super::layout::layout;
 use super::scope::{NOT_YOURS, territory_choice};
 use super::state::Shared;
-use crate::report::{self, Quarter};
+use crate::index::Scope;
+use crate::report::{Quarter, QuarterView};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -17,6 +18,7 @@ use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The quarter's page, its forms and files.
 pub fn router() -> Router<Shared> {
@@ -41,56 +43,153 @@ pub struct QuarterQuery {
     pub t: Option<String>,
 }
 
-/// The folder of the quarterly runs in the server's work folder: `<label>/…`, by the
+/// The folder of the quarter summaries in the server's work folder: `<label>/…`, by the
 /// canonical label only.
 const QUARTERS: &str = "quarter";
-/// Quarter folders kept at once; an older one is removed (its page is simply opened again).
+/// The folder of the monitoring forms' zips, `<stamp>.zip`, kept until the archive changes.
+const ZIPS: &str = "quarter-zips";
+/// Quarter folders (and zips) kept at once; an older one is removed (its page is simply
+/// opened again).
 const KEPT_QUARTERS: usize = 4;
-/// The file in a quarter's folder naming the territory it was run for (empty: all).
+/// The stamp of the figures a quarter's folder holds the summary of.
+const STAMP: &str = ".stamp";
+/// The file in a quarter's folder naming the territory its summary is of (empty: all):
+/// `quarter_file` serves a limited user only their own.
 const TERRITORY_MARK: &str = ".territory";
 /// Replacing a quarter's folder and pruning the others, one server thread at a time.
 static QUARTER_SWAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+/// The quarters' figures computed last, by what they were computed from.
+static VIEWS: std::sync::Mutex<Vec<(Key, Arc<QuarterView>)>> = std::sync::Mutex::new(Vec::new());
+/// Cases the page lists with their monitoring forms; the zip holds them all.
+const SHOWN_FORMS: usize = 200;
+/// Figures kept at once.
+const KEPT_VIEWS: usize = 8;
 
-/// The quarterly run into the server's folder for that quarter: rendered into a fresh
-/// folder, which then replaces the quarter's (no file of another territory's run is left
-/// in it); only the `KEPT_QUARTERS` newest quarters are kept. Returns the run and the folder
-/// its file paths are under.
-pub async fn run_quarter(
+/// What a quarter's figures and files are made from: the question and the archive's state
+/// (its index's generation, which every write changes). None of it names a child.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    archive: PathBuf,
+    pub label: String,
+    pub territory: Option<String>,
+    scope: Scope,
+    today: NaiveDate,
+    /// None without an index: then nothing is kept.
+    generation: Option<i64>,
+}
+
+impl Key {
+    /// A file name for what is made from this key.
+    fn stamp(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(&Sha256::digest(format!("{self:?}").as_bytes())[..16])
+    }
+}
+
+/// The quarter's figures for the page and the API: from the index and the bags it names
+/// (`report::quarter_view`), computed once per archive state and kept.
+pub async fn quarter_view(
     state: &Shared,
     label: &str,
     territory: Option<&str>,
-) -> Result<(crate::report::QuarterDone, PathBuf)> {
-    // One spelling, one folder: `2026-q4`, `2026 4` and `2026-Q4` are the same quarter.
-    let label = Quarter::parse(label).map_err(Error::failed)?.label();
-    let quarters = state.work.path().join(QUARTERS);
+    scope: &Scope,
+) -> Result<(Key, Arc<QuarterView>)> {
+    let quarter = Quarter::parse(label).map_err(Error::failed)?;
     let root = state.cfg.archive.clone();
     let today = state.today();
     let t = territory.map(str::to_string);
+    let scope = scope.clone();
     tokio::task::spawn_blocking(move || {
+        let generation = crate::index::Index::open_read(&root)
+            .and_then(|i| i.generation())
+            .ok();
+        let key = Key {
+            archive: root.clone(),
+            label: quarter.label(),
+            territory: t,
+            scope,
+            today,
+            generation,
+        };
+        let views = || VIEWS.lock().unwrap_or_else(|e| e.into_inner());
+        if generation.is_some()
+            && let Some((_, v)) = views().iter().find(|(k, _)| *k == key)
+        {
+            return Ok((key, v.clone()));
+        }
+        let view = Arc::new(
+            crate::report::quarter_view(
+                quarter,
+                &root,
+                today,
+                key.territory.as_deref(),
+                &key.scope,
+            )
+            .map_err(Error::failed)?,
+        );
+        if generation.is_some() {
+            let mut kept = views();
+            kept.retain(|(k, _)| k.generation == generation);
+            kept.insert(0, (key.clone(), view.clone()));
+            kept.truncate(KEPT_VIEWS);
+        }
+        Ok((key, view))
+    })
+    .await?
+}
+
+/// The quarter's summary (PDF, DOCX, XLSX) in the server's folder for that quarter, written
+/// when the figures changed: into a fresh folder, which then replaces the quarter's (no file
+/// of another territory's run is left in it); only the `KEPT_QUARTERS` newest quarters are
+/// kept. Returns the files, relative to the folder, and the failures.
+pub async fn summary_files(
+    state: &Shared,
+    key: &Key,
+    view: &Arc<QuarterView>,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let quarters = state.work.path().join(QUARTERS);
+    let (key, view) = (key.clone(), view.clone());
+    tokio::task::spawn_blocking(move || {
+        let out =
+            crate::safe_path::join(&quarters, [&key.label]).map_err(|e| Error::failed(e.0))?;
+        let stamp = key.stamp();
+        if key.generation.is_some()
+            && let Ok(kept) = std::fs::read_to_string(out.join(STAMP))
+            && let Some((first, files)) = kept.split_once('\n')
+            && first == stamp
+        {
+            return Ok((files.lines().map(String::from).collect(), Vec::new()));
+        }
         std::fs::create_dir_all(&quarters)?;
         let fresh = tempfile::Builder::new()
             .prefix(".run-")
             .tempdir_in(&quarters)?;
-        let done = crate::report::run_quarter(&label, &root, fresh.path(), today, t.as_deref())
-            .map_err(Error::failed)?;
-        let out = crate::safe_path::join(&quarters, [&label]).map_err(|e| Error::failed(e.0))?;
+        let written = crate::report::write_summary(&view.report, fresh.path(), key.today);
+        let files = relative(&written.files, fresh.path());
+        let mut kept = format!("{stamp}\n");
+        for f in &files {
+            kept.push_str(f);
+            kept.push('\n');
+        }
+        std::fs::write(fresh.path().join(STAMP), kept)?;
+        std::fs::write(
+            fresh.path().join(TERRITORY_MARK),
+            key.territory.as_deref().unwrap_or(""),
+        )?;
         let _one = QUARTER_SWAP.lock().unwrap_or_else(|e| e.into_inner());
         match std::fs::remove_dir_all(&out) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
             _ => {}
         }
-        let base = fresh.keep();
-        // Which territory the folder's files are of: `quarter_file` serves a limited user
-        // only their own.
-        std::fs::write(base.join(TERRITORY_MARK), t.as_deref().unwrap_or(""))?;
-        std::fs::rename(&base, &out)?;
+        std::fs::rename(fresh.keep(), &out)?;
         prune_quarters(&quarters);
-        Ok((done, base))
+        Ok((files, written.failures))
     })
     .await?
 }
 
-/// Removes all but the `KEPT_QUARTERS` newest quarter folders (runs in flight are left).
+/// Removes all but the `KEPT_QUARTERS` newest quarter folders or zips (runs in flight are
+/// left).
 fn prune_quarters(quarters: &Path) {
     let Ok(entries) = std::fs::read_dir(quarters) else {
         return;
@@ -103,7 +202,11 @@ fn prune_quarters(quarters: &Path) {
     folders.sort();
     let old = folders.len().saturating_sub(KEPT_QUARTERS);
     for (_, f) in folders.into_iter().take(old) {
-        let _ = std::fs::remove_dir_all(f);
+        let _ = if f.is_dir() {
+            std::fs::remove_dir_all(f)
+        } else {
+            std::fs::remove_file(f)
+        };
     }
 }
 
@@ -133,34 +236,25 @@ pub async fn quarter_page(
     Extension(s): Extension<Session>,
     Query(q): Query<QuarterQuery>,
 ) -> Response {
-    // A limited user's quarter is of their territories only.
-    let Ok(territory) = territory_choice(&s, q.t.clone()) else {
-        return Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS).into_response();
-    };
     let today = state.today();
     let typed = q.q.clone().unwrap_or_else(|| quarter_code(today));
     // The canonical label in the links and the field, whatever the spelling typed.
     let label = Quarter::parse(&typed).map(|q| q.label()).unwrap_or(typed);
-    let result = match Quarter::parse(&label) {
-        Ok(_) => Some(run_quarter(&state, &label, territory.as_deref()).await),
-        Err(e) => Some(Err(Error::failed(e))),
-    };
-    // The same fold as the summary's, case by case over the archive (never all cases at once).
-    let report = {
-        let root = state.cfg.archive.clone();
-        let (l, t) = (label.clone(), territory.clone());
-        tokio::task::spawn_blocking(move || -> Result<report::QuarterReport> {
-            let q = Quarter::parse(&l).map_err(Error::failed)?;
-            let only = crate::report::territory_arg(t.as_deref()).map_err(Error::failed)?;
-            let mut fold = report::QuarterFold::new(q, today, only);
-            crate::archive::each_newest_case(&root, |c| fold.add(&c)).map_err(Error::failed)?;
-            Ok(fold.finish())
-        })
-        .await
-        .ok()
-        .and_then(Result::ok)
+    // A limited user's quarter is of their territories only.
+    let Ok(territory) = territory_choice(&s, q.t.clone()) else {
+        return Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS).into_response();
     };
     let scope = s.scope();
+    let result = match Quarter::parse(&label) {
+        Ok(_) => match quarter_view(&state, &label, territory.as_deref(), &scope).await {
+            Ok((key, view)) => match summary_files(&state, &key, &view).await {
+                Ok(files) => Ok((view, files)),
+                Err(e) => Err(e),
+            },
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(Error::failed(e)),
+    };
     let territories: Vec<&(String, String)> = crate::catalog::catalog()
         .list("territory")
         .iter()
@@ -185,10 +279,12 @@ pub async fn quarter_page(
                 button type="submit" { "Показать" }
             }
             @match result {
-                Some(Ok((done, out))) => {
+                Ok((view, (files, failures))) => {
+                    @let r = &view.report;
+                    @let done = crate::report::Counts::of(r);
                     div #quarter-summary {
                     div.summary {
-                        span { (done.label) }
+                        span { (label) }
                         span { "извещений поступило: " b { (done.received) } }
                         span { "ожидают «Единого окна»: " (done.waiting) }
                         span class=(if done.sw_overdue > 0 { "bad" } else { "ok" }) { "срок «Единого окна» (3 дня) просрочен: " (done.sw_overdue) }
@@ -201,58 +297,56 @@ pub async fn quarter_page(
                         span { "других нарушенных сроков: " (done.missed) }
                     }
                     }
-                    @if let Some(r) = &report {
-                        div.charts {
-                            (bars("Что стало с извещениями квартала", &[
-                                ("поступило".to_string(), r.inflow.received),
-                                ("уровень риска определен".to_string(), r.inflow.level_set),
-                                ("открыт случай".to_string(), r.inflow.opened),
-                                ("начат ведомственный план".to_string(), r.inflow.plans),
-                                ("работа завершена".to_string(), r.inflow.closed),
-                            ]))
-                            (bars("Извещения по виду органа", &r.inflow.by_agency))
-                            @if r.territories.len() > 1 {
-                                (bars("Извещения по территориям", &r.territories.iter().map(|t| (t.label.clone(), t.received)).collect::<Vec<_>>()))
-                            }
-                            (bars("Случаи по уровню", &r.by_level))
-                            (bars("Мониторинг", &[("просрочен".to_string(), done.overdue), ("срок в квартале".to_string(), done.due), ("в работе".to_string(), done.active)]))
+                    div.charts {
+                        (bars("Что стало с извещениями квартала", &[
+                            ("поступило".to_string(), r.inflow.received),
+                            ("уровень риска определен".to_string(), r.inflow.level_set),
+                            ("открыт случай".to_string(), r.inflow.opened),
+                            ("начат ведомственный план".to_string(), r.inflow.plans),
+                            ("работа завершена".to_string(), r.inflow.closed),
+                        ]))
+                        (bars("Извещения по виду органа", &r.inflow.by_agency))
+                        @if r.territories.len() > 1 {
+                            (bars("Извещения по территориям", &r.territories.iter().map(|t| (t.label.clone(), t.received)).collect::<Vec<_>>()))
                         }
+                        (bars("Случаи по уровню", &r.by_level))
+                        (bars("Мониторинг", &[("просрочен".to_string(), done.overdue), ("срок в квартале".to_string(), done.due), ("в работе".to_string(), done.active)]))
                     }
                     h2 { "Файлы" }
                     ul.files #quarter-files {
-                        @for f in &done.written.files {
-                            @if let Ok(rel) = f.strip_prefix(&out) {
-                                @let rel = rel.to_string_lossy().replace('\\', "/");
-                                li { a href={"/quarter/file/" (label) "/" (rel)} { (rel) } }
-                            }
+                        @for rel in &files {
+                            li { a href={"/quarter/file/" (label) "/" (rel)} { (rel) } }
                         }
                     }
                     h2 { "Формы мониторинга квартала" }
-                    @let forms = relative(&done.form_files, &out);
-                    @if forms.is_empty() {
+                    @let n = view.form_files();
+                    @if n == 0 {
                         p.note #monitoring-forms { "Мониторингов с датой в этом квартале нет." }
                     } @else {
                         div.actions {
                             a.button.primary #monitoring-zip href={"/quarter/forms.zip?" (quarter_query(&label, territory.as_deref()))} {
-                                "Скачать формы мониторинга (zip, " (forms.len()) " " (files_word(forms.len())) ")"
+                                "Скачать формы мониторинга (zip, " (n) " " (files_word(n)) ")"
                             }
                         }
+                        p.note { "Формы оформляются, когда их скачивают, и хранятся, пока архив не изменится." }
                         table.list #monitoring-forms {
                             thead { tr { th { "Случай" } th { "Формы" } } }
                             tbody {
-                                @for (case, files) in by_case(&forms) {
+                                @for (case, forms) in view.forms.iter().take(SHOWN_FORMS) {
                                     tr {
                                         td { a href={"/archive/case/" (case)} { (case) } }
-                                        td { @for f in files { a href={"/quarter/file/" (label) "/" (f)} title=(f) { (form_label(f)) } " " } }
+                                        td { @for f in forms { (form_label(&format!("{f}.pdf"))) ", " (form_label(&format!("{f}.docx"))) " " } }
                                     }
                                 }
                             }
                         }
                     }
-                    @for e in &done.written.failures { p.bad { (e) } }
+                    @if view.forms.len() > SHOWN_FORMS {
+                        p.note { "… и еще случаев: " (view.forms.len() - SHOWN_FORMS) "; их формы — в zip." }
+                    }
+                    @for e in &failures { p.bad { (e) } }
                 },
-                Some(Err(e)) => { p.message role="alert" { (e.to_string()) } },
-                None => {},
+                Err(e) => { p.message role="alert" { (e.to_string()) } },
             }
         },
     )
@@ -298,19 +392,6 @@ fn relative(files: &[PathBuf], base: &Path) -> Vec<String> {
         .collect()
 }
 
-/// `<case-id>/<file>` paths grouped by case, in order.
-fn by_case(files: &[String]) -> Vec<(&str, Vec<&str>)> {
-    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
-    for f in files {
-        let case = f.split('/').next().unwrap_or("");
-        match out.last_mut() {
-            Some((c, fs)) if *c == case => fs.push(f),
-            _ => out.push((case, vec![f])),
-        }
-    }
-    out
-}
-
 fn quarter_query(label: &str, territory: Option<&str>) -> String {
     let mut q = vec![("q", label)];
     if let Some(t) = territory {
@@ -327,8 +408,6 @@ pub async fn quarter_forms_zip(
     Extension(s): Extension<Session>,
     Query(q): Query<QuarterQuery>,
 ) -> Result<Response> {
-    let territory = territory_choice(&s, q.t.clone())
-        .map_err(|_| Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS))?;
     let typed = q.q.unwrap_or_else(|| quarter_code(state.today()));
     let Ok(label) = Quarter::parse(&typed).map(|q| q.label()) else {
         return Err(Error::page(
@@ -337,13 +416,31 @@ pub async fn quarter_forms_zip(
             "Квартал записывается как ГГГГ-QN, например 2026-Q4.",
         ));
     };
+    let territory = territory_choice(&s, q.t.clone())
+        .map_err(|_| Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS))?;
+    let scope = s.scope();
+    let (key, view) = quarter_view(&state, &label, territory.as_deref(), &scope)
+        .await
+        .map_err(|e| Error::page(StatusCode::BAD_REQUEST, "Формы не собраны", e))?;
+    let n = view.form_files();
+    let zips = state.work.path().join(ZIPS);
+    let cached = zips.join(format!("{}.zip", key.stamp()));
     let tmp = state.scratch("quarter-forms-").map_err(Error::fault)?;
     let root = state.cfg.archive.clone();
     let today = state.today();
     let (l, t) = (label.clone(), territory.clone());
-    let (bytes, n) = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, usize)> {
+    let bytes = tokio::task::spawn_blocking(move || -> Result<Vec<u8>> {
+        // Rendered once per archive state: kept until the archive changes.
+        if key.generation.is_some()
+            && let Ok(bytes) = std::fs::read(&cached)
+        {
+            return Ok(bytes);
+        }
+        if n == 0 {
+            return Ok(Vec::new());
+        }
         let out = tmp.path();
-        let done = crate::report::run_quarter(&l, &root, out, today, t.as_deref())
+        let done = crate::report::run_quarter_seen(&l, &root, out, today, t.as_deref(), &scope)
             .map_err(Error::failed)?;
         if let Some(e) = done.written.failures.first() {
             return Err(Error::failed(e.clone()));
@@ -358,10 +455,13 @@ pub async fn quarter_forms_zip(
             })
             .collect();
         files.sort();
-        Ok((
-            crate::portable_zip::zip_files(files)?,
-            done.form_files.len(),
-        ))
+        let bytes = crate::portable_zip::zip_files(files)?;
+        if key.generation.is_some() {
+            std::fs::create_dir_all(&zips)?;
+            crate::files::write_if_changed(&cached, &bytes)?;
+            prune_quarters(&zips);
+        }
+        Ok(bytes)
     })
     .await
     .map_err(Error::fault)?
@@ -401,18 +501,18 @@ pub async fn quarter_file(
     };
     let file =
         file.map_err(|_| Error::page(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет."))?;
-    // The folder holds the latest run of this quarter, whoever asked for it: a limited user
-    // gets its files only when it was run for one of their territories.
+    // The folder holds the latest summary of this quarter, whoever asked for it: a limited
+    // user gets its files only when it is of one of their territories.
     let scope = s.scope();
-    if scope != crate::index::Scope::All {
+    if scope != Scope::All {
         let mark = state
             .work
             .path()
             .join(QUARTERS)
             .join(&q)
             .join(TERRITORY_MARK);
-        let ran_for = std::fs::read_to_string(mark).ok();
-        if !ran_for.is_some_and(|t| !t.is_empty() && scope.sees(Some(&t))) {
+        let made_for = std::fs::read_to_string(mark).ok();
+        if !made_for.is_some_and(|t| !t.is_empty() && scope.sees(Some(&t))) {
             return Err(Error::page(
                 StatusCode::NOT_FOUND,
                 "Не найдено",

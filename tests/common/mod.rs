@@ -3,6 +3,7 @@
 
 pub mod forms;
 pub mod serve;
+pub mod synth_archive;
 
 use std::path::Path;
 use std::process::{Command, Output};
