@@ -9,9 +9,11 @@
 
 mod row;
 mod schema;
+mod search;
 
 pub use row::{DueRow, Row, STATES, Who, name_words};
 pub use schema::SCHEMA_VERSION;
+pub use search::{Found, Hit, PAGE as SEARCH_PAGE};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};

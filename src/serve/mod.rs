@@ -34,6 +34,7 @@ mod login;
 mod logs;
 mod middleware;
 mod quarter;
+mod search;
 mod sheet;
 mod state;
 mod trust;
@@ -74,6 +75,7 @@ pub fn serve(cfg: Config) -> Result<(), Error> {
     if let Err(e) = crate::archive::refresh_index(&cfg.archive) {
         eprintln!("okno: {e}");
     }
+    search::load_variants(&cfg.archive);
     let work = tempfile::Builder::new()
         .prefix("okno-serve-")
         .tempdir()
@@ -155,6 +157,7 @@ fn router(state: Shared) -> Router {
         .merge(check::router())
         .merge(sheet::router())
         .merge(archive::router())
+        .merge(search::router())
         .merge(quarter::router())
         .merge(logs::router())
         .merge(blanks::router())
