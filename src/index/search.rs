@@ -61,13 +61,13 @@ struct Match {
     score: u32,
     kind: Kind,
     /// The query's word (folded) and the case's word it met (names only).
-    asked: String,
-    met: String,
+    asked: Arc<str>,
+    met: Arc<str>,
     child: bool,
 }
 
 impl Match {
-    fn new(kind: Kind, child: bool, asked: &str, met: &str) -> Match {
+    fn new(kind: Kind, child: bool, asked: &Arc<str>, met: &Arc<str>) -> Match {
         // Ranked: exact > variant/prefix > one edit; the child's name before a parent's.
         let base = match kind {
             Kind::Exact | Kind::Birth | Kind::Id => 100,
@@ -83,21 +83,23 @@ impl Match {
         Match {
             score: if names && !child { base * 4 / 5 } else { base },
             kind,
-            asked: asked.to_string(),
-            met: met.to_string(),
+            asked: asked.clone(),
+            met: met.clone(),
             child,
         }
     }
 }
 
-/// One case's matches so far: by query term.
-type Matches = HashMap<i64, (String, Vec<Match>)>;
+/// A term's best match per case (by the case's row).
+type Found1 = HashMap<i64, Match>;
 
 /// The index's vocabulary, read once per generation: the name words (sorted, for prefixes),
 /// and the distinct curators and agencies with their folded words.
 struct Vocab {
     generation: i64,
     words: Vec<(String, i64, usize)>,
+    /// Case row → case ID: the order of hits of one score.
+    ids: HashMap<i64, String>,
     curators: Vec<(String, Vec<String>)>,
     agencies: Vec<(String, Vec<String>)>,
 }
@@ -173,12 +175,12 @@ fn terms(q: &str) -> Vec<Term> {
 }
 
 /// Keeps, per case, the better of two matches of one term.
-fn add(into: &mut HashMap<i64, (String, Match)>, row: i64, case_id: String, m: Match) {
+fn add(into: &mut Found1, row: i64, m: Match) {
     match into.get_mut(&row) {
-        Some((_, old)) if old.score >= m.score => {}
-        Some(slot) => slot.1 = m,
+        Some(old) if old.score >= m.score => {}
+        Some(slot) => *slot = m,
         None => {
-            into.insert(row, (case_id, m));
+            into.insert(row, m);
         }
     }
 }
@@ -209,6 +211,15 @@ impl Index {
             .collect::<rusqlite::Result<_>>()
             .map_err(self.sql())?;
         words.sort();
+        let mut st = self
+            .conn()
+            .prepare("SELECT id, case_id FROM cases")
+            .map_err(self.sql())?;
+        let ids: HashMap<i64, String> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(self.sql())?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(self.sql())?;
         let distinct = |column: &str| -> Result<Vec<(String, Vec<String>)>> {
             let mut st = self
                 .conn()
@@ -232,6 +243,7 @@ impl Index {
         let vocab = Arc::new(Vocab {
             generation,
             words,
+            ids,
             curators: distinct("curator")?,
             agencies: distinct("agency")?,
         });
@@ -242,12 +254,12 @@ impl Index {
         Ok(vocab)
     }
 
-    /// Runs `sql` (its `?1…` parameters `params`, then the scope's) for (row, case_id, extra).
-    fn rows(&self, sql: &str, params: &[String]) -> Result<Vec<(i64, String, i64)>> {
+    /// Runs `sql` (its `?1…` parameters `params`, then the scope's) for (case row, extra).
+    fn rows(&self, sql: &str, params: &[String]) -> Result<Vec<(i64, i64)>> {
         let mut st = self.conn().prepare_cached(sql).map_err(self.sql())?;
         let rows = st
             .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?))
             })
             .map_err(self.sql())?
             .collect::<rusqlite::Result<_>>()
@@ -261,21 +273,21 @@ impl Index {
         column: &str,
         values: Vec<String>,
         scope: &Scope,
-    ) -> Result<Vec<(i64, String, i64)>> {
+    ) -> Result<Vec<(i64, i64)>> {
         if values.is_empty() {
             return Ok(Vec::new());
         }
         let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
         let (cond, sp) = scope.sql("c.territory", values.len() + 1);
         let sql = format!(
-            "SELECT c.id, c.case_id, 0 FROM cases c WHERE c.{column} IN ({}) AND {cond}",
+            "SELECT c.id, 0 FROM cases c WHERE c.{column} IN ({}) AND {cond}",
             marks.join(", ")
         );
         self.rows(&sql, &values.into_iter().chain(sp).collect::<Vec<_>>())
     }
 
     /// A date: the birth date, or the one with day and month swapped (lower rank).
-    fn date_matches(&self, d: NaiveDate, scope: &Scope) -> Result<HashMap<i64, (String, Match)>> {
+    fn date_matches(&self, d: NaiveDate, scope: &Scope) -> Result<Found1> {
         let mut out = HashMap::new();
         let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
         let swapped = NaiveDate::from_ymd_opt(d.year(), d.day(), d.month()).filter(|s| *s != d);
@@ -285,31 +297,32 @@ impl Index {
         let (cond, sp) = scope.sql("c.territory", values.len() + 1);
         let marks: Vec<String> = (1..=values.len()).map(|i| format!("?{i}")).collect();
         let sql = format!(
-            "SELECT c.id, c.case_id, c.birth FROM cases c WHERE c.birth IN ({}) AND {cond}",
+            "SELECT c.id, c.birth FROM cases c WHERE c.birth IN ({}) AND {cond}",
             marks.join(", ")
         );
         let mut st = self.conn().prepare_cached(&sql).map_err(self.sql())?;
         let params: Vec<String> = values.into_iter().chain(sp).collect();
-        let rows: Vec<(i64, String, String)> = st
+        let rows: Vec<(i64, String)> = st
             .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?))
             })
             .map_err(self.sql())?
             .collect::<rusqlite::Result<_>>()
             .map_err(self.sql())?;
-        for (row, id, birth) in rows {
+        let none: Arc<str> = Arc::from("");
+        for (row, birth) in rows {
             let kind = if birth == exact {
                 Kind::Birth
             } else {
                 Kind::BirthSwapped
             };
-            add(&mut out, row, id, Match::new(kind, true, "", ""));
+            add(&mut out, row, Match::new(kind, true, &none, &none));
         }
         Ok(out)
     }
 
     /// A case ID as typed: exact, or its prefix (3 characters or more).
-    fn id_matches(&self, raw: &str, scope: &Scope) -> Result<HashMap<i64, (String, Match)>> {
+    fn id_matches(&self, raw: &str, scope: &Scope) -> Result<Found1> {
         let mut out = HashMap::new();
         let mut forms = vec![raw.to_string()];
         let upper = raw.to_uppercase();
@@ -318,15 +331,15 @@ impl Index {
         }
         let (cond, sp) = scope.sql("c.territory", 3);
         let sql = format!(
-            "SELECT c.id, c.case_id, 0 FROM cases c \
+            "SELECT c.id, c.case_id FROM cases c \
              WHERE c.case_id >= ?1 AND c.case_id < ?2 AND {cond}"
         );
+        let none: Arc<str> = Arc::from("");
         for f in forms {
             if f.chars().count() < 3 {
                 // Too short to be a prefix: exact only.
-                let found = self.cases_where("case_id", vec![f.clone()], scope)?;
-                for (row, id, _) in found {
-                    add(&mut out, row, id, Match::new(Kind::Id, true, &f, ""));
+                for (row, _) in self.cases_where("case_id", vec![f.clone()], scope)? {
+                    add(&mut out, row, Match::new(Kind::Id, true, &none, &none));
                 }
                 continue;
             }
@@ -334,9 +347,17 @@ impl Index {
                 .into_iter()
                 .chain(sp.iter().cloned())
                 .collect();
-            for (row, id, _) in self.rows(&sql, &params)? {
+            let mut st = self.conn().prepare_cached(&sql).map_err(self.sql())?;
+            let rows: Vec<(i64, String)> = st
+                .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map_err(self.sql())?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(self.sql())?;
+            for (row, id) in rows {
                 let kind = if id == f { Kind::Id } else { Kind::IdPrefix };
-                add(&mut out, row, id, Match::new(kind, true, &f, ""));
+                add(&mut out, row, Match::new(kind, true, &none, &none));
             }
         }
         Ok(out)
@@ -350,11 +371,13 @@ impl Index {
         vocab: &Vocab,
         scope: &Scope,
         variants: &NameVariants,
-    ) -> Result<HashMap<i64, (String, Match)>> {
+    ) -> Result<Found1> {
         let mut out = HashMap::new();
         let n = w.chars().count();
         // Vocabulary word id → (kind, word).
         let mut met: HashMap<i64, (Kind, &str)> = HashMap::new();
+        let asked: Arc<str> = Arc::from(w);
+        let none: Arc<str> = Arc::from("");
         let find = |word: &str| {
             vocab
                 .words
@@ -390,17 +413,28 @@ impl Index {
             let ids: Vec<String> = met.keys().map(|i| i.to_string()).collect();
             let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
             let (cond, sp) = scope.sql("c.territory", ids.len() + 1);
-            let sql = format!(
-                "SELECT n.case_row, c.case_id, n.word * 2 + n.who FROM names n \
-                 JOIN cases c ON c.id = n.case_row WHERE n.word IN ({}) AND {cond}",
-                marks.join(", ")
-            );
-            for (row, case_id, packed) in
-                self.rows(&sql, &ids.into_iter().chain(sp).collect::<Vec<_>>())?
-            {
+            // Without a scope, the names alone (no look into the cases).
+            let sql = if *scope == Scope::All {
+                format!(
+                    "SELECT n.case_row, n.word * 2 + n.who FROM names n WHERE n.word IN ({})",
+                    marks.join(", ")
+                )
+            } else {
+                format!(
+                    "SELECT n.case_row, n.word * 2 + n.who FROM names n \
+                     JOIN cases c ON c.id = n.case_row WHERE n.word IN ({}) AND {cond}",
+                    marks.join(", ")
+                )
+            };
+            let met: HashMap<i64, (Kind, Arc<str>)> = met
+                .into_iter()
+                .map(|(id, (k, word))| (id, (k, Arc::from(word))))
+                .collect();
+            let params: Vec<String> = ids.into_iter().chain(sp).collect();
+            for (row, packed) in self.rows(&sql, &params)? {
                 let (word, who) = (packed >> 1, packed & 1);
                 if let Some((kind, word)) = met.get(&word) {
-                    add(&mut out, row, case_id, Match::new(*kind, who == 0, w, word));
+                    add(&mut out, row, Match::new(*kind, who == 0, &asked, word));
                 }
             }
         }
@@ -413,8 +447,8 @@ impl Index {
                 .filter(|(_, words)| meets(words, w))
                 .map(|(v, _)| v.clone())
                 .collect();
-            for (row, id, _) in self.cases_where(column, hits, scope)? {
-                add(&mut out, row, id, Match::new(kind, true, w, ""));
+            for (row, _) in self.cases_where(column, hits, scope)? {
+                add(&mut out, row, Match::new(kind, true, &asked, &none));
             }
         }
         let territories: Vec<String> = crate::catalog::catalog()
@@ -428,8 +462,12 @@ impl Index {
             .map(|(code, _)| code.clone())
             .filter(|code| scope.sees(Some(code)))
             .collect();
-        for (row, id, _) in self.cases_where("territory", territories, scope)? {
-            add(&mut out, row, id, Match::new(Kind::Territory, true, w, ""));
+        for (row, _) in self.cases_where("territory", territories, scope)? {
+            add(
+                &mut out,
+                row,
+                Match::new(Kind::Territory, true, &asked, &none),
+            );
         }
         Ok(out)
     }
@@ -447,21 +485,21 @@ impl Index {
             return Ok(Found::default());
         }
         let vocab = self.vocab()?;
-        let mut all: Option<Matches> = None;
+        let mut all: Option<HashMap<i64, Vec<Match>>> = None;
         for term in &terms {
             let found = match term {
                 Term::Date(d) => self.date_matches(*d, scope)?,
                 Term::Token { raw, words } => {
                     // A token of several words (a hyphenated surname): all of them.
-                    let mut by_words: Option<HashMap<i64, (String, Match)>> = None;
+                    let mut by_words: Option<Found1> = None;
                     for w in words {
                         let m = self.word_matches(w, &vocab, scope, variants)?;
                         by_words = Some(match by_words {
                             None => m,
                             Some(mut acc) => {
                                 acc.retain(|row, _| m.contains_key(row));
-                                for (row, (_, x)) in acc.iter_mut() {
-                                    x.score = x.score.min(m[row].1.score);
+                                for (row, x) in acc.iter_mut() {
+                                    x.score = x.score.min(m[row].score);
                                 }
                                 acc
                             }
@@ -469,30 +507,31 @@ impl Index {
                     }
                     let mut found = by_words.unwrap_or_default();
                     // The token as a case ID (or its start) too.
-                    for (row, (id, m)) in self.id_matches(raw, scope)? {
-                        add(&mut found, row, id, m);
+                    for (row, m) in self.id_matches(raw, scope)? {
+                        add(&mut found, row, m);
                     }
                     found
                 }
             };
             all = Some(match all {
-                None => found
-                    .into_iter()
-                    .map(|(row, (id, m))| (row, (id, vec![m])))
-                    .collect(),
+                None => found.into_iter().map(|(row, m)| (row, vec![m])).collect(),
                 Some(mut acc) => {
                     acc.retain(|row, _| found.contains_key(row));
-                    for (row, (_, ms)) in acc.iter_mut() {
-                        ms.push(found[row].1.clone());
+                    for (row, ms) in acc.iter_mut() {
+                        ms.push(found[row].clone());
                     }
                     acc
                 }
             });
         }
         let all = all.unwrap_or_default();
+        let unknown = String::new();
         let mut ranked: Vec<(u32, &String, i64, &Vec<Match>)> = all
             .iter()
-            .map(|(row, (id, ms))| (ms.iter().map(|m| m.score).sum(), id, *row, ms))
+            .map(|(row, ms)| {
+                let id = vocab.ids.get(row).unwrap_or(&unknown);
+                (ms.iter().map(|m| m.score).sum(), id, *row, ms)
+            })
             .collect();
         ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         let start = page.max(1).saturating_sub(1).saturating_mul(PAGE);
@@ -548,7 +587,7 @@ fn why(ms: &[Match], child: &str, parents: &str) -> String {
         .iter()
         .filter(|w| {
             ms.iter()
-                .any(|m| m.kind == Kind::Exact && m.child && m.met == **w)
+                .any(|m| m.kind == Kind::Exact && m.child && *m.met == **w)
         })
         .map(|w| part(child, w))
         .collect();
