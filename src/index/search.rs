@@ -263,8 +263,8 @@ impl Index {
             })
             .map_err(self.sql())?
             .collect::<rusqlite::Result<_>>()
-            .map_err(self.sql());
-        rows
+            .map_err(self.sql())?;
+        Ok(rows)
     }
 
     /// Cases with a column's value among `values`, in scope.
