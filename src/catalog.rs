@@ -354,3 +354,105 @@ impl NameVariants {
                 .is_some_and(|g| self.group_of.get(b) == Some(g))
     }
 }
+
+/// The file of an archive's own given-name variants, beside its cases.
+pub const ARCHIVE_VARIANTS: &str = "name_variants.toml";
+
+/// The name variants the search and I-KNOWN use for the archive at `root`: the built-in
+/// groups joined with `ARCHIVE/name_variants.toml` when there is one. A file that cannot be
+/// read gives the built-in groups and a Russian message naming the file and the line.
+pub fn variants_for(root: &std::path::Path) -> (NameVariants, Option<String>) {
+    let path = root.join(ARCHIVE_VARIANTS);
+    let builtin = || NameVariants::builtin().clone();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (builtin(), None),
+        Err(e) => {
+            let msg = format!(
+                "{} не прочитан ({e}); используются только встроенные варианты имён",
+                path.display()
+            );
+            return (builtin(), Some(msg));
+        }
+    };
+    match NameVariants::parse(Some(&text)) {
+        Ok(v) => (v, None),
+        Err(e) => {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .unwrap_or(1);
+            let msg = format!(
+                "{}, строка {line}: файл не читается — ожидается groups = [[\"наталья\", \
+                 \"наталия\"], …] (одна группа вариантов имени в квадратных скобках, имена в \
+                 кавычках через запятую); используются только встроенные варианты имён",
+                path.display()
+            );
+            (builtin(), Some(msg))
+        }
+    }
+}
+
+#[cfg(test)]
+mod variant_tests {
+    use super::*;
+
+    #[test]
+    fn built_in_groups_fold_and_name_each_other() {
+        let v = NameVariants::builtin();
+        let mut others: Vec<&str> = v.others("наталья").collect();
+        others.sort();
+        assert_eq!(others, vec!["наталия"]);
+        assert!(v.same_name("софья", "софия"));
+        assert!(v.same_name("дарья", "дария"));
+        // Артём folds to «артем», which is in a group with «артемий».
+        assert!(v.same_name(&fold("Артём"), "артемий"));
+        assert!(
+            !v.same_name("наталья", "наталья"),
+            "one spelling is not a variant"
+        );
+        assert!(!v.same_name("наталья", "софья"));
+        assert_eq!(v.others("петр").count(), 0);
+        assert_eq!(v.others("нет-такого").count(), 0);
+    }
+
+    #[test]
+    fn a_regions_file_adds_groups_and_joins_a_name_in_two() {
+        let v = NameVariants::parse(Some(
+            "groups = [[\"Наталья\", \"Наташа\"], [\"Зоя\", \"Зоия\"]]",
+        ))
+        .expect("parse");
+        // Joined to the built-in «наталья / наталия», folded.
+        assert!(v.same_name("наташа", "наталия"));
+        assert!(v.same_name("зоя", "зоия"));
+        let mut others: Vec<&str> = v.others("наталия").collect();
+        others.sort();
+        assert_eq!(others, vec!["наталья", "наташа"]);
+    }
+
+    #[test]
+    fn the_archives_file_is_read_and_a_broken_one_named_by_line() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (v, msg) = variants_for(dir.path());
+        assert!(msg.is_none());
+        assert!(!v.same_name("зоя", "зоия"));
+        std::fs::write(
+            dir.path().join(ARCHIVE_VARIANTS),
+            "groups = [[\"Зоя\", \"Зоия\"]]\n",
+        )
+        .expect("write");
+        let (v, msg) = variants_for(dir.path());
+        assert!(msg.is_none());
+        assert!(v.same_name("зоя", "зоия"));
+        std::fs::write(
+            dir.path().join(ARCHIVE_VARIANTS),
+            "# мои варианты\ngroups = [\n  [\"Зоя\", \"Зоия\"],\n  [\"Ия\" \"Ия\"],\n]\n",
+        )
+        .expect("write");
+        let (v, msg) = variants_for(dir.path());
+        let msg = msg.expect("a message");
+        assert!(msg.contains("name_variants.toml, строка 4:"), "{msg}");
+        assert!(v.same_name("софья", "софия"), "the built-in groups stay");
+        assert!(!v.same_name("зоя", "зоия"));
+    }
+}

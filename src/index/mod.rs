@@ -14,6 +14,7 @@ mod list;
 mod quarter;
 mod row;
 mod schema;
+mod search;
 mod territory;
 
 pub use case::{Related, Relation};
@@ -25,6 +26,7 @@ pub use known::{
 pub use list::{Ask, Deadlines, Filter, Listed, Listing, NextDue, PAGE, Sort};
 pub use row::{DueRow, Row, STATES, Who, family_key, name_words};
 pub use schema::SCHEMA_VERSION;
+pub use search::{Found, Hit, PAGE as SEARCH_PAGE};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};

@@ -39,6 +39,7 @@ mod logs;
 mod middleware;
 mod quarter;
 mod scope;
+mod search;
 mod sheet;
 mod state;
 mod trust;
@@ -79,6 +80,7 @@ pub fn serve(cfg: Config) -> Result<(), Error> {
     if let Err(e) = crate::archive::refresh_index(&cfg.archive) {
         eprintln!("okno: {e}");
     }
+    search::load_variants(&cfg.archive);
     let work = tempfile::Builder::new()
         .prefix("okno-serve-")
         .tempdir()
@@ -162,6 +164,7 @@ fn router(state: Shared) -> Router {
         .merge(archive::router())
         .merge(case::router())
         .merge(deadlines::router())
+        .merge(search::router())
         .merge(quarter::router())
         .merge(logs::router())
         .merge(blanks::router())
