@@ -514,7 +514,6 @@ mod new_routes {
     }
 
     #[test]
-    #[ignore = "enabled by the lead after merge"]
     fn api_search_leaves_out_another_territory() {
         let server = Server::start(archive(), &[]);
         let mut berd = login(&server, "berd");
@@ -538,7 +537,6 @@ mod new_routes {
     }
 
     #[test]
-    #[ignore = "enabled by the lead after merge"]
     fn archive_search_leaves_out_another_territory() {
         let server = Server::start(archive(), &[]);
         let mut berd = login(&server, "berd");
@@ -550,7 +548,6 @@ mod new_routes {
     }
 
     #[test]
-    #[ignore = "enabled by the lead after merge"]
     fn api_cases_leaves_out_another_territory() {
         let server = Server::start(archive(), &[]);
         let mut berd = login(&server, "berd");
@@ -569,7 +566,6 @@ mod new_routes {
     }
 
     #[test]
-    #[ignore = "enabled by the lead after merge"]
     fn archive_pages_leave_out_another_territory() {
         let server = Server::start(archive(), &[]);
         let mut berd = login(&server, "berd");
@@ -585,7 +581,6 @@ mod new_routes {
     }
 
     #[test]
-    #[ignore = "enabled by the lead after merge"]
     fn deadlines_leave_out_another_territory() {
         let server = Server::start(archive(), &[]);
         let mut berd = login(&server, "berd");
@@ -609,7 +604,6 @@ mod new_routes {
     }
 
     #[test]
-    #[ignore = "enabled by the lead after merge"]
     fn the_case_page_of_another_territory_is_missing() {
         let server = Server::start(archive(), &[]);
         let mut berd = login(&server, "berd");

@@ -2,7 +2,8 @@
 //! and birth date under another case ID) and the same family (the same actual address, or a
 //! legal representative of the same name).
 
-use super::{Index, Result, Scope, name_words};
+use super::row::name_words;
+use super::store::{Index, Result, Scope};
 
 /// Why a case is related.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -140,7 +141,7 @@ impl Index {
                     territory,
                     child,
                     level,
-                    bagged: super::date(bagged),
+                    bagged: super::store::date(bagged),
                 }
             } else {
                 Related {

@@ -2,7 +2,7 @@
 //! (`dues`, with the ones that last only while the work goes on kept to cases not ended),
 //! filtered and paged, and the number overdue (the menu's «Сроки (N)»).
 
-use super::{Index, Result, Scope, date};
+use super::store::{Index, Result, Scope, date};
 use chrono::NaiveDate;
 
 /// One pending deadline, with what the page filters and shows of its case (no names).

@@ -551,7 +551,7 @@ mod tests {
     fn a_version_2_file_gets_the_keys_of_its_cases() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let mut conn = Connection::open(dir.path().join(super::super::FILE)).unwrap();
+            let mut conn = Connection::open(dir.path().join(super::super::store::FILE)).unwrap();
             super::super::schema::migrate_to(&mut conn, 2).ok().unwrap();
             conn.execute(
                 "INSERT INTO cases (case_id, version, bagged, child, child_key, birth, parents, \
@@ -561,7 +561,7 @@ mod tests {
             )
             .unwrap();
         }
-        let ix = super::super::Index::open(dir.path()).unwrap();
+        let ix = super::super::store::Index::open(dir.path()).unwrap();
         let (born, swapped) = (
             NaiveDate::from_ymd_opt(2015, 3, 4).unwrap(),
             NaiveDate::from_ymd_opt(2015, 4, 3).unwrap(),

@@ -2,7 +2,7 @@
 //! that pass the filter. A page is `PAGE` rows whatever the archive's size: the database
 //! counts, sorts and skips, the page reads 50 rows and their pending deadlines.
 
-use super::{Index, Result, Scope, date};
+use super::store::{Index, Result, Scope, date};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 

@@ -2,7 +2,7 @@
 //! fold reads those bags, not every bag), and the other cases about one child (the repeated
 //! notifications count them).
 
-use super::{Index, Result, Scope};
+use super::store::{Index, Result, Scope};
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 

@@ -5,7 +5,8 @@
 //! prefix), the curator, the agency or the territory. Candidate words come from the small
 //! vocabulary (`words`, kept in memory per `generation()`), then the cases from `names`.
 
-use super::{Index, Result, Scope, date, name_words};
+use super::row::name_words;
+use super::store::{Index, Result, Scope, date};
 use crate::catalog::NameVariants;
 use crate::text::{fold, within_one_edit};
 use chrono::{Datelike, NaiveDate};
@@ -188,7 +189,7 @@ fn add(into: &mut Found1, row: i64, m: Match) {
 impl Index {
     fn vocab(&self) -> Result<Arc<Vocab>> {
         let generation = self.generation()?;
-        let key = self.path.clone();
+        let key = self.path().to_path_buf();
         if let Some(v) = vocab_cache()
             .lock()
             .unwrap_or_else(|e| e.into_inner())
