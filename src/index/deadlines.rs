@@ -98,7 +98,8 @@ impl Index {
             .conn()
             .prepare(&format!(
                 "SELECT c.case_id, c.territory, c.agency, c.agency_kind, c.curator, d.rule, \
-                 d.what, d.counted, d.due FROM dues d JOIN cases c ON c.id = d.case_row \
+                 w.text, t.text, d.due FROM dues d JOIN cases c ON c.id = d.case_row \
+                 JOIN texts w ON w.id = d.what JOIN texts t ON t.id = d.counted \
                  WHERE {cond} ORDER BY d.due, c.case_id, d.rule LIMIT ?{} OFFSET ?{}",
                 n + 1,
                 n + 2

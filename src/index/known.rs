@@ -143,7 +143,10 @@ pub(super) fn put_keys(
     birth: Option<NaiveDate>,
 ) -> rusqlite::Result<()> {
     let Some(birth) = birth else { return Ok(()) };
-    let mut st = conn.prepare_cached("INSERT INTO known_keys (key, case_row) VALUES (?1, ?2)")?;
+    let mut st = conn.prepare_cached(
+        "INSERT INTO known_keys (key, case_row) VALUES (?1, ?2) \
+         ON CONFLICT (key, case_row) DO NOTHING",
+    )?;
     for k in keys(child, birth) {
         st.execute([k, case_row])?;
     }

@@ -250,7 +250,8 @@ impl Index {
         let mut st = self
             .conn()
             .prepare(
-                "SELECT rule, what, due FROM dues WHERE case_row = ?1 ORDER BY due, rule, what",
+                "SELECT d.rule, w.text, d.due FROM dues d JOIN texts w ON w.id = d.what \
+                 WHERE d.case_row = ?1 ORDER BY d.due, d.rule, w.text",
             )
             .map_err(self.sql())?;
         for (id, mut case) in rows {

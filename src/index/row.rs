@@ -36,7 +36,7 @@ pub struct Row {
     pub bagged: NaiveDate,
     /// Territory code.
     pub territory: Option<String>,
-    /// The notified child's name as written, and folded (`PersonName::key`).
+    /// The notified child's name as written, and its key (`child_key`).
     pub child: String,
     pub child_key: String,
     pub birth: Option<NaiveDate>,
@@ -77,6 +77,17 @@ pub fn name_words(full: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(String::from)
         .collect()
+}
+
+/// A child's name as the index matches one child (with the birth date): 16 hex digits of
+/// the SHA-256 of its folded full name (`PersonName::key`); empty for a child without a name.
+pub fn child_key(name: &crate::model::PersonName) -> String {
+    use sha2::{Digest, Sha256};
+    let key = name.key();
+    if key.is_empty() {
+        return String::new();
+    }
+    hex::encode(&Sha256::digest(key.as_bytes())[..8])
 }
 
 /// The family key of an address: 16 hex digits of the SHA-256 of its folded text.
@@ -132,7 +143,7 @@ impl Row {
             version,
             bagged,
             territory: case.territory.as_ref().map(|t| t.code().to_string()),
-            child_key: child.map(|c| c.name.key()).unwrap_or_default(),
+            child_key: child.map(|c| child_key(&c.name)).unwrap_or_default(),
             child: child_name,
             birth: day(child.and_then(|c| c.birth_date)),
             parents: reps

@@ -49,11 +49,12 @@ const STEPS: &[&str] = &[
          who INTEGER NOT NULL,
          PRIMARY KEY (word, case_row, who)) WITHOUT ROWID;
      CREATE INDEX names_case ON names (case_row);
+     CREATE TABLE texts (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
      CREATE TABLE dues (
          case_row INTEGER NOT NULL,
          rule TEXT NOT NULL,
-         what TEXT NOT NULL,
-         counted TEXT NOT NULL,
+         what INTEGER NOT NULL,
+         counted INTEGER NOT NULL,
          due TEXT NOT NULL,
          while_active INTEGER NOT NULL);
      CREATE INDEX dues_due ON dues (due);
@@ -70,8 +71,10 @@ const STEPS: &[&str] = &[
      UPDATE meta SET value = value + 1 WHERE name = 'generation';",
     // 4: I-KNOWN's keys (`known.rs`): a child by birth date and name less one word, or whole;
     // the cases already in the file get theirs as the step runs.
-    "CREATE TABLE known_keys (key BIGINT NOT NULL, case_row INTEGER NOT NULL);
-     CREATE INDEX known_keys_key ON known_keys (key);
+    "CREATE TABLE known_keys (
+         key BIGINT NOT NULL,
+         case_row INTEGER NOT NULL,
+         PRIMARY KEY (key, case_row)) WITHOUT ROWID;
      CREATE INDEX known_keys_case ON known_keys (case_row);",
 ];
 

@@ -253,7 +253,7 @@ impl Index {
     pub fn clear(&mut self) -> Result<()> {
         self.conn
             .execute_batch(
-                "BEGIN; DELETE FROM names; DELETE FROM words; DELETE FROM dues; \
+                "BEGIN; DELETE FROM names; DELETE FROM words; DELETE FROM dues; DELETE FROM texts; \
                  DELETE FROM known_keys; \
                  DELETE FROM versions; DELETE FROM cases; \
                  UPDATE meta SET value = value + 1 WHERE name = 'generation'; COMMIT;",
@@ -356,8 +356,10 @@ impl Index {
         let mut st = self
             .conn
             .prepare(
-                "SELECT rule, what, counted, due, while_active FROM dues WHERE case_row = ?1 \
-                 ORDER BY rowid",
+                "SELECT d.rule, w.text, c.text, d.due, d.while_active FROM dues d \
+                 JOIN texts w ON w.id = d.what JOIN texts c ON c.id = d.counted \
+                 WHERE d.case_row = ?1 \
+                 ORDER BY d.rowid",
             )
             .map_err(self.sql())?;
         row.dues = st
@@ -464,9 +466,17 @@ fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
         }
         known::put_keys(tx, id, &row.child, row.birth)?;
         for d in &row.dues {
+            // The texts repeat across cases: each is stored once.
+            for text in [&d.what, &d.from] {
+                tx.execute(
+                    "INSERT INTO texts (text) VALUES (?1) ON CONFLICT (text) DO NOTHING",
+                    [text],
+                )?;
+            }
             tx.execute(
                 "INSERT INTO dues (case_row, rule, what, counted, due, while_active) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                 SELECT ?1, ?2, w.id, c.id, ?5, ?6 FROM texts w, texts c \
+                 WHERE w.text = ?3 AND c.text = ?4",
                 params![id, d.rule, d.what, d.from, iso(Some(d.due)), d.while_active],
             )?;
         }

@@ -316,7 +316,7 @@ pub fn quarter_view(
         if let (true, Some((_, child))) = (notified, c.notified_child())
             && let Some(birth) = child.birth_date
         {
-            children.push((child.name.key(), birth.0));
+            children.push((crate::index::child_key(&child.name), birth.0));
         }
     }
     // The archive's other notifications about the quarter's children.
