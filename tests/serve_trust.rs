@@ -285,10 +285,14 @@ fn each_change_is_allowed_by_role_at_its_route_not_by_its_form() {
 
     // Route, then the status for: anonymous, viewer, secretary. With users, an anonymous
     // page is sent to the login (303), an anonymous API call refused (401).
-    let table: [(&str, [u16; 3]); 10] = [
+    let table: [(&str, [u16; 3]); 13] = [
         ("/login", [401, 401, 401]),
         ("/check", [303, 303, 303]),
         ("/check/{job}/archive", [303, 403, 200]),
+        // A decision about a pair the check did not find: refused as missing.
+        ("/check/{job}/known", [303, 403, 404]),
+        ("/archive/search", [303, 200, 200]),
+        ("/api/search", [401, 200, 200]),
         ("/archive/verify", [303, 303, 303]),
         ("/archive/export", [303, 403, 200]),
         ("/api/validate", [401, 200, 200]),
@@ -340,6 +344,22 @@ fn each_change_is_allowed_by_role_at_its_route_not_by_its_form() {
                 "/check/{job}/archive" => {
                     c.post_form(&format!("/check/{job}/archive"), &[("csrf", &token)])
                 }
+                "/check/{job}/known" => c.post_form(
+                    &format!("/check/{job}/known"),
+                    &[
+                        ("csrf", &token),
+                        ("new", "NSK-2026-0002"),
+                        ("known", "NSK-2026-0001"),
+                        ("decision", "different"),
+                    ],
+                ),
+                "/archive/search" => c.post_form(route, &[("csrf", &token), ("q", "Петров")]),
+                "/api/search" => c.post(
+                    route,
+                    "application/json",
+                    r#"{"q": "Петров", "page": 1}"#.as_bytes().to_vec(),
+                    Some(&token),
+                ),
                 "/archive/verify" | "/archive/export" | "/logout" => {
                     c.post_form(route, &[("csrf", &token)])
                 }

@@ -111,7 +111,8 @@ impl AppState {
             .create(true)
             .append(true)
             .open(&path)
-            .and_then(|mut f| writeln!(f, "{line}"));
+            // One write of the whole line: appends of concurrent requests never interleave.
+            .and_then(|mut f| f.write_all(format!("{line}\n").as_bytes()));
         if let Err(e) = written {
             eprintln!(
                 "okno serve: журнал действий {} не записан: {e}",

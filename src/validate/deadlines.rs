@@ -277,7 +277,7 @@ pub fn watched(case: &crate::model::Case) -> Vec<Due> {
         (
             case.departmental_plan.as_ref().map(|p| (p.from, p.to)),
             "/departmental_plan/to",
-            "Окончание плана ведомственных мероприятий",
+            "Пересмотр плана ведомственных мероприятий: его период заканчивается",
         ),
         (
             case.support_card
@@ -285,7 +285,7 @@ pub fn watched(case: &crate::model::Case) -> Vec<Due> {
                 .and_then(|c| c.plan.as_ref())
                 .map(|p| (p.from, p.to)),
             "/support_card/plan/to",
-            "Окончание индивидуального плана",
+            "Пересмотр индивидуального плана: его период заканчивается",
         ),
     ];
     for (period, pointer, what) in plans {

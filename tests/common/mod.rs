@@ -1,6 +1,7 @@
 //! What the tests that run the `okno` binary share.
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod browser;
 pub mod forms;
 pub mod serve;
 pub mod synth_archive;
