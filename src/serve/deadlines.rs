@@ -173,7 +173,7 @@ async fn page(
                                     td { (d.due.format("%d.%m.%Y")) }
                                     td class=(if over > 0 { "bad" } else if over == 0 { "warn" } else { "" }) { (standing(d.due, today)) }
                                     td { a href={"/archive/case/" (d.case_id)} { (d.case_id) } }
-                                    td { (d.rule) }
+                                    td.rule-code { (d.rule) }
                                     td { (d.what) }
                                     td { @if d.rule == "D-SW-3" { b { (counted_from(d)) } br; } span.note { (d.counted) } }
                                     td { (territory_label(d.territory.as_deref())) }
@@ -295,8 +295,18 @@ async fn api(
     .into_response())
 }
 
-/// The menu's «Сроки (N)»: the overdue deadlines the signed-in user sees, counted for each
-/// page (one COUNT on the index; none without an index) and handed to `layout`.
+/// The menu's counts kept: (archive, scope, day, index generation) → overdue items.
+type CountKey = (
+    std::path::PathBuf,
+    crate::index::Scope,
+    chrono::NaiveDate,
+    i64,
+);
+static COUNTS: std::sync::Mutex<Vec<(CountKey, u64)>> = std::sync::Mutex::new(Vec::new());
+
+/// The menu's «Сроки (N)»: the overdue deadlines the signed-in user sees (one COUNT on the
+/// index when the archive, the day or the user's scope changed; none without an index),
+/// handed to `layout`.
 pub async fn overdue_menu(State(state): State<Shared>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let page =
@@ -312,9 +322,19 @@ pub async fn overdue_menu(State(state): State<Shared>, req: Request, next: Next)
     let root = state.cfg.archive.clone();
     let today = state.today();
     let count = tokio::task::spawn_blocking(move || {
-        Index::open_read(&root)
-            .and_then(|ix| ix.overdue(&scope, today))
-            .ok()
+        let ix = Index::open_read(&root).ok()?;
+        // Counted once per archive state, day and scope: every page shows it.
+        let key = (root, scope, today, ix.generation().ok()?);
+        let kept = || COUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, n)) = kept().iter().find(|(k, _)| *k == key) {
+            return Some(*n);
+        }
+        let n = ix.overdue(&key.1, today).ok()?;
+        let mut counts = kept();
+        counts.retain(|(k, _)| k.3 == key.3);
+        counts.insert(0, (key, n));
+        counts.truncate(16);
+        Some(n)
     })
     .await
     .ok()
