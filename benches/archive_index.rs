@@ -297,7 +297,7 @@ fn write_case(root: &Path, mut c: Case, i: usize, rng: &mut Rng) {
         };
         r.name = PersonName::parse(&person(rng, mother, &s));
     }
-    let versions = if i % 10 == 0 { 2 } else { 1 };
+    let versions = if i.is_multiple_of(10) { 2 } else { 1 };
     for v in 1..=versions {
         let bag = root.join(&c.case_id).join(format!("v{v}"));
         std::fs::create_dir_all(bag.join("data")).expect("folder");
