@@ -320,6 +320,19 @@ fn the_list_is_paged_sorted_and_filtered_from_the_index() {
     assert!(html.contains("role=\"alert\""));
     assert_eq!(listed(&html).len(), 50);
     assert_eq!(c.get("/api/cases?from=32.13.2026").status, 400);
+    // A filter value the list does not know is said, never dropped into «all cases».
+    for (q, what) in [
+        ("t=nowhere", "Территория: «nowhere»"),
+        ("level=%27%20OR%201=1--", "Уровень: «' OR 1=1--»"),
+        ("kind=zzz", "Орган: «zzz»"),
+        ("state=bogus", "Сроки: «bogus»"),
+    ] {
+        let r = c.get(&format!("/api/cases?{q}"));
+        assert_eq!(r.status, 400, "{q}");
+        assert!(r.text().contains(what), "{q}: {}", r.text());
+        let html = page(&mut c, &format!("?{q}"));
+        assert!(html.contains("role=\"alert\""), "{q}");
+    }
 }
 
 #[test]

@@ -71,33 +71,72 @@ impl ListQuery {
     /// The index's question, and the message about a period that is not a date (the
     /// period is then left out).
     fn ask(&self, today: NaiveDate) -> (index::Ask, Option<String>) {
-        let (period_error, (from, to)) = match period(&self.from, &self.to) {
-            Ok(p) => (None, p),
-            Err(e) => (Some(e.to_string()), (None, None)),
+        let mut errors: Vec<String> = Vec::new();
+        let (from, to) = match period(&self.from, &self.to) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(e.to_string());
+                (None, None)
+            }
+        };
+        // A value the list does not know is said, not dropped: a filter silently ignored
+        // would show every case as if it were the answer.
+        let mut known = |what: &str, typed: Option<&str>, found: Option<String>| {
+            if let (Some(typed), None) = (typed, &found) {
+                errors.push(format!("{what}: «{typed}» — нет такого значения"));
+            }
+            found
         };
         let work = |v: Option<&str>| {
             v.and_then(|v| index::STATES.iter().find(|s| **s == v))
                 .map(|s| s.to_string())
         };
-        let filter = index::Filter {
-            level: given(&self.level)
-                .and_then(|l| RiskLevel::ALL.iter().find(|x| x.code() == l))
+        let level = known(
+            "Уровень",
+            given(&self.level),
+            given(&self.level)
+                .and_then(|l| {
+                    RiskLevel::ALL
+                        .iter()
+                        .find(|x| x.code() == l || x.label() == l)
+                })
                 .map(|l| l.code().to_string()),
-            deadlines: match given(&self.state) {
-                Some("overdue") => Some(index::Deadlines::Overdue),
-                Some("due") => Some(index::Deadlines::Due),
-                _ => None,
-            },
-            opened_from: from,
-            opened_to: to,
-            territory: given(&self.t)
+        );
+        let deadlines = match given(&self.state) {
+            Some("overdue") => Some(index::Deadlines::Overdue),
+            Some("due") => Some(index::Deadlines::Due),
+            _ => None,
+        };
+        let state_typed = given(&self.state).filter(|s| !matches!(*s, "overdue" | "due"));
+        let state = match (given(&self.work), state_typed) {
+            (Some(w), _) => known("Работа", Some(w), work(Some(w))),
+            (None, Some(s)) => known("Сроки", Some(s), work(Some(s))),
+            (None, None) => None,
+        };
+        let territory = known(
+            "Территория",
+            given(&self.t),
+            given(&self.t)
                 .and_then(Territory::parse)
                 .map(|t| t.code().to_string()),
-            agency_kind: given(&self.kind)
+        );
+        let agency_kind = known(
+            "Орган",
+            given(&self.kind),
+            given(&self.kind)
                 .and_then(AgencyKind::parse)
                 .map(|k| k.code().to_string()),
-            state: work(given(&self.work)).or_else(|| work(given(&self.state))),
+        );
+        let filter = index::Filter {
+            level,
+            deadlines,
+            opened_from: from,
+            opened_to: to,
+            territory,
+            agency_kind,
+            state,
         };
+        let period_error = (!errors.is_empty()).then(|| errors.join("; "));
         let ask = index::Ask {
             filter,
             sort: given(&self.sort)

@@ -30,8 +30,8 @@ pub fn router() -> Router<Shared> {
 /// The longest query searched (characters, words): a query is a name, a date, an ID.
 const MAX_CHARS: usize = 200;
 const MAX_WORDS: usize = 10;
-const TOO_LONG: &str = "Запрос слишком длинный: введите не больше 10 слов (фамилию, имя, дату \
-                        рождения, номер случая).";
+const TOO_LONG: &str = "Запрос слишком длинный: не больше 200 знаков и 10 слов (фамилия, имя, \
+                        дата рождения, номер случая).";
 
 static VARIANTS: OnceLock<NameVariants> = OnceLock::new();
 
