@@ -27,26 +27,16 @@ impl Index {
             params[2] = Value::Text(t.to_string());
         }
         params.extend(codes.into_iter().map(Value::Text));
-        let mut st = self
-            .conn()
-            .prepare(&format!(
-                "SELECT c.case_id, c.version FROM cases c WHERE \
+        let sql = format!(
+            "SELECT c.case_id, c.version FROM cases c WHERE \
                  (?3 IS NULL OR c.territory = ?3) AND {scoped} AND ( \
                  (c.received >= ?1 AND c.received <= ?2) \
                  OR (c.received IS NULL AND c.sent >= ?1 AND c.sent <= ?2) \
                  OR ((c.ended IS NULL OR c.ended >= ?1) \
                      AND (c.opened <= ?2 OR (c.opened IS NULL AND c.state <> 'notification')))) \
                  ORDER BY c.case_id"
-            ))
-            .map_err(self.sql())?;
-        let rows = st
-            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .map_err(self.sql())?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(self.sql())?;
-        Ok(rows)
+        );
+        self.ids_versions(&sql, params)
     }
 
     /// Case ID and newest version of the cases whose notified child has this folded name and
@@ -65,14 +55,17 @@ impl Index {
             territory.map_or(Value::Null, |t| Value::Text(t.to_string())),
         ];
         params.extend(codes.into_iter().map(Value::Text));
-        let mut st = self
-            .conn()
-            .prepare(&format!(
-                "SELECT c.case_id, c.version FROM cases c WHERE c.child_key = ?1 \
+        let sql = format!(
+            "SELECT c.case_id, c.version FROM cases c WHERE c.child_key = ?1 \
                  AND c.birth = ?2 AND (?3 IS NULL OR c.territory = ?3) AND {scoped} \
                  ORDER BY c.case_id"
-            ))
-            .map_err(self.sql())?;
+        );
+        self.ids_versions(&sql, params)
+    }
+
+    /// (case ID, version) rows of a query over `cases c`, with its parameters.
+    fn ids_versions(&self, sql: &str, params: Vec<Value>) -> Result<Vec<(String, u32)>> {
+        let mut st = self.conn().prepare(sql).map_err(self.sql())?;
         let rows = st
             .query_map(rusqlite::params_from_iter(params.iter()), |r| {
                 Ok((r.get(0)?, r.get(1)?))
