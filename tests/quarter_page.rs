@@ -6,7 +6,9 @@ mod common;
 use common::serve::{Client, Server};
 use common::{okno, root, synth_archive};
 use okno::index::Scope;
-use okno::report::{Quarter, quarter_view, run_quarter, run_quarter_seen};
+use okno::report::{
+    Quarter, QuarterFigures, quarter_report, quarter_view, run_quarter, run_quarter_seen,
+};
 use std::path::{Path, PathBuf};
 
 fn today() -> chrono::NaiveDate {
@@ -26,11 +28,11 @@ fn parts(xlsx: &[u8]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The summary workbook of the page's figures: every count and every listed case.
+/// The summary workbook the page offers: every count and every listed case.
 fn page_summary(arch: &Path, q: &str, t: Option<&str>, scope: &Scope) -> Vec<u8> {
-    let view = quarter_view(Quarter::parse(q).unwrap(), arch, today(), t, scope).unwrap();
+    let report = quarter_report(Quarter::parse(q).unwrap(), arch, today(), t, scope).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let w = okno::report::write_summary(&view.report, out.path(), today());
+    let w = okno::report::write_summary(&report, out.path(), today());
     let xlsx = w
         .files
         .iter()
@@ -39,7 +41,14 @@ fn page_summary(arch: &Path, q: &str, t: Option<&str>, scope: &Scope) -> Vec<u8>
     std::fs::read(xlsx).unwrap()
 }
 
-fn cli_summary(arch: &Path, q: &str, t: Option<&str>, scope: &Scope) -> (Vec<u8>, usize) {
+/// The CLI run's summary workbook and the monitoring forms it rendered, by case (case ID,
+/// form names) as the page lists them.
+fn cli_summary(
+    arch: &Path,
+    q: &str,
+    t: Option<&str>,
+    scope: &Scope,
+) -> (Vec<u8>, Vec<(String, Vec<String>)>) {
     let out = tempfile::tempdir().unwrap();
     let d = run_quarter_seen(q, arch, out.path(), today(), t, scope).unwrap();
     let xlsx = d
@@ -48,7 +57,20 @@ fn cli_summary(arch: &Path, q: &str, t: Option<&str>, scope: &Scope) -> (Vec<u8>
         .iter()
         .find(|f| f.extension().unwrap() == "xlsx")
         .unwrap();
-    (std::fs::read(xlsx).unwrap(), d.forms)
+    let mut forms: Vec<(String, Vec<String>)> = Vec::new();
+    for f in d
+        .form_files
+        .iter()
+        .filter(|f| f.extension().unwrap() == "pdf")
+    {
+        let case = f.parent().unwrap().file_name().unwrap().to_string_lossy();
+        let form = f.file_stem().unwrap().to_string_lossy().to_string();
+        match forms.last_mut() {
+            Some((c, names)) if *c == case => names.push(form),
+            _ => forms.push((case.to_string(), vec![form])),
+        }
+    }
+    (std::fs::read(xlsx).unwrap(), forms)
 }
 
 fn archive_fixtures(arch: &Path) {
@@ -97,9 +119,17 @@ fn the_pages_figures_are_the_cli_summarys() {
                         "{} {q} {t:?} {scope:?}: the same bytes",
                         arch.display()
                     );
-                    let view =
-                        quarter_view(Quarter::parse(q).unwrap(), arch, today(), t, scope).unwrap();
-                    assert_eq!(view.form_files(), forms, "{q} {t:?}");
+                    // The page's figures, counted from the index, are the run's: every
+                    // count, every bar of the charts, every monitoring form.
+                    let quarter = Quarter::parse(q).unwrap();
+                    let report = quarter_report(quarter, arch, today(), t, scope).unwrap();
+                    let view = quarter_view(quarter, arch, today(), t, scope).unwrap();
+                    assert_eq!(
+                        view,
+                        QuarterFigures::of(&report, forms),
+                        "{} {q} {t:?} {scope:?}",
+                        arch.display()
+                    );
                 }
             }
         }
@@ -114,7 +144,7 @@ fn the_pages_figures_are_the_cli_summarys() {
             scope,
         )
         .unwrap();
-        (okno::report::Counts::of(&v.report), v.form_files())
+        (v.counts, v.form_files())
     };
     let berdsk = counts(Some("berdsk"), &Scope::All);
     assert_eq!(counts(None, &Scope::Only(vec!["berdsk".into()])), berdsk);
@@ -251,4 +281,94 @@ fn the_forms_zip_is_rendered_on_first_ask_kept_and_rebuilt_after_a_change() {
         page.contains("NSK-2026-0777"),
         "the page's figures changed too"
     );
+}
+
+/// A copy of an archive's bags without its index: the quarter is then counted by the fold
+/// over every bag, as before the index.
+fn without_index(arch: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(arch)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let rel = e.path().strip_prefix(arch).unwrap();
+        if rel.to_string_lossy().starts_with(".okno-index") {
+            continue;
+        }
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_index_counts_the_quarter_as_the_fold_over_the_bags_on_any_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let bags = dir.path().join("bags");
+    archive_fixtures(&bags);
+    let synth = dir.path().join("synth");
+    synth_archive::write(&synth, 300);
+    let only = Scope::Only(vec!["berdsk".into(), "iskitim".into(), "iskitimsky".into()]);
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    for arch in [&bags, &synth] {
+        let plain = dir.path().join("plain");
+        let _ = std::fs::remove_dir_all(&plain);
+        without_index(arch, &plain);
+        assert!(!plain.join(okno::index::FILE).exists());
+        let mut seen_any = (0, 0, 0, 0);
+        // Some days, and the days a pending step falls due (and the day after): a step due
+        // today is not yet missed.
+        let mut days = vec![
+            day(2026, 3, 2),
+            day(2026, 11, 24),
+            day(2027, 1, 15),
+            day(2027, 6, 30),
+        ];
+        let mut due: Vec<chrono::NaiveDate> = okno::archive::list_cases(arch)
+            .into_iter()
+            .filter_map(|(id, v)| okno::archive::read_case(arch, &id, *v.last()?).ok())
+            .flat_map(|c| okno::validate::dues(&c))
+            .filter(|d| d.done.is_none() && d.pending && d.rule != "D-MONITOR-3M")
+            .map(|d| d.due.0)
+            .collect();
+        due.sort();
+        due.dedup();
+        for d in due.into_iter().step_by(7).take(4) {
+            days.extend([d, d.succ_opt().unwrap()]);
+        }
+        for today in days {
+            for q in [
+                "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2027-Q1",
+            ] {
+                let q = Quarter::parse(q).unwrap();
+                for t in [None, Some("berdsk"), Some("iskitim"), Some("iskitimsky")] {
+                    for scope in [&Scope::All, &only] {
+                        let from_index = quarter_view(q, arch, today, t, scope).unwrap();
+                        let from_bags = quarter_view(q, &plain, today, t, scope).unwrap();
+                        assert_eq!(
+                            from_index,
+                            from_bags,
+                            "{} {} on {today} {t:?} {scope:?}",
+                            arch.display(),
+                            q.label()
+                        );
+                        let c = from_index.counts;
+                        seen_any.0 += c.overdue + c.due;
+                        seen_any.1 += c.missed + c.late;
+                        seen_any.2 += c.waiting + c.sw_overdue;
+                        seen_any.3 += from_index.plans + from_index.closed + from_index.forms.len();
+                    }
+                }
+            }
+        }
+        eprintln!("{}: {seen_any:?}", arch.display());
+        // The comparison covered every kind of figure, not zeros alone.
+        assert!(
+            seen_any.0 > 0 && seen_any.1 > 0 && seen_any.2 > 0 && seen_any.3 > 0,
+            "{} {seen_any:?}",
+            arch.display()
+        );
+    }
 }

@@ -153,6 +153,22 @@ pub(super) fn put_keys(
     Ok(())
 }
 
+/// Removes the keys `put_keys` wrote for this child (the file keeps no index of them by
+/// case: they are computed again).
+pub(super) fn remove_keys(
+    conn: &Connection,
+    case_row: i64,
+    child: &str,
+    birth: Option<NaiveDate>,
+) -> rusqlite::Result<()> {
+    let Some(birth) = birth else { return Ok(()) };
+    let mut st = conn.prepare_cached("DELETE FROM known_keys WHERE key = ?1 AND case_row = ?2")?;
+    for k in keys(child, birth) {
+        st.execute([k, case_row])?;
+    }
+    Ok(())
+}
+
 /// The keys of every case already in the index (the migration that adds them).
 pub(super) fn fill(conn: &Connection) -> rusqlite::Result<()> {
     let rows: Vec<(i64, String, Option<String>)> = conn

@@ -25,7 +25,8 @@ pub use known::{
     decisions_path, diagnostics as known_diagnostics, known_links, matches as known_matches,
 };
 pub use list::{Ask, Deadlines, Filter, Listed, Listing, NextDue, PAGE, Sort};
-pub use row::{DueRow, Row, STATES, Who, child_key, family_key, name_words};
+pub use quarter::QuarterRow;
+pub use row::{DueRow, QuarterFacts, Row, STATES, Who, child_key, family_key, name_words};
 pub use schema::SCHEMA_VERSION;
 pub use search::{Found, Hit, PAGE as SEARCH_PAGE};
 pub use store::{Error, FILE, Index, Result, Scope};

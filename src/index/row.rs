@@ -25,6 +25,9 @@ pub struct DueRow {
     pub due: NaiveDate,
     /// Only while the work goes on (the next monitoring): not once the case has ended.
     pub while_active: bool,
+    /// Watched for the deadlines page only (`validate::watched`), not a D- rule's own due:
+    /// the quarter's missed deadlines leave it out.
+    pub watched: bool,
 }
 
 /// The index's row of a case version.
@@ -60,6 +63,54 @@ pub struct Row {
     /// it; the address itself stays in the bags).
     pub family: Option<String>,
     pub dues: Vec<DueRow>,
+    /// What the quarter's figures need besides (`QuarterFacts`).
+    pub facts: QuarterFacts,
+}
+
+/// What the quarter's figures need of a case version beyond the list's columns, none of it
+/// depending on the run date: the page counts a quarter from these and the pending `dues`,
+/// as the quarterly run counts it from the bags (`report::QuarterFold`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuarterFacts {
+    /// The departmental plan's start (the start of the work when no case was opened).
+    pub plan_from: Option<NaiveDate>,
+    /// The level the single window set (the conclusion's), its code; and whether the
+    /// conclusion is dated.
+    pub sw_level: Option<String>,
+    pub concluded: bool,
+    /// When the next monitoring is due (`validate::next_monitoring`).
+    pub monitor_due: Option<NaiveDate>,
+    /// The monitorings' dates in the case's order (None: undated): a quarter's monitoring
+    /// forms are named by their place.
+    pub monitorings: Vec<Option<NaiveDate>>,
+    /// The D- diagnostics holding on any run date (`validate::dated_breaches`), D-MONITOR-3M
+    /// aside; and whether D-NOTIFY-1 is one of them (sent late).
+    pub late_steps: u32,
+    pub sent_late: bool,
+}
+
+/// The monitorings' dates as the index keeps them: ISO dates, `,` between, an undated one
+/// empty.
+pub fn monitorings_text(dates: &[Option<NaiveDate>]) -> Option<String> {
+    (!dates.is_empty()).then(|| {
+        dates
+            .iter()
+            .map(|d| {
+                d.map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+/// The monitorings' dates back from `monitorings_text`.
+pub fn monitorings_of(text: Option<&str>) -> Vec<Option<NaiveDate>> {
+    text.map_or_else(Vec::new, |t| {
+        t.split(',')
+            .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .collect()
+    })
 }
 
 fn day(d: Option<Date>) -> Option<NaiveDate> {
@@ -125,19 +176,35 @@ impl Row {
             (None, None, Some(_)) => "plan",
             _ => "notification",
         };
+        let watched = crate::validate::watched(case);
         let dues = crate::validate::dues(case)
             .into_iter()
-            .chain(crate::validate::watched(case))
-            .filter(|d| d.done.is_none() && d.pending)
-            .filter(|d| !d.while_active || ended.is_none())
-            .map(|d| DueRow {
+            .map(|d| (d, false))
+            .chain(watched.into_iter().map(|d| (d, true)))
+            .filter(|(d, _)| d.done.is_none() && d.pending)
+            .filter(|(d, _)| !d.while_active || ended.is_none())
+            .map(|(d, watched)| DueRow {
                 rule: d.rule.to_string(),
                 what: d.what,
                 from: d.from,
                 due: d.due.0,
                 while_active: d.while_active,
+                watched,
             })
             .collect();
+        let late: Vec<&str> = crate::validate::dated_breaches(case)
+            .into_iter()
+            .filter(|r| *r != "D-MONITOR-3M")
+            .collect();
+        let facts = QuarterFacts {
+            plan_from: day(plan),
+            sw_level: case.risk_level().map(|l| l.code().to_string()),
+            concluded: case.conclusion.as_ref().and_then(|c| c.date).is_some(),
+            monitor_due: day(crate::validate::next_monitoring(case)),
+            monitorings: case.monitoring.iter().map(|m| day(m.date)).collect(),
+            late_steps: u32::try_from(late.len()).unwrap_or(u32::MAX),
+            sent_late: late.contains(&"D-NOTIFY-1"),
+        };
         Row {
             case_id: case.case_id.clone(),
             version,
@@ -169,6 +236,7 @@ impl Row {
             ended: day(ended),
             family: text(case.family.address_actual.as_ref()).map(|a| family_key(&a)),
             dues,
+            facts,
         }
     }
 }

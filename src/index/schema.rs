@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 
 /// The schema this okno writes and reads.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The steps, in order: `STEPS[n]` takes version n to n + 1.
 const STEPS: &[&str] = &[
@@ -76,6 +76,30 @@ const STEPS: &[&str] = &[
          case_row INTEGER NOT NULL,
          PRIMARY KEY (key, case_row)) WITHOUT ROWID;
      CREATE INDEX known_keys_case ON known_keys (case_row);",
+    // 5: the quarter's facts (`QuarterFacts`), so the quarter page counts from the index, and
+    // which dues are only watched. Room for them is made where the file had it to spare:
+    // `versions` keyed by its primary key alone (no rowid beside it), and no index of
+    // `known_keys` by case (a case's keys are computed again from its name and birth date
+    // to remove them). Forgetting the versions makes the next writer's catch-up put every
+    // version in again, with its facts.
+    "ALTER TABLE cases ADD COLUMN plan_from TEXT;
+     ALTER TABLE cases ADD COLUMN sw_level TEXT;
+     ALTER TABLE cases ADD COLUMN concluded INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE cases ADD COLUMN monitor_due TEXT;
+     ALTER TABLE cases ADD COLUMN monitorings TEXT;
+     ALTER TABLE cases ADD COLUMN late_steps INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE cases ADD COLUMN sent_late INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE dues ADD COLUMN watched INTEGER NOT NULL DEFAULT 0;
+     DROP INDEX known_keys_case;
+     DROP TABLE versions;
+     CREATE TABLE versions (
+         case_row INTEGER NOT NULL,
+         version INTEGER NOT NULL,
+         bagged TEXT NOT NULL,
+         level TEXT,
+         state TEXT NOT NULL,
+         PRIMARY KEY (case_row, version)) WITHOUT ROWID;
+     UPDATE meta SET value = value + 1 WHERE name = 'generation';",
 ];
 
 pub(super) enum Failed {

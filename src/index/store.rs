@@ -2,7 +2,7 @@
 //! case version's row and reading it back. The queries of the pages are in the sibling files.
 
 use super::known::{self, Candidate};
-use super::row::{DueRow, Row, STATES, Who};
+use super::row::{DueRow, QuarterFacts, Row, STATES, Who, monitorings_of, monitorings_text};
 use super::schema::{self, SCHEMA_VERSION};
 use super::territory;
 use chrono::NaiveDate;
@@ -298,7 +298,8 @@ impl Index {
             .conn
             .query_row(
                 "SELECT id, case_id, version, bagged, territory, child, child_key, birth, parents, \
-                 level, state, agency, agency_kind, curator, received, sent, opened, ended, family \
+                 level, state, agency, agency_kind, curator, received, sent, opened, ended, family, \
+                 plan_from, sw_level, concluded, monitor_due, monitorings, late_steps, sent_late \
                  FROM cases WHERE case_id = ?1",
                 [case_id],
                 |r| {
@@ -326,6 +327,15 @@ impl Index {
                             ended: date(r.get(17)?),
                             family: r.get(18)?,
                             dues: Vec::new(),
+                            facts: QuarterFacts {
+                                plan_from: date(r.get(19)?),
+                                sw_level: r.get(20)?,
+                                concluded: r.get(21)?,
+                                monitor_due: date(r.get(22)?),
+                                monitorings: monitorings_of(r.get::<_, Option<String>>(23)?.as_deref()),
+                                late_steps: r.get(24)?,
+                                sent_late: r.get(25)?,
+                            },
                         },
                     ))
                 },
@@ -356,7 +366,7 @@ impl Index {
         let mut st = self
             .conn
             .prepare(
-                "SELECT d.rule, w.text, c.text, d.due, d.while_active FROM dues d \
+                "SELECT d.rule, w.text, c.text, d.due, d.while_active, d.watched FROM dues d \
                  JOIN texts w ON w.id = d.what JOIN texts c ON c.id = d.counted \
                  WHERE d.case_row = ?1 \
                  ORDER BY d.rowid",
@@ -370,6 +380,7 @@ impl Index {
                     from: r.get(2)?,
                     due: date(r.get(3)?).unwrap_or_default(),
                     while_active: r.get(4)?,
+                    watched: r.get(5)?,
                 })
             })
             .map_err(self.sql())?
@@ -396,12 +407,17 @@ impl Index {
     }
 }
 
-/// Removes a case's names and deadlines (its row is then rewritten).
+/// Removes a case's names, deadlines and I-KNOWN keys (its row is then rewritten or
+/// removed): the keys are computed again from the name and birth date its row still holds.
 fn clear_case(tx: &rusqlite::Transaction, case_row: i64) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM names WHERE case_row = ?1", [case_row])?;
     tx.execute("DELETE FROM dues WHERE case_row = ?1", [case_row])?;
-    tx.execute("DELETE FROM known_keys WHERE case_row = ?1", [case_row])?;
-    Ok(())
+    let (child, birth): (String, Option<String>) = tx.query_row(
+        "SELECT child, birth FROM cases WHERE id = ?1",
+        [case_row],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    known::remove_keys(tx, case_row, &child, date(birth))
 }
 
 fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
@@ -414,18 +430,26 @@ fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
         .optional()?;
     let newest = existing.is_none_or(|(_, v)| row.version >= v);
     let case_row = if newest {
+        // Before the row changes: the old keys are computed from it.
+        if let Some((id, _)) = existing {
+            clear_case(tx, id)?;
+        }
         tx.execute(
             "INSERT INTO cases (case_id, version, bagged, territory, child, child_key, birth, \
              parents, level, state, agency, agency_kind, curator, received, sent, opened, ended, \
-             family) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, \
-             ?16, ?17, ?18) \
+             family, plan_from, sw_level, concluded, monitor_due, monitorings, late_steps, \
+             sent_late) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, \
+             ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) \
              ON CONFLICT (case_id) DO UPDATE SET version = excluded.version, \
              bagged = excluded.bagged, territory = excluded.territory, child = excluded.child, \
              child_key = excluded.child_key, birth = excluded.birth, parents = excluded.parents, \
              level = excluded.level, state = excluded.state, agency = excluded.agency, \
              agency_kind = excluded.agency_kind, curator = excluded.curator, \
              received = excluded.received, sent = excluded.sent, opened = excluded.opened, \
-             ended = excluded.ended, family = excluded.family",
+             ended = excluded.ended, family = excluded.family, plan_from = excluded.plan_from, \
+             sw_level = excluded.sw_level, concluded = excluded.concluded, \
+             monitor_due = excluded.monitor_due, monitorings = excluded.monitorings, \
+             late_steps = excluded.late_steps, sent_late = excluded.sent_late",
             params![
                 row.case_id,
                 row.version,
@@ -445,6 +469,13 @@ fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
                 iso(row.opened),
                 iso(row.ended),
                 row.family,
+                iso(row.facts.plan_from),
+                row.facts.sw_level,
+                row.facts.concluded,
+                iso(row.facts.monitor_due),
+                monitorings_text(&row.facts.monitorings),
+                row.facts.late_steps,
+                row.facts.sent_late,
             ],
         )?;
         let id: i64 = tx.query_row(
@@ -452,7 +483,6 @@ fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
             [&row.case_id],
             |r| r.get(0),
         )?;
-        clear_case(tx, id)?;
         for (word, who) in &row.words {
             tx.execute(
                 "INSERT INTO words (word) VALUES (?1) ON CONFLICT (word) DO NOTHING",
@@ -474,10 +504,18 @@ fn put_row(tx: &rusqlite::Transaction, row: &Row) -> rusqlite::Result<()> {
                 )?;
             }
             tx.execute(
-                "INSERT INTO dues (case_row, rule, what, counted, due, while_active) \
-                 SELECT ?1, ?2, w.id, c.id, ?5, ?6 FROM texts w, texts c \
+                "INSERT INTO dues (case_row, rule, what, counted, due, while_active, watched) \
+                 SELECT ?1, ?2, w.id, c.id, ?5, ?6, ?7 FROM texts w, texts c \
                  WHERE w.text = ?3 AND c.text = ?4",
-                params![id, d.rule, d.what, d.from, iso(Some(d.due)), d.while_active],
+                params![
+                    id,
+                    d.rule,
+                    d.what,
+                    d.from,
+                    iso(Some(d.due)),
+                    d.while_active,
+                    d.watched
+                ],
             )?;
         }
         id

@@ -83,7 +83,13 @@ fn started(case: &Case) -> Option<Date> {
 
 /// Active at some time in the quarter: started by its end, not ended before its start.
 pub fn active_in(case: &Case, q: &Quarter) -> bool {
-    started(case).is_some_and(|s| s.0 <= q.end()) && ended(case).is_none_or(|e| e.0 >= q.start())
+    in_work(started(case).map(|d| d.0), ended(case).map(|d| d.0), q)
+}
+
+/// Work that started on `start` and ended on `end` is in the quarter: started by its end, not
+/// ended before its start.
+pub fn in_work(start: Option<NaiveDate>, end: Option<NaiveDate>, q: &Quarter) -> bool {
+    start.is_some_and(|s| s <= q.end()) && end.is_none_or(|e| e >= q.start())
 }
 
 /// The case's current level (`Case::current_level`).
@@ -128,18 +134,26 @@ impl MonitoringState {
 }
 
 pub fn monitoring_state(case: &Case, q: &Quarter, today: NaiveDate) -> Option<MonitoringState> {
-    let start = started(case)?;
-    if ended(case).is_some_and(|e| e.0 <= today) {
+    monitoring_owed(
+        crate::validate::next_monitoring(case).map(|d| d.0),
+        ended(case).map(|d| d.0),
+        q,
+        today,
+    )
+}
+
+/// The state on `today` of the next monitoring, due on `due` (`validate::next_monitoring`), of
+/// work that ended on `ended`: none once the work has ended.
+pub fn monitoring_owed(
+    due: Option<NaiveDate>,
+    ended: Option<NaiveDate>,
+    q: &Quarter,
+    today: NaiveDate,
+) -> Option<MonitoringState> {
+    if ended.is_some_and(|e| e <= today) {
         return None;
     }
-    let last = case
-        .monitoring
-        .iter()
-        .filter_map(|m| m.date)
-        .max()
-        .unwrap_or(start)
-        .max(start);
-    let due = Date(last.0.checked_add_months(Months::new(3))?);
+    let due = Date(due?);
     Some(if due.0 < today {
         MonitoringState::Overdue {
             due,
@@ -641,7 +655,7 @@ impl QuarterFold {
 }
 
 /// Counts by agency kind in the catalog's order, then «не указан».
-fn by_agency(counts: &BTreeMap<Option<AgencyKind>, usize>) -> Vec<(String, usize)> {
+pub(super) fn by_agency(counts: &BTreeMap<Option<AgencyKind>, usize>) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = AgencyKind::ALL
         .iter()
         .map(|k| {
@@ -659,10 +673,22 @@ fn by_agency(counts: &BTreeMap<Option<AgencyKind>, usize>) -> Vec<(String, usize
 /// or from the date sent when the receipt was not recorded — a notification whose receipt
 /// nobody wrote down is still waiting, and the commission must see it overdue.
 fn sw_overdue(case: &Case, today: NaiveDate) -> Option<(Date, i64)> {
-    let received = received_on(case)?;
-    let due = Date(received.0.checked_add_days(chrono::Days::new(3))?);
-    (today > due.0 && case.conclusion.as_ref().and_then(|c| c.date).is_none())
-        .then(|| (due, (today - due.0).num_days()))
+    sw_overdue_on(
+        received_on(case).map(|d| d.0),
+        case.conclusion.as_ref().and_then(|c| c.date).is_some(),
+        today,
+    )
+}
+
+/// D-SW-3 on `today` for a notification received (else sent) on `received`, whose conclusion
+/// is dated or not: (due, days over) once overdue.
+pub fn sw_overdue_on(
+    received: Option<NaiveDate>,
+    concluded: bool,
+    today: NaiveDate,
+) -> Option<(Date, i64)> {
+    let due = Date(received?.checked_add_days(chrono::Days::new(3))?);
+    (today > due.0 && !concluded).then(|| (due, (today - due.0).num_days()))
 }
 
 /// The quarter over cases already in memory (tests, small runs): the same fold.

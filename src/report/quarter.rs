@@ -3,6 +3,7 @@
 //! (`archive::each_newest_case`); every file is written whole, and not at all when it already
 //! holds the same bytes.
 
+use super::figures::QuarterFigures;
 use super::fold::{self, MonitoringState, Quarter, QuarterFold};
 use crate::error::{Error, Result};
 use crate::files::write_if_changed;
@@ -245,59 +246,71 @@ pub fn write_summary(r: &fold::QuarterReport, out: &Path, today: NaiveDate) -> W
     written
 }
 
-/// The quarter's figures without its files, for the page: the report, and the monitoring
-/// forms the run would render, by case (case ID, form names), in case-ID order.
-pub struct QuarterView {
-    pub report: fold::QuarterReport,
-    pub forms: Vec<(String, Vec<String>)>,
-}
-
-impl QuarterView {
-    /// Monitoring form files (PDF and DOCX) the run writes.
-    pub fn form_files(&self) -> usize {
-        2 * self.forms.iter().map(|(_, f)| f.len()).sum::<usize>()
-    }
-}
-
-/// The quarter for the page, reading only the bags the archive's index says can be in it
-/// (`Index::quarter_cases`), and of the others only those about a child notified in the
-/// quarter (the repeated notifications). The same fold as `run_quarter`, so the same
-/// figures. Without an index (not built yet), every bag is read.
+/// The quarter's figures for the page and the API (`QuarterFigures`): counted from the
+/// archive's index, so a moment whatever the archive's size; without an index (not built
+/// yet), from the fold over every bag.
 pub fn quarter_view(
     quarter: Quarter,
     archive: &Path,
     today: NaiveDate,
     territory: Option<&str>,
     scope: &Scope,
-) -> Result<QuarterView> {
+) -> Result<QuarterFigures> {
+    let only = territory_arg(territory)?;
+    let code = only.as_ref().map(|t| t.code().to_string());
+    match crate::index::Index::open_read(archive) {
+        Ok(index) => {
+            super::figures::quarter_figures(&index, quarter, today, code.as_deref(), scope)
+                .map_err(|e| Error::Failed(e.to_string()))
+        }
+        Err(crate::index::Error::Missing(_)) => {
+            let mut fold = QuarterFold::new(quarter, today, only);
+            let mut forms = Vec::new();
+            crate::archive::each_newest_case(archive, |c| {
+                if seen(scope, &c) {
+                    fold.add(&c);
+                    let names = quarter_forms(&c, &quarter);
+                    if fold.wants(&c) && !names.is_empty() {
+                        forms.push((c.case_id.clone(), names));
+                    }
+                }
+            })
+            .map_err(|e| Error::Failed(e.to_string()))?;
+            Ok(QuarterFigures::of(&fold.finish(), forms))
+        }
+        Err(e) => Err(Error::Failed(e.to_string())),
+    }
+}
+
+/// The quarter's whole report, for its summary (the page writes it when it is asked for):
+/// reading only the bags the archive's index says can be in the quarter
+/// (`Index::quarter_cases`), and of the others only those about a child notified in the
+/// quarter (the repeated notifications). The same fold as `run_quarter`, so the same
+/// summary. Without an index (not built yet), every bag is read.
+pub fn quarter_report(
+    quarter: Quarter,
+    archive: &Path,
+    today: NaiveDate,
+    territory: Option<&str>,
+    scope: &Scope,
+) -> Result<fold::QuarterReport> {
     let only = territory_arg(territory)?;
     let code = only.as_ref().map(|t| t.code().to_string());
     let mut fold = QuarterFold::new(quarter, today, only);
-    let mut forms = Vec::new();
     let failed = |e: crate::index::Error| Error::Failed(e.to_string());
     let read = |id: &str, v: u32| {
         crate::archive::read_case(archive, id, v).map_err(|e| Error::Failed(e.to_string()))
-    };
-    let mut take = |fold: &mut QuarterFold, c: &Case| {
-        fold.add(c);
-        let names = quarter_forms(c, &quarter);
-        if fold.wants(c) && !names.is_empty() {
-            forms.push((c.case_id.clone(), names));
-        }
     };
     let index = match crate::index::Index::open_read(archive) {
         Ok(index) => index,
         Err(crate::index::Error::Missing(_)) => {
             crate::archive::each_newest_case(archive, |c| {
                 if seen(scope, &c) {
-                    take(&mut fold, &c);
+                    fold.add(&c);
                 }
             })
             .map_err(|e| Error::Failed(e.to_string()))?;
-            return Ok(QuarterView {
-                report: fold.finish(),
-                forms,
-            });
+            return Ok(fold.finish());
         }
         Err(e) => return Err(failed(e)),
     };
@@ -311,7 +324,7 @@ pub fn quarter_view(
         if !seen(scope, &c) {
             continue;
         }
-        take(&mut fold, &c);
+        fold.add(&c);
         let notified = fold::received_on(&c).is_some_and(|d| quarter.contains(d));
         if let (true, Some((_, child))) = (notified, c.notified_child())
             && let Some(birth) = child.birth_date
@@ -337,8 +350,5 @@ pub fn quarter_view(
             }
         }
     }
-    Ok(QuarterView {
-        report: fold.finish(),
-        forms,
-    })
+    Ok(fold.finish())
 }

@@ -353,13 +353,8 @@ pub fn summary_document(r: &QuarterReport, today: NaiveDate) -> Document {
     });
     // The workbook's sheets: every row of the lists, and the counts by name.
     b.extend(sheets(r));
-    let suffix = r
-        .territory
-        .as_ref()
-        .map(|t| format!("-{}", t.code()))
-        .unwrap_or_default();
     Document {
-        form: format!("сводка-{}{suffix}", q.label()),
+        form: summary_name(q, r.territory.as_ref()),
         title: format!("Сводка по случаям, {}", q.label()),
         date: Some((today.year(), today.month(), today.day())),
         landscape: false,
@@ -619,4 +614,16 @@ fn breach_counts(r: &QuarterReport) -> Vec<(&'static str, usize)> {
         .filter(|(id, _)| id.starts_with("D-") && *id != "D-MONITOR-3M")
         .map(|(id, _)| (*id, r.missed.iter().filter(|m| m.rule == *id).count()))
         .collect()
+}
+
+/// The summary's file name without its extension: `сводка-2026-Q4`, with the territory's code
+/// when limited to one (`сводка-2026-Q4-berdsk`).
+pub fn summary_name(
+    q: &super::fold::Quarter,
+    territory: Option<&crate::model::Territory>,
+) -> String {
+    let suffix = territory
+        .map(|t| format!("-{}", t.code()))
+        .unwrap_or_default();
+    format!("сводка-{}{suffix}", q.label())
 }

@@ -176,7 +176,7 @@ async fn api_quarter(
     let (key, view) = quarter_view(&state, &label, territory.as_deref(), &s.scope())
         .await
         .map_err(|e| Error::api(StatusCode::BAD_REQUEST, e))?;
-    let d = crate::report::Counts::of(&view.report);
+    let d = view.counts;
     Ok(axum::Json(serde_json::json!({
             "quarter": key.label, "active": d.active, "monitoring_forms": view.form_files(),
             "overdue": d.overdue, "due": d.due, "missed": d.missed,

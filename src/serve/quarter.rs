@@ -8,7 +8,7 @@ use super::layout::layout;
 use super::scope::{NOT_YOURS, territory_choice};
 use super::state::Shared;
 use crate::index::Scope;
-use crate::report::{Quarter, QuarterView};
+use crate::report::{Quarter, QuarterFigures};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -43,27 +43,25 @@ pub struct QuarterQuery {
     pub t: Option<String>,
 }
 
-/// The folder of the quarter summaries in the server's work folder: `<label>/…`, by the
-/// canonical label only.
+/// The folder of the quarter summaries in the server's work folder: `<stamp>/…`, one folder
+/// for each question and archive state (`Key::stamp`), so no one is served a summary made
+/// for another choice.
 const QUARTERS: &str = "quarter";
 /// The folder of the monitoring forms' zips, `<stamp>.zip`, kept until the archive changes.
 const ZIPS: &str = "quarter-zips";
-/// Quarter folders (and zips) kept at once; an older one is removed (its page is simply
-/// opened again).
+/// Summaries (and zips) kept at once; an older one is made again when asked for.
 const KEPT_QUARTERS: usize = 4;
-/// The stamp of the figures a quarter's folder holds the summary of.
+/// The file in a summary's folder listing its files; written last, so a folder without it
+/// is not whole.
 const STAMP: &str = ".stamp";
-/// The file in a quarter's folder naming the territory its summary is of (empty: all):
-/// `quarter_file` serves a limited user only their own.
-const TERRITORY_MARK: &str = ".territory";
-/// Replacing a quarter's folder and pruning the others, one server thread at a time.
-static QUARTER_SWAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// The quarters' figures computed last, by what they were computed from.
-static VIEWS: std::sync::Mutex<Vec<(Key, Arc<QuarterView>)>> = std::sync::Mutex::new(Vec::new());
+static VIEWS: std::sync::Mutex<Vec<(Key, Arc<QuarterFigures>)>> = std::sync::Mutex::new(Vec::new());
 /// Cases the page lists with their monitoring forms; the zip holds them all.
 const SHOWN_FORMS: usize = 200;
 /// Figures kept at once.
 const KEPT_VIEWS: usize = 8;
+/// The summary's formats, as its files end.
+const SUMMARY_FORMATS: [&str; 3] = ["pdf", "docx", "xlsx"];
 
 /// What a quarter's figures and files are made from: the question and the archive's state
 /// (its index's generation, which every write changes). None of it names a child.
@@ -79,38 +77,66 @@ pub struct Key {
 }
 
 impl Key {
+    /// The key of a question on the archive as it is now.
+    fn now(
+        root: &Path,
+        quarter: Quarter,
+        territory: Option<String>,
+        scope: Scope,
+        today: NaiveDate,
+    ) -> Key {
+        let generation = crate::index::Index::open_read(root)
+            .and_then(|i| i.generation())
+            .ok();
+        Key {
+            archive: root.to_path_buf(),
+            label: quarter.label(),
+            territory,
+            scope,
+            today,
+            generation,
+        }
+    }
+
     /// A file name for what is made from this key.
     fn stamp(&self) -> String {
         use sha2::{Digest, Sha256};
         hex::encode(&Sha256::digest(format!("{self:?}").as_bytes())[..16])
     }
+
+    /// The summary's file names (PDF, DOCX, XLSX) for this question.
+    fn summary_files(&self) -> Vec<String> {
+        let Ok(q) = Quarter::parse(&self.label) else {
+            return Vec::new();
+        };
+        let t = self
+            .territory
+            .as_deref()
+            .and_then(crate::model::Territory::parse);
+        let name = crate::report::summary_name(&q, t.as_ref());
+        SUMMARY_FORMATS
+            .iter()
+            .map(|ext| format!("{name}.{ext}"))
+            .collect()
+    }
 }
 
-/// The quarter's figures for the page and the API: from the index and the bags it names
+/// The quarter's figures for the page and the API: from the archive's index
 /// (`report::quarter_view`), computed once per archive state and kept.
 pub async fn quarter_view(
     state: &Shared,
     label: &str,
     territory: Option<&str>,
     scope: &Scope,
-) -> Result<(Key, Arc<QuarterView>)> {
+) -> Result<(Key, Arc<QuarterFigures>)> {
     let quarter = Quarter::parse(label).map_err(Error::failed)?;
     let root = state.cfg.archive.clone();
     let today = state.today();
     let t = territory.map(str::to_string);
     let scope = scope.clone();
     tokio::task::spawn_blocking(move || {
-        let generation = crate::index::Index::open_read(&root)
-            .and_then(|i| i.generation())
-            .ok();
-        let key = Key {
-            archive: root.clone(),
-            label: quarter.label(),
-            territory: t,
-            scope,
-            today,
-            generation,
-        };
+        let key = Key::now(&root, quarter, t, scope, today);
+        let generation = key.generation;
         let views = || VIEWS.lock().unwrap_or_else(|e| e.into_inner());
         if generation.is_some()
             && let Some((_, v)) = views().iter().find(|(k, _)| *k == key)
@@ -138,43 +164,38 @@ pub async fn quarter_view(
     .await?
 }
 
-/// The quarter's summary (PDF, DOCX, XLSX) in the server's folder for that quarter, written
-/// when the figures changed: into a fresh folder, which then replaces the quarter's (no file
-/// of another territory's run is left in it); only the `KEPT_QUARTERS` newest quarters are
-/// kept. Returns the files, relative to the folder, and the failures.
-pub async fn summary_files(
-    state: &Shared,
-    key: &Key,
-    view: &Arc<QuarterView>,
-) -> Result<(Vec<String>, Vec<String>)> {
+/// The quarter's summary (PDF, DOCX, XLSX) for `key`, in the server's folder for it, made when
+/// first asked for (the fold reads the quarter's bags: `report::quarter_report`) and kept
+/// until the archive changes: written into a fresh folder, which then takes the key's name.
+/// Returns the folder.
+async fn summary_folder(state: &Shared, key: &Key) -> Result<PathBuf> {
     let quarters = state.work.path().join(QUARTERS);
-    let (key, view) = (key.clone(), view.clone());
+    let key = key.clone();
     tokio::task::spawn_blocking(move || {
-        let out =
-            crate::safe_path::join(&quarters, [&key.label]).map_err(|e| Error::failed(e.0))?;
-        let stamp = key.stamp();
-        if key.generation.is_some()
-            && let Ok(kept) = std::fs::read_to_string(out.join(STAMP))
-            && let Some((first, files)) = kept.split_once('\n')
-            && first == stamp
-        {
-            return Ok((files.lines().map(String::from).collect(), Vec::new()));
+        let out = quarters.join(key.stamp());
+        if key.generation.is_some() && out.join(STAMP).is_file() {
+            return Ok(out);
         }
+        let quarter = Quarter::parse(&key.label).map_err(Error::failed)?;
+        let report = crate::report::quarter_report(
+            quarter,
+            &key.archive,
+            key.today,
+            key.territory.as_deref(),
+            &key.scope,
+        )
+        .map_err(Error::failed)?;
         std::fs::create_dir_all(&quarters)?;
         let fresh = tempfile::Builder::new()
             .prefix(".run-")
             .tempdir_in(&quarters)?;
-        let written = crate::report::write_summary(&view.report, fresh.path(), key.today);
-        let files = relative(&written.files, fresh.path());
-        let mut kept = format!("{stamp}\n");
-        for f in &files {
-            kept.push_str(f);
-            kept.push('\n');
+        let written = crate::report::write_summary(&report, fresh.path(), key.today);
+        if let Some(e) = written.failures.first() {
+            return Err(Error::failed(e.clone()));
         }
-        std::fs::write(fresh.path().join(STAMP), kept)?;
         std::fs::write(
-            fresh.path().join(TERRITORY_MARK),
-            key.territory.as_deref().unwrap_or(""),
+            fresh.path().join(STAMP),
+            relative(&written.files, fresh.path()).join("\n"),
         )?;
         let _one = QUARTER_SWAP.lock().unwrap_or_else(|e| e.into_inner());
         match std::fs::remove_dir_all(&out) {
@@ -183,10 +204,13 @@ pub async fn summary_files(
         }
         std::fs::rename(fresh.keep(), &out)?;
         prune_quarters(&quarters);
-        Ok((files, written.failures))
+        Ok(out)
     })
     .await?
 }
+
+/// Replacing a summary's folder and pruning the others, one server thread at a time.
+static QUARTER_SWAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Removes all but the `KEPT_QUARTERS` newest quarter folders or zips (runs in flight are
 /// left).
@@ -246,13 +270,7 @@ pub async fn quarter_page(
     };
     let scope = s.scope();
     let result = match Quarter::parse(&label) {
-        Ok(_) => match quarter_view(&state, &label, territory.as_deref(), &scope).await {
-            Ok((key, view)) => match summary_files(&state, &key, &view).await {
-                Ok(files) => Ok((view, files)),
-                Err(e) => Err(e),
-            },
-            Err(e) => Err(e),
-        },
+        Ok(_) => quarter_view(&state, &label, territory.as_deref(), &scope).await,
         Err(e) => Err(Error::failed(e)),
     };
     let territories: Vec<&(String, String)> = crate::catalog::catalog()
@@ -279,9 +297,8 @@ pub async fn quarter_page(
                 button type="submit" { "Показать" }
             }
             @match result {
-                Ok((view, (files, failures))) => {
-                    @let r = &view.report;
-                    @let done = crate::report::Counts::of(r);
+                Ok((key, r)) => {
+                    @let done = r.counts;
                     div #quarter-summary {
                     div.summary {
                         span { (label) }
@@ -299,27 +316,28 @@ pub async fn quarter_page(
                     }
                     div.charts {
                         (bars("Что стало с извещениями квартала", &[
-                            ("поступило".to_string(), r.inflow.received),
-                            ("уровень риска определен".to_string(), r.inflow.level_set),
-                            ("открыт случай".to_string(), r.inflow.opened),
-                            ("начат ведомственный план".to_string(), r.inflow.plans),
-                            ("работа завершена".to_string(), r.inflow.closed),
+                            ("поступило".to_string(), r.received),
+                            ("уровень риска определен".to_string(), r.level_set),
+                            ("открыт случай".to_string(), r.opened),
+                            ("начат ведомственный план".to_string(), r.plans),
+                            ("работа завершена".to_string(), r.closed),
                         ]))
-                        (bars("Извещения по виду органа", &r.inflow.by_agency))
-                        @if r.territories.len() > 1 {
-                            (bars("Извещения по территориям", &r.territories.iter().map(|t| (t.label.clone(), t.received)).collect::<Vec<_>>()))
+                        (bars("Извещения по виду органа", &r.by_agency))
+                        @if r.by_territory.len() > 1 {
+                            (bars("Извещения по территориям", &r.by_territory))
                         }
                         (bars("Случаи по уровню", &r.by_level))
                         (bars("Мониторинг", &[("просрочен".to_string(), done.overdue), ("срок в квартале".to_string(), done.due), ("в работе".to_string(), done.active)]))
                     }
-                    h2 { "Файлы" }
+                    h2 { "Сводка для комиссии" }
                     ul.files #quarter-files {
-                        @for rel in &files {
-                            li { a href={"/quarter/file/" (label) "/" (rel)} { (rel) } }
+                        @for name in key.summary_files() {
+                            li { a href={"/quarter/file/" (label) "/" (name) (territory.as_deref().map(|t| format!("?{}", serde_urlencoded::to_string([("t", t)]).unwrap_or_default())).unwrap_or_default())} { (name) } }
                         }
                     }
+                    p.note { "Сводка оформляется, когда ее скачивают, и хранится, пока архив не изменится." }
                     h2 { "Формы мониторинга квартала" }
-                    @let n = view.form_files();
+                    @let n = r.form_files();
                     @if n == 0 {
                         p.note #monitoring-forms { "Мониторингов с датой в этом квартале нет." }
                     } @else {
@@ -332,7 +350,7 @@ pub async fn quarter_page(
                         table.list #monitoring-forms {
                             thead { tr { th { "Случай" } th { "Формы" } } }
                             tbody {
-                                @for (case, forms) in view.forms.iter().take(SHOWN_FORMS) {
+                                @for (case, forms) in r.forms.iter().take(SHOWN_FORMS) {
                                     tr {
                                         td { a href={"/archive/case/" (case)} { (case) } }
                                         td { @for f in forms { (form_label(&format!("{f}.pdf"))) ", " (form_label(&format!("{f}.docx"))) " " } }
@@ -341,10 +359,9 @@ pub async fn quarter_page(
                             }
                         }
                     }
-                    @if view.forms.len() > SHOWN_FORMS {
-                        p.note { "… и еще случаев: " (view.forms.len() - SHOWN_FORMS) "; их формы — в zip." }
+                    @if r.forms.len() > SHOWN_FORMS {
+                        p.note { "… и еще случаев: " (r.forms.len() - SHOWN_FORMS) "; их формы — в zip." }
                     }
-                    @for e in &failures { p.bad { (e) } }
                 },
                 Err(e) => { p.message role="alert" { (e.to_string()) } },
             }
@@ -485,49 +502,38 @@ pub async fn quarter_forms_zip(
     ))
 }
 
-/// `GET /quarter/file/{q}/{path}`: a file of the quarterly run.
+/// `GET /quarter/file/{q}/{name}[?t=CODE]`: a file of the quarter's summary for the
+/// commission, made when first asked for and kept until the archive changes. Only the
+/// canonical label and the summary's own names are answered; a limited user's summary is of
+/// their territory.
 pub async fn quarter_file(
     State(state): State<Shared>,
     Extension(s): Extension<Session>,
     UrlPath((q, path)): UrlPath<(String, String)>,
+    Query(query): Query<QuarterQuery>,
 ) -> Result<Response> {
-    // Only the canonical label names a folder (the page links with it).
-    let file = match Quarter::parse(&q) {
-        Ok(quarter) if quarter.label() == q => {
-            crate::safe_path::join(&state.work.path().join(QUARTERS), [&q])
-                .and_then(|dir| crate::safe_path::join_url(&dir, &path))
-        }
-        _ => Err(crate::safe_path::Refused("not a quarter")),
+    let missing = || Error::page(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет.");
+    let quarter = match Quarter::parse(&q) {
+        Ok(quarter) if quarter.label() == q => quarter,
+        _ => return Err(missing()),
     };
-    let file =
-        file.map_err(|_| Error::page(StatusCode::NOT_FOUND, "Не найдено", "Такого файла нет."))?;
-    // The folder holds the latest summary of this quarter, whoever asked for it: a limited
-    // user gets its files only when it is of one of their territories.
+    let territory = territory_choice(&s, query.t)
+        .map_err(|_| Error::page(StatusCode::NOT_FOUND, "Не найдено", NOT_YOURS))?;
+    let (root, today) = (state.cfg.archive.clone(), state.today());
     let scope = s.scope();
-    if scope != Scope::All {
-        let mark = state
-            .work
-            .path()
-            .join(QUARTERS)
-            .join(&q)
-            .join(TERRITORY_MARK);
-        let made_for = std::fs::read_to_string(mark).ok();
-        if !made_for.is_some_and(|t| !t.is_empty() && scope.sees(Some(&t))) {
-            return Err(Error::page(
-                StatusCode::NOT_FOUND,
-                "Не найдено",
-                "Файл не найден: откройте квартал заново.",
-            ));
-        }
+    let key =
+        tokio::task::spawn_blocking(move || Key::now(&root, quarter, territory, scope, today))
+            .await
+            .map_err(Error::fault)?;
+    // A name of this summary's files, nothing else: no path reaches the disk from the URL.
+    if !key.summary_files().contains(&path) {
+        return Err(missing());
     }
-    let bytes = std::fs::read(&file).map_err(|_| {
-        Error::page(
-            StatusCode::NOT_FOUND,
-            "Не найдено",
-            "Файл не найден: откройте квартал заново.",
-        )
-    })?;
-    Ok(download(&path.replace('/', "-"), bytes))
+    let folder = summary_folder(&state, &key)
+        .await
+        .map_err(|e| Error::page(StatusCode::BAD_REQUEST, "Сводка не оформлена", e))?;
+    let bytes = std::fs::read(folder.join(&path)).map_err(|_| missing())?;
+    Ok(download(&path, bytes))
 }
 
 #[cfg(test)]

@@ -375,6 +375,36 @@ pub fn active_on(case: &crate::model::Case, day: Date) -> bool {
     start <= day && ended(case).is_none_or(|e| e > day)
 }
 
+/// When the next monitoring is due: 3 months from the newest dated monitoring, or from the
+/// start of the work before any; None before the work started. Whether it is still owed on a
+/// day depends on the work not having ended by then (`ended`).
+pub fn next_monitoring(case: &crate::model::Case) -> Option<Date> {
+    let start = work_start(case)?;
+    let last = case
+        .monitoring
+        .iter()
+        .filter_map(|m| m.date)
+        .max()
+        .unwrap_or(start)
+        .max(start);
+    last.0.checked_add_months(Months::new(3)).map(Date)
+}
+
+/// The rules of a case's D- diagnostics that hold on any run date: a step done after its due
+/// date, a plan period that is not 3 months. With its pending dues (`dues`, not done) past the
+/// run date they are every D- diagnostic `validate` gives, so the archive's index counts a
+/// quarter's missed deadlines without reading the bags.
+pub fn dated_breaches(case: &crate::model::Case) -> Vec<&'static str> {
+    let mut ctx = Ctx {
+        case,
+        // Before every due date: no pending step is overdue yet.
+        today: Date(chrono::NaiveDate::MIN),
+        out: Vec::new(),
+    };
+    check(&mut ctx);
+    ctx.out.into_iter().map(|d| d.rule).collect()
+}
+
 /// D-MONITOR-3M: monitoring at least once every 3 months while the work goes on.
 fn monitoring(case: &crate::model::Case, ctx: &mut Dues) {
     let Some(start) = work_start(case) else {

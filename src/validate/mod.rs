@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use ctx::Ctx;
 
 pub use across_inputs::{CaseKey, ChildKey, duplicates, run_wide, same_id};
-pub use deadlines::{Due, active_on, dues, ended, watched};
+pub use deadlines::{Due, active_on, dated_breaches, dues, ended, next_monitoring, watched};
 pub use input::{case_id_fold, case_id_is_safe};
 
 /// Every rule ID this validator can report, with its severity as RULES.md gives it, plus
