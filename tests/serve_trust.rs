@@ -478,7 +478,7 @@ fn quarter_folders(tmp: &Path) -> Vec<String> {
 }
 
 #[test]
-fn a_quarter_has_one_folder_and_one_link_whatever_its_spelling() {
+fn a_quarter_has_one_summary_and_one_link_whatever_its_spelling() {
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
     okno(&[
@@ -491,26 +491,40 @@ fn a_quarter_has_one_folder_and_one_link_whatever_its_spelling() {
     std::fs::create_dir(&tmp).unwrap();
     let server = Server::start_in(&archive, &[], Some(&tmp));
     let mut c = Client::new(&server.url);
-    for q in ["2026-q4", "2026+4", "2026-Q4", "2026-%D0%BA4"] {
+    let summary_pdf = |c: &mut Client, q: &str| {
         let r = c.get(&format!("/quarter?q={q}"));
         assert_eq!(r.status, 200, "{q}");
+        let link = r
+            .text()
+            .split("href=\"")
+            .filter_map(|s| s.split('"').next())
+            .find(|h| h.starts_with("/quarter/file/") && h.ends_with(".pdf"))
+            .map(String::from)
+            .unwrap_or_else(|| panic!("{q}: a summary link"));
+        let r = c.get(&link);
+        assert_eq!(r.status, 200, "{link}");
+        assert!(r.body.starts_with(b"%PDF"), "{link}");
+        link
+    };
+    for q in ["2026-q4", "2026+4", "2026-Q4", "2026-%D0%BA4"] {
+        let link = summary_pdf(&mut c, q);
         assert!(
-            r.text().contains("href=\"/quarter/file/2026-Q4/"),
-            "{q}: the links name the quarter as 2026-Q4"
+            link.starts_with("/quarter/file/2026-Q4/"),
+            "{q}: the links name the quarter as 2026-Q4: {link}"
         );
     }
-    assert_eq!(quarter_folders(&tmp), ["2026-Q4"]);
+    // One summary made, whatever the spelling; the figures alone make none.
+    assert_eq!(quarter_folders(&tmp).len(), 1, "{:?}", quarter_folders(&tmp));
     let r = c.get("/api/quarter?q=2026%204");
     assert_eq!(r.status, 200);
-    assert_eq!(quarter_folders(&tmp), ["2026-Q4"]);
-    // Other quarters: only the newest few are kept.
+    assert_eq!(quarter_folders(&tmp).len(), 1);
+    // Other quarters: only the newest few summaries are kept.
     for q in [
         "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2",
     ] {
-        assert_eq!(c.get(&format!("/quarter?q={q}")).status, 200);
+        summary_pdf(&mut c, q);
     }
-    let kept = quarter_folders(&tmp);
-    assert_eq!(kept, ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2"]);
+    assert_eq!(quarter_folders(&tmp).len(), 4, "{:?}", quarter_folders(&tmp));
 }
 
 /// An archive with one case, and a file outside it that no URL may reach.

@@ -571,6 +571,13 @@ mod tests {
         );
         ix.put(&v1).expect("put");
         assert_eq!(ix.row("nsk-1").expect("row"), Some(v1.clone()));
+        let keys = |ix: &Index| -> i64 {
+            ix.conn()
+                .query_row("SELECT COUNT(*) FROM known_keys", [], |r| r.get(0))
+                .expect("count")
+        };
+        // I-KNOWN's keys: the birth date with the name less each of its 3 words, and whole.
+        assert_eq!(keys(&ix), 4);
         assert!(
             v1.words
                 .iter()
@@ -593,9 +600,18 @@ mod tests {
         assert!(ix.agrees(&v2).expect("agrees"));
         assert!(!ix.agrees(&v1).expect("agrees"));
         assert_eq!(ix.indexed_versions().expect("v")["nsk-1"], vec![1, 2]);
+        // The old birth date's keys went with the old row (else 8); the new ones find it.
+        assert_eq!(keys(&ix), 4);
+        assert_eq!(
+            ix.known_candidates("Петров Иван Олегович", day("2015-04-03"))
+                .expect("c")
+                .len(),
+            1
+        );
         let before = ix.generation().expect("g");
         ix.remove(&["nsk-1".into()]).expect("remove");
         assert_eq!(ix.row("nsk-1").expect("row"), None);
+        assert_eq!(keys(&ix), 0);
         assert!(ix.generation().expect("g") > before);
     }
 
@@ -626,6 +642,42 @@ mod tests {
             (3, "Сидорова Мария", None)
         );
         assert!(Index::open_read(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_version_4_file_forgets_its_versions_so_the_catch_up_puts_the_quarter_facts_in() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join(FILE);
+        {
+            let mut conn = Connection::open(&path).expect("open");
+            schema::migrate_to(&mut conn, 4).ok().expect("v4");
+            conn.execute_batch(
+                "INSERT INTO cases (id, case_id, version, bagged, child, child_key, parents, state) \
+                 VALUES (1, 'nsk-1', 1, '2026-10-02', 'Петров Иван Олегович', 'k', '', 'open'); \
+                 INSERT INTO versions (case_row, version, bagged, state) \
+                 VALUES (1, 1, '2026-10-02', 'open');",
+            )
+            .expect("rows");
+        }
+        let mut ix = Index::open(dir.path()).expect("migrated");
+        assert_eq!(schema::version(ix.conn()).expect("v"), SCHEMA_VERSION);
+        // Kept, without facts; no version counted as indexed, so a catch-up reads them all.
+        let kept = ix.row("nsk-1").expect("row").expect("kept");
+        assert_eq!(kept.facts, QuarterFacts::default());
+        assert!(ix.indexed_versions().expect("v").is_empty());
+        let mut c = case("nsk-1", "Петров Иван Олегович", "2015-03-04");
+        c.monitoring = serde_json::from_value(serde_json::json!([
+            {"date": "2026-11-02"}, {}, {"date": "2026-12-20"}
+        ]))
+        .expect("monitorings");
+        let row = Row::of(&c, 1, day("2026-10-02"));
+        assert_eq!(
+            row.facts.monitorings,
+            vec![Some(day("2026-11-02")), None, Some(day("2026-12-20"))]
+        );
+        ix.put(&row).expect("put");
+        assert_eq!(ix.row("nsk-1").expect("row"), Some(row));
+        assert_eq!(ix.indexed_versions().expect("v")["nsk-1"], vec![1]);
     }
 
     #[test]
