@@ -87,6 +87,15 @@ fn a_territory_limited_user_sees_only_their_territory() {
             .await
             .unwrap();
         c.goto(&format!("{base}/archive")).await.unwrap();
+        // The header says whose cases these are.
+        let mine = c
+            .find(Locator::Css("header #user-territories"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(mine.contains("г. Бердск"), "{mine}");
         let table = c
             .wait()
             .at_most(Duration::from_secs(30))

@@ -514,7 +514,12 @@ fn a_quarter_has_one_summary_and_one_link_whatever_its_spelling() {
         );
     }
     // One summary made, whatever the spelling; the figures alone make none.
-    assert_eq!(quarter_folders(&tmp).len(), 1, "{:?}", quarter_folders(&tmp));
+    assert_eq!(
+        quarter_folders(&tmp).len(),
+        1,
+        "{:?}",
+        quarter_folders(&tmp)
+    );
     let r = c.get("/api/quarter?q=2026%204");
     assert_eq!(r.status, 200);
     assert_eq!(quarter_folders(&tmp).len(), 1);
@@ -524,7 +529,12 @@ fn a_quarter_has_one_summary_and_one_link_whatever_its_spelling() {
     ] {
         summary_pdf(&mut c, q);
     }
-    assert_eq!(quarter_folders(&tmp).len(), 4, "{:?}", quarter_folders(&tmp));
+    assert_eq!(
+        quarter_folders(&tmp).len(),
+        4,
+        "{:?}",
+        quarter_folders(&tmp)
+    );
 }
 
 /// An archive with one case, and a file outside it that no URL may reach.

@@ -49,6 +49,10 @@ pub fn layout(title: &str, active: &str, session: Option<&Session>, body: Markup
                         div.user {
                             span { (s.user_name()) }
                             @if let Some(r) = s.role() { span.role { " (" (r.ru()) ")" } }
+                            // A user limited to territories is told which: every list is of them.
+                            @if let crate::index::Scope::Only(codes) = s.scope() {
+                                span.role #user-territories { " · " (territory_names(&codes)) }
+                            }
                             @if s.user_name() != LOCAL_USER {
                                 form method="post" action="/logout" {
                                     input type="hidden" name="csrf" value=(s.csrf);
@@ -72,4 +76,15 @@ pub fn message_page(title: &str, text: &str) -> Markup {
         p { a href="/" { "← На главную" } }
     };
     layout(title, "", None, body)
+}
+
+/// Territory codes as the catalog names them, «, » between.
+fn territory_names(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| {
+            crate::model::Territory::parse(c).map_or_else(|| c.clone(), |t| t.label().to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

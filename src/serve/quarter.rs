@@ -238,16 +238,20 @@ fn prune_quarters(quarters: &Path) {
 fn bars(title: &str, data: &[(String, usize)]) -> Markup {
     let max = data.iter().map(|d| d.1).max().unwrap_or(0).max(1);
     let h = 28 * data.len() + 10;
+    // The bars start after the longest label («г. Новосибирск, Октябрьский район»), about
+    // 8 px a letter at this size, so no label runs under a bar.
+    let longest = data.iter().map(|d| d.0.chars().count()).max().unwrap_or(0);
+    let x = (longest * 8 + 12).clamp(160, 340);
     html! {
         figure.chart {
             figcaption { (title) }
-            svg xmlns="http://www.w3.org/2000/svg" width="560" height=(h) role="img" aria-label=(title) {
+            svg xmlns="http://www.w3.org/2000/svg" width=(x + 340) height=(h) role="img" aria-label=(title) {
                 @for (i, (label, n)) in data.iter().enumerate() {
                     @let y = 28 * i + 5;
                     @let w = 300 * n / max;
                     text x="0" y=(y + 16) font-size="13" { (label) }
-                    rect x="220" y=(y) width=(w.max(1)) height="20" fill="#3b6ea5" {}
-                    text x=(225 + w) y=(y + 15) font-size="13" { (n) }
+                    rect x=(x) y=(y) width=(w.max(1)) height="20" fill="#3b6ea5" {}
+                    text x=(x + 5 + w) y=(y + 15) font-size="13" { (n) }
                 }
             }
         }
