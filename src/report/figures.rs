@@ -8,12 +8,47 @@ use super::fold::{
     MonitoringState, NO_TERRITORY, Quarter, QuarterReport, by_agency, in_work, monitoring_owed,
     sw_overdue_on,
 };
-use super::quarter::Counts;
 use crate::error::Error;
 use crate::index::{QuarterRow, Scope};
 use crate::model::{AgencyKind, RiskLevel, Territory};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+
+/// The figures of a quarter the page and the API show (`okno quarter` prints them too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub active: usize,
+    pub overdue: usize,
+    pub due: usize,
+    pub missed: usize,
+    pub received: usize,
+    pub waiting: usize,
+    pub sw_overdue: usize,
+    pub late: usize,
+}
+
+impl Counts {
+    pub fn of(r: &QuarterReport) -> Counts {
+        let state = |want: fn(&MonitoringState) -> bool| {
+            r.monitoring.iter().filter(|(_, s)| want(s)).count()
+        };
+        Counts {
+            active: r.active.len(),
+            overdue: state(|s| matches!(s, MonitoringState::Overdue { .. })),
+            due: state(|s| matches!(s, MonitoringState::Due { .. })),
+            missed: r.missed.len(),
+            received: r.inflow.received,
+            waiting: r.inflow.waiting.len(),
+            sw_overdue: r
+                .inflow
+                .waiting
+                .iter()
+                .filter(|w| w.overdue.is_some())
+                .count(),
+            late: r.inflow.late,
+        }
+    }
+}
 
 /// The quarter's figures.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@ mod quarter;
 mod summary;
 
 pub use error::Error;
-pub use figures::QuarterFigures;
+pub use figures::{Counts, QuarterFigures};
 pub use fold::{
     ActiveRow, Breach, Flow, Inflow, MonitoringState, NO_TERRITORY, Quarter, QuarterFold,
     QuarterReport, TerritoryRow, Waiting, active_in, current_level, monitoring_state, plan_only,
@@ -19,7 +19,7 @@ pub use fold::{
 };
 pub use logs::{LogDone, log_preview, run_log};
 pub use quarter::{
-    Counts, QuarterDone, Written, quarter_forms, quarter_report, quarter_view, run_quarter,
+    QuarterDone, Written, quarter_forms, quarter_report, quarter_view, run_quarter,
     run_quarter_seen, territory_arg, write_summary,
 };
 pub use summary::{summary_document, summary_name};

@@ -3,8 +3,8 @@
 //! (`archive::each_newest_case`); every file is written whole, and not at all when it already
 //! holds the same bytes.
 
-use super::figures::QuarterFigures;
-use super::fold::{self, MonitoringState, Quarter, QuarterFold};
+use super::figures::{Counts, QuarterFigures};
+use super::fold::{self, Quarter, QuarterFold};
 use crate::error::{Error, Result};
 use crate::files::write_if_changed;
 use crate::index::Scope;
@@ -68,42 +68,6 @@ pub fn territory_arg(text: Option<&str>) -> Result<Option<crate::model::Territor
             crate::catalog::catalog().labels_joined(crate::model::Territory::LIST)
         ))
     })
-}
-
-/// The figures of a quarter the page and the API show (`okno quarter` prints them too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
-    pub active: usize,
-    pub overdue: usize,
-    pub due: usize,
-    pub missed: usize,
-    pub received: usize,
-    pub waiting: usize,
-    pub sw_overdue: usize,
-    pub late: usize,
-}
-
-impl Counts {
-    pub fn of(r: &fold::QuarterReport) -> Counts {
-        let state = |want: fn(&MonitoringState) -> bool| {
-            r.monitoring.iter().filter(|(_, s)| want(s)).count()
-        };
-        Counts {
-            active: r.active.len(),
-            overdue: state(|s| matches!(s, MonitoringState::Overdue { .. })),
-            due: state(|s| matches!(s, MonitoringState::Due { .. })),
-            missed: r.missed.len(),
-            received: r.inflow.received,
-            waiting: r.inflow.waiting.len(),
-            sw_overdue: r
-                .inflow
-                .waiting
-                .iter()
-                .filter(|w| w.overdue.is_some())
-                .count(),
-            late: r.inflow.late,
-        }
-    }
 }
 
 /// The monitoring forms of a case the quarter's run renders, by form name (`monitoring-N`,

@@ -198,6 +198,11 @@ async fn summary_folder(state: &Shared, key: &Key) -> Result<PathBuf> {
             relative(&written.files, fresh.path()).join("\n"),
         )?;
         let _one = QUARTER_SWAP.lock().unwrap_or_else(|e| e.into_inner());
+        // Another request made the same summary meanwhile: it stays (a download of it may be
+        // reading it), and this one goes with its temporary folder.
+        if key.generation.is_some() && out.join(STAMP).is_file() {
+            return Ok(out);
+        }
         match std::fs::remove_dir_all(&out) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
             _ => {}
