@@ -293,6 +293,17 @@ fn the_quarters_figures_forms_and_files_are_the_users_territory() {
     let r = berd.get(&format!("/quarter/file/{file}"));
     assert_eq!(r.status, 200);
     assert!(!String::from_utf8_lossy(&r.body).contains(THEIRS));
+    // Their file's name with another territory asked for: refused, nothing made.
+    let (name, _) = file.split_once('?').unwrap_or((&file, ""));
+    assert_eq!(
+        berd.get(&format!("/quarter/file/{name}?t=iskitim")).status,
+        404
+    );
+    assert_eq!(
+        berd.get("/quarter/file/2026-Q4/сводка-2026-Q4-iskitim.pdf?t=iskitim")
+            .status,
+        404
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! notifications, the cases in work, their monitoring and missed deadlines, and the quarter's
 //! monitoring forms. Counted from the archive's index (`Index::quarter_rows`), a moment at any
 //! size; where there is no index yet, taken from the fold's report. Both say the same as
-//! `okno quarter` (tests/quarter_figures.rs compares them on archives it writes).
+//! `okno quarter` (tests/quarter_page.rs compares them on archives it writes, on many days).
 
 use super::fold::{
     MonitoringState, NO_TERRITORY, Quarter, QuarterReport, by_agency, in_work, monitoring_owed,
@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// The figures of a quarter the page and the API show (`okno quarter` prints them too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     pub active: usize,
     pub overdue: usize,
@@ -54,9 +54,8 @@ impl Counts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuarterFigures {
     pub counts: Counts,
-    /// The quarter's notifications: received; a level set by the single window; a case opened;
-    /// a departmental plan begun instead; the work finished since.
-    pub received: usize,
+    /// The quarter's notifications (`counts.received` of them): a level set by the single
+    /// window; a case opened; a departmental plan begun instead; the work finished since.
     pub level_set: usize,
     pub opened: usize,
     pub plans: usize,
@@ -83,7 +82,6 @@ impl QuarterFigures {
     pub fn of(r: &QuarterReport, forms: Vec<(String, Vec<String>)>) -> QuarterFigures {
         QuarterFigures {
             counts: Counts::of(r),
-            received: r.inflow.received,
             level_set: r.inflow.level_set,
             opened: r.inflow.opened,
             plans: r.inflow.plans,
@@ -122,16 +120,7 @@ pub fn quarter_figures(
 
 /// Counts the quarter's rows (`Index::quarter_rows`).
 fn count(rows: &[QuarterRow], q: Quarter, today: NaiveDate) -> QuarterFigures {
-    let mut c = Counts {
-        active: 0,
-        overdue: 0,
-        due: 0,
-        missed: 0,
-        received: 0,
-        waiting: 0,
-        sw_overdue: 0,
-        late: 0,
-    };
+    let mut c = Counts::default();
     let (mut level_set, mut opened, mut plans, mut closed) = (0, 0, 0, 0);
     let mut agency: BTreeMap<Option<AgencyKind>, usize> = BTreeMap::new();
     let mut level: BTreeMap<Option<RiskLevel>, usize> = BTreeMap::new();
@@ -213,7 +202,6 @@ fn count(rows: &[QuarterRow], q: Quarter, today: NaiveDate) -> QuarterFigures {
     ));
     QuarterFigures {
         counts: c,
-        received: c.received,
         level_set,
         opened,
         plans,

@@ -325,7 +325,7 @@ pub async fn quarter_page(
                     }
                     div.charts {
                         (bars("Что стало с извещениями квартала", &[
-                            ("поступило".to_string(), r.received),
+                            ("поступило".to_string(), done.received),
                             ("уровень риска определен".to_string(), r.level_set),
                             ("открыт случай".to_string(), r.opened),
                             ("начат ведомственный план".to_string(), r.plans),
