@@ -699,7 +699,7 @@ pub fn index_disagreements(root: &Path) -> Result<Vec<String>, Error> {
         Ok(i) => i,
         Err(crate::index::Error::Missing(_)) => {
             return Ok(vec![format!(
-                "указатель архива {} не создан: okno index --archive {}",
+                "указатель архива {} не создан или не обновлен для этой версии okno: okno index --archive {}",
                 crate::index::FILE,
                 root.display()
             )]);

@@ -137,3 +137,57 @@ fn a_kill_during_an_archive_run_is_caught_up_at_the_next_start() {
         );
     }
 }
+
+#[test]
+fn an_index_of_the_okno_before_is_brought_up_to_date_by_the_next_archive_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let arch = dir.path().join("archive");
+    assert_eq!(archive_fixtures(&arch).status.code(), Some(0));
+    let api = |arch: &Path| {
+        let index = okno::index::Index::open_read(arch).unwrap();
+        let q = okno::report::Quarter::parse("2026-Q4").unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let all = okno::index::Scope::All;
+        index
+            .quarter_rows(q.start(), q.end(), today, None, &all)
+            .unwrap()
+    };
+    let fresh = api(&arch);
+    assert!(fresh.iter().any(|r| !r.monitorings.is_empty()), "{fresh:?}");
+    // The file as the okno of schema 4 left it: no quarter facts, versions with a rowid, its
+    // keys indexed by case.
+    {
+        let c = rusqlite::Connection::open(arch.join(okno::index::FILE)).unwrap();
+        c.execute_batch(
+            "ALTER TABLE cases DROP COLUMN plan_from; ALTER TABLE cases DROP COLUMN sw_level;
+             ALTER TABLE cases DROP COLUMN concluded; ALTER TABLE cases DROP COLUMN monitor_due;
+             ALTER TABLE cases DROP COLUMN monitorings; ALTER TABLE cases DROP COLUMN late_steps;
+             ALTER TABLE cases DROP COLUMN sent_late; ALTER TABLE dues DROP COLUMN watched;
+             CREATE TABLE old (case_row INTEGER NOT NULL, version INTEGER NOT NULL,
+                 bagged TEXT NOT NULL, level TEXT, state TEXT NOT NULL,
+                 PRIMARY KEY (case_row, version));
+             INSERT INTO old SELECT case_row, version, bagged, level, state FROM versions;
+             DROP TABLE versions; ALTER TABLE old RENAME TO versions;
+             CREATE INDEX known_keys_case ON known_keys (case_row);
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    }
+    // A reader does not change it: verify says it is not up to date, and how to make it so.
+    let (code, out) = verify(&arch);
+    assert_ne!(code, Some(0), "{out}");
+    assert!(out.contains("не обновлен для этой версии okno"), "{out}");
+    // The next archive run (one case, already archived) migrates it and puts every version
+    // in again, with its facts: verify agrees, and the quarter's rows are those of a fresh
+    // index.
+    let o = okno(&[
+        "archive",
+        "fixtures/cases/NSK-2026-0001.json",
+        "--archive",
+        arch.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (code, out) = verify(&arch);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(api(&arch), fresh);
+}

@@ -25,7 +25,11 @@ pub enum Error {
         .path.display()
     )]
     Newer { path: PathBuf, found: i64 },
-    #[error("указатель архива {} еще не создан", .0.display())]
+    /// Not there, or made by an older okno (the next writer brings it up to date).
+    #[error(
+        "указатель архива {} еще не создан или не обновлен для этой версии okno (обновится при следующем сохранении в архив или запуске страницы; сразу — okno index --archive АРХИВ)",
+        .0.display()
+    )]
     Missing(PathBuf),
 }
 
