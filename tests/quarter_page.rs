@@ -161,18 +161,21 @@ fn the_pages_figures_are_the_cli_summarys() {
     assert_eq!(
         v,
         serde_json::json!({
-            "quarter": "2026-Q4", "active": d.active, "monitoring_forms": d.forms,
-            "overdue": d.overdue, "due": d.due, "missed": d.missed,
-            "received": d.received, "waiting": d.waiting, "sw_overdue": d.sw_overdue,
-            "late": d.late,
+            "quarter": "2026-Q4", "active": d.counts.active, "monitoring_forms": d.forms,
+            "overdue": d.counts.overdue, "due": d.counts.due, "missed": d.counts.missed,
+            "received": d.counts.received, "waiting": d.counts.waiting,
+            "sw_overdue": d.counts.sw_overdue, "late": d.counts.late,
         })
     );
     let page = c.get("/quarter?q=2026-Q4").text();
     assert!(
-        page.contains(&format!("в работе: <b>{}</b>", d.active)),
+        page.contains(&format!("в работе: <b>{}</b>", d.counts.active)),
         "{page}"
     );
-    assert!(page.contains(&format!("извещений поступило: <b>{}</b>", d.received)));
+    assert!(page.contains(&format!(
+        "извещений поступило: <b>{}</b>",
+        d.counts.received
+    )));
 }
 
 /// Files under the server's work folder (under `tmp`), relative to it.

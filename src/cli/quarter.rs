@@ -17,15 +17,15 @@ pub fn run(args: QuarterArgs, settings: &Settings) -> Result<()> {
     outln!(
         "{}: извещений поступило {}, ожидают «Единого окна» {} (срок D-SW-3 просрочен: {}), направлено с нарушением срока (D-NOTIFY-1): {}; случаев в работе {}, файлов мониторинга {}; мониторинг просрочен: {}, срок в квартале: {}; других нарушенных сроков: {}",
         q.label,
-        q.received,
-        q.waiting,
-        q.sw_overdue,
-        q.late,
-        q.active,
+        q.counts.received,
+        q.counts.waiting,
+        q.counts.sw_overdue,
+        q.counts.late,
+        q.counts.active,
         q.forms,
-        q.overdue,
-        q.due,
-        q.missed
+        q.counts.overdue,
+        q.counts.due,
+        q.counts.missed
     );
     written
 }

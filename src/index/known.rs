@@ -142,15 +142,14 @@ pub(super) fn put_keys(
     child: &str,
     birth: Option<NaiveDate>,
 ) -> rusqlite::Result<()> {
-    let Some(birth) = birth else { return Ok(()) };
-    let mut st = conn.prepare_cached(
+    each_key(
+        conn,
         "INSERT INTO known_keys (key, case_row) VALUES (?1, ?2) \
          ON CONFLICT (key, case_row) DO NOTHING",
-    )?;
-    for k in keys(child, birth) {
-        st.execute([k, case_row])?;
-    }
-    Ok(())
+        case_row,
+        child,
+        birth,
+    )
 }
 
 /// Removes the keys `put_keys` wrote for this child (the file keeps no index of them by
@@ -161,8 +160,25 @@ pub(super) fn remove_keys(
     child: &str,
     birth: Option<NaiveDate>,
 ) -> rusqlite::Result<()> {
+    each_key(
+        conn,
+        "DELETE FROM known_keys WHERE key = ?1 AND case_row = ?2",
+        case_row,
+        child,
+        birth,
+    )
+}
+
+/// Runs `sql` (`?1` a key, `?2` the case's row) for each of a child's keys.
+fn each_key(
+    conn: &Connection,
+    sql: &str,
+    case_row: i64,
+    child: &str,
+    birth: Option<NaiveDate>,
+) -> rusqlite::Result<()> {
     let Some(birth) = birth else { return Ok(()) };
-    let mut st = conn.prepare_cached("DELETE FROM known_keys WHERE key = ?1 AND case_row = ?2")?;
+    let mut st = conn.prepare_cached(sql)?;
     for k in keys(child, birth) {
         st.execute([k, case_row])?;
     }

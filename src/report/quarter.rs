@@ -38,19 +38,10 @@ impl Written {
 #[derive(Debug)]
 pub struct QuarterDone {
     pub label: String,
-    pub active: usize,
+    /// The quarter's figures, as the page shows them.
+    pub counts: Counts,
     /// Monitoring forms of the quarter in place (PDF and DOCX files).
     pub forms: usize,
-    pub overdue: usize,
-    pub due: usize,
-    /// Other missed deadlines.
-    pub missed: usize,
-    /// Notifications received in the quarter; still waiting for the single window, of them
-    /// overdue (D-SW-3); sent late (D-NOTIFY-1).
-    pub received: usize,
-    pub waiting: usize,
-    pub sw_overdue: usize,
-    pub late: usize,
     /// The summary in PDF, DOCX and XLSX; the failures include the forms'.
     pub written: Written,
     /// The monitoring forms in place, `out/<case-id>/<form>.pdf|.docx`, sorted.
@@ -172,18 +163,10 @@ pub fn run_quarter_seen(
     let form_files = forms.files;
     let mut written = write_summary(&r, out, today);
     written.failures.splice(0..0, forms.failures);
-    let n = Counts::of(&r);
     Ok(QuarterDone {
         label: q.label(),
-        active: n.active,
+        counts: Counts::of(&r),
         forms: form_files.len(),
-        overdue: n.overdue,
-        due: n.due,
-        missed: n.missed,
-        received: n.received,
-        waiting: n.waiting,
-        sw_overdue: n.sw_overdue,
-        late: n.late,
         written,
         form_files,
     })
