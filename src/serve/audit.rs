@@ -53,8 +53,10 @@ fn action_ru(action: &str) -> &str {
         "archive" => "сохранение в архив",
         "export" => "выгрузка",
         "verify" => "проверка целостности",
-        "view" | "case" => "просмотр случая",
+        "view" | "case" | "case-view" => "просмотр случая",
         "search" => "поиск",
+        "known-link" => "связь с известным случаем",
+        "known-different" => "отмечены разные дети",
         other => other,
     }
 }
@@ -233,6 +235,22 @@ fn read_log(path: &std::path::Path, page: usize, keep: impl Fn(&Line) -> bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_action_the_page_writes_has_a_russian_name() {
+        for a in [
+            "login",
+            "archive",
+            "export",
+            "verify",
+            "case-view",
+            "search",
+            "known-link",
+            "known-different",
+        ] {
+            assert_ne!(action_ru(a), a, "{a}");
+        }
+    }
 
     #[test]
     fn the_log_is_read_a_page_at_a_time_newest_first_and_a_broken_line_is_left_out() {
