@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::browser::{browser, driver, shot, text};
+use common::browser::{block_on, browser, driver, shot, text};
 
 use common::serve::Server;
 use common::{python_has, root};
@@ -78,11 +78,7 @@ fn the_secretarys_page_end_to_end() {
     let server = Server::start(archive.path(), &[]);
     let base = server.url.clone();
     let downloads = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let c = browser(driver.port, &chromium, downloads.path()).await;
         let result = steps(&c, &base, downloads.path(), archive.path()).await;
         let _ = c.close().await;

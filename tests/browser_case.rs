@@ -7,9 +7,9 @@
 
 mod common;
 
-use common::browser::{browser, driver, shot, text};
+use common::browser::{block_on, browser, driver, shot, text};
 
-use common::okno;
+use common::archive_into;
 use common::serve::Server;
 use fantoccini::Locator;
 
@@ -20,20 +20,9 @@ fn a_secretary_opens_the_deadlines_and_a_case_from_them() {
     };
     let dir = tempfile::tempdir().unwrap();
     let arch = dir.path().join("archive");
-    let o = okno(&[
-        "archive",
-        "fixtures/cases",
-        "fixtures/register",
-        "--archive",
-        arch.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0));
+    archive_into(&arch, &["fixtures/cases", "fixtures/register"]);
     let server = Server::start(&arch, &[]);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let c = browser(driver.port, &chromium, dir.path()).await;
         c.goto(&format!("{}/", server.url)).await.unwrap();
         let menu = text(&c, "#menu-deadlines").await;

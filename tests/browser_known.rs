@@ -5,9 +5,9 @@
 
 mod common;
 
-use common::browser::{browser, driver, shot, text};
+use common::browser::{block_on, browser, driver, shot, text};
 use common::serve::Server;
-use common::{okno, root};
+use common::{archive_into, root};
 use fantoccini::{Client, Locator};
 use std::path::Path;
 
@@ -29,21 +29,11 @@ fn a_known_child_is_shown_with_its_case_and_the_decision_is_recorded() {
     };
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    let o = okno(&[
-        "archive",
-        "fixtures/cases",
-        "--archive",
-        archive.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0));
+    archive_into(&archive, &["fixtures/cases"]);
     let file = notification(dir.path());
     let server = Server::start(&archive, &[]);
     let base = server.url.clone();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let c = browser(driver.port, &chromium, dir.path()).await;
         steps(&c, &base, &file).await;
         let _ = c.close().await;

@@ -7,9 +7,9 @@
 
 mod common;
 
-use common::browser::{browser, driver, shot, text};
+use common::browser::{block_on, browser, driver, shot, text};
 
-use common::okno;
+use common::archive_into;
 use common::serve::Server;
 use fantoccini::{Client, Locator};
 
@@ -20,20 +20,10 @@ fn a_secretary_finds_a_child_by_a_misspelt_surname_and_opens_the_case() {
     };
     let dir = tempfile::tempdir().unwrap();
     let archive = dir.path().join("archive");
-    let o = okno(&[
-        "archive",
-        "fixtures/cases",
-        "--archive",
-        archive.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0));
+    archive_into(&archive, &["fixtures/cases"]);
     let server = Server::start(&archive, &[]);
     let base = server.url.clone();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let c = browser(driver.port, &chromium, dir.path()).await;
         steps(&c, &base).await;
         let _ = c.close().await;

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::browser::{browser, driver, shot};
+use common::browser::{block_on, browser, driver, shot};
 
 use common::root;
 use common::serve::Server;
@@ -62,11 +62,7 @@ fn a_territory_limited_user_sees_only_their_territory() {
     );
     let server = Server::start(archive.path(), &[]);
     let base = server.url.clone();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    block_on(async {
         let c = browser(driver.port, &chromium, archive.path()).await;
         c.goto(&format!("{base}/archive")).await.unwrap();
         // The login wall first.

@@ -3,7 +3,7 @@
 //! view in the audit log (case IDs only).
 
 mod common;
-use common::okno;
+use common::archive_into;
 use common::serve::{Client, Server};
 use std::path::Path;
 
@@ -12,20 +12,7 @@ use std::path::Path;
 fn archive() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let arch = dir.path().join("archive");
-    let put = |file: &Path| {
-        let o = okno(&[
-            "archive",
-            file.to_str().unwrap(),
-            "--archive",
-            arch.to_str().unwrap(),
-        ]);
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
+    let put = |file: &Path| archive_into(&arch, &[file.to_str().unwrap()]);
     let first = common::root().join("fixtures/cases/NSK-2026-0001.json");
     put(&first);
     let mut case: serde_json::Value =

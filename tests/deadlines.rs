@@ -3,7 +3,7 @@
 
 mod common;
 use common::serve::{Client, Server};
-use common::{okno, python_has};
+use common::{archive_into, python_has};
 use okno::index::{DueFilter, Index, Scope};
 
 const TODAY: (i32, u32, u32) = (2026, 11, 24);
@@ -11,14 +11,7 @@ const TODAY: (i32, u32, u32) = (2026, 11, 24);
 fn archive() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let arch = dir.path().join("archive");
-    let o = okno(&[
-        "archive",
-        "fixtures/cases",
-        "fixtures/register",
-        "--archive",
-        arch.to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(0));
+    archive_into(&arch, &["fixtures/cases", "fixtures/register"]);
     (dir, arch)
 }
 

@@ -5,7 +5,7 @@
 mod common;
 
 use common::serve::{Client, Server};
-use common::{okno, root};
+use common::{archive_into, okno, root};
 use okno::index::{Decision, Scope, decide};
 use okno::run::{self, Options};
 use std::path::{Path, PathBuf};
@@ -19,13 +19,7 @@ fn archived() -> &'static Path {
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
             let a = dir.path().join("архив");
-            let o = okno(&[
-                "archive",
-                "fixtures/cases",
-                "--archive",
-                a.to_str().unwrap(),
-            ]);
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            archive_into(&a, &["fixtures/cases"]);
             dir
         })
         .path()

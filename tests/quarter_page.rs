@@ -4,7 +4,7 @@
 
 mod common;
 use common::serve::{Client, Server};
-use common::{okno, root, synth_archive};
+use common::{archive_into, okno, root, synth_archive};
 use okno::index::Scope;
 use okno::report::{
     Quarter, QuarterFigures, quarter_report, quarter_view, run_quarter, run_quarter_seen,
@@ -74,18 +74,7 @@ fn cli_summary(
 }
 
 fn archive_fixtures(arch: &Path) {
-    let out = okno(&[
-        "archive",
-        "fixtures/cases",
-        "fixtures/register",
-        "--archive",
-        arch.to_str().unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    archive_into(arch, &["fixtures/cases", "fixtures/register"]);
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 mod common;
 use common::serve::{Client, Server};
-use common::{okno, root};
+use common::{archive_into, root};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -31,16 +31,8 @@ fn invented_case(dir: &Path) -> PathBuf {
 fn archive_of(name: &str, inputs: &[&Path]) -> PathBuf {
     let arch = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&arch);
-    let mut args: Vec<&str> = vec!["archive"];
-    args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
-    args.extend(["--archive", arch.to_str().unwrap()]);
-    let o = okno(&args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let inputs: Vec<&str> = inputs.iter().map(|p| p.to_str().unwrap()).collect();
+    archive_into(&arch, &inputs);
     arch
 }
 

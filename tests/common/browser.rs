@@ -100,6 +100,15 @@ pub async fn browser(port: u16, chromium: &Path, downloads: &Path) -> Client {
         .expect("a WebDriver session")
 }
 
+/// Runs a browser session's steps to the end on a runtime of their own.
+pub fn block_on<F: std::future::Future>(steps: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime")
+        .block_on(steps)
+}
+
 pub fn shots() -> PathBuf {
     let d = root().join("target/screenshots");
     std::fs::create_dir_all(&d).unwrap();

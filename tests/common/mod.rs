@@ -23,6 +23,21 @@ pub fn okno(args: &[&str]) -> Output {
         .expect("run okno")
 }
 
+/// `okno archive INPUTS… --archive ARCH` (inputs relative to the repository or absolute);
+/// fails the test with okno's own message when the run does not succeed.
+pub fn archive_into(arch: &Path, inputs: &[&str]) {
+    let mut args = vec!["archive"];
+    args.extend_from_slice(inputs);
+    args.extend(["--archive", arch.to_str().expect("a UTF-8 path")]);
+    let o = okno(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "okno archive {inputs:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// Whether python3 can import `module` (openpyxl, bagit): tests of outside tools need them.
 pub fn python_has(module: &str) -> bool {
     Command::new("python3")
