@@ -606,6 +606,11 @@ fn no_url_reaches_a_file_outside_its_folder_or_by_a_windows_only_name() {
         format!("/quarter/file/2026-Q4/Z:/{abs}"),
         "/quarter/file/2026-Q4/..%5C..%5C..%5Csecret.pdf".to_string(),
         "/quarter/file/2026-Q4/NUL".to_string(),
+        // Only the summary's own names: not the work folder's marks, nor a path under it.
+        "/quarter/file/2026-Q4/.stamp".to_string(),
+        "/quarter/file/2026-Q4/..%5C..%5C.okno-users.json".to_string(),
+        "/quarter/file/2026-Q4/C:%5Cwindows%5Cwin.ini".to_string(),
+        format!("/quarter/file/2026-Q4/{qfile}%00.pdf"),
         "/archive/case/..".to_string(),
         "/archive/case/CON".to_string(),
     ];
