@@ -120,13 +120,31 @@ pub async fn shot(c: &Client, name: &str) {
     std::fs::write(shots().join(format!("{name}.png")), png).unwrap();
 }
 
+/// The text of the first element `css` finds, waiting up to a minute for it. A page still
+/// navigating (a form's answer, a redirect) makes chromedriver answer «aborted by
+/// navigation» or a stale element: asked again, not failed.
 pub async fn text(c: &Client, css: &str) -> String {
-    c.wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .text()
-        .await
-        .unwrap()
+    let until = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let found = c
+            .wait()
+            .at_most(until.saturating_duration_since(std::time::Instant::now()))
+            .for_element(Locator::Css(css))
+            .await;
+        let read = match found {
+            Ok(e) => e.text().await,
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok(t) => return t,
+            Err(e) => {
+                let e = e.to_string();
+                let navigating = e.contains("aborted by navigation") || e.contains("stale");
+                if !navigating || std::time::Instant::now() >= until {
+                    panic!("{css}: {e}");
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
 }
