@@ -41,17 +41,31 @@ async fn wait_results(c: &Client) -> String {
     text(c, "#summary").await
 }
 
-/// A file that appears in `dir` (the download finished), by extension.
+/// A file downloaded into `dir`, by extension, once the download has finished.
+/// Chromium reserves the final name with an empty file before the bytes arrive
+/// in a `.crdownload` beside it, so a name alone is not a finished download:
+/// wait until no partial file is left and the size holds between two looks.
 fn downloaded(dir: &Path, ext: &str) -> PathBuf {
     let started = Instant::now();
+    let mut last: Option<(PathBuf, u64)> = None;
     loop {
-        if let Some(p) = std::fs::read_dir(dir)
+        let paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap()
             .filter_map(Result::ok)
             .map(|e| e.path())
+            .collect();
+        let partial = paths
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "crdownload"));
+        let done = paths
+            .into_iter()
             .find(|p| p.extension().is_some_and(|e| e == ext))
-        {
-            return p;
+            .and_then(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
+            .filter(|(len, _)| *len > 0 && !partial);
+        match (done, &last) {
+            (Some((len, p)), Some((was, was_len))) if *was == p && *was_len == len => return p,
+            (Some((len, p)), _) => last = Some((p, len)),
+            (None, _) => last = None,
         }
         assert!(
             started.elapsed() < Duration::from_secs(120),
