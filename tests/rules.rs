@@ -1248,3 +1248,40 @@ fn i_twice_refuses_a_second_mark_of_one_indicator_factor_or_question() {
         fires(&check(v), "I-TWICE", Severity::Error, &at);
     }
 }
+
+/// The quarter's fold asks for the deadline rules alone (`deadline_diagnostics`): on every day
+/// it must give exactly the D- diagnostics of the whole validation, in its order, with the same
+/// messages and pointers, or the summary would count other missed deadlines than `validate`.
+#[test]
+fn the_deadline_rules_alone_give_validates_d_diagnostics() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/cases");
+    let templates = okno::synth::fixture_templates(&dir);
+    let mut cases = okno::synth::cases(&templates, 400, 7);
+    cases.extend(templates);
+    cases.extend([high(), low()].map(|v| case_from_value(v, true).0.expect("case reads")));
+    let mut days: Vec<chrono::NaiveDate> = (0..30)
+        .map(|m| chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap() + chrono::Months::new(m))
+        .collect();
+    // The days steps fall due and the day after, where a deadline turns missed.
+    for case in &cases {
+        for due in okno::validate::dues(case) {
+            days.extend([due.due.0, due.due.0 + chrono::Days::new(1)]);
+        }
+    }
+    days.sort();
+    days.dedup();
+    let mut seen = 0;
+    for case in &cases {
+        for &today in days.iter().step_by(7) {
+            let s = Settings { today };
+            let whole: Vec<Diagnostic> = validate(case, &s)
+                .into_iter()
+                .filter(|d| d.rule.starts_with("D-"))
+                .collect();
+            let alone = okno::validate::deadline_diagnostics(case, &s);
+            assert_eq!(alone, whole, "{} on {today}", case.case_id);
+            seen += whole.len();
+        }
+    }
+    assert!(seen > 1000, "only {seen} deadline diagnostics compared");
+}

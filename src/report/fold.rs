@@ -4,7 +4,7 @@
 use super::error::Error;
 use crate::model::{AgencyKind, Case, Date, Domain, RiskLevel, Territory};
 use crate::validate::ended;
-use crate::validate::{CaseKey, ChildKey, Settings, validate};
+use crate::validate::{CaseKey, ChildKey, Settings, deadline_diagnostics};
 use chrono::{Months, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 
@@ -447,9 +447,9 @@ impl QuarterFold {
             return;
         }
         let mut row = TerritoryRow::default();
-        let breaches: Vec<Breach> = validate(case, &Settings { today: self.today })
+        let breaches: Vec<Breach> = deadline_diagnostics(case, &Settings { today: self.today })
             .into_iter()
-            .filter(|d| d.rule.starts_with("D-") && d.rule != "D-MONITOR-3M")
+            .filter(|d| d.rule != "D-MONITOR-3M")
             .map(|d| Breach {
                 case_id: case.case_id.clone(),
                 rule: d.rule,

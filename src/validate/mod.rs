@@ -154,6 +154,18 @@ pub const RULES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The deadline diagnostics (every D- rule) of one case on the run date: what `validate`
+/// gives of them, in its order, without the other checks (the quarter's fold needs no more).
+pub fn deadline_diagnostics(case: &Case, settings: &Settings) -> Vec<Diagnostic> {
+    let mut ctx = Ctx {
+        case,
+        today: Date(settings.today),
+        out: Vec::new(),
+    };
+    deadlines::check(&mut ctx);
+    ctx.out
+}
+
 /// The run's settings that checks depend on.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
