@@ -151,7 +151,7 @@ impl Archive {
         }
         let cases = list_cases(root);
         let index = match crate::index::Index::open(root) {
-            Ok(mut index) => match catch_up(root, &cases, &mut index, &|_, _| {}) {
+            Ok(mut index) => match catch_up(root, &cases, &mut index, &said_progress()) {
                 Ok(_) => Some(index),
                 Err(e) => {
                     eprintln!("okno: {e}");
@@ -689,7 +689,26 @@ pub fn refresh_index(root: &Path) -> Result<Caught, Error> {
     }
     let _lock = lock(root).map_err(io(root))?;
     let mut index = crate::index::Index::open(root).map_err(Error::Index)?;
-    catch_up(root, &list_cases(root), &mut index, &|_, _| {})
+    catch_up(root, &list_cases(root), &mut index, &said_progress())
+}
+
+/// Versions to catch up from which the wait is said (a second or more on 2 cores).
+const SAID_FROM: usize = 2000;
+
+/// The progress of a long catch-up (the first start after an upgrade re-reads every version:
+/// about 19 s at 100,000), said on stderr at its start and each tenth, so a secretary waiting
+/// for the page knows it is working. Short ones say nothing.
+fn said_progress() -> impl Fn(usize, usize) + Sync {
+    let said = std::sync::atomic::AtomicUsize::new(0);
+    move |done, total| {
+        if total < SAID_FROM {
+            return;
+        }
+        let step = done * 10 / total + 1;
+        if said.fetch_max(step, std::sync::atomic::Ordering::Relaxed) < step {
+            eprintln!("okno: указатель архива дополняется из пакетов: {done} из {total} версий");
+        }
+    }
 }
 
 /// Whether the index says what the bags say: each difference in words (none: it agrees).
