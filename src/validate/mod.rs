@@ -154,18 +154,6 @@ pub const RULES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The deadline diagnostics (every D- rule) of one case on the run date: what `validate`
-/// gives of them, in its order, without the other checks (the quarter's fold needs no more).
-pub fn deadline_diagnostics(case: &Case, settings: &Settings) -> Vec<Diagnostic> {
-    let mut ctx = Ctx {
-        case,
-        today: Date(settings.today),
-        out: Vec::new(),
-    };
-    deadlines::check(&mut ctx);
-    ctx.out
-}
-
 /// The run's settings that checks depend on.
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
@@ -174,17 +162,36 @@ pub struct Settings {
 
 /// All checks of one case. Diagnostics carry model pointers; the caller locates them.
 pub fn validate(case: &Case, settings: &Settings) -> Vec<Diagnostic> {
+    run(
+        case,
+        settings,
+        &[
+            input::check,
+            chars::check,
+            notification::check,
+            routing::check,
+            plans::check,
+            card::check,
+            deadlines::check,
+        ],
+    )
+}
+
+/// The deadline diagnostics (every D- rule) of one case on the run date: what `validate`
+/// gives of them, in its order, without the other checks (the quarter's fold needs no more).
+pub fn deadline_diagnostics(case: &Case, settings: &Settings) -> Vec<Diagnostic> {
+    run(case, settings, &[deadlines::check])
+}
+
+/// The findings of `checks` on one case, in their order.
+fn run(case: &Case, settings: &Settings, checks: &[fn(&mut Ctx)]) -> Vec<Diagnostic> {
     let mut ctx = Ctx {
         case,
         today: Date(settings.today),
         out: Vec::new(),
     };
-    input::check(&mut ctx);
-    chars::check(&mut ctx);
-    notification::check(&mut ctx);
-    routing::check(&mut ctx);
-    plans::check(&mut ctx);
-    card::check(&mut ctx);
-    deadlines::check(&mut ctx);
+    for check in checks {
+        check(&mut ctx);
+    }
     ctx.out
 }
