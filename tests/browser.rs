@@ -44,7 +44,9 @@ async fn wait_results(c: &Client) -> String {
 /// A file downloaded into `dir`, by extension, once the download has finished.
 /// Chromium reserves the final name with an empty file before the bytes arrive
 /// in a `.crdownload` beside it, so a name alone is not a finished download:
-/// wait until no partial file is left and the size holds between two looks.
+/// wait until no partial file is left, the size holds between two looks and the
+/// file reads as a whole zip (the zip and the xlsx both are; a cut one has no end
+/// record — CI once read one too early).
 fn downloaded(dir: &Path, ext: &str) -> PathBuf {
     let started = Instant::now();
     let mut last: Option<(PathBuf, u64)> = None;
@@ -61,7 +63,7 @@ fn downloaded(dir: &Path, ext: &str) -> PathBuf {
             .into_iter()
             .find(|p| p.extension().is_some_and(|e| e == ext))
             .and_then(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
-            .filter(|(len, _)| *len > 0 && !partial);
+            .filter(|(len, p)| *len > 0 && !partial && whole_zip(p));
         match (done, &last) {
             (Some((len, p)), Some((was, was_len))) if *was == p && *was_len == len => return p,
             (Some((len, p)), _) => last = Some((p, len)),
@@ -73,6 +75,12 @@ fn downloaded(dir: &Path, ext: &str) -> PathBuf {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+fn whole_zip(path: &Path) -> bool {
+    std::fs::File::open(path)
+        .ok()
+        .is_some_and(|f| zip::ZipArchive::new(f).is_ok())
 }
 
 fn json_diagnostics(input: &Path) -> Vec<serde_json::Value> {
