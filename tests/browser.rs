@@ -41,15 +41,12 @@ async fn wait_results(c: &Client) -> String {
     text(c, "#summary").await
 }
 
-/// A file downloaded into `dir`, by extension, once the download has finished.
-/// Chromium reserves the final name with an empty file before the bytes arrive
-/// in a `.crdownload` beside it, so a name alone is not a finished download:
-/// wait until no partial file is left, the size holds between two looks and the
-/// file reads as a whole zip (the zip and the xlsx both are; a cut one has no end
-/// record — CI once read one too early).
+/// A file downloaded into `dir`, by extension, once the download has finished:
+/// no `.crdownload` is left and the file opens as a whole zip (the zip and the
+/// xlsx both are). Chromium may reserve the final name with an empty file, and a
+/// cut zip has no end record — CI once read the quarter's zip too early.
 fn downloaded(dir: &Path, ext: &str) -> PathBuf {
     let started = Instant::now();
-    let mut last: Option<(PathBuf, u64)> = None;
     loop {
         let paths: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap()
@@ -59,15 +56,11 @@ fn downloaded(dir: &Path, ext: &str) -> PathBuf {
         let partial = paths
             .iter()
             .any(|p| p.extension().is_some_and(|e| e == "crdownload"));
-        let done = paths
+        if let Some(p) = paths
             .into_iter()
-            .find(|p| p.extension().is_some_and(|e| e == ext))
-            .and_then(|p| Some((std::fs::metadata(&p).ok()?.len(), p)))
-            .filter(|(len, p)| *len > 0 && !partial && whole_zip(p));
-        match (done, &last) {
-            (Some((len, p)), Some((was, was_len))) if *was == p && *was_len == len => return p,
-            (Some((len, p)), _) => last = Some((p, len)),
-            (None, _) => last = None,
+            .find(|p| !partial && p.extension().is_some_and(|e| e == ext) && whole_zip(p))
+        {
+            return p;
         }
         assert!(
             started.elapsed() < Duration::from_secs(120),
